@@ -1,0 +1,62 @@
+# Build, test, run and install the Swift rtpengine. See README.md.
+SHELL := /bin/bash
+PREFIX ?= /usr
+DESTDIR ?=
+SWIFT ?= swift
+SWIFT_BUILD_FLAGS ?=
+
+# Debian packages the build and the tests need. rtpengine-daemon is the reference
+# implementation the differential tests compare against.
+DEB_DEPS := pkg-config libglib2.0-dev libssl-dev libsrtp2-dev libsystemd-dev \
+            netcat-openbsd groff-base mandoc rtpengine-daemon
+
+missing = $(shell for p in $(DEB_DEPS); do \
+	dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)
+
+.PHONY: all build deps check test run install clean man-check
+
+all: build
+
+build:
+	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS)
+
+# Installs what is missing with apt; silent when everything is present.
+deps:
+	@m="$(missing)"; if [ -n "$$m" ]; then \
+		if [ "$$(id -u)" != 0 ]; then echo "make deps: missing Debian packages: $$m; run as root to install them" >&2; exit 1; fi; \
+		echo "make deps: installing $$m"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$m >/dev/null; \
+	fi
+
+check: deps
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --build-tests
+	$(SWIFT) test $(SWIFT_BUILD_FLAGS) --skip-build
+	$(MAKE) --no-print-directory man-check
+
+test: check
+
+# Man pages render without warnings.
+man-check:
+	@for f in man/*.[0-9]; do \
+		out=$$(LC_ALL=C.UTF-8 groff -ww -z -man "$$f" 2>&1); \
+		if [ -n "$$out" ]; then echo "$$f: $$out" >&2; exit 1; fi; \
+		out=$$(mandoc -T lint -W warning "$$f" 2>&1); \
+		if [ -n "$$out" ]; then echo "$$out" >&2; exit 1; fi; \
+	done; echo "man pages: lint clean"
+
+run: deps build
+	.build/release/rtpengine --config-file=conf.d/rtpengine.conf
+
+install: build
+	install -D -m 0755 .build/release/rtpengine $(DESTDIR)$(PREFIX)/bin/rtpengine
+	install -D -m 0644 conf.d/rtpengine.conf $(DESTDIR)/usr/share/doc/rtpengine/examples/rtpengine.conf
+	@# Never overwrite an operator's existing configuration.
+	[ -e $(DESTDIR)/etc/rtpengine/rtpengine.conf ] || \
+		install -D -m 0644 conf.d/rtpengine.conf $(DESTDIR)/etc/rtpengine/rtpengine.conf
+	for m in $(wildcard man/*.[0-9]); do \
+		install -D -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$(basename $$m); done
+	for u in $(wildcard systemd/*.service); do \
+		install -D -m 0644 $$u $(DESTDIR)/lib/systemd/system/$$(basename $$u); done
+
+clean:
+	rm -rf .build

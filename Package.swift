@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers (bottom-up, see DESIGN.md): wire formats -> C wrappers -> sans-IO logic
+// -> engines with IO -> executables. A module only imports modules below it.
+let package = Package(
+    name: "rtpengine-swift",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rtpengine", targets: ["rtpengine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // 1. Wire formats: no IO, no C.
+        .target(name: "Bencode"),
+        .target(name: "NetAddress"),
+
+        // 2. C libraries, each reached through one shim and one Swift owner type.
+        .systemLibrary(name: "CGLib", pkgConfig: "glib-2.0", providers: [.apt(["libglib2.0-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .target(name: "KeyFile", dependencies: ["CGLib"]),
+        .target(name: "Digest", dependencies: ["COpenSSL"]),
+        .target(name: "SRTP", dependencies: ["CSRTP"]),
+        .target(name: "Systemd", dependencies: ["CSystemd"]),
+
+        // 3. Sans-IO logic.
+        .target(name: "Config", dependencies: ["KeyFile", "NetAddress"]),
+        .target(name: "NG", dependencies: ["Bencode"]),
+
+        // 4. Engines with IO.
+        .target(name: "Control", dependencies: [
+            "NG", "Config",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // 5. Executables (thin) and their lifecycle library.
+        .target(name: "Daemon", dependencies: [
+            "Config", "Control", "NG", "Systemd", "NetAddress", "Digest", "SRTP",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "rtpengine", dependencies: ["Daemon"]),
+
+        .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),
+        .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
+        .testTarget(name: "CLibraryTests", dependencies: ["KeyFile", "Digest", "SRTP", "Systemd"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "NGTests", dependencies: ["NG", "Bencode"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Config"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Bencode", "rtpengine"]),
+    ]
+)

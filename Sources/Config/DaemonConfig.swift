@@ -1,0 +1,49 @@
+/// The typed settings the daemon runs with, derived from `ResolvedOptions` and checked for
+/// consistency across options. Options whose features are not built stay in
+/// `ResolvedOptions` (and are reported at start-up) until a feature reads them here.
+public struct DaemonConfig: Sendable {
+    public enum LogFacility: String, Sendable, CaseIterable {
+        case auth, authpriv, cron, daemon, ftp, kern, lpr, mail, news, syslog, user, uucp
+        case local0, local1, local2, local3, local4, local5, local6, local7
+    }
+
+    public var options: ResolvedOptions
+    public var table: Int
+    public var noFallback: Bool
+    public var interfaces: [InterfaceSpec]
+    public var listenNG: [ListenAddress]
+    public var foreground: Bool
+    public var logLevel: Int
+    public var logStderr: Bool
+    public var logTimestamps: Bool
+    public var logFacility: LogFacility
+    public var pidfile: String?
+    public var portMin: Int
+    public var portMax: Int
+
+    public init(_ options: ResolvedOptions) throws(ConfigError) {
+        self.options = options
+        table = options.int("table") ?? 0
+        noFallback = options.flag("no-fallback")
+        interfaces = options.strings("interface").compactMap { try? InterfaceSpec.parse($0).get() }
+        listenNG = options.strings("listen-ng").compactMap { try? ListenAddress.parse($0).get() }
+        foreground = options.flag("foreground")
+        logLevel = options.int("log-level") ?? 6
+        logStderr = options.flag("log-stderr")
+        logTimestamps = !options.flag("no-log-timestamps")
+        logFacility = LogFacility(rawValue: options.string("log-facility") ?? "daemon") ?? .daemon
+        pidfile = options.string("pidfile")
+        portMin = options.int("port-min") ?? 30000
+        portMax = options.int("port-max") ?? 40000
+
+        if portMin > portMax {
+            throw .inconsistent("--port-min (\(portMin)) is greater than --port-max (\(portMax))")
+        }
+        if portMax - portMin < 1 {
+            throw .inconsistent("port range \(portMin)-\(portMax) holds no RTP/RTCP port pair")
+        }
+        if interfaces.isEmpty {
+            throw .inconsistent("at least one --interface is required")
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Config
+import Control
+import Digest
+import Logging
+import NG
+import SRTP
+import Systemd
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `rtpengine` executable's whole life: options, logging, start-up checks, listeners,
+/// readiness, signals and a clean shutdown.
+public enum Daemon {
+    public static let version = "0.1.0 (Swift media proxy, rtpengine 10.5 compatible)"
+
+    /// Runs the daemon with `arguments` (without the program name); returns the exit code.
+    public static func run(arguments: [String]) -> Int32 {
+        let commandLine: CommandLineOptions
+        do {
+            commandLine = try CommandLineOptions.parse(arguments)
+        } catch {
+            return fail("\(error)\nRun 'rtpengine --help' to see a full list of available command line options.")
+        }
+        if commandLine.values["help"] != nil {
+            print(HelpText.render(), terminator: "")
+            return 0
+        }
+        if commandLine.values["version"] != nil {
+            print("Version: \(version)")
+            return 0
+        }
+        if commandLine.values["codecs"] != nil {
+            return fail("--codecs: transcoding is not built in this version, so no codecs can be listed")
+        }
+
+        let config: DaemonConfig
+        do {
+            let options = try ConfigLoader.load(commandLine: commandLine) { access($0, F_OK) == 0 }
+            config = try DaemonConfig(options)
+        } catch {
+            return fail("\(error)")
+        }
+
+        let destination: LogDestination =
+            config.logStderr ? .stderr(timestamps: config.logTimestamps) : .syslog(config.logFacility)
+        DaemonLogHandler.bootstrap(level: config.logLevel, destination: destination)
+        let logger = Logger(label: "core")
+
+        for warning in config.options.warnings { logger.warning("\(warning)") }
+        for (spec, value, feature) in config.options.notBuiltOptions {
+            logger.warning("Option --\(spec.long)=\(value) is accepted but not in effect: \(feature) is not built yet")
+        }
+        if config.table >= 0 {
+            if config.noFallback {
+                logger.critical("Fatal error: kernel table \(config.table) requested with --no-fallback, but kernel forwarding is not built yet")
+                return 1
+            }
+            logger.warning("Kernel forwarding is not built yet: table \(config.table) unused, forwarding in userspace only")
+        }
+        do {
+            let (interfaces, warnings) = try InterfaceResolver.resolve(config.interfaces)
+            for w in warnings { logger.warning("\(w)") }
+            for i in interfaces {
+                logger.debug("Interface '\(i.name)': \(i.address)\(i.advertised.map { " advertised as \($0)" } ?? "")")
+            }
+            try SRTPLibrary.initialize()
+            logger.debug("Using \(OpenSSLLibrary.version), \(SRTPLibrary.version)")
+        } catch {
+            logger.critical("Fatal error: \(error)")
+            return 1
+        }
+
+        var reporter = config.foreground
+            ? StartupReporter.foreground() : StartupReporter.daemonize(keepStderr: config.logStderr)
+        ShutdownSignals.block()
+
+        let control = ControlPlane(logger: Logger(label: "control"))
+        let pidfile = config.pidfile.map(PidFile.init)
+        do {
+            try control.startNG(config.listenNG, processor: NGProcessor())
+            try pidfile?.write()
+        } catch {
+            logger.critical("Fatal error: \(error)")
+            control.shutdown()
+            reporter.report(1)
+            return 1
+        }
+        for address in control.boundAddresses { logger.info("Listening for ng on \(address)") }
+        logger.info("Startup complete, version \(version)")
+        SystemdNotifier.ready(status: "running")
+        reporter.report(0)
+
+        while true {
+            let signal = ShutdownSignals.wait()
+            if signal == SIGHUP {
+                logger.notice("SIGHUP received: this version has nothing to reload")
+                continue
+            }
+            break
+        }
+        logger.info("Version \(version) shutting down")
+        SystemdNotifier.stopping()
+        control.shutdown()
+        pidfile?.remove()
+        return 0
+    }
+
+    private static func fail(_ message: String) -> Int32 {
+        _ = "rtpengine: \(message)\n".withCString { fputs($0, Glibc.stderr) }
+        return 1
+    }
+}

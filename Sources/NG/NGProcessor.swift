@@ -1,0 +1,76 @@
+import Bencode
+
+/// The body encoding of an ng message; a reply always uses its request's encoding.
+public enum NGEncoding: Sendable, Equatable {
+    case bencode
+    case json
+}
+
+/// The result of handling one ng datagram, for the transport to send and log.
+public struct NGOutcome: Sendable, Equatable {
+    /// The bytes to send back, or nil when the datagram had no cookie to answer to.
+    public var reply: [UInt8]?
+    /// The command name as sent, when one could be read.
+    public var command: String?
+    public var error: NGError?
+}
+
+/// Handles ng requests: `cookie SP dictionary` in, `cookie SP dictionary` out. Sans-IO: the
+/// transports (UDP, TCP) feed it bytes and send what it returns.
+public struct NGProcessor: Sendable {
+    public init() {}
+
+    public func handle(_ datagram: [UInt8]) -> NGOutcome {
+        guard let space = datagram.firstIndex(of: UInt8(ascii: " ")), space > 0 else {
+            // Without a cookie there is nothing a client could match a reply to: drop it.
+            return NGOutcome(reply: nil, command: nil, error: .invalidFormat)
+        }
+        let cookie = datagram[..<space]
+        let body = Array(datagram[(space + 1)...])
+        let encoding: NGEncoding = body.first == UInt8(ascii: "{") ? .json : .bencode
+        var command: String?
+        let response: BencodeValue
+        var failure: NGError?
+        do {
+            let request = try decode(body, encoding)
+            guard let name = request["command"]?.stringValue else { throw NGError.missingCommand }
+            command = name
+            response = try dispatch(name, request)
+        } catch let error as NGError {
+            failure = error
+            response = .dictionary([("result", .string("error")), ("error-reason", .string(error.reason))])
+        } catch {
+            preconditionFailure("unexpected error \(error)")
+        }
+        var reply = Array(cookie)
+        reply.append(UInt8(ascii: " "))
+        switch encoding {
+        case .bencode: BencodeEncoder.encode(response, into: &reply)
+        case .json: reply.append(contentsOf: NGJSON.encode(response))
+        }
+        return NGOutcome(reply: reply, command: command, error: failure)
+    }
+
+    private func decode(_ body: [UInt8], _ encoding: NGEncoding) throws(NGError) -> BencodeValue {
+        switch encoding {
+        case .json:
+            guard let v = NGJSON.decode(body), case .dictionary = v else { throw .undecodableJSON }
+            return v
+        case .bencode:
+            guard body.first == UInt8(ascii: "d") else { throw .invalidFormat }
+            // Bytes after the dictionary are ignored, as rtpengine ignores them.
+            guard let (v, _) = try? BencodeDecoder.decodePrefix(body) else { throw .undecodableBencode }
+            return v
+        }
+    }
+
+    private func dispatch(_ name: String, _ request: BencodeValue) throws(NGError) -> BencodeValue {
+        guard let command = NGCommand(rawValue: name) else { throw .unrecognizedCommand(name) }
+        switch command {
+        case .ping:
+            return .dictionary([("result", .string("pong"))])
+        default:
+            throw .unsupportedCommand(command)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An IPv4 or IPv6 address as raw network-order bytes: a value, cheap to copy and compare,
+/// parsed and printed with the C library's `inet_pton`/`inet_ntop` so every textual form the
+/// kernel accepts (compressed IPv6, IPv4-mapped) is accepted here too.
+public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
+    case v4(UInt32)                        // network byte order, as in `in_addr.s_addr`
+    case v6(UInt64, UInt64)                // network-order bytes 0-7 and 8-15
+
+    public enum Family: Sendable { case inet, inet6 }
+
+    /// Parses a literal address; IPv6 may be given in brackets (`[::1]`).
+    public init?(_ text: String) {
+        var s = Substring(text)
+        if s.hasPrefix("["), s.hasSuffix("]") { s = s.dropFirst().dropLast() }
+        let literal = String(s)
+        var a4 = in_addr()
+        if inet_pton(AF_INET, literal, &a4) == 1 {
+            self = .v4(a4.s_addr)
+            return
+        }
+        var a6 = in6_addr()
+        if inet_pton(AF_INET6, literal, &a6) == 1 {
+            self = withUnsafeBytes(of: a6) { raw in
+                .v6(raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                    raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            }
+            return
+        }
+        return nil
+    }
+
+    public var family: Family {
+        if case .v4 = self { return .inet }
+        return .inet6
+    }
+
+    /// `0.0.0.0` or `::`.
+    public var isUnspecified: Bool {
+        switch self {
+        case .v4(let a): return a == 0
+        case .v6(let hi, let lo): return hi == 0 && lo == 0
+        }
+    }
+
+    public static let anyV4 = IPAddress.v4(0)
+    public static let anyV6 = IPAddress.v6(0, 0)
+
+    public var description: String {
+        var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        switch self {
+        case .v4(let a):
+            var addr = in_addr(s_addr: a)
+            inet_ntop(AF_INET, &addr, &buf, socklen_t(buf.count))
+        case .v6(let hi, let lo):
+            var words = (hi, lo)
+            withUnsafeBytes(of: &words) { raw in
+                _ = inet_ntop(AF_INET6, raw.baseAddress, &buf, socklen_t(buf.count))
+            }
+        }
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The address as it appears in `host:port` text: IPv6 in brackets.
+    public var bracketedDescription: String {
+        family == .inet6 ? "[\(description)]" : description
+    }
+}

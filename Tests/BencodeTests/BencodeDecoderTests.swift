@@ -1,0 +1,71 @@
+import Testing
+@testable import Bencode
+
+@Suite struct BencodeDecoderTests {
+    static let good: [(String, BencodeValue)] = [
+        ("i0e", .integer(0)),
+        ("i-42e", .integer(-42)),
+        ("i9223372036854775807e", .integer(Int64.max)),
+        ("0:", .string([])),
+        ("4:spam", .string("spam")),
+        ("le", .list([])),
+        ("l4:spami3ee", .list([.string("spam"), .integer(3)])),
+        ("de", .dictionary([])),
+        ("d7:command4:pinge", .dictionary([("command", .string("ping"))])),
+        // Key order is kept as sent, not sorted.
+        ("d1:bi1e1:ai2ee", .dictionary([("b", .integer(1)), ("a", .integer(2))])),
+        ("d4:listl1:x1:yee", .dictionary([("list", .list([.string("x"), .string("y")]))])),
+    ]
+
+    @Test(arguments: good)
+    func decodesValidInput(text: String, expected: BencodeValue) throws {
+        #expect(try BencodeDecoder.decode(Array(text.utf8)) == expected)
+    }
+
+    static let bad: [(String, BencodeError)] = [
+        ("", .truncated),
+        ("i", .truncated),
+        ("i12", .truncated),
+        ("ie", .badInteger(at: 1)),
+        ("i-0e", .badInteger(at: 1)),
+        ("i03e", .badInteger(at: 1)),
+        ("i1x2e", .badInteger(at: 1)),
+        ("i9223372036854775808e", .badInteger(at: 1)),
+        ("5:abc", .truncated),
+        ("99999999999999999999:x", .badInteger(at: 0)),
+        ("-1:x", .unexpectedByte(UInt8(ascii: "-"), at: 0)),
+        ("l4:spam", .truncated),
+        ("d7:command", .truncated),
+        ("di1ei2ee", .unexpectedByte(UInt8(ascii: "i"), at: 1)),
+        ("x", .unexpectedByte(UInt8(ascii: "x"), at: 0)),
+        ("i1ei2e", .trailingData(at: 3)),
+    ]
+
+    @Test(arguments: bad)
+    func rejectsMalformedInput(text: String, expected: BencodeError) {
+        #expect(throws: expected) { try BencodeDecoder.decode(Array(text.utf8)) }
+    }
+
+    @Test func limitsNesting() {
+        let deep = String(repeating: "l", count: 10_000) + String(repeating: "e", count: 10_000)
+        #expect(throws: BencodeError.tooDeep) { try BencodeDecoder.decode(Array(deep.utf8)) }
+        let ok = String(repeating: "l", count: 10) + String(repeating: "e", count: 10)
+        #expect(throws: Never.self) { try BencodeDecoder.decode(Array(ok.utf8)) }
+    }
+
+    @Test func prefixReportsWhereTheValueEnds() throws {
+        let (v, end) = try BencodeDecoder.decodePrefix(Array("d1:ai1ee3:xyz".utf8))
+        #expect(v == .dictionary([("a", .integer(1))]))
+        #expect(end == 8)
+    }
+
+    @Test(arguments: good)
+    func encodeRoundTrips(text: String, value: BencodeValue) {
+        #expect(String(decoding: BencodeEncoder.encode(value), as: UTF8.self) == text)
+    }
+
+    @Test func stringsAreBytes() throws {
+        let raw: [UInt8] = Array("3:".utf8) + [0x00, 0xff, 0x20]
+        #expect(try BencodeDecoder.decode(raw) == .string([0x00, 0xff, 0x20]))
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Locates the `rtpengine` binary built beside this test bundle (or `RTPENGINE_BIN`).
+func daemonBinary() -> String {
+    if let path = ProcessInfo.processInfo.environment["RTPENGINE_BIN"] { return path }
+    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    return exe.deletingLastPathComponent().appendingPathComponent("rtpengine").path
+}
+
+/// The package's root folder, for shipped files such as `conf.d/rtpengine.conf`.
+let packageRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A daemon process started by a test. `stop()` (or deinit) ends it by pid, so no test
+/// leaves a process behind even when it fails.
+final class DaemonProcess: @unchecked Sendable {
+    let process = Process()
+    let stderrPath: String
+
+    init(_ executable: String = daemonBinary(), arguments: [String], environment: [String: String] = [:]) throws {
+        stderrPath = NSTemporaryDirectory() + "rtpengine-it-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        // A clean environment: no NOTIFY_SOCKET from elsewhere unless the test sets one.
+        process.environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"].merging(environment) { $1 }
+        let log = FileHandle(forWritingAtPath: stderrPath)!
+        process.standardError = log
+        process.standardOutput = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    var pid: pid_t { process.processIdentifier }
+    var output: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    /// Sends `signal` and waits up to `timeout` seconds; returns the exit status and the time taken.
+    @discardableResult
+    func stop(signal: Int32 = SIGINT, timeout: Double = 5) -> (status: Int32?, seconds: Double) {
+        let start = Date()
+        if process.isRunning { kill(pid, signal) }
+        while process.isRunning, Date().timeIntervalSince(start) < timeout { usleep(10_000) }
+        let elapsed = Date().timeIntervalSince(start)
+        if process.isRunning {
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+            return (nil, elapsed)
+        }
+        return (process.terminationStatus, elapsed)
+    }
+
+    /// Waits for the process to exit by itself.
+    func waitForExit(timeout: Double = 10) -> Int32? {
+        let start = Date()
+        while process.isRunning, Date().timeIntervalSince(start) < timeout { usleep(10_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+        }
+        unlink(stderrPath)
+    }
+}
+
+/// A socket address for a literal IPv4/IPv6 address.
+struct TestAddress {
+    var storage = sockaddr_storage()
+    var length: socklen_t = 0
+    var family: Int32
+
+    init(_ ip: String, _ port: UInt16) {
+        if ip.contains(":") {
+            family = AF_INET6
+            var a = sockaddr_in6()
+            a.sin6_family = sa_family_t(AF_INET6)
+            a.sin6_port = port.bigEndian
+            inet_pton(AF_INET6, ip, &a.sin6_addr)
+            withUnsafeBytes(of: a) { src in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: src) } }
+            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+        } else {
+            family = AF_INET
+            var a = sockaddr_in()
+            a.sin_family = sa_family_t(AF_INET)
+            a.sin_port = port.bigEndian
+            inet_pton(AF_INET, ip, &a.sin_addr)
+            withUnsafeBytes(of: a) { src in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: src) } }
+            length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        }
+    }
+
+    func withSockaddr<T>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
+        withUnsafeBytes(of: storage) { body($0.baseAddress!.assumingMemoryBound(to: sockaddr.self), length) }
+    }
+}
+
+/// Sends one datagram and waits up to `timeout` seconds for the reply.
+func udpExchange(_ ip: String, _ port: UInt16, _ payload: [UInt8], timeout: Double = 1) -> [UInt8]? {
+    let addr = TestAddress(ip, port)
+    let fd = socket(addr.family, Int32(SOCK_DGRAM.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    let sent = addr.withSockaddr { sa, len in payload.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, 0, sa, len) } }
+    guard sent == payload.count else { return nil }
+    var buf = [UInt8](repeating: 0, count: 65536)
+    let n = recv(fd, &buf, buf.count, 0)
+    return n >= 0 ? Array(buf.prefix(n)) : nil
+}
+
+func udpExchange(_ ip: String, _ port: UInt16, _ text: String, timeout: Double = 1) -> String? {
+    udpExchange(ip, port, Array(text.utf8), timeout: timeout).map { String(decoding: $0, as: UTF8.self) }
+}
+
+/// Retries a ping until the daemon answers (it needs a moment to bind) or `timeout` passes.
+func waitForPong(_ ip: String, _ port: UInt16, timeout: Double = 10) -> Bool {
+    let start = Date()
+    while Date().timeIntervalSince(start) < timeout {
+        if udpExchange(ip, port, "w d7:command4:pinge", timeout: 0.2) == "w d6:result4:ponge" { return true }
+    }
+    return false
+}
+
+/// Whether a UDP (or TCP) port can be bound on `ip` right now, i.e. nobody holds it.
+func portIsFree(_ ip: String, _ port: UInt16, type: Int32 = Int32(SOCK_DGRAM.rawValue)) -> Bool {
+    let addr = TestAddress(ip, port)
+    let fd = socket(addr.family, type, 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    if addr.family == AF_INET6 {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+    return addr.withSockaddr { bind(fd, $0, $1) } == 0
+}
+
+/// A port that is free on loopback for both families, from a range tests alone use.
+func freePort() -> UInt16 {
+    while true {
+        let p = UInt16.random(in: 20000...29000)
+        if portIsFree("127.0.0.1", p), portIsFree("::1", p), portIsFree("0.0.0.0", p),
+           portIsFree("127.0.0.1", p, type: Int32(SOCK_STREAM.rawValue)) { return p }
+    }
+}
