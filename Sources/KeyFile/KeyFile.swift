@@ -15,9 +15,8 @@ public final class KeyFile {
         handle = g_key_file_new()
         var error: UnsafeMutablePointer<GError>?
         if g_key_file_load_from_file(handle, path, G_KEY_FILE_NONE, &error) == 0 {
-            let e = KeyFileError(consuming: error)
-            g_key_file_free(handle)
-            throw e
+            // deinit frees the handle: this object is fully initialised when it throws.
+            throw KeyFileError(consuming: error)
         }
     }
 
@@ -27,9 +26,8 @@ public final class KeyFile {
         var error: UnsafeMutablePointer<GError>?
         let ok = text.withCString { g_key_file_load_from_data(handle, $0, gsize(strlen($0)), G_KEY_FILE_NONE, &error) }
         if ok == 0 {
-            let e = KeyFileError(consuming: error)
-            g_key_file_free(handle)
-            throw e
+            // deinit frees the handle: this object is fully initialised when it throws.
+            throw KeyFileError(consuming: error)
         }
     }
 
