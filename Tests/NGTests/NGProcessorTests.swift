@@ -23,7 +23,7 @@ import Bencode
         ("g {\"command\":\"ping\"}", "g {\"result\":\"pong\"}"),
         ("g2 { \"command\" : \"ping\", \"flags\": [\"a\", 1, true, null, 2.5] }", "g2 {\"result\":\"pong\"}"),
         ("j {\"command\":", "j {\"result\":\"error\",\"error-reason\":\"Could not decode JSON dictionary\"}"),
-        ("j2 [\"ping\"]", "j2 {\"result\":\"error\",\"error-reason\":\"Could not decode JSON dictionary\"}"),
+        ("j2 [\"ping\"]", "j2 d6:result5:error12:error-reason22:Invalid NG data formate"),
         ("noSpace", nil),
         (" d7:command4:pinge", nil),
     ]
@@ -52,7 +52,7 @@ import Bencode
             let outcome = NGProcessor().handle(bytes)
             #expect(outcome.reply != nil)
         }
-        let deep = "x " + String(repeating: "[", count: 100_000)
+        let deep = "x {\"a\":" + String(repeating: "[", count: 100_000)
         #expect(NGProcessor().handle(Array(deep.utf8)).error == .undecodableJSON)
         let deepB = "x d1:a" + String(repeating: "l", count: 100_000)
         #expect(NGProcessor().handle(Array(deepB.utf8)).error == .undecodableBencode)
