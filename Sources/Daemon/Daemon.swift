@@ -107,7 +107,7 @@ public enum Daemon {
     }
 
     private static func fail(_ message: String) -> Int32 {
-        _ = "rtpengine: \(message)\n".withCString { fputs($0, Glibc.stderr) }
+        writeToStderr("rtpengine: \(message)\n")
         return 1
     }
 }

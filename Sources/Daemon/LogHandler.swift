@@ -78,10 +78,12 @@ public struct DaemonLogHandler: LogHandler {
                 line = "[\(ts.tv_sec).\(String(repeating: "0", count: 6 - micros.count))\(micros)] "
             }
             line += text + "\n"
-            _ = line.withCString { fputs($0, Glibc.stderr) }
-            fflush(Glibc.stderr)
+            // One write(2) per line keeps lines whole when several threads log.
+            writeToStderr(line)
         case .syslog:
-            withVaList([text]) { vsyslog(Self.priority(of: event.level), "%s", $0) }
+            text.withCString { cText in
+                withVaList([cText]) { vsyslog(Self.priority(of: event.level), "%s", $0) }
+            }
         }
     }
 
@@ -119,4 +121,10 @@ public struct DaemonLogHandler: LogHandler {
         case .local7: return LOG_LOCAL7
         }
     }
+}
+
+/// Writes `text` to file descriptor 2 in one call.
+func writeToStderr(_ text: String) {
+    var bytes = Array(text.utf8)
+    _ = write(STDERR_FILENO, &bytes, bytes.count)
 }

@@ -29,6 +29,7 @@ public struct StartupReporter: ~Copyable {
             exit(n == 1 ? Int32(status) : 1)
         }
         close(fds[0])
+        closeInheritedDescriptors(keeping: fds[1])
         setsid()
         _ = chdir("/")
         let null = open("/dev/null", O_RDWR)
@@ -39,6 +40,22 @@ public struct StartupReporter: ~Copyable {
             if null > STDERR_FILENO { close(null) }
         }
         return StartupReporter(fd: fds[1])
+    }
+
+    /// A detached daemon must not hold descriptors its launcher passed down (a supervisor's
+    /// pipes would otherwise never see EOF); only stdio and the report pipe stay.
+    private static func closeInheritedDescriptors(keeping keep: Int32) {
+        guard let dir = opendir("/proc/self/fd") else { return }
+        var open: [Int32] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if let fd = Int32(name) { open.append(fd) }
+        }
+        let dirFD = dirfd(dir)
+        closedir(dir)
+        for fd in open where fd > STDERR_FILENO && fd != keep && fd != dirFD { close(fd) }
     }
 
     /// Tells the waiting parent how start-up ended (0 = running).

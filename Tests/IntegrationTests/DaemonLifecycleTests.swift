@@ -82,7 +82,7 @@ import Glibc
             "--config-file=none", "-t", "-1", "-i", "127.0.0.1", "-n", "127.0.0.1:\(ng)", "-p", pidfile, "-E",
         ])
         // The launching process returns once the detached daemon is up.
-        #expect(launcher.waitForExit() == 0, launcher.output)
+        #expect(launcher.waitForExit() == 0, "\(launcher.output)")
         let text = try String(contentsOfFile: pidfile, encoding: .utf8)
         let pid = try #require(pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)))
         defer { kill(pid, SIGKILL) }

@@ -22,7 +22,7 @@ final class DaemonProcess: @unchecked Sendable {
 
     init(_ executable: String = daemonBinary(), arguments: [String], environment: [String: String] = [:]) throws {
         stderrPath = NSTemporaryDirectory() + "rtpengine-it-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         // A clean environment: no NOTIFY_SOCKET from elsewhere unless the test sets one.
