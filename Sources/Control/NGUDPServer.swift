@@ -59,16 +59,17 @@ final class NGDatagramHandler: ChannelInboundHandler, Sendable {
         let envelope = unwrapInboundIn(data)
         let bytes = Array(envelope.data.readableBytesView)
         let peer = envelope.remoteAddress
+        let from = peer.logDescription
         let outcome = processor.handle(bytes)
         guard let reply = outcome.reply else {
-            logger.warning("Received invalid data on NG port (no cookie) from \(peer)")
+            logger.warning("Received invalid data on NG port (no cookie) from \(from)")
             return
         }
         if let error = outcome.error {
-            logger.warning("Protocol error in packet from \(peer): \(error.reason)",
+            logger.warning("Protocol error in packet from \(from): \(error.reason)",
                            metadata: outcome.command.map { ["command": "\($0)"] } ?? [:])
         } else if let command = outcome.command {
-            logger.info("Replying to '\(command)' from \(peer)")
+            logger.info("Replying to '\(command)' from \(from)")
         }
         let buffer = context.channel.allocator.buffer(bytes: reply)
         context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: peer, data: buffer)), promise: nil)
@@ -77,5 +78,14 @@ final class NGDatagramHandler: ChannelInboundHandler, Sendable {
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         // A UDP socket reports ICMP errors (e.g. port unreachable) here; they end nothing.
         logger.debug("ng socket error: \(error)")
+    }
+}
+
+extension SocketAddress {
+    /// `127.0.0.1:5060` or `[::1]:5060`, as operators read addresses in rtpengine's logs.
+    public var logDescription: String {
+        guard let ip = ipAddress, let port else { return description }
+        if case .v6 = self { return "[\(ip)]:\(port)" }
+        return "\(ip):\(port)"
     }
 }

@@ -86,7 +86,7 @@ public enum Daemon {
             reporter.report(1)
             return 1
         }
-        for address in control.boundAddresses { logger.info("Listening for ng on \(address)") }
+        for address in control.boundAddresses { logger.info("Listening for ng on \(address.logDescription)") }
         logger.info("Startup complete, version \(version)")
         SystemdNotifier.ready(status: "running")
         reporter.report(0)
