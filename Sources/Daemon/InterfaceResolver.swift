@@ -33,16 +33,10 @@ public enum InterfaceResolver {
             let name = String(cString: entry.pointee.ifa_name)
             switch Int32(sa.pointee.sa_family) {
             case AF_INET:
-                let a = sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
-                result.append((name, .v4(a)))
+                let a = sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+                result.append((name, IPAddress(a)))
             case AF_INET6:
-                let ip = sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { p -> IPAddress in
-                    var a6 = p.pointee.sin6_addr
-                    return withUnsafeBytes(of: &a6) { raw in
-                        .v6(raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
-                            raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-                    }
-                }
+                let ip = sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { IPAddress($0.pointee.sin6_addr) }
                 if !ip.description.lowercased().hasPrefix("fe80:") { result.append((name, ip)) }
             default:
                 continue

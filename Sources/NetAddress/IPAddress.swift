@@ -20,18 +20,26 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
         let literal = String(s)
         var a4 = in_addr()
         if inet_pton(AF_INET, literal, &a4) == 1 {
-            self = .v4(a4.s_addr)
+            self.init(a4)
             return
         }
         var a6 = in6_addr()
         if inet_pton(AF_INET6, literal, &a6) == 1 {
-            self = withUnsafeBytes(of: a6) { raw in
-                .v6(raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
-                    raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            }
+            self.init(a6)
             return
         }
         return nil
+    }
+
+    public init(_ address: in_addr) {
+        self = .v4(address.s_addr)
+    }
+
+    public init(_ address: in6_addr) {
+        self = withUnsafeBytes(of: address) { raw in
+            .v6(raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
     }
 
     public var family: Family {
