@@ -17,6 +17,7 @@ let package = Package(
         // 1. Wire formats: no IO, no C.
         .target(name: "Bencode"),
         .target(name: "NetAddress"),
+        .target(name: "SDP"),
 
         // 2. C libraries, each reached through one shim and one Swift owner type.
         .systemLibrary(name: "CGLib", pkgConfig: "glib-2.0", providers: [.apt(["libglib2.0-dev"])]),
@@ -49,6 +50,7 @@ let package = Package(
 
         .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "CLibraryTests", dependencies: ["KeyFile", "Digest", "SRTP", "Systemd"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "NGTests", dependencies: ["NG", "Bencode"]),

@@ -1,0 +1,135 @@
+/// `m=<media> <port>[/<count>] <proto> <fmt> ...` (RFC 8866 section 5.14).
+public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
+    public var media: String
+    public var port: UInt16
+    public var portCount: Int?
+    public var proto: String
+    public var formats: [String]
+
+    public init(media: String, port: UInt16, portCount: Int? = nil, proto: String, formats: [String]) {
+        self.media = media
+        self.port = port
+        self.portCount = portCount
+        self.proto = proto
+        self.formats = formats
+    }
+
+    public init?(parsing value: String) {
+        let f = value.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard f.count >= 3, !f[0].isEmpty else { return nil }
+        let portParts = f[1].split(separator: "/", omittingEmptySubsequences: false)
+        guard portParts.count <= 2, let port = UInt16(portParts[0]) else { return nil }
+        var count: Int?
+        if portParts.count == 2 {
+            guard let c = Int(portParts[1]), c > 0 else { return nil }
+            count = c
+        }
+        self.init(media: f[0], port: port, portCount: count, proto: f[2], formats: Array(f.dropFirst(3)))
+    }
+
+    public var description: String {
+        var s = "\(media) \(port)"
+        if let portCount { s += "/\(portCount)" }
+        s += " \(proto)"
+        for fmt in formats { s += " \(fmt)" }
+        return s
+    }
+
+    /// Whether the formats are RTP payload types (RTP/AVP, RTP/SAVPF, UDP/TLS/RTP/SAVP, ...).
+    public var isRTP: Bool { proto.split(separator: "/").contains("RTP") }
+}
+
+/// `c=<nettype> <addrtype> <address>` (RFC 8866 section 5.7).
+public struct Connection: Hashable, Sendable, CustomStringConvertible {
+    public var networkType: String
+    public var addressType: String
+    public var address: String
+
+    public init(networkType: String = "IN", addressType: String, address: String) {
+        self.networkType = networkType
+        self.addressType = addressType
+        self.address = address
+    }
+
+    public init?(parsing value: String) {
+        let f = value.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard f.count == 3 else { return nil }
+        self.init(networkType: f[0], addressType: f[1], address: f[2])
+    }
+
+    public var description: String { "\(networkType) \(addressType) \(address)" }
+}
+
+/// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>` (section 5.2).
+public struct Origin: Hashable, Sendable, CustomStringConvertible {
+    public var username: String
+    public var sessionID: String
+    public var sessionVersion: String
+    public var networkType: String
+    public var addressType: String
+    public var address: String
+
+    public init?(parsing value: String) {
+        let f = value.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard f.count == 6 else { return nil }
+        username = f[0]; sessionID = f[1]; sessionVersion = f[2]
+        networkType = f[3]; addressType = f[4]; address = f[5]
+    }
+
+    public var description: String {
+        "\(username) \(sessionID) \(sessionVersion) \(networkType) \(addressType) \(address)"
+    }
+}
+
+/// `a=rtpmap:<pt> <encoding>/<clock>[/<channels>]` (section 6.6).
+public struct RTPMap: Hashable, Sendable, CustomStringConvertible {
+    public var payloadType: Int
+    public var encoding: String
+    public var clockRate: Int
+    public var channels: Int?
+
+    public init(payloadType: Int, encoding: String, clockRate: Int, channels: Int? = nil) {
+        self.payloadType = payloadType
+        self.encoding = encoding
+        self.clockRate = clockRate
+        self.channels = channels
+    }
+
+    public init?(parsing value: String) {
+        let parts = value.split(separator: " ", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let pt = Int(parts[0]), (0...127).contains(pt) else { return nil }
+        let enc = parts[1].split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard enc.count == 2 || enc.count == 3, !enc[0].isEmpty, let clock = Int(enc[1]) else { return nil }
+        var channels: Int?
+        if enc.count == 3 {
+            guard let c = Int(enc[2]) else { return nil }
+            channels = c
+        }
+        self.init(payloadType: pt, encoding: enc[0], clockRate: clock, channels: channels)
+    }
+
+    public var description: String {
+        "\(payloadType) \(encoding)/\(clockRate)" + (channels.map { "/\($0)" } ?? "")
+    }
+}
+
+/// `a=rtcp:<port> [<nettype> <addrtype> <address>]` (RFC 3605).
+public struct RTCPAttribute: Hashable, Sendable, CustomStringConvertible {
+    public var port: UInt16
+    public var connection: Connection?
+
+    public init(port: UInt16, connection: Connection? = nil) {
+        self.port = port
+        self.connection = connection
+    }
+
+    public init?(parsing value: String) {
+        let f = value.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard f.count == 1 || f.count == 4, let port = UInt16(f[0]) else { return nil }
+        self.init(port: port, connection: f.count == 4 ? Connection(networkType: f[1], addressType: f[2], address: f[3]) : nil)
+    }
+
+    public var description: String {
+        connection.map { "\(port) \($0)" } ?? String(port)
+    }
+}

@@ -1,0 +1,65 @@
+/// A parsed SDP body: the session-level lines, then one `MediaDescription` per `m=` line.
+/// Serialising an unmodified value gives back the input with CRLF line endings.
+public struct SessionDescription: Hashable, Sendable {
+    /// Session-level lines in order, from `v=` up to the first `m=`.
+    public var sessionLines: [SDPLine]
+    public var media: [MediaDescription]
+
+    public init(sessionLines: [SDPLine], media: [MediaDescription] = []) {
+        self.sessionLines = sessionLines
+        self.media = media
+    }
+
+    /// The session's `o=` line, parsed.
+    public var origin: Origin? {
+        sessionLines.first { $0.type == "o" }.flatMap { Origin(parsing: $0.value) }
+    }
+
+    /// The session-level `c=` line, parsed.
+    public var connection: Connection? {
+        sessionLines.first { $0.type == "c" }.flatMap { Connection(parsing: $0.value) }
+    }
+
+    public func sessionAttributes(_ name: String) -> [SDPLine] {
+        sessionLines.filter { $0.attributeName == name }
+    }
+
+    /// The body as sent on the wire: every line followed by CRLF.
+    public var text: String {
+        var out = ""
+        for line in sessionLines { out += "\(line)\r\n" }
+        for m in media {
+            for line in m.allLines { out += "\(line)\r\n" }
+        }
+        return out
+    }
+}
+
+/// One media section: its `m=` line and the lines under it, in order.
+public struct MediaDescription: Hashable, Sendable {
+    public var mediaLine: MediaLine
+    public var lines: [SDPLine]
+
+    public init(mediaLine: MediaLine, lines: [SDPLine] = []) {
+        self.mediaLine = mediaLine
+        self.lines = lines
+    }
+
+    public var allLines: [SDPLine] { [SDPLine("m", mediaLine.description)] + lines }
+
+    /// The media-level `c=` line, parsed.
+    public var connection: Connection? {
+        lines.first { $0.type == "c" }.flatMap { Connection(parsing: $0.value) }
+    }
+
+    public func attributes(_ name: String) -> [SDPLine] {
+        lines.filter { $0.attributeName == name }
+    }
+
+    public func attribute(_ name: String) -> SDPLine? {
+        lines.first { $0.attributeName == name }
+    }
+
+    /// A port of zero rejects or disables the section (RFC 3264 section 6).
+    public var isRejected: Bool { mediaLine.port == 0 }
+}

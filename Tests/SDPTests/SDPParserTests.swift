@@ -1,0 +1,94 @@
+import Testing
+@testable import SDP
+
+@Suite struct SDPParserTests {
+    static let offer = """
+        v=0\r
+        o=alice 2890844526 2890844526 IN IP4 198.51.100.1\r
+        s=-\r
+        c=IN IP4 198.51.100.1\r
+        t=0 0\r
+        m=audio 49170 RTP/AVP 0 8 101\r
+        a=rtpmap:0 PCMU/8000\r
+        a=rtpmap:8 PCMA/8000\r
+        a=rtpmap:101 telephone-event/8000\r
+        a=fmtp:101 0-15\r
+        a=rtcp:49171 IN IP4 198.51.100.1\r
+        a=sendrecv\r
+        m=video 0 RTP/AVPF 96\r
+        a=rtpmap:96 H264/90000\r
+        m=audio 5004/2 RTP/SAVP 111\r
+        c=IN IP6 2001:db8::1\r
+        a=rtpmap:111 opus/48000/2\r
+        a=x-unknown-attribute with spaces\r
+
+        """
+
+    @Test func roundTripsEveryLineInOrder() throws {
+        let sdp = try SDPParser.parse(Self.offer)
+        #expect(sdp.text == Self.offer)
+        #expect(sdp.sessionLines.count == 5)
+        #expect(sdp.media.count == 3)
+    }
+
+    @Test func exposesTypedFields() throws {
+        let sdp = try SDPParser.parse(Self.offer)
+        #expect(sdp.origin?.username == "alice")
+        #expect(sdp.origin?.sessionVersion == "2890844526")
+        #expect(sdp.connection == Connection(addressType: "IP4", address: "198.51.100.1"))
+        let audio = sdp.media[0]
+        #expect(audio.mediaLine == MediaLine(media: "audio", port: 49170, proto: "RTP/AVP", formats: ["0", "8", "101"]))
+        #expect(audio.mediaLine.isRTP)
+        #expect(audio.attributes("rtpmap").compactMap { $0.attributeValue.flatMap(RTPMap.init(parsing:)) }
+                == [RTPMap(payloadType: 0, encoding: "PCMU", clockRate: 8000),
+                    RTPMap(payloadType: 8, encoding: "PCMA", clockRate: 8000),
+                    RTPMap(payloadType: 101, encoding: "telephone-event", clockRate: 8000)])
+        #expect(audio.attribute("rtcp")?.attributeValue.flatMap(RTCPAttribute.init(parsing:))
+                == RTCPAttribute(port: 49171, connection: Connection(addressType: "IP4", address: "198.51.100.1")))
+        #expect(audio.attribute("sendrecv")?.attributeValue == nil)
+        #expect(audio.attribute("sendrecv")?.attributeName == "sendrecv")
+        #expect(sdp.media[1].isRejected)
+        #expect(sdp.media[2].mediaLine.portCount == 2)
+        #expect(sdp.media[2].connection?.address == "2001:db8::1")
+        #expect(RTPMap(parsing: "111 opus/48000/2")?.channels == 2)
+    }
+
+    @Test func acceptsBareLineFeeds() throws {
+        let sdp = try SDPParser.parse("v=0\no=- 1 1 IN IP4 1.2.3.4\ns=x\nt=0 0\nm=audio 1000 RTP/AVP 0\n")
+        #expect(sdp.text == "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=x\r\nt=0 0\r\nm=audio 1000 RTP/AVP 0\r\n")
+    }
+
+    static let malformed: [(String, SDPError)] = [
+        ("", .empty),
+        ("\r\n\r\n", .empty),
+        ("o=x\r\nv=0\r\n", .missingVersion),
+        ("v=1\r\n", .missingVersion),
+        ("v=0\r\nthis is not sdp\r\n", .malformedLine(number: 2, text: "this is not sdp")),
+        ("v=0\r\nX=upper\r\n", .malformedLine(number: 2, text: "X=upper")),
+        ("v=0\r\na\r\n", .malformedLine(number: 2, text: "a")),
+        ("v=0\r\nm=audio\r\n", .badMediaLine(number: 2, text: "audio")),
+        ("v=0\r\nm=audio 70000 RTP/AVP 0\r\n", .badMediaLine(number: 2, text: "audio 70000 RTP/AVP 0")),
+        ("v=0\r\nm=audio 1000/0 RTP/AVP 0\r\n", .badMediaLine(number: 2, text: "audio 1000/0 RTP/AVP 0")),
+        ("v=0\r\nc=IN IP4\r\n", .badConnection(number: 2, text: "IN IP4")),
+    ]
+
+    @Test(arguments: malformed)
+    func rejectsMalformed(text: String, expected: SDPError) {
+        #expect(throws: expected) { try SDPParser.parse(text) }
+    }
+
+    @Test(arguments: ["0 PCMU", "x PCMU/8000", "128 PCMU/8000", "0 /8000", "0 PCMU/x", "0 PCMU/8000/x"])
+    func rejectsBadRTPMaps(text: String) {
+        #expect(RTPMap(parsing: text) == nil)
+    }
+
+    @Test func randomBytesNeverCrash() {
+        let alphabet = Array("v=0\r\nmcao audio RTP/AVP 0123456789:/ IN IP4".unicodeScalars)
+        for _ in 0..<3000 {
+            let n = Int.random(in: 0..<120)
+            var s = "v=0\r\n"
+            for _ in 0..<n { s.unicodeScalars.append(alphabet.randomElement()!) }
+            _ = try? SDPParser.parse(s)
+        }
+    }
+}
