@@ -12,6 +12,7 @@ public struct DaemonConfig: Sendable {
     public var noFallback: Bool
     public var interfaces: [InterfaceSpec]
     public var listenNG: [ListenAddress]
+    public var listenTCPNG: [ListenAddress]
     public var foreground: Bool
     public var logLevel: Int
     public var logStderr: Bool
@@ -27,6 +28,7 @@ public struct DaemonConfig: Sendable {
         noFallback = options.flag("no-fallback")
         interfaces = options.strings("interface").compactMap { try? InterfaceSpec.parse($0).get() }
         listenNG = options.strings("listen-ng").compactMap { try? ListenAddress.parse($0).get() }
+        listenTCPNG = options.strings("listen-tcp-ng").compactMap { try? ListenAddress.parse($0).get() }
         foreground = options.flag("foreground")
         logLevel = options.int("log-level") ?? 6
         logStderr = options.flag("log-stderr")

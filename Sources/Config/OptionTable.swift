@@ -37,7 +37,7 @@ extension OptionRegistry {
         OptionSpec("listen-tcp", short: "l", .string, arg: "[IP:]PORT", check: .listenAddress, .notBuilt("legacy UDP/TCP control protocols"), help: "TCP port to listen on"),
         OptionSpec("listen-udp", short: "u", .string, arg: "[IP46|HOSTNAME:]PORT", check: .listenAddress, .notBuilt("legacy UDP/TCP control protocols"), help: "UDP port to listen on"),
         OptionSpec("listen-ng", short: "n", .stringList, arg: "[IP46|HOSTNAME:]PORT", check: .listenAddress, help: "UDP port to listen on, NG protocol"),
-        OptionSpec("listen-tcp-ng", short: "N", .stringList, arg: "[IP46|HOSTNAME:]PORT", check: .listenAddress, .notBuilt("TCP ng listener"), help: "TCP port to listen on, NG protocol"),
+        OptionSpec("listen-tcp-ng", short: "N", .stringList, arg: "[IP46|HOSTNAME:]PORT", check: .listenAddress, help: "TCP port to listen on, NG protocol"),
         OptionSpec("listen-cli", short: "c", .string, arg: "[IP46|HOSTNAME:]PORT", check: .listenAddress, .notBuilt("CLI listener"), help: "TCP port to listen on, CLI"),
         OptionSpec("graphite", short: "g", .string, arg: "IP46|HOSTNAME:PORT", check: .hostPort, .notBuilt("graphite statistics"), help: "Address of the graphite server"),
         OptionSpec("graphite-interval", short: "G", .int, default: .int(0), check: .intRange(0...Int(Int32.max)), .notBuilt("graphite statistics"), help: "Graphite send interval in seconds"),

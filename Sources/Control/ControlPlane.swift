@@ -11,28 +11,46 @@ import Glibc
 /// apart from the media threads.
 public final class ControlPlane {
     private let group: MultiThreadedEventLoopGroup
-    private var servers: [NGUDPServer] = []
+    private var udpServers: [NGUDPServer] = []
+    private var tcpServers: [NGTCPServer] = []
     private let logger: Logger
+    private let dispatcher: NGDispatcher
 
-    public init(logger: Logger) {
+    public init(processor: NGProcessor, logger: Logger) {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.logger = logger
+        self.dispatcher = NGDispatcher(processor: processor, logger: logger)
     }
 
     /// The addresses actually bound, for logs and tests.
-    public var boundAddresses: [SocketAddress] { servers.map(\.localAddress) }
+    public var boundAddresses: [(transport: String, address: SocketAddress)] {
+        udpServers.map { ("UDP", $0.localAddress) } + tcpServers.map { ("TCP", $0.localAddress) }
+    }
 
-    /// Binds every `--listen-ng` address. A bare port binds `0.0.0.0` and `[::]`; on a host
-    /// without IPv6 the second is skipped with a warning. Any other failure is thrown.
-    public func startNG(_ addresses: [ListenAddress], processor: NGProcessor) throws {
+    /// Binds every `--listen-ng` (UDP) address. A bare port binds `0.0.0.0` and `[::]`; on a
+    /// host without IPv6 the second is skipped with a warning. Any other failure is thrown.
+    public func startNG(_ addresses: [ListenAddress]) throws {
+        try bindAll(addresses, kind: "ng") { address in
+            udpServers.append(try NGUDPServer.bind(address, group: group, dispatcher: dispatcher))
+        }
+    }
+
+    /// Binds every `--listen-tcp-ng` address, with the same rules as `startNG`.
+    public func startTCPNG(_ addresses: [ListenAddress]) throws {
+        try bindAll(addresses, kind: "TCP ng") { address in
+            tcpServers.append(try NGTCPServer.bind(address, group: group, dispatcher: dispatcher, logger: logger))
+        }
+    }
+
+    private func bindAll(_ addresses: [ListenAddress], kind: String, bind: (SocketAddress) throws -> Void) throws {
         for listen in addresses {
             for (address, optional) in try Self.socketAddresses(for: listen) {
                 do {
-                    servers.append(try NGUDPServer.bind(address, group: group, processor: processor, logger: logger))
+                    try bind(address)
                 } catch where optional {
-                    logger.warning("Not listening for ng on \(address): \(error)")
+                    logger.warning("Not listening for \(kind) on \(address.logDescription): \(error)")
                 } catch {
-                    throw ControlError("Failed to bind ng listener \(listen) (\(address)): \(error)")
+                    throw ControlError("Failed to bind \(kind) listener \(listen) (\(address.logDescription)): \(error)")
                 }
             }
         }
@@ -40,8 +58,10 @@ public final class ControlPlane {
 
     /// Closes every listener and stops the event loop.
     public func shutdown() {
-        for server in servers { server.close() }
-        servers.removeAll()
+        for server in udpServers { server.close() }
+        for server in tcpServers { server.close() }
+        udpServers.removeAll()
+        tcpServers.removeAll()
         try? group.syncShutdownGracefully()
     }
 

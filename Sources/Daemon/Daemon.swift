@@ -75,10 +75,11 @@ public enum Daemon {
             ? StartupReporter.foreground() : StartupReporter.daemonize(keepStderr: config.logStderr)
         ShutdownSignals.block()
 
-        let control = ControlPlane(logger: Logger(label: "control"))
+        let control = ControlPlane(processor: NGProcessor(), logger: Logger(label: "control"))
         let pidfile = config.pidfile.map(PidFile.init)
         do {
-            try control.startNG(config.listenNG, processor: NGProcessor())
+            try control.startNG(config.listenNG)
+            try control.startTCPNG(config.listenTCPNG)
             try pidfile?.write()
         } catch {
             logger.critical("Fatal error: \(error)")
@@ -86,7 +87,9 @@ public enum Daemon {
             reporter.report(1)
             return 1
         }
-        for address in control.boundAddresses { logger.info("Listening for ng on \(address.logDescription)") }
+        for (transport, address) in control.boundAddresses {
+            logger.info("Listening for ng over \(transport) on \(address.logDescription)")
+        }
         logger.info("Startup complete, version \(version)")
         SystemdNotifier.ready(status: "running")
         reporter.report(0)

@@ -8,6 +8,8 @@ public enum NGError: Error, Equatable, Sendable {
     case missingCommand
     case unrecognizedCommand(String)
     case unsupportedCommand(NGCommand)
+    /// A TCP message grew past the size limit without completing.
+    case messageTooLarge
 
     public var reason: String {
         switch self {
@@ -17,6 +19,7 @@ public enum NGError: Error, Equatable, Sendable {
         case .missingCommand: return "Dictionary contains no key \"command\""
         case .unrecognizedCommand: return "Unrecognized command"
         case .unsupportedCommand(let c): return "Command '\(c.rawValue)' is not supported by this version"
+        case .messageTooLarge: return "Message too large"
         }
     }
 }

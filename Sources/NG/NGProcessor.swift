@@ -38,7 +38,7 @@ public struct NGProcessor: Sendable {
             response = try dispatch(name, request)
         } catch let error as NGError {
             failure = error
-            response = .dictionary([("result", .string("error")), ("error-reason", .string(error.reason))])
+            response = Self.errorResponse(error)
         } catch {
             preconditionFailure("unexpected error \(error)")
         }
@@ -49,6 +49,18 @@ public struct NGProcessor: Sendable {
         case .json: reply.append(contentsOf: NGJSON.encode(response))
         }
         return NGOutcome(reply: reply, command: command, error: failure)
+    }
+
+    static func errorResponse(_ error: NGError) -> BencodeValue {
+        .dictionary([("result", .string("error")), ("error-reason", .string(error.reason))])
+    }
+
+    /// A bencode error reply for a message the transport could not even frame.
+    public static func errorReply(cookie: [UInt8], _ error: NGError) -> [UInt8] {
+        var reply = cookie
+        reply.append(UInt8(ascii: " "))
+        BencodeEncoder.encode(errorResponse(error), into: &reply)
+        return reply
     }
 
     private func decode(_ body: [UInt8], _ encoding: NGEncoding) throws(NGError) -> BencodeValue {

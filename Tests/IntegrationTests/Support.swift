@@ -127,12 +127,17 @@ func waitForPong(_ ip: String, _ port: UInt16, timeout: Double = 10) -> Bool {
     return false
 }
 
-/// Whether a UDP (or TCP) port can be bound on `ip` right now, i.e. nobody holds it.
+/// Whether a UDP (or TCP) port can be bound on `ip` right now, i.e. nobody holds it. For TCP
+/// SO_REUSEADDR is set, as servers do, so connections in TIME_WAIT do not count.
 func portIsFree(_ ip: String, _ port: UInt16, type: Int32 = Int32(SOCK_DGRAM.rawValue)) -> Bool {
     let addr = TestAddress(ip, port)
     let fd = socket(addr.family, type, 0)
     guard fd >= 0 else { return false }
     defer { close(fd) }
+    if type == Int32(SOCK_STREAM.rawValue) {
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
     if addr.family == AF_INET6 {
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size))

@@ -1,0 +1,61 @@
+/// Remembers replies by (source address, cookie) so that a retransmitted request (Kamailio
+/// resends when a reply is lost) gets the same reply without running the command twice.
+/// Sans-IO: the caller passes the time. Entries live `lifetime` seconds; since every entry
+/// lives equally long, insertion order is expiry order and a FIFO suffices.
+public struct NGReplyCache: Sendable {
+    public struct Key: Hashable, Sendable {
+        public var source: String
+        public var cookie: [UInt8]
+
+        public init(source: String, cookie: [UInt8]) {
+            self.source = source
+            self.cookie = cookie
+        }
+    }
+
+    public let lifetime: Double
+    public let capacity: Int
+    private var replies: [Key: [UInt8]] = [:]
+    private var order: [(key: Key, expires: Double)] = []
+    private var head = 0
+
+    public init(lifetime: Double = 30, capacity: Int = 50_000) {
+        self.lifetime = lifetime
+        self.capacity = capacity
+    }
+
+    public var count: Int { replies.count }
+
+    public mutating func reply(for key: Key, now: Double) -> [UInt8]? {
+        expire(now: now)
+        return replies[key]
+    }
+
+    public mutating func store(_ reply: [UInt8], for key: Key, now: Double) {
+        expire(now: now)
+        if replies.updateValue(reply, forKey: key) == nil {
+            order.append((key, now + lifetime))
+        }
+        while replies.count > capacity, head < order.count {
+            replies[order[head].key] = nil
+            head += 1
+        }
+        compact()
+    }
+
+    private mutating func expire(now: Double) {
+        while head < order.count, order[head].expires <= now {
+            replies[order[head].key] = nil
+            head += 1
+        }
+        compact()
+    }
+
+    /// Drops the consumed front of the queue once it is the larger part.
+    private mutating func compact() {
+        if head > 1024, head * 2 > order.count {
+            order.removeFirst(head)
+            head = 0
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Opens a TCP connection to a loopback port, or returns -1.
+func tcpConnect(_ ip: String, _ port: UInt16) -> Int32 {
+    let addr = TestAddress(ip, port)
+    let fd = socket(addr.family, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return -1 }
+    var tv = timeval(tv_sec: 2, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    guard addr.withSockaddr({ connect(fd, $0, $1) }) == 0 else { close(fd); return -1 }
+    return fd
+}
+
+func tcpSend(_ fd: Int32, _ text: String) {
+    var bytes = Array(text.utf8)
+    _ = send(fd, &bytes, bytes.count, Int32(MSG_NOSIGNAL))
+}
+
+/// Reads until `expected` bytes arrived, the peer closed, or the receive timeout passed.
+func tcpReceive(_ fd: Int32, atLeast expected: Int) -> String {
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 4096)
+    while out.count < expected {
+        let n = recv(fd, &buf, buf.count, 0)
+        if n <= 0 { break }
+        out += buf.prefix(n)
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+@Suite struct NGTransportTests {
+    @Test func tcpCarriesSeveralMessagesPerConnectionOnBothFamilies() throws {
+        let udp = freePort(), tcp = freePort()
+        let d = try DaemonProcess(arguments: [
+            "--config-file=none", "-t", "-1", "-i", "127.0.0.1", "-n", "127.0.0.1:\(udp)", "-N", "\(tcp)", "-f", "-E",
+        ])
+        defer { d.stop(signal: SIGKILL) }
+        #expect(waitForPong("127.0.0.1", udp), "\(d.output)")
+        for ip in ["127.0.0.1", "::1"] {
+            let fd = tcpConnect(ip, tcp)
+            try #require(fd >= 0, "cannot connect to \(ip) port \(tcp)")
+            defer { close(fd) }
+            // Two messages in one write, a third split over two writes.
+            tcpSend(fd, "a d7:command4:pingeb d7:command3:fooe")
+            tcpSend(fd, "c d7:comma")
+            usleep(50_000)
+            tcpSend(fd, "nd4:pinge")
+            let expected = "a d6:result4:ponge" + "b d6:result5:error12:error-reason20:Unrecognized commande"
+                + "c d6:result4:ponge"
+            #expect(tcpReceive(fd, atLeast: expected.utf8.count) == expected)
+        }
+        // Garbage closes the connection after an error reply; the listener lives on.
+        let bad = tcpConnect("127.0.0.1", tcp)
+        try #require(bad >= 0)
+        tcpSend(bad, "z l4:pinge")
+        #expect(tcpReceive(bad, atLeast: 1000) == "z d6:result5:error12:error-reason22:Invalid NG data formate")
+        close(bad)
+        let again = tcpConnect("127.0.0.1", tcp)
+        defer { close(again) }
+        tcpSend(again, "n d7:command4:pinge")
+        #expect(tcpReceive(again, atLeast: 18) == "n d6:result4:ponge")
+        #expect(d.stop().status == 0)
+        #expect(portIsFree("127.0.0.1", tcp, type: Int32(SOCK_STREAM.rawValue)))
+    }
+
+    @Test func retransmittedRequestsAreAnsweredFromTheReplyCache() throws {
+        let ng = freePort()
+        let d = try DaemonProcess(arguments: ["--config-file=none", "-t", "-1", "-i", "127.0.0.1", "-n", "127.0.0.1:\(ng)", "-f", "-E"])
+        defer { d.stop(signal: SIGKILL) }
+        #expect(waitForPong("127.0.0.1", ng))
+        // Same source port, same cookie: the second copy is a retransmission.
+        let addr = TestAddress("127.0.0.1", ng)
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var tv = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        func exchange(_ text: String) -> String {
+            var bytes = Array(text.utf8)
+            _ = addr.withSockaddr { sendto(fd, &bytes, bytes.count, 0, $0, $1) }
+            var buf = [UInt8](repeating: 0, count: 2048)
+            let n = recv(fd, &buf, buf.count, 0)
+            return n > 0 ? String(decoding: buf.prefix(n), as: UTF8.self) : ""
+        }
+        let first = exchange("dup1 d7:command3:fooe")
+        // A different body under the same cookie still gets the first reply, as rtpengine does.
+        let second = exchange("dup1 d7:command4:pinge")
+        #expect(first == "dup1 d6:result5:error12:error-reason20:Unrecognized commande")
+        #expect(second == first)
+        #expect(exchange("dup2 d7:command4:pinge") == "dup2 d6:result4:ponge")
+        #expect(d.stop().status == 0)
+        #expect(d.output.contains("as a duplicate"))
+    }
+}
