@@ -31,7 +31,7 @@ let package = Package(
 
         // 3. Sans-IO logic.
         .target(name: "Config", dependencies: ["KeyFile", "NetAddress"]),
-        .target(name: "NG", dependencies: ["Bencode"]),
+        .target(name: "NG", dependencies: ["Bencode", "NetAddress"]),
 
         // 4. Engines with IO.
         .target(name: "Control", dependencies: [

@@ -1,0 +1,51 @@
+/// The boolean flags of an ng request (`flags` list), by their canonical spelling. The wire
+/// form may use hyphens or underscores for spaces and any letter case.
+public enum NGFlag: String, CaseIterable, Sendable {
+    case sipSourceAddress = "sip source address"
+    case trustAddress = "trust address"
+    case symmetric
+    case asymmetric
+    case unidirectional
+    case strictSource = "strict source"
+    case mediaHandover = "media handover"
+    case reset
+    case portLatching = "port latching"
+    case noPortLatching = "no port latching"
+    case recordCall = "record call"
+    case noRTCPAttribute = "no rtcp attribute"
+    case fullRTCPAttribute = "full rtcp attribute"
+    case loopProtect = "loop protect"
+    case alwaysTranscode = "always transcode"
+    case singleCodec = "single codec"
+    case reuseCodecs = "reuse codecs"
+    case noCodecRenegotiation = "no codec renegotiation"
+    case allowTranscoding = "allow transcoding"
+    case all
+    case padCrypto = "pad crypto"
+    case generateMid = "generate mid"
+    case stripExtmap = "strip extmap"
+    case originalSendrecv = "original sendrecv"
+    case injectDTMF = "inject dtmf"
+    case detectDTMF = "detect dtmf"
+    case generateRTCP = "generate rtcp"
+    case rtcpMirror = "rtcp mirror"
+    case debug
+    case debugging
+    case pierceNAT = "pierce nat"
+    case natWait = "nat wait"
+    case trickleICE = "trickle ice"
+    case rejectICE = "reject ice"
+    case fatal
+    case earlyMedia = "early media"
+    case discardRecording = "discard recording"
+
+    /// The canonical form of a flag or key as sent: lower case, hyphens and underscores
+    /// read as spaces (rtpengine treats them alike).
+    public static func normalize(_ text: String) -> String {
+        String(text.lowercased().map { $0 == "-" || $0 == "_" ? " " : $0 })
+    }
+
+    public init?(wire: String) {
+        self.init(rawValue: Self.normalize(wire))
+    }
+}
