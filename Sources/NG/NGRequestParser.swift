@@ -4,8 +4,9 @@ import NetAddress
 /// Reads an ng request dictionary into an `NGRequest`. Keys may use spaces, hyphens or
 /// underscores and any letter case; every dictionary key may also be given in the `flags`
 /// list as `key=value`, and some families of options as prefixed flags (`codec-strip-PCMU`,
-/// `SDES-no-NULL_HMAC_SHA1_32`, `endpoint-learning-heuristic`, `replace-origin`,
-/// `rtcp-mux-demux`, `from-tags-TAG`). A value of the wrong type is treated as absent,
+/// `SDES-no-NULL_HMAC_SHA1_32`, `endpoint-learning-heuristic`, `rtcp-mux-demux`,
+/// `from-tags-TAG`). `replace-origin` as a flag is not one of them: rtpengine 10.5 ignores
+/// it (Kamailio turns its own `replace-origin` into the `replace` list). A value of the wrong type is treated as absent,
 /// as rtpengine does.
 public enum NGRequestParser {
     public static func parse(_ dictionary: BencodeValue, command: NGCommand) -> NGRequest {
@@ -62,11 +63,6 @@ public enum NGRequestParser {
         ("endpoint learning ", { rest, r in
             guard let v = NGRequest.EndpointLearning(rawValue: NGFlag.normalize(rest)) else { return false }
             r.endpointLearning = v
-            return true
-        }),
-        ("replace ", { rest, r in
-            guard let v = NGRequest.ReplaceOption(rawValue: NGFlag.normalize(rest)) else { return false }
-            r.replace.insert(v)
             return true
         }),
         ("rtcp mux ", { rest, r in

@@ -53,7 +53,7 @@ import Testing
             ("metadata", .string("k:v")),
         ])
         let flags = Self.parse([], flags: [
-            "ICE=remove", "replace-origin", "replace-session-connection", "rtcp-mux-demux", "RTP/AVPF",
+            "ICE=remove", "replace=origin", "replace=session-connection", "rtcp-mux-demux", "RTP/AVPF",
             "address-family=IP6", "media-address=2001:db8::5", "direction=priv", "direction=pub",
             "TOS=184", "delete-delay=0", "record-call=yes", "endpoint-learning-heuristic", "media-echo=backwards",
             "drop-traffic=start", "supports=load limit", "metadata=k:v",
@@ -95,6 +95,12 @@ import Testing
         #expect(r.sdes == ["no-NULL_HMAC_SHA1_32", "off"])
         #expect(r.osrtp == ["offer"])
         #expect(r.fromTags == ["abc", "def"])
+    }
+
+    @Test func replaceAsAPlainFlagIsIgnoredLikeTheReference() {
+        let r = Self.parse([], flags: ["replace-origin"])
+        #expect(r.replace.isEmpty)
+        #expect(r.ignored == ["replace-origin"])
     }
 
     @Test func dropTrafficStopWins() {
