@@ -32,8 +32,10 @@ let package = Package(
         // 3. Sans-IO logic.
         .target(name: "Config", dependencies: ["KeyFile", "NetAddress"]),
         .target(name: "NG", dependencies: ["Bencode", "NetAddress"]),
+        .target(name: "Session", dependencies: ["NG", "SDP", "Bencode", "NetAddress"]),
 
         // 4. Engines with IO.
+        .target(name: "Media", dependencies: ["Session", "NetAddress"]),
         .target(name: "Control", dependencies: [
             "NG", "Config",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -44,7 +46,7 @@ let package = Package(
 
         // 5. Executables (thin) and their lifecycle library.
         .target(name: "Daemon", dependencies: [
-            "Config", "Control", "NG", "Systemd", "NetAddress", "Digest", "SRTP",
+            "Config", "Control", "NG", "Session", "Media", "Systemd", "NetAddress", "Digest", "SRTP",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "rtpengine", dependencies: ["Daemon"]),
@@ -55,6 +57,7 @@ let package = Package(
         .testTarget(name: "CLibraryTests", dependencies: ["KeyFile", "Digest", "SRTP", "Systemd"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "NGTests", dependencies: ["NG", "Bencode"]),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "NG", "SDP", "Bencode", "NetAddress"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Config"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Bencode", "rtpengine"]),
     ]

@@ -21,6 +21,8 @@ public struct DaemonConfig: Sendable {
     public var pidfile: String?
     public var portMin: Int
     public var portMax: Int
+    public var deleteDelay: Int
+    public var maxSessions: Int
 
     public init(_ options: ResolvedOptions) throws(ConfigError) {
         self.options = options
@@ -37,6 +39,8 @@ public struct DaemonConfig: Sendable {
         pidfile = options.string("pidfile")
         portMin = options.int("port-min") ?? 30000
         portMax = options.int("port-max") ?? 40000
+        deleteDelay = options.int("delete-delay") ?? 30
+        maxSessions = options.int("max-sessions") ?? -1
 
         if portMin > portMax {
             throw .inconsistent("--port-min (\(portMin)) is greater than --port-max (\(portMax))")

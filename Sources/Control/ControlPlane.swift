@@ -56,6 +56,12 @@ public final class ControlPlane {
         }
     }
 
+    /// Runs `body` every `seconds` on the control event loop (housekeeping such as expiring
+    /// deleted calls), until shutdown.
+    public func every(seconds: Int64, _ body: @escaping @Sendable () -> Void) {
+        group.next().scheduleRepeatedTask(initialDelay: .seconds(seconds), delay: .seconds(seconds)) { _ in body() }
+    }
+
     /// Closes every listener and stops the event loop.
     public func shutdown() {
         for server in udpServers { server.close() }

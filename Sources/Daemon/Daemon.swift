@@ -2,8 +2,10 @@ import Config
 import Control
 import Digest
 import Logging
+import Media
 import NG
 import SRTP
+import Session
 import Systemd
 #if canImport(Glibc)
 import Glibc
@@ -58,8 +60,10 @@ public enum Daemon {
             }
             logger.warning("Kernel forwarding is not built yet: table \(config.table) unused, forwarding in userspace only")
         }
+        let mediaInterfaces: [MediaInterface]
         do {
             let (interfaces, warnings) = try InterfaceResolver.resolve(config.interfaces)
+            mediaInterfaces = interfaces.map { MediaInterface(name: $0.name, address: $0.address, advertised: $0.advertised) }
             for w in warnings { logger.warning("\(w)") }
             for i in interfaces {
                 logger.debug("Interface '\(i.name)': \(i.address)\(i.advertised.map { " advertised as \($0)" } ?? "")")
@@ -75,7 +79,12 @@ public enum Daemon {
             ? StartupReporter.foreground() : StartupReporter.daemonize(keepStderr: config.logStderr)
         ShutdownSignals.block()
 
-        let control = ControlPlane(processor: NGProcessor(), logger: Logger(label: "control"))
+        let ports = SocketPortAllocator(portMin: config.portMin, portMax: config.portMax)
+        var settings = CallRegistry.Settings(interfaces: mediaInterfaces)
+        settings.deleteDelay = Double(config.deleteDelay)
+        settings.maxSessions = config.maxSessions
+        let calls = CallRegistry(settings: settings, ports: ports, clock: wallClock)
+        let control = ControlPlane(processor: NGProcessor(handler: calls), logger: Logger(label: "control"))
         let pidfile = config.pidfile.map(PidFile.init)
         do {
             try control.startNG(config.listenNG)
@@ -90,6 +99,8 @@ public enum Daemon {
         for (transport, address) in control.boundAddresses {
             logger.info("Listening for ng over \(transport) on \(address.logDescription)")
         }
+        control.every(seconds: 1) { calls.expire(now: wallClock()) }
+        logger.warning("The media relay is not built yet: offers and answers allocate ports, but no media is forwarded")
         logger.info("Startup complete, version \(version)")
         SystemdNotifier.ready(status: "running")
         reporter.report(0)
@@ -105,8 +116,15 @@ public enum Daemon {
         logger.info("Version \(version) shutting down")
         SystemdNotifier.stopping()
         control.shutdown()
+        ports.releaseAll()
         pidfile?.remove()
         return 0
+    }
+
+    @Sendable static func wallClock() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     private static func fail(_ message: String) -> Int32 {

@@ -10,6 +10,15 @@ public enum NGError: Error, Equatable, Sendable {
     case unsupportedCommand(NGCommand)
     /// A TCP message grew past the size limit without completing.
     case messageTooLarge
+    /// A required key (`call-id`, `from-tag`, `to-tag`) is absent or not a string.
+    case missingKey(String)
+    case missingSDP
+    case sdpParse
+    case sdpRewrite
+    case unknownCall
+    case portsExhausted
+    /// A request option whose feature is not built yet; names the feature.
+    case notSupported(String)
 
     public var reason: String {
         switch self {
@@ -20,6 +29,13 @@ public enum NGError: Error, Equatable, Sendable {
         case .unrecognizedCommand: return "Unrecognized command"
         case .unsupportedCommand(let c): return "Command '\(c.rawValue)' is not supported by this version"
         case .messageTooLarge: return "Message too large"
+        case .missingKey(let k): return "No \(k) in message"
+        case .missingSDP: return "No SDP body in message"
+        case .sdpParse: return "Failed to parse SDP"
+        case .sdpRewrite: return "Error rewriting SDP"
+        case .unknownCall: return "Unknown call-id"
+        case .portsExhausted: return "Ran out of ports"
+        case .notSupported(let feature): return "\(feature) is not supported by this version"
         }
     }
 }

@@ -15,10 +15,22 @@ public struct NGOutcome: Sendable, Equatable {
     public var error: NGError?
 }
 
+/// Runs the commands that act on calls. The processor parses and answers; a handler (the
+/// session layer) returns the reply's keys, to which the processor adds `result: ok`.
+public protocol NGCommandHandler: Sendable {
+    /// The commands this handler serves; the others answer "not supported".
+    var commands: Set<NGCommand> { get }
+    func handle(_ request: NGRequest) throws(NGError) -> [(key: String, value: BencodeValue)]
+}
+
 /// Handles ng requests: `cookie SP dictionary` in, `cookie SP dictionary` out. Sans-IO: the
 /// transports (UDP, TCP) feed it bytes and send what it returns.
 public struct NGProcessor: Sendable {
-    public init() {}
+    private let handler: (any NGCommandHandler)?
+
+    public init(handler: (any NGCommandHandler)? = nil) {
+        self.handler = handler
+    }
 
     public func handle(_ datagram: [UInt8]) -> NGOutcome {
         guard let space = datagram.firstIndex(of: UInt8(ascii: " ")), space > 0 else {
@@ -78,11 +90,10 @@ public struct NGProcessor: Sendable {
 
     private func dispatch(_ name: String, _ request: BencodeValue) throws(NGError) -> BencodeValue {
         guard let command = NGCommand(rawValue: name) else { throw .unrecognizedCommand(name) }
-        switch command {
-        case .ping:
-            return .dictionary([("result", .string("pong"))])
-        default:
-            throw .unsupportedCommand(command)
-        }
+        if command == .ping { return .dictionary([("result", .string("pong"))]) }
+        guard let handler, handler.commands.contains(command) else { throw .unsupportedCommand(command) }
+        let entries = try handler.handle(NGRequestParser.parse(request, command: command))
+        // rtpengine writes `result` after the command's own keys.
+        return .dictionary(entries + [("result", .string("ok"))])
     }
 }

@@ -4,10 +4,24 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
     /// The one-letter type (`v`, `o`, `c`, `m`, `a`, ...).
     public var type: Character
     public var value: String
+    /// The line's own terminator as received. Lines the proxy generates use CRLF
+    /// (RFC 8866); a line it only rewrites keeps what it came with, as rtpengine does.
+    public var ending: LineEnding = .crlf
 
-    public init(_ type: Character, _ value: String) {
+    public enum LineEnding: String, Sendable, Hashable {
+        case crlf = "\r\n"
+        case lf = "\n"
+    }
+
+    public init(_ type: Character, _ value: String, ending: LineEnding = .crlf) {
         self.type = type
         self.value = value
+        self.ending = ending
+    }
+
+    /// The same line with another value, keeping its type and line ending.
+    public func with(value: String) -> SDPLine {
+        SDPLine(type, value, ending: ending)
     }
 
     public var description: String { "\(type)=\(value)" }

@@ -29,7 +29,11 @@ public enum SDPParser {
         for raw in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             number += 1
             var bytes = raw
-            if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
+            var ending = SDPLine.LineEnding.lf
+            if bytes.last == UInt8(ascii: "\r") {
+                bytes = bytes.dropLast()
+                ending = .crlf
+            }
             if bytes.isEmpty { continue }
             let line = String(decoding: bytes, as: UTF8.self)
             guard bytes.count >= 2, let first = bytes.first,
@@ -37,7 +41,7 @@ public enum SDPParser {
                   bytes[bytes.index(after: bytes.startIndex)] == UInt8(ascii: "=")
             else { throw .malformedLine(number: number, text: String(line.prefix(80))) }
             let value = String(decoding: bytes.dropFirst(2), as: UTF8.self)
-            let sdpLine = SDPLine(Character(Unicode.Scalar(first)), value)
+            let sdpLine = SDPLine(Character(Unicode.Scalar(first)), value, ending: ending)
             if !sawAny {
                 guard sdpLine.type == "v", sdpLine.value == "0" else { throw .missingVersion }
                 sawAny = true
@@ -46,7 +50,7 @@ public enum SDPParser {
                 guard let m = MediaLine(parsing: sdpLine.value) else {
                     throw .badMediaLine(number: number, text: sdpLine.value)
                 }
-                media.append(MediaDescription(mediaLine: m))
+                media.append(MediaDescription(mediaLine: m, mediaLineEnding: ending))
                 continue
             }
             if sdpLine.type == "c", Connection(parsing: sdpLine.value) == nil {

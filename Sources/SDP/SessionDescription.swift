@@ -24,12 +24,12 @@ public struct SessionDescription: Hashable, Sendable {
         sessionLines.filter { $0.attributeName == name }
     }
 
-    /// The body as sent on the wire: every line followed by CRLF.
+    /// The body as sent on the wire: every line followed by its own line ending.
     public var text: String {
         var out = ""
-        for line in sessionLines { out += "\(line)\r\n" }
-        for m in media {
-            for line in m.allLines { out += "\(line)\r\n" }
+        for line in sessionLines + media.flatMap(\.allLines) {
+            out += line.description
+            out += line.ending.rawValue
         }
         return out
     }
@@ -38,14 +38,16 @@ public struct SessionDescription: Hashable, Sendable {
 /// One media section: its `m=` line and the lines under it, in order.
 public struct MediaDescription: Hashable, Sendable {
     public var mediaLine: MediaLine
+    public var mediaLineEnding: SDPLine.LineEnding = .crlf
     public var lines: [SDPLine]
 
-    public init(mediaLine: MediaLine, lines: [SDPLine] = []) {
+    public init(mediaLine: MediaLine, lines: [SDPLine] = [], mediaLineEnding: SDPLine.LineEnding = .crlf) {
         self.mediaLine = mediaLine
         self.lines = lines
+        self.mediaLineEnding = mediaLineEnding
     }
 
-    public var allLines: [SDPLine] { [SDPLine("m", mediaLine.description)] + lines }
+    public var allLines: [SDPLine] { [SDPLine("m", mediaLine.description, ending: mediaLineEnding)] + lines }
 
     /// The media-level `c=` line, parsed.
     public var connection: Connection? {

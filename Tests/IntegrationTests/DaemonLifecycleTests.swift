@@ -134,7 +134,7 @@ import Glibc
         defer { d.stop(signal: SIGKILL) }
         #expect(waitForPong("127.0.0.1", ng))
         #expect(udpExchange("127.0.0.1", ng, "a garbage") == "a d6:result5:error12:error-reason22:Invalid NG data formate")
-        #expect(udpExchange("127.0.0.1", ng, "o d7:command5:offer7:call-id1:xe")?.contains("not supported") == true)
+        #expect(udpExchange("127.0.0.1", ng, "o d7:command15:start recording7:call-id1:xe")?.contains("not supported") == true)
         var payload = Array("big ".utf8)
         payload += [UInt8](repeating: UInt8(ascii: "l"), count: 60_000)
         #expect(udpExchange("127.0.0.1", ng, payload)

@@ -55,7 +55,10 @@ import Testing
 
     @Test func acceptsBareLineFeeds() throws {
         let sdp = try SDPParser.parse("v=0\no=- 1 1 IN IP4 1.2.3.4\ns=x\nt=0 0\nm=audio 1000 RTP/AVP 0\n")
-        #expect(sdp.text == "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=x\r\nt=0 0\r\nm=audio 1000 RTP/AVP 0\r\n")
+        // Each line is written back with the ending it came with, as rtpengine does.
+        #expect(sdp.text == "v=0\no=- 1 1 IN IP4 1.2.3.4\ns=x\nt=0 0\nm=audio 1000 RTP/AVP 0\n")
+        let mixed = "v=0\r\no=- 1 1 IN IP4 1.2.3.4\ns=x\r\nt=0 0\nm=audio 1000 RTP/AVP 0\r\na=x\n"
+        #expect(try SDPParser.parse(mixed).text == mixed)
     }
 
     static let malformed: [(String, SDPError)] = [

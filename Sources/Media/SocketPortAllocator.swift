@@ -1,0 +1,120 @@
+import NetAddress
+import Session
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Allocates RTP/RTCP port pairs by binding real UDP sockets on the interface address, so
+/// an allocated port is truly ours (another process, or another instance sharing the range,
+/// cannot hold it). The search walks the range from a moving cursor, as rtpengine does,
+/// so a just-released pair is not handed out again at once.
+public final class SocketPortAllocator: PortAllocator {
+    private struct Bound {
+        var rtp: Int32
+        var rtcp: Int32
+    }
+
+    private struct State {
+        var cursor: Int
+        var bound: [PortKey: Bound] = [:]
+    }
+
+    private struct PortKey: Hashable {
+        var address: IPAddress
+        var port: UInt16
+    }
+
+    public let portMin: Int
+    public let portMax: Int
+    private let state: Mutex<State>
+
+    /// Allocates from `portMin...portMax` (RTP ports are the even ones with room for RTCP).
+    public init(portMin: Int, portMax: Int) {
+        self.portMin = portMin
+        self.portMax = portMax
+        let first = portMin + (portMin & 1)
+        state = Mutex(State(cursor: first))
+    }
+
+    public var allocatedCount: Int { state.withLock { $0.bound.count } }
+
+    public func allocate(on interface: MediaInterface) -> PortPair? {
+        state.withLock { s in
+            let first = portMin + (portMin & 1)
+            let pairs = max(0, (portMax - first + 1) / 2)
+            guard pairs > 0 else { return nil }
+            for _ in 0..<pairs {
+                let port = s.cursor
+                s.cursor += 2
+                if s.cursor + 1 > portMax { s.cursor = first }
+                let key = PortKey(address: interface.address, port: UInt16(port))
+                if s.bound[key] != nil { continue }
+                guard let rtp = Self.bindUDP(interface.address, UInt16(port)) else { continue }
+                guard let rtcp = Self.bindUDP(interface.address, UInt16(port + 1)) else {
+                    close(rtp)
+                    continue
+                }
+                s.bound[key] = Bound(rtp: rtp, rtcp: rtcp)
+                return PortPair(rtp: UInt16(port))
+            }
+            return nil
+        }
+    }
+
+    public func release(_ pair: PortPair, on interface: MediaInterface) {
+        let b = state.withLock { $0.bound.removeValue(forKey: PortKey(address: interface.address, port: pair.rtp)) }
+        if let b {
+            close(b.rtp)
+            close(b.rtcp)
+        }
+    }
+
+    /// Closes every socket (shutdown).
+    public func releaseAll() {
+        let all = state.withLock { s -> [Bound] in
+            defer { s.bound.removeAll() }
+            return Array(s.bound.values)
+        }
+        for b in all {
+            close(b.rtp)
+            close(b.rtcp)
+        }
+    }
+
+    /// A UDP socket bound to `address:port`, non-blocking and close-on-exec, or nil.
+    static func bindUDP(_ address: IPAddress, _ port: UInt16) -> Int32? {
+        let family = address.family == .inet ? AF_INET : AF_INET6
+        let fd = socket(family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        var ok: Int32
+        switch address {
+        case .v4(let a):
+            var sin = sockaddr_in()
+            sin.sin_family = sa_family_t(AF_INET)
+            sin.sin_port = port.bigEndian
+            sin.sin_addr = in_addr(s_addr: a)
+            ok = withUnsafePointer(to: &sin) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+        case .v6(let hi, let lo):
+            var one: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size))
+            var sin6 = sockaddr_in6()
+            sin6.sin6_family = sa_family_t(AF_INET6)
+            sin6.sin6_port = port.bigEndian
+            var words = (hi, lo)
+            withUnsafeBytes(of: &words) { raw in
+                withUnsafeMutableBytes(of: &sin6.sin6_addr) { $0.copyMemory(from: raw) }
+            }
+            ok = withUnsafePointer(to: &sin6) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+            }
+        }
+        if ok != 0 {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+}

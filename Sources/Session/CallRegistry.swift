@@ -1,0 +1,300 @@
+import Bencode
+import NG
+import NetAddress
+import SDP
+import Synchronization
+
+/// Every call of one daemon and the offer/answer/delete/query/list commands over them.
+/// Sans-IO: time comes from `clock`, ports from `ports`; replies are returned, not sent.
+public final class CallRegistry: NGCommandHandler, Sendable {
+    public struct Settings: Sendable {
+        public var interfaces: [MediaInterface]
+        public var deleteDelay: Double = 30
+        public var maxSessions: Int = -1
+
+        public init(interfaces: [MediaInterface]) { self.interfaces = interfaces }
+    }
+
+    public let commands: Set<NGCommand> = [.offer, .answer, .delete, .query, .list]
+    private let settings: Settings
+    private let ports: any PortAllocator
+    private let clock: @Sendable () -> Double
+    private let state = Mutex<[String: Call]>([:])
+
+    public init(settings: Settings, ports: any PortAllocator, clock: @escaping @Sendable () -> Double) {
+        precondition(!settings.interfaces.isEmpty, "a registry needs at least one interface")
+        self.settings = settings
+        self.ports = ports
+        self.clock = clock
+    }
+
+    /// Calls that are not deleted.
+    public var activeCallCount: Int {
+        state.withLock { $0.values.filter { $0.deleteAt == nil }.count }
+    }
+
+    public func handle(_ request: NGRequest) throws(NGError) -> [(key: String, value: BencodeValue)] {
+        let now = clock()
+        expire(now: now)
+        switch request.command {
+        case .offer, .answer: return try offerAnswer(request, now: now)
+        case .delete: return try delete(request, now: now)
+        case .query: return try query(request)
+        case .list: return list(request)
+        default: throw .unsupportedCommand(request.command)
+        }
+    }
+
+    /// Drops calls whose delete delay has passed and returns their ports.
+    public func expire(now: Double) {
+        let gone: [Call] = state.withLock { calls in
+            let ids = calls.values.filter { ($0.deleteAt ?? .infinity) <= now }.map(\.callID)
+            return ids.compactMap { calls.removeValue(forKey: $0) }
+        }
+        for call in gone { releasePorts(of: call) }
+    }
+
+    // MARK: offer / answer
+
+    private func offerAnswer(_ r: NGRequest, now: Double) throws(NGError) -> [(key: String, value: BencodeValue)] {
+        // rtpengine checks the SDP first, then the call-id and tags.
+        guard let body = r.sdp else { throw .missingSDP }
+        guard let callID = r.callID else { throw .missingKey("call-id") }
+        guard let fromTag = r.fromTag else { throw .missingKey("from-tag") }
+        let isAnswer = r.command == .answer
+        if isAnswer, r.toTag == nil { throw .missingKey("to-tag") }
+        try Self.rejectUnbuilt(r)
+        guard let sdp = try? SDPParser.parse(body) else { throw .sdpParse }
+        guard !sdp.media.isEmpty else { throw .sdpRewrite }
+        for m in sdp.media where !m.isRejected {
+            if m.mediaLine.proto.contains("SAVP") { throw .notSupported("SRTP (\(m.mediaLine.proto))") }
+            if m.lines.contains(where: { $0.attributeName == "crypto" || $0.attributeName == "fingerprint" }) {
+                throw .notSupported("SRTP (SDES/DTLS)")
+            }
+        }
+
+        let result: Result<RewritePlan, NGError> = state.withLock { calls in
+            var call: Call
+            if let existing = calls[callID], existing.deleteAt == nil {
+                call = existing
+            } else {
+                if isAnswer { return .failure(.unknownCall) }
+                if settings.maxSessions >= 0,
+                   calls.values.filter({ $0.deleteAt == nil }).count >= settings.maxSessions {
+                    return .failure(.notSupported("more than --max-sessions calls"))
+                }
+                let interface: MediaInterface
+                do throws(NGError) { interface = try chooseInterface(sdp, r) } catch { return .failure(error) }
+                if let old = calls[callID] { releasePorts(of: old) }
+                call = Call(callID: callID, created: now, interface: interface)
+            }
+            call.lastSignal = now
+            let plan: RewritePlan
+            do throws(NGError) {
+                plan = isAnswer
+                    ? try answer(&call, fromTag: fromTag, toTag: r.toTag!, sdp: sdp, request: r, now: now)
+                    : try offer(&call, fromTag: fromTag, toTag: r.toTag, sdp: sdp, request: r, now: now)
+            } catch {
+                calls[callID] = call
+                return .failure(error)
+            }
+            calls[callID] = call
+            return .success(plan)
+        }
+        let plan = try result.get()
+        return [("sdp", .string(SDPRewriter.rewrite(sdp, plan: plan).text))]
+    }
+
+    /// The interface for a new call. `direction`/`interface` names select a logical
+    /// interface (unknown names are ignored, as rtpengine ignores them); within it, the
+    /// address family the request asks for (`address family`), else the SDP's own, wins.
+    private func chooseInterface(_ sdp: SessionDescription, _ r: NGRequest) throws(NGError) -> MediaInterface {
+        let names = r.direction + [r.interface].compactMap { $0 }
+        let known = Set(names.filter { n in settings.interfaces.contains { $0.name == n } })
+        if known.count > 1 {
+            throw .notSupported("a different interface per side (direction \(r.direction.joined(separator: ", ")))")
+        }
+        let candidates = known.first.map { n in settings.interfaces.filter { $0.name == n } } ?? settings.interfaces
+        let sdpFamily = (sdp.connection ?? sdp.media.lazy.compactMap(\.connection).first)
+            .flatMap { IPAddress($0.address)?.family }
+        let wanted = r.addressFamily.map { $0 == .ip4 ? IPAddress.Family.inet : .inet6 } ?? sdpFamily
+        return candidates.first { $0.address.family == wanted } ?? candidates[0]
+    }
+
+    /// Options whose features later issues build; refusing them beats answering wrongly.
+    static func rejectUnbuilt(_ r: NGRequest) throws(NGError) {
+        if let ice = r.ice, ice != .remove { throw .notSupported("ICE=\(ice.rawValue)") }
+        if !r.codec.transcode.isEmpty || !r.codec.mask.isEmpty || !r.codec.consume.isEmpty || !r.codec.accept.isEmpty
+            || r.has(.alwaysTranscode) || r.ptime != nil {
+            throw .notSupported("transcoding")
+        }
+        if !r.codec.strip.isEmpty || !r.codec.except.isEmpty || !r.codec.offer.isEmpty || r.has(.singleCodec) {
+            throw .notSupported("codec manipulation")
+        }
+        if !r.rtcpMux.isEmpty { throw .notSupported("rtcp-mux options") }
+        if let t = r.transportProtocol, t != .rtpAVP, t != .rtpAVPF { throw .notSupported("transport protocol \(t.rawValue)") }
+        if r.dtls != nil || !r.sdes.isEmpty || !r.osrtp.isEmpty { throw .notSupported("SRTP options") }
+        if r.has(.loopProtect) { throw .notSupported("loop protect") }
+        if r.has(.generateMid) || r.has(.stripExtmap) { throw .notSupported("generate mid / strip extmap") }
+        if r.replace.contains(.sdpVersion) || r.replace.contains(.username) || r.replace.contains(.sessionName)
+            || r.replace.contains(.zeroAddress) {
+            throw .notSupported("replace \(r.replace.map(\.rawValue).sorted().joined(separator: ", "))")
+        }
+        if r.recordCall == true || r.has(.recordCall) { throw .notSupported("call recording") }
+    }
+
+    private func offer(
+        _ call: inout Call, fromTag: String, toTag: String?, sdp: SessionDescription, request: NGRequest, now: Double
+    ) throws(NGError) -> RewritePlan {
+        let a = participant(&call, tag: fromTag, now: now)
+        call.participants[a].label = request.label ?? call.participants[a].label
+        call.participants[a].viaBranch = request.viaBranch ?? call.participants[a].viaBranch
+        let b: Int
+        if let toTag, let existing = call.participantIndex(tag: toTag) {
+            b = existing
+        } else if let peer = call.peers(of: a).first {
+            b = peer
+        } else {
+            call.participants.append(Participant(tag: toTag, created: now))
+            b = call.participants.count - 1
+            call.dialogues.append((a, b))
+        }
+        try apply(sdp, to: a, reserving: b, in: &call, request: request)
+        return plan(for: b, in: call, sdp: sdp, request: request)
+    }
+
+    private func answer(
+        _ call: inout Call, fromTag: String, toTag: String, sdp: SessionDescription, request: NGRequest, now: Double
+    ) throws(NGError) -> RewritePlan {
+        guard let a = call.participantIndex(tag: fromTag) else { throw .unknownCall }
+        let b: Int
+        if let existing = call.participantIndex(tag: toTag) {
+            b = existing
+        } else if let untagged = call.peers(of: a).first(where: { call.participants[$0].tag == nil }) {
+            b = untagged
+            call.participants[b].tag = toTag
+        } else {
+            // A second to-tag answering the same offer (forking): a branch of its own.
+            call.participants.append(Participant(tag: toTag, created: now))
+            b = call.participants.count - 1
+            call.dialogues.append((a, b))
+        }
+        call.participants[b].label = request.toLabel ?? request.setLabel ?? call.participants[b].label
+        try apply(sdp, to: b, reserving: a, in: &call, request: request)
+        return plan(for: a, in: call, sdp: sdp, request: request)
+    }
+
+    private func participant(_ call: inout Call, tag: String, now: Double) -> Int {
+        if let i = call.participantIndex(tag: tag) { return i }
+        call.participants.append(Participant(tag: tag, created: now))
+        return call.participants.count - 1
+    }
+
+    /// Records `sdp` as what `sender` receives on, and makes sure both sides have local
+    /// ports for every active section (`peer`'s ports go into the outgoing SDP).
+    private func apply(_ sdp: SessionDescription, to sender: Int, reserving peer: Int, in call: inout Call,
+                       request: NGRequest) throws(NGError) {
+        call.participants[sender].hasSDP = true
+        for (i, m) in sdp.media.enumerated() {
+            for side in [sender, peer] {
+                while call.participants[side].medias.count <= i {
+                    let n = call.participants[side].medias.count
+                    call.participants[side].medias.append(
+                        MediaLeg(index: n + 1, type: m.mediaLine.media, proto: m.mediaLine.proto))
+                }
+                call.participants[side].medias[i].type = m.mediaLine.media
+                if side == sender || !call.participants[side].hasSDP {
+                    call.participants[side].medias[i].proto = request.transportProtocol.map(\.rawValue) ?? m.mediaLine.proto
+                }
+                if m.isRejected {
+                    if let pair = call.participants[side].medias[i].localPorts { ports.release(pair, on: call.interface) }
+                    call.participants[side].medias[i].localPorts = nil
+                } else if call.participants[side].medias[i].localPorts == nil {
+                    guard let pair = ports.allocate(on: call.interface) else { throw .portsExhausted }
+                    call.participants[side].medias[i].localPorts = pair
+                }
+            }
+            let address = (m.connection ?? sdp.connection).flatMap { IPAddress($0.address) }
+            var leg = call.participants[sender].medias[i]
+            if let address, !m.isRejected {
+                leg.rtpEndpoint = Endpoint(address: address, port: m.mediaLine.port)
+                let rtcp = m.attribute("rtcp")?.attributeValue.flatMap(RTCPAttribute.init(parsing:))
+                let rtcpAddress = rtcp?.connection.flatMap { IPAddress($0.address) } ?? address
+                leg.rtcpEndpoint = Endpoint(address: rtcpAddress, port: rtcp?.port ?? (m.mediaLine.port &+ 1))
+            } else {
+                leg.rtpEndpoint = nil
+                leg.rtcpEndpoint = nil
+            }
+            let direction = m.lines.first { SDPRewriter.directions.contains($0.attributeName ?? "") }?.attributeName
+                ?? sdp.sessionLines.first { SDPRewriter.directions.contains($0.attributeName ?? "") }?.attributeName
+                ?? "sendrecv"
+            leg.sends = direction == "sendrecv" || direction == "sendonly"
+            leg.receives = direction == "sendrecv" || direction == "recvonly"
+            call.participants[sender].medias[i] = leg
+        }
+    }
+
+    /// The rewrite for an SDP going to `receiver`: its local ports, the call's interface.
+    private func plan(for receiver: Int, in call: Call, sdp: SessionDescription, request: NGRequest) -> RewritePlan {
+        var plan = RewritePlan(
+            address: call.interface.sdpAddress,
+            rtpPorts: sdp.media.indices.map { i in
+                sdp.media[i].isRejected ? nil : call.participants[receiver].medias[safe: i]?.localPorts?.rtp
+            })
+        plan.replaceOrigin = request.replace.contains(.origin)
+        plan.replaceSessionConnection = request.replace.contains(.sessionConnection)
+        plan.originalSendrecv = request.has(.originalSendrecv)
+        if request.has(.noRTCPAttribute) { plan.rtcpAttribute = .none } else if request.has(.fullRTCPAttribute) { plan.rtcpAttribute = .full }
+        if let t = request.transportProtocol, t != .accept { plan.transportProtocol = t.rawValue }
+        return plan
+    }
+
+    // MARK: delete / query / list
+
+    private func delete(_ r: NGRequest, now: Double) throws(NGError) -> [(key: String, value: BencodeValue)] {
+        guard let callID = r.callID else { throw .missingKey("call-id") }
+        let delay = Double(r.deleteDelay ?? Int(settings.deleteDelay))
+        let outcome: (stats: [(key: String, value: BencodeValue)], released: Call?)? = state.withLock { calls in
+            guard var call = calls[callID], call.deleteAt == nil else { return nil }
+            let tags = [r.fromTag, r.toTag].compactMap { $0 }
+            if !tags.isEmpty {
+                guard tags.contains(where: { call.participantIndex(tag: $0) != nil }) else { return nil }
+            }
+            let stats = QueryReport.entries(for: call)
+            if delay <= 0 {
+                calls[callID] = nil
+                return (stats, call)
+            }
+            call.deleteAt = now + delay
+            calls[callID] = call
+            return (stats, nil)
+        }
+        guard let outcome else {
+            return [("warning", .string("Call-ID not found or tags didn't match"))]
+        }
+        if let released = outcome.released { releasePorts(of: released) }
+        return outcome.stats
+    }
+
+    private func query(_ r: NGRequest) throws(NGError) -> [(key: String, value: BencodeValue)] {
+        guard let callID = r.callID else { throw .missingKey("call-id") }
+        guard let call = state.withLock({ $0[callID] }) else { throw .unknownCall }
+        return QueryReport.entries(for: call)
+    }
+
+    private func list(_ r: NGRequest) -> [(key: String, value: BencodeValue)] {
+        let limit = max(0, r.limit ?? 32)
+        let ids = state.withLock { calls in
+            calls.values.filter { $0.deleteAt == nil }.sorted { $0.created > $1.created }.prefix(limit).map(\.callID)
+        }
+        return [("calls", .list(ids.map { .string($0) }))]
+    }
+
+    private func releasePorts(of call: Call) {
+        for p in call.participants {
+            for m in p.medias {
+                if let pair = m.localPorts { ports.release(pair, on: call.interface) }
+            }
+        }
+    }
+}

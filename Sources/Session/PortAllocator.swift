@@ -1,0 +1,8 @@
+/// Hands out RTP/RTCP port pairs on an interface. The daemon's implementation binds real
+/// sockets; tests use an in-memory one. Called on signalling only, never per packet.
+public protocol PortAllocator: AnyObject, Sendable {
+    /// An even RTP port and the RTCP port after it, both bound on `interface`; nil when the
+    /// range is exhausted.
+    func allocate(on interface: MediaInterface) -> PortPair?
+    func release(_ pair: PortPair, on interface: MediaInterface)
+}

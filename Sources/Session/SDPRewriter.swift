@@ -1,0 +1,181 @@
+import NetAddress
+import SDP
+
+/// What one outgoing SDP should say about the proxy, per media section.
+public struct RewritePlan: Sendable {
+    /// The address written into c= (and o= with `replace origin`): the interface's
+    /// advertised address, or its bound address.
+    public var address: IPAddress
+    /// The local RTP port per m= section, in order; nil keeps a rejected section rejected.
+    public var rtpPorts: [UInt16?]
+    public var replaceOrigin = false
+    public var replaceSessionConnection = false
+    public var rtcpAttribute: RTCPAttributeMode = .short
+    public var originalSendrecv = false
+    /// Overrides the m= transport protocol (`transport protocol` key).
+    public var transportProtocol: String?
+
+    public enum RTCPAttributeMode: Sendable { case short, full, none }
+
+    public init(address: IPAddress, rtpPorts: [UInt16?]) {
+        self.address = address
+        self.rtpPorts = rtpPorts
+    }
+}
+
+/// Rewrites an SDP body the way rtpengine does for plain RTP: addresses and ports point at
+/// the proxy, rtpmap lines are completed for static payload types, and the attributes the
+/// proxy owns (codecs, direction, RTCP, mid, ptime) are regenerated in rtpengine's order;
+/// every other line passes through unchanged, in order. ICE attributes are removed: the
+/// proxy does not speak ICE yet, and a peer must not try to reach the original candidates.
+public enum SDPRewriter {
+    static let directions: Set<String> = ["sendrecv", "sendonly", "recvonly", "inactive"]
+    static let iceAttributes: Set<String> = [
+        "ice-ufrag", "ice-pwd", "ice-options", "candidate", "end-of-candidates", "remote-candidates",
+        "ice-lite", "ice-mismatch", "ice-pacing",
+    ]
+
+    public static func rewrite(_ sdp: SessionDescription, plan: RewritePlan) -> SessionDescription {
+        let addrType = plan.address.family == .inet ? "IP4" : "IP6"
+        let ourConnection = Connection(addressType: addrType, address: plan.address.description)
+        let sessionConnection = sdp.connection
+        // The session c= only speaks for sections without their own c=; it is rewritten when
+        // an active section relies on it (a rejected one does not).
+        let sessionCUsed = sdp.media.indices.contains { i in
+            plan.rtpPorts[safe: i] != nil && !sdp.media[i].isRejected && sdp.media[i].connection == nil
+        }
+        var sessionDirection: String?
+        var session: [SDPLine] = []
+        for line in sdp.sessionLines {
+            switch line.type {
+            case "o" where plan.replaceOrigin:
+                if var o = Origin(parsing: line.value) {
+                    o.addressType = addrType
+                    o.address = plan.address.description
+                    session.append(line.with(value: o.description))
+                } else {
+                    session.append(line)
+                }
+            case "c":
+                if sessionCUsed, let c = sessionConnection, !isZero(c) {
+                    session.append(line.with(value: ourConnection.description))
+                } else {
+                    session.append(line)
+                }
+            case "a" where directions.contains(line.attributeName ?? ""):
+                // A session-level direction moves into each media section.
+                sessionDirection = line.attributeName
+            case "a" where iceAttributes.contains(line.attributeName ?? ""):
+                continue
+            case "a" where line.attributeName == "group":
+                // BUNDLE groups name transports the proxy replaces; rtpengine drops them.
+                continue
+            default:
+                session.append(line)
+            }
+        }
+        var media: [MediaDescription] = []
+        for (i, m) in sdp.media.enumerated() {
+            let zero = (m.connection ?? sessionConnection).map(isZero) ?? false
+            media.append(rewriteMedia(m, port: plan.rtpPorts[safe: i] ?? nil, plan: plan, ourConnection: ourConnection,
+                                      zeroAddress: zero, sessionDirection: sessionDirection))
+        }
+        return SessionDescription(sessionLines: session, media: media)
+    }
+
+    static func rewriteMedia(
+        _ m: MediaDescription, port: UInt16?, plan: RewritePlan, ourConnection: Connection,
+        zeroAddress: Bool, sessionDirection: String?
+    ) -> MediaDescription {
+        var mline = m.mediaLine
+        var head: [SDPLine] = []   // c=, b=, i=, k=: kept in place, c= rewritten
+        for line in m.lines where line.type != "a" {
+            if line.type == "c", let c = Connection(parsing: line.value), !isZero(c) {
+                head.append(line.with(value: ourConnection.description))
+            } else {
+                head.append(line)
+            }
+        }
+        guard let port, !m.isRejected else {
+            // A rejected section keeps its m= and plain lines; its attributes go.
+            return MediaDescription(mediaLine: mline, lines: head, mediaLineEnding: m.mediaLineEnding)
+        }
+        mline.port = port
+        if let proto = plan.transportProtocol { mline.proto = proto }
+
+        var others: [SDPLine] = []
+        var mid: SDPLine?
+        var rtpmaps: [Int: SDPLine] = [:]
+        var perFormat: [Int: [SDPLine]] = [:]   // fmtp, then rtcp-fb
+        var direction = sessionDirection
+        var rtcpMux: SDPLine?
+        var ptime: SDPLine?
+        for line in m.lines where line.type == "a" {
+            let name = line.attributeName ?? ""
+            switch name {
+            case "rtpmap":
+                if let v = line.attributeValue, let pt = Int(v.prefix { $0 != " " }) { rtpmaps[pt] = line } else { others.append(line) }
+            case "fmtp", "rtcp-fb":
+                if let v = line.attributeValue, let pt = Int(v.prefix { $0 != " " }) {
+                    perFormat[pt, default: []].append(line)
+                } else {
+                    others.append(line)
+                }
+            case _ where directions.contains(name):
+                direction = name
+                // `original sendrecv` leaves the attribute where it was, among the others.
+                if plan.originalSendrecv { others.append(line) }
+            case "rtcp": continue
+            case "rtcp-mux": rtcpMux = line
+            case "mid": mid = line
+            case "ptime": ptime = line
+            case _ where iceAttributes.contains(name): continue
+            default: others.append(line)
+            }
+        }
+        var lines = head + others
+        if let mid { lines.append(mid) }
+        if mline.isRTP {
+            for fmt in mline.formats {
+                guard let pt = Int(fmt) else { continue }
+                lines.append(rtpmaps[pt] ?? .attribute("rtpmap", StaticPayloadTypes.rtpmapValue(for: pt)))
+                let extra = perFormat[pt] ?? []
+                lines += extra.filter { $0.attributeName == "fmtp" } + extra.filter { $0.attributeName == "rtcp-fb" }
+            }
+        } else {
+            lines += rtpmaps.keys.sorted().compactMap { rtpmaps[$0] }
+        }
+        if !plan.originalSendrecv {
+            lines.append(.attribute(outgoingDirection(direction ?? "sendrecv", zeroAddress: zeroAddress)))
+        }
+        switch plan.rtcpAttribute {
+        case .none: break
+        case .short: lines.append(.attribute("rtcp", String(port &+ 1)))
+        case .full: lines.append(.attribute("rtcp", "\(port &+ 1) \(ourConnection)"))
+        }
+        if let rtcpMux { lines.append(rtcpMux) }
+        if let ptime { lines.append(ptime) }
+        return MediaDescription(mediaLine: mline, lines: lines, mediaLineEnding: m.mediaLineEnding)
+    }
+
+    /// A zero connection address is the obsolete way to put a stream on hold (RFC 3264
+    /// section 8.4): the peer must not send, so the direction loses its receive half.
+    static func outgoingDirection(_ direction: String, zeroAddress: Bool) -> String {
+        guard zeroAddress else { return direction }
+        switch direction {
+        case "sendrecv": return "sendonly"
+        case "recvonly": return "inactive"
+        default: return direction
+        }
+    }
+
+    static func isZero(_ c: Connection) -> Bool {
+        IPAddress(c.address)?.isUnspecified ?? false
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? {
+        indices.contains(index) ? self[index] : nil
+    }
+}

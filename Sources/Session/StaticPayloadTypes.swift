@@ -1,0 +1,22 @@
+import SDP
+
+/// The RTP/AVP static payload types (RFC 3551 section 6) as rtpengine writes their rtpmap
+/// lines when an SDP lists a static type without one. The entries follow the reference's
+/// own table (which gives 10 as mono and 11 as stereo L16); unassigned numbers come out as
+/// `a=rtpmap:N /0`, as the reference writes them.
+public enum StaticPayloadTypes {
+    static let table: [Int: (String, Int, Int?)] = [
+        0: ("PCMU", 8000, nil), 3: ("GSM", 8000, nil), 4: ("G723", 8000, nil), 5: ("DVI4", 8000, nil),
+        6: ("DVI4", 16000, nil), 7: ("LPC", 8000, nil), 8: ("PCMA", 8000, nil), 9: ("G722", 8000, nil),
+        10: ("L16", 44100, nil), 11: ("L16", 44100, 2), 12: ("QCELP", 8000, nil), 13: ("CN", 8000, nil),
+        14: ("MPA", 90000, nil), 15: ("G728", 8000, nil), 16: ("DVI4", 11025, nil), 17: ("DVI4", 22050, nil),
+        18: ("G729", 8000, nil), 25: ("CelB", 90000, nil), 26: ("JPEG", 90000, nil), 31: ("H261", 90000, nil),
+        32: ("MPV", 90000, nil), 33: ("MP2T", 90000, nil), 34: ("H263", 90000, nil),
+    ]
+
+    /// The rtpmap value for a payload type that has no `a=rtpmap` line in the SDP.
+    public static func rtpmapValue(for payloadType: Int) -> String {
+        guard let (name, clock, channels) = table[payloadType] else { return "\(payloadType) /0" }
+        return RTPMap(payloadType: payloadType, encoding: name, clockRate: clock, channels: channels).description
+    }
+}

@@ -1,0 +1,167 @@
+import Bencode
+import Foundation
+import NG
+import NetAddress
+import SDP
+import Synchronization
+import Testing
+@testable import Session
+
+/// Hands out ports from a counter and records releases.
+final class FakePorts: PortAllocator {
+    let state = Mutex<(next: UInt16, live: Set<UInt16>, limit: Int)>((40000, [], 1000))
+
+    init(limit: Int = 1000) { state.withLock { $0.limit = limit } }
+
+    var live: Set<UInt16> { state.withLock { $0.live } }
+
+    func allocate(on interface: MediaInterface) -> PortPair? {
+        state.withLock { s in
+            guard s.live.count < s.limit else { return nil }
+            let p = s.next
+            s.next += 2
+            s.live.insert(p)
+            return PortPair(rtp: p)
+        }
+    }
+
+    func release(_ pair: PortPair, on interface: MediaInterface) {
+        _ = state.withLock { $0.live.remove(pair.rtp) }
+    }
+}
+
+final class FakeClock: Sendable {
+    let now = Mutex<Double>(1000)
+    func advance(_ s: Double) { now.withLock { $0 += s } }
+}
+
+@Suite struct CallRegistryTests {
+    static let offerSDP = "v=0\r\no=alice 1 1 IN IP4 198.51.100.1\r\ns=-\r\nc=IN IP4 198.51.100.1\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0 8\r\na=sendrecv\r\n"
+    static let answerSDP = "v=0\r\no=bob 1 1 IN IP4 203.0.113.5\r\ns=-\r\nc=IN IP4 203.0.113.5\r\nt=0 0\r\nm=audio 6000 RTP/AVP 8\r\n"
+
+    let ports = FakePorts()
+    let clock = FakeClock()
+    let registry: CallRegistry
+
+    init() {
+        var settings = CallRegistry.Settings(interfaces: [MediaInterface(name: "default", address: IPAddress("192.0.2.1")!,
+                                                                         advertised: IPAddress("203.0.113.100"))])
+        settings.deleteDelay = 30
+        let clock = self.clock
+        registry = CallRegistry(settings: settings, ports: ports, clock: { clock.now.withLock { $0 } })
+    }
+
+    func request(_ command: NGCommand, _ entries: [(String, BencodeValue)], flags: [String] = []) -> NGRequest {
+        var all = entries
+        if !flags.isEmpty { all.append(("flags", .list(flags.map { .string($0) }))) }
+        return NGRequestParser.parse(.dictionary(all.map { (key: $0.0, value: $0.1) }), command: command)
+    }
+
+    func sdp(of reply: [(key: String, value: BencodeValue)]) throws -> SessionDescription {
+        try SDPParser.parse(try #require(reply.first { $0.key == "sdp" }?.value.stringValue))
+    }
+
+    @Test func offerAndAnswerPointBothSidesAtTheProxy() throws {
+        let offer = try sdp(of: registry.handle(request(.offer, [("call-id", .string("c")), ("from-tag", .string("a")),
+                                                                 ("sdp", .string(Self.offerSDP))])))
+        #expect(offer.connection?.address == "203.0.113.100")  // the advertised address
+        let offerPort = offer.media[0].mediaLine.port
+        let answer = try sdp(of: registry.handle(request(.answer, [("call-id", .string("c")), ("from-tag", .string("a")),
+                                                                   ("to-tag", .string("b")), ("sdp", .string(Self.answerSDP))])))
+        let answerPort = answer.media[0].mediaLine.port
+        #expect(offerPort != answerPort)
+        #expect(ports.live == [offerPort, answerPort])
+        #expect(answer.media[0].attribute("rtcp")?.attributeValue == String(answerPort + 1))
+        #expect(registry.activeCallCount == 1)
+
+        let q = try registry.handle(request(.query, [("call-id", .string("c"))]))
+        #expect(q.map(\.key) == ["created", "created_us", "last signal", "SSRC", "tags", "totals"])
+        let tags = try #require(q.first { $0.key == "tags" }?.value)
+        #expect(tags["a"]?["in dialogue with"]?.stringValue == "b")
+        let stream = tags["a"]?["medias"].flatMap { if case .list(let l) = $0 { l.first } else { nil } }?["streams"]
+        if case .list(let streams)? = stream {
+            #expect(streams.first?["local port"] == .integer(Int64(answerPort)))
+            #expect(streams.first?["endpoint"]?["address"]?.stringValue == "198.51.100.1")
+        } else {
+            Issue.record("no streams in \(tags)")
+        }
+    }
+
+    @Test func deleteLingersForTheDelayThenReleasesPorts() throws {
+        _ = try registry.handle(request(.offer, [("call-id", .string("d")), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]))
+        let reply = try registry.handle(request(.delete, [("call-id", .string("d"))]))
+        #expect(reply.contains { $0.key == "tags" })
+        #expect(registry.activeCallCount == 0)
+        #expect(ports.live.count == 2)
+        clock.advance(29)
+        registry.expire(now: clock.now.withLock { $0 })
+        #expect(ports.live.count == 2)
+        clock.advance(2)
+        registry.expire(now: clock.now.withLock { $0 })
+        #expect(ports.live.isEmpty)
+    }
+
+    @Test func deleteDelayZeroReleasesAtOnceAndUnknownCallsWarn() throws {
+        _ = try registry.handle(request(.offer, [("call-id", .string("e")), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]))
+        _ = try registry.handle(request(.delete, [("call-id", .string("e")), ("delete-delay", .integer(0))]))
+        #expect(ports.live.isEmpty)
+        let warn = try registry.handle(request(.delete, [("call-id", .string("nope"))]))
+        #expect(warn.first?.key == "warning")
+        #expect(throws: NGError.unknownCall) { try registry.handle(request(.query, [("call-id", .string("nope"))])) }
+    }
+
+    @Test func errorsNameWhatIsMissing() {
+        #expect(throws: NGError.missingKey("call-id")) { try registry.handle(request(.offer, [("sdp", .string("v=0"))])) }
+        #expect(throws: NGError.missingKey("from-tag")) {
+            try registry.handle(request(.offer, [("call-id", .string("x")), ("sdp", .string("v=0"))]))
+        }
+        #expect(throws: NGError.missingSDP) {
+            try registry.handle(request(.offer, [("call-id", .string("x")), ("from-tag", .string("a"))]))
+        }
+        #expect(throws: NGError.missingKey("to-tag")) {
+            try registry.handle(request(.answer, [("call-id", .string("x")), ("from-tag", .string("a")), ("sdp", .string("v=0"))]))
+        }
+        #expect(throws: NGError.sdpParse) {
+            try registry.handle(request(.offer, [("call-id", .string("x")), ("from-tag", .string("a")), ("sdp", .string("garbage"))]))
+        }
+        #expect(throws: NGError.unknownCall) {
+            try registry.handle(request(.answer, [("call-id", .string("none")), ("from-tag", .string("a")),
+                                                  ("to-tag", .string("b")), ("sdp", .string(Self.answerSDP))]))
+        }
+    }
+
+    @Test func unbuiltFeaturesAreRefusedNotFaked() {
+        let base: [(String, BencodeValue)] = [("call-id", .string("u")), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]
+        for flags in [["ICE=force"], ["codec-transcode-G722"], ["loop-protect"], ["rtcp-mux-offer"], ["SDES-off"]] {
+            #expect(throws: NGError.self, "\(flags)") { try registry.handle(request(.offer, base, flags: flags)) }
+        }
+        let srtp = Self.offerSDP.replacingOccurrences(of: "RTP/AVP", with: "RTP/SAVP")
+        #expect(throws: NGError.notSupported("SRTP (RTP/SAVP)")) {
+            try registry.handle(request(.offer, [("call-id", .string("s")), ("from-tag", .string("a")), ("sdp", .string(srtp))]))
+        }
+        #expect(ports.live.isEmpty)
+    }
+
+    @Test func portExhaustionIsAnErrorAndLeaksNothing() throws {
+        let few = FakePorts(limit: 1)
+        let clock = self.clock
+        let r = CallRegistry(settings: .init(interfaces: [MediaInterface(name: "default", address: IPAddress("192.0.2.1")!)]),
+                             ports: few, clock: { clock.now.withLock { $0 } })
+        #expect(throws: NGError.portsExhausted) {
+            try r.handle(request(.offer, [("call-id", .string("x")), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]))
+        }
+        _ = try r.handle(request(.delete, [("call-id", .string("x")), ("delete-delay", .integer(0))]))
+        #expect(few.live.isEmpty)
+    }
+
+    @Test func listIsNewestFirstAndLimited() throws {
+        for id in ["l1", "l2", "l3"] {
+            clock.advance(1)
+            _ = try registry.handle(request(.offer, [("call-id", .string(id)), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]))
+        }
+        let all = try registry.handle(request(.list, []))
+        #expect(all.first?.value == .list([.string("l3"), .string("l2"), .string("l1")]))
+        let one = try registry.handle(request(.list, [("limit", .integer(1))]))
+        #expect(one.first?.value == .list([.string("l3")]))
+    }
+}
