@@ -260,7 +260,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             if !tags.isEmpty {
                 guard tags.contains(where: { call.participantIndex(tag: $0) != nil }) else { return nil }
             }
-            let stats = QueryReport.entries(for: call)
+            // rtpengine answers a tagged delete with the call's statistics, a whole-call
+            // delete with a bare `ok`.
+            let stats = tags.isEmpty ? [] : QueryReport.entries(for: call)
             if delay <= 0 {
                 calls[callID] = nil
                 return (stats, call)
@@ -285,7 +287,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     private func list(_ r: NGRequest) -> [(key: String, value: BencodeValue)] {
         let limit = max(0, r.limit ?? 32)
         let ids = state.withLock { calls in
-            calls.values.filter { $0.deleteAt == nil }.sorted { $0.created > $1.created }.prefix(limit).map(\.callID)
+            // Deleted calls stay listed until their delete delay has passed, as in rtpengine.
+            calls.values.sorted { $0.created > $1.created }.prefix(limit).map(\.callID)
         }
         return [("calls", .list(ids.map { .string($0) }))]
     }

@@ -6,18 +6,25 @@ import NetAddress
 enum QueryReport {
     static func entries(for call: Call) -> [(key: String, value: BencodeValue)] {
         var tags: [(key: String, value: BencodeValue)] = []
+        var untagged = 0
         for (i, p) in call.participants.enumerated() {
-            guard let tag = p.tag else { continue }
-            var entry: [(key: String, value: BencodeValue)] = [("tag", .string(tag))]
+            // A callee not yet answered has no tag: rtpengine lists it as `<untagged N>`.
+            let key: String
+            if let tag = p.tag {
+                key = tag
+            } else {
+                untagged += 1
+                key = "<untagged \(untagged)>"
+            }
+            var entry: [(key: String, value: BencodeValue)] = [("tag", .string(p.tag ?? ""))]
             if let label = p.label { entry.append(("label", .string(label))) }
             entry.append(("created", .integer(Int64(p.created))))
-            let peers = call.peers(of: i).compactMap { call.participants[$0].tag }
-            if let first = peers.first { entry.append(("in dialogue with", .string(first))) }
+            let peers = call.peers(of: i).map { call.participants[$0].tag ?? "" }
             let subs: BencodeValue = .list(peers.map { .dictionary([("tag", .string($0)), ("type", .string("offer/answer"))]) })
             entry.append(("subscriptions", subs))
             entry.append(("subscribers", subs))
-            entry.append(("medias", .list(p.medias.map(media))))
-            tags.append((tag, .dictionary(entry)))
+            entry.append(("medias", .list(p.medias.map { media($0, interface: call.interface, created: p.created) })))
+            tags.append((key, .dictionary(entry)))
         }
         let zero: BencodeValue = .dictionary([("packets", .integer(0)), ("bytes", .integer(0)), ("errors", .integer(0))])
         return [
@@ -30,11 +37,11 @@ enum QueryReport {
         ]
     }
 
-    static func media(_ m: MediaLeg) -> BencodeValue {
+    static func media(_ m: MediaLeg, interface: MediaInterface, created: Double) -> BencodeValue {
         var streams: [BencodeValue] = []
         if let ports = m.localPorts {
-            streams.append(stream(port: ports.rtp, endpoint: m.rtpEndpoint, kind: "RTP"))
-            streams.append(stream(port: ports.rtcp, endpoint: m.rtcpEndpoint, kind: "RTCP"))
+            streams.append(stream(port: ports.rtp, endpoint: m.rtpEndpoint, kind: "RTP", interface: interface, created: created))
+            streams.append(stream(port: ports.rtcp, endpoint: m.rtcpEndpoint, kind: "RTCP", interface: interface, created: created))
         }
         var flags: [BencodeValue] = [.string("initialized")]
         if m.sends { flags.append(.string("send")) }
@@ -45,14 +52,17 @@ enum QueryReport {
         ])
     }
 
-    static func stream(port: UInt16, endpoint: Endpoint?, kind: String) -> BencodeValue {
-        var entry: [(key: String, value: BencodeValue)] = [("local port", .integer(Int64(port)))]
-        if let endpoint {
-            let ep = address(endpoint)
-            entry.append(("endpoint", ep))
-            entry.append(("advertised endpoint", ep))
-        }
-        entry.append(("last packet", .integer(0)))
+    static func stream(port: UInt16, endpoint: Endpoint?, kind: String, interface: MediaInterface, created: Double) -> BencodeValue {
+        let ep = endpoint.map(address) ?? .dictionary([])
+        var entry: [(key: String, value: BencodeValue)] = [
+            ("local port", .integer(Int64(port))),
+            ("local address", .string(interface.address.description)),
+            ("family", .string(interface.address.family == .inet ? "IPv4" : "IPv6")),
+            ("endpoint", ep),
+            ("advertised endpoint", ep),
+        ]
+        // No packet yet: rtpengine reports the stream's creation time.
+        entry.append(("last packet", .integer(Int64(created))))
         entry.append(("flags", .list([.string(kind)] + (endpoint != nil ? [.string("filled")] : []))))
         entry.append(("stats", .dictionary([("packets", .integer(0)), ("bytes", .integer(0)), ("errors", .integer(0))])))
         return .dictionary(entry)

@@ -129,4 +129,50 @@ func normalizeSDP(_ sdp: String) -> String {
         }
         #expect(ours.stop().status == 0)
     }
+
+    /// Every key path in a reply (`tags.a.medias[].streams[].local port`), values ignored.
+    static func keyPaths(_ v: BencodeValue?, _ prefix: String = "") -> Set<String> {
+        switch v {
+        case .dictionary(let entries)?:
+            return entries.reduce(into: Set<String>()) { set, e in
+                let p = prefix.isEmpty ? e.key : "\(prefix).\(e.key)"
+                set.insert(p)
+                set.formUnion(keyPaths(e.value, p))
+            }
+        case .list(let items)?:
+            return items.reduce(into: Set<String>()) { $0.formUnion(keyPaths($1, prefix + "[]")) }
+        default:
+            return []
+        }
+    }
+
+    @Test(.enabled(if: ReferenceDifferentialTests.referenceInstalled,
+                   "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
+    func queryListAndDeleteCarryTheReferenceKeys() throws {
+        let refPort = freePort(), ourPort = freePort()
+        let common = ["--config-file=none", "--table=-1", "--interface=127.0.0.1", "--foreground", "--log-stderr"]
+        let ref = try DaemonProcess(ReferenceDifferentialTests.reference, arguments: common + [
+            "--listen-ng=127.0.0.1:\(refPort)", "--port-min=46000", "--port-max=46999",
+        ])
+        defer { ref.stop(signal: SIGKILL) }
+        let ours = try DaemonProcess(arguments: common + ["--listen-ng=127.0.0.1:\(ourPort)", "--port-min=47000", "--port-max=47999"])
+        defer { ours.stop(signal: SIGKILL) }
+        try #require(waitForPong("127.0.0.1", refPort) && waitForPong("127.0.0.1", ourPort))
+        let call: [(String, BencodeValue)] = [("call-id", .string("keys-\(UUID().uuidString)"))]
+        let steps: [(String, [(String, BencodeValue)])] = [
+            ("offer", Self.offer(["m=audio 5000 RTP/AVP 0 8"], extra: [("label", .string("caller"))])),
+            ("query after offer", [("command", .string("query"))]),
+            ("list", [("command", .string("list"))]),
+            ("answer", Self.answer(Self.bob + ["m=audio 6000 RTP/AVP 8"])),
+            ("query after answer", [("command", .string("query"))]),
+            ("tagged delete", [("command", .string("delete")), ("from-tag", .string("A")), ("delete-delay", .integer(0))]),
+        ]
+        for (name, step) in steps {
+            let theirs = ngRequest(refPort, call + step)
+            let mine = ngRequest(ourPort, call + step)
+            #expect(Self.keyPaths(mine) == Self.keyPaths(theirs),
+                    "\(name): only ours \(Self.keyPaths(mine).subtracting(Self.keyPaths(theirs)).sorted()), only theirs \(Self.keyPaths(theirs).subtracting(Self.keyPaths(mine)).sorted())")
+        }
+        #expect(ours.stop().status == 0)
+    }
 }

@@ -77,7 +77,7 @@ final class FakeClock: Sendable {
         let q = try registry.handle(request(.query, [("call-id", .string("c"))]))
         #expect(q.map(\.key) == ["created", "created_us", "last signal", "SSRC", "tags", "totals"])
         let tags = try #require(q.first { $0.key == "tags" }?.value)
-        #expect(tags["a"]?["in dialogue with"]?.stringValue == "b")
+        #expect(tags["a"]?["subscriptions"] == .list([.dictionary([("tag", .string("b")), ("type", .string("offer/answer"))])]))
         let stream = tags["a"]?["medias"].flatMap { if case .list(let l) = $0 { l.first } else { nil } }?["streams"]
         if case .list(let streams)? = stream {
             #expect(streams.first?["local port"] == .integer(Int64(answerPort)))
@@ -90,7 +90,10 @@ final class FakeClock: Sendable {
     @Test func deleteLingersForTheDelayThenReleasesPorts() throws {
         _ = try registry.handle(request(.offer, [("call-id", .string("d")), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]))
         let reply = try registry.handle(request(.delete, [("call-id", .string("d"))]))
-        #expect(reply.contains { $0.key == "tags" })
+        #expect(reply.isEmpty)
+        // Still listed and queryable while the delete delay runs.
+        #expect(try registry.handle(request(.list, [])).first?.value == .list([.string("d")]))
+        #expect(try registry.handle(request(.query, [("call-id", .string("d"))])).contains { $0.key == "tags" })
         #expect(registry.activeCallCount == 0)
         #expect(ports.live.count == 2)
         clock.advance(29)
