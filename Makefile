@@ -13,7 +13,7 @@ DEB_DEPS := pkg-config libglib2.0-dev libssl-dev libsrtp2-dev libsystemd-dev \
 missing = $(shell for p in $(DEB_DEPS); do \
 	dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)
 
-.PHONY: all build deps check test run install clean man-check
+.PHONY: all build deps check test run install clean man-check fuzz
 
 all: build
 
@@ -30,8 +30,14 @@ deps:
 
 check: deps
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --build-tests
-	$(SWIFT) test $(SWIFT_BUILD_FLAGS) --skip-build
 	$(MAKE) --no-print-directory man-check
+	$(MAKE) --no-print-directory fuzz
+	$(SWIFT) test $(SWIFT_BUILD_FLAGS) --skip-build
+
+# libFuzzer over the ng and SDP parsers for a bounded time (FUZZ_SECONDS).
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
 test: check
 
