@@ -7,9 +7,10 @@ import NIOPosix
 import Glibc
 #endif
 
-/// The control listeners of one daemon (ng over UDP so far) on their own event loop,
-/// apart from the media threads.
-public final class ControlPlane {
+/// The control listeners of one daemon (ng over UDP and TCP) on their own event loop,
+/// apart from the media threads. Listeners are added and removed only by the thread that
+/// starts and stops the daemon; other threads only read the dispatcher, which is Sendable.
+public final class ControlPlane: @unchecked Sendable {
     private let group: MultiThreadedEventLoopGroup
     private var udpServers: [NGUDPServer] = []
     private var tcpServers: [NGTCPServer] = []
@@ -21,6 +22,9 @@ public final class ControlPlane {
         self.logger = logger
         self.dispatcher = NGDispatcher(processor: processor, logger: logger)
     }
+
+    /// The per-proxy ng request counters.
+    public var controlStatistics: ControlStatistics { dispatcher.controlStatistics }
 
     /// The addresses actually bound, for logs and tests.
     public var boundAddresses: [(transport: String, address: SocketAddress)] {

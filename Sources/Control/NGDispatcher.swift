@@ -12,6 +12,7 @@ import Glibc
 public final class NGDispatcher: Sendable {
     private let processor: NGProcessor
     private let cache: NIOLockedValueBox<NGReplyCache>
+    private let statistics = NIOLockedValueBox(ControlStatistics())
     private let logger: Logger
 
     public init(processor: NGProcessor, logger: Logger, cacheLifetime: Double = 30) {
@@ -30,6 +31,14 @@ public final class NGDispatcher: Sendable {
             return cached
         }
         let outcome = processor.handle(message)
+        let elapsed = Self.monotonicSeconds() - now
+        if key != nil {
+            let ip = peer.ipAddress ?? source
+            statistics.withLockedValue {
+                $0.record(proxy: ip, command: outcome.command.flatMap(NGCommand.init(rawValue:)),
+                          failed: outcome.error != nil, seconds: elapsed)
+            }
+        }
         guard let reply = outcome.reply, let key else {
             logger.warning("Received invalid data on NG port (no cookie) from \(source)")
             return nil
@@ -43,6 +52,9 @@ public final class NGDispatcher: Sendable {
         cache.withLockedValue { $0.store(reply, for: key, now: now) }
         return reply
     }
+
+    /// A copy of the per-proxy request counters.
+    public var controlStatistics: ControlStatistics { statistics.withLockedValue { $0 } }
 
     static func monotonicSeconds() -> Double {
         var ts = timespec()

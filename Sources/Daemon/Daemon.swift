@@ -84,7 +84,10 @@ public enum Daemon {
         settings.deleteDelay = Double(config.deleteDelay)
         settings.maxSessions = config.maxSessions
         let calls = CallRegistry(settings: settings, ports: ports, clock: wallClock)
-        let control = ControlPlane(processor: NGProcessor(handler: calls), logger: Logger(label: "control"))
+        let commands = DaemonCommands(calls: calls, ports: ports, interfaces: mediaInterfaces,
+                                      portRange: (config.portMin, config.portMax), clock: wallClock)
+        let control = ControlPlane(processor: NGProcessor(handler: commands), logger: Logger(label: "control"))
+        commands.controlStatistics.withLock { $0 = { control.controlStatistics } }
         let pidfile = config.pidfile.map(PidFile.init)
         do {
             try control.startNG(config.listenNG)

@@ -18,6 +18,7 @@ public final class SocketPortAllocator: PortAllocator {
     private struct State {
         var cursor: Int
         var bound: [PortKey: Bound] = [:]
+        var last: UInt16 = 0
     }
 
     private struct PortKey: Hashable {
@@ -37,7 +38,10 @@ public final class SocketPortAllocator: PortAllocator {
         state = Mutex(State(cursor: first))
     }
 
-    public var allocatedCount: Int { state.withLock { $0.bound.count } }
+    /// Port pairs in use on `address`, and the last RTP port handed out on any.
+    public func usage(on address: IPAddress) -> (pairs: Int, last: UInt16) {
+        state.withLock { s in (s.bound.keys.filter { $0.address == address }.count, s.last) }
+    }
 
     public func allocate(on interface: MediaInterface) -> PortPair? {
         state.withLock { s in
@@ -56,6 +60,7 @@ public final class SocketPortAllocator: PortAllocator {
                     continue
                 }
                 s.bound[key] = Bound(rtp: rtp, rtcp: rtcp)
+                s.last = UInt16(port)
                 return PortPair(rtp: UInt16(port))
             }
             return nil

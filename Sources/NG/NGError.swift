@@ -17,6 +17,8 @@ public enum NGError: Error, Equatable, Sendable {
     case sdpRewrite
     case unknownCall
     case portsExhausted
+    /// `--max-sessions` reached.
+    case sessionLimit
     /// A request option whose feature is not built yet; names the feature.
     case notSupported(String)
 
@@ -35,6 +37,7 @@ public enum NGError: Error, Equatable, Sendable {
         case .sdpRewrite: return "Error rewriting SDP"
         case .unknownCall: return "Unknown call-id"
         case .portsExhausted: return "Ran out of ports"
+        case .sessionLimit: return "Parallel session limit reached"
         case .notSupported(let feature): return "\(feature) is not supported by this version"
         }
     }

@@ -92,8 +92,15 @@ public struct NGProcessor: Sendable {
         guard let command = NGCommand(rawValue: name) else { throw .unrecognizedCommand(name) }
         if command == .ping { return .dictionary([("result", .string("pong"))]) }
         guard let handler, handler.commands.contains(command) else { throw .unsupportedCommand(command) }
-        let entries = try handler.handle(NGRequestParser.parse(request, command: command))
-        // rtpengine writes `result` after the command's own keys.
-        return .dictionary(entries + [("result", .string("ok"))])
+        let parsed = NGRequestParser.parse(request, command: command)
+        do throws(NGError) {
+            let entries = try handler.handle(parsed)
+            // rtpengine writes `result` after the command's own keys.
+            return .dictionary(entries + [("result", .string("ok"))])
+        } catch .sessionLimit where parsed.supports.contains("load limit") {
+            // The `load limit` extension: a proxy that supports it gets a result it can
+            // route on instead of an error.
+            return .dictionary([("result", .string("load limit")), ("message", .string(NGError.sessionLimit.reason))])
+        }
     }
 }

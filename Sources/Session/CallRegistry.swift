@@ -20,6 +20,19 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     private let ports: any PortAllocator
     private let clock: @Sendable () -> Double
     private let state = Mutex<[String: Call]>([:])
+    private let totals = Mutex(Totals())
+
+    /// Lifetime counters for `statistics` (totalstatistics).
+    public struct Totals: Sendable {
+        public var managedSessions = 0
+        public var rejectedSessions = 0
+        public var regularTerminated = 0
+        public var finishedCalls = 0
+        public var callSeconds = 0.0
+        public var callSecondsSquared = 0.0
+    }
+
+    public var lifetimeTotals: Totals { totals.withLock { $0 } }
 
     public init(settings: Settings, ports: any PortAllocator, clock: @escaping @Sendable () -> Double) {
         precondition(!settings.interfaces.isEmpty, "a registry needs at least one interface")
@@ -81,12 +94,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 if isAnswer { return .failure(.unknownCall) }
                 if settings.maxSessions >= 0,
                    calls.values.filter({ $0.deleteAt == nil }).count >= settings.maxSessions {
-                    return .failure(.notSupported("more than --max-sessions calls"))
+                    totals.withLock { $0.rejectedSessions += 1 }
+                    return .failure(.sessionLimit)
                 }
                 let interface: MediaInterface
                 do throws(NGError) { interface = try chooseInterface(sdp, r) } catch { return .failure(error) }
                 if let old = calls[callID] { releasePorts(of: old) }
                 call = Call(callID: callID, created: now, interface: interface)
+                totals.withLock { $0.managedSessions += 1 }
             }
             call.lastSignal = now
             let plan: RewritePlan
@@ -263,6 +278,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // rtpengine answers a tagged delete with the call's statistics, a whole-call
             // delete with a bare `ok`.
             let stats = tags.isEmpty ? [] : QueryReport.entries(for: call)
+            let duration = now - call.created
+            totals.withLock {
+                $0.regularTerminated += 1
+                $0.finishedCalls += 1
+                $0.callSeconds += duration
+                $0.callSecondsSquared += duration * duration
+            }
             if delay <= 0 {
                 calls[callID] = nil
                 return (stats, call)

@@ -148,7 +148,7 @@ func normalizeSDP(_ sdp: String) -> String {
 
     @Test(.enabled(if: ReferenceDifferentialTests.referenceInstalled,
                    "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
-    func queryListAndDeleteCarryTheReferenceKeys() throws {
+    func queryListDeleteAndStatisticsCarryTheReferenceKeys() throws {
         let refPort = freePort(), ourPort = freePort()
         let common = ["--config-file=none", "--table=-1", "--interface=127.0.0.1", "--foreground", "--log-stderr"]
         let ref = try DaemonProcess(ReferenceDifferentialTests.reference, arguments: common + [
@@ -166,6 +166,7 @@ func normalizeSDP(_ sdp: String) -> String {
             ("answer", Self.answer(Self.bob + ["m=audio 6000 RTP/AVP 8"])),
             ("query after answer", [("command", .string("query"))]),
             ("tagged delete", [("command", .string("delete")), ("from-tag", .string("A")), ("delete-delay", .integer(0))]),
+            ("statistics", [("command", .string("statistics"))]),
         ]
         for (name, step) in steps {
             let theirs = ngRequest(refPort, call + step)

@@ -1,0 +1,133 @@
+import Bencode
+import Media
+import NG
+import Session
+import Synchronization
+
+/// The daemon's ng command handler: call commands go to the call registry; `statistics`
+/// combines the registry, the control plane's counters and port usage.
+final class DaemonCommands: NGCommandHandler {
+    let commands: Set<NGCommand>
+    private let calls: CallRegistry
+    private let ports: SocketPortAllocator
+    private let interfaces: [MediaInterface]
+    private let portRange: (min: Int, max: Int)
+    private let started: Double
+    private let clock: @Sendable () -> Double
+    /// Set once the control plane exists (it needs this handler first).
+    let controlStatistics = Mutex<(@Sendable () -> ControlStatistics)?>(nil)
+
+    init(calls: CallRegistry, ports: SocketPortAllocator, interfaces: [MediaInterface],
+         portRange: (min: Int, max: Int), clock: @escaping @Sendable () -> Double) {
+        self.calls = calls
+        self.ports = ports
+        self.interfaces = interfaces
+        self.portRange = portRange
+        self.clock = clock
+        self.started = clock()
+        commands = calls.commands.union([.statistics])
+    }
+
+    func handle(_ request: NGRequest) throws(NGError) -> [(key: String, value: BencodeValue)] {
+        guard request.command == .statistics else { return try calls.handle(request) }
+        let control = controlStatistics.withLock { $0 }?() ?? ControlStatistics()
+        return [("statistics", StatisticsReport.render(
+            active: calls.activeCallCount, totals: calls.lifetimeTotals, control: control,
+            interfaces: interfaces.map { i in
+                let usage = ports.usage(on: i.address)
+                return (i, usage.pairs * 2, usage.last)
+            },
+            portRange: portRange, uptime: clock() - started))]
+    }
+}
+
+/// The `statistics` reply with rtpengine 10.5's keys. Media figures stay zero until the
+/// media relay exists; interval statistics stay zero as in rtpengine without graphite.
+enum StatisticsReport {
+    static let intervalCommands = [
+        "ping", "offer", "answer", "delete", "query", "list", "start recording", "stop recording",
+        "start forwarding", "stop forwarding", "block DTMF", "unblock DTMF", "block media", "unblock media",
+        "play media", "stop media", "play DTMF", "statistics", "silence media", "unsilence media", "publish",
+        "subscribe request", "subscribe answer", "unsubscribe",
+    ]
+
+    static func render(
+        active: Int, totals: CallRegistry.Totals, control: ControlStatistics,
+        interfaces: [(MediaInterface, usedPorts: Int, last: UInt16)], portRange: (min: Int, max: Int), uptime: Double
+    ) -> BencodeValue {
+        func f(_ d: Double) -> BencodeValue { .string(fixed(d)) }
+        func i(_ n: Int) -> BencodeValue { .integer(Int64(n)) }
+        let current: [(key: String, value: BencodeValue)] = [
+            ("sessionsown", i(active)), ("sessionsforeign", i(0)), ("sessionstotal", i(active)), ("transcodedmedia", i(0)),
+        ] + ["packetrate_user", "byterate_user", "errorrate_user", "packetrate_kernel", "byterate_kernel", "errorrate_kernel",
+             "packetrate", "byterate", "errorrate", "media_userspace", "media_kernel", "media_mixed"].map { ($0, i(0)) }
+
+        let n = Double(totals.finishedCalls)
+        let mean = n > 0 ? totals.callSeconds / n : 0
+        let variance = n > 0 ? max(0, totals.callSecondsSquared / n - mean * mean) : 0
+        let total: [(key: String, value: BencodeValue)] = [
+            ("uptime", .string(String(Int(uptime)))), ("managedsessions", i(totals.managedSessions)),
+            ("rejectedsessions", i(totals.rejectedSessions)), ("timeoutsessions", i(0)), ("silenttimeoutsessions", i(0)),
+            ("finaltimeoutsessions", i(0)), ("offertimeoutsessions", i(0)),
+            ("regularterminatedsessions", i(totals.regularTerminated)), ("forcedterminatedsessions", i(0)),
+        ] + ["relayedpackets_user", "relayedpacketerrors_user", "relayedbytes_user", "relayedpackets_kernel",
+             "relayedpacketerrors_kernel", "relayedbytes_kernel", "relayedpackets", "relayedpacketerrors", "relayedbytes",
+             "zerowaystreams", "onewaystreams"].map { ($0, i(0)) } + [
+            ("avgcallduration", f(mean)), ("totalcallsduration", f(totals.callSeconds)),
+            ("totalcallsduration2", f(totals.callSecondsSquared)), ("totalcallsduration_stddev", f(variance.squareRoot())),
+        ]
+
+        var interval: [(key: String, value: BencodeValue)] = [
+            ("totalcallsduration", f(0)), ("minmanagedsessions", i(0)), ("maxmanagedsessions", i(0)),
+        ]
+        for c in intervalCommands { for p in ["min", "max", "avg"] { interval.append(("\(p)\(c)delay", f(0))) } }
+        for c in intervalCommands { for p in ["min", "max", "avg"] { interval.append(("\(p)\(c)requestrate", .string("0"))) } }
+
+        let mos: [(key: String, value: BencodeValue)] = [
+            ("mos_total", f(0)), ("mos2_total", f(0)), ("mos_samples_total", i(0)), ("mos_average", f(0)), ("mos_stddev", f(0)),
+        ]
+
+        let proxies: [BencodeValue] = control.proxies.map { proxy in
+            var entry: [(key: String, value: BencodeValue)] = [("proxy", .string(proxy.address))]
+            for (command, abbreviation) in ControlStatistics.counted {
+                entry.append(("\(abbreviation)count", i(proxy.stats.counts[command] ?? 0)))
+                entry.append(("\(abbreviation)duration", f(proxy.stats.durations[command] ?? 0)))
+            }
+            entry.append(("errorcount", i(proxy.stats.errors)))
+            return .dictionary(entry)
+        }
+        var controlEntries: [(key: String, value: BencodeValue)] = [("proxies", .list(proxies))]
+        for (command, abbreviation) in ControlStatistics.counted {
+            controlEntries.append(("total\(abbreviation)count", i(control.total(command))))
+        }
+
+        let totalPorts = portRange.max - portRange.min + 1
+        let ifaces: [BencodeValue] = interfaces.map { (iface, used, last) in
+            .dictionary([
+                ("name", .string(iface.name)), ("address", .string(iface.address.description)),
+                ("ports", .dictionary([
+                    ("min", i(portRange.min)), ("max", i(portRange.max)), ("used", i(used)),
+                    ("used_pct", f2(totalPorts > 0 ? Double(used) * 100 / Double(totalPorts) : 0)),
+                    ("free", i(totalPorts - used)), ("totals", i(totalPorts)), ("last", i(Int(last))),
+                ])),
+            ])
+        }
+        return .dictionary([
+            ("currentstatistics", .dictionary(current)), ("totalstatistics", .dictionary(total)),
+            ("intervalstatistics", .dictionary(interval)), ("mos", .dictionary(mos)),
+            ("controlstatistics", .dictionary(controlEntries)), ("interfaces", .list(ifaces)), ("transcoders", .list([])),
+        ])
+    }
+
+    /// `%.6f`, as rtpengine prints its floating-point statistics.
+    static func fixed(_ d: Double, digits: Int = 6) -> String {
+        let scale = (0..<digits).reduce(1.0) { acc, _ in acc * 10 }
+        let scaled = (abs(d) * scale).rounded()
+        let whole = Int(scaled / scale)
+        var frac = String(Int(scaled.truncatingRemainder(dividingBy: scale)))
+        frac = String(repeating: "0", count: max(0, digits - frac.count)) + frac
+        return (d < 0 && scaled > 0 ? "-" : "") + "\(whole).\(frac)"
+    }
+
+    static func f2(_ d: Double) -> BencodeValue { .string(fixed(d, digits: 2)) }
+}
