@@ -57,6 +57,8 @@ public struct NGRequest: Sendable, Equatable {
         public var accept: [String] = []
         public var set: [String] = []
 
+        public init() {}
+
         public var isEmpty: Bool { self == CodecOptions() }
     }
 

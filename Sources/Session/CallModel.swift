@@ -44,6 +44,8 @@ public struct MediaLeg: Sendable {
     public var rtcpEndpoint: Endpoint?
     public var sends = true
     public var receives = true
+    /// The `a=ptime` value of this participant's last SDP for the section.
+    public var ptime: String?
 }
 
 /// One call participant ("monologue"): a SIP tag and the media it negotiated.
@@ -55,6 +57,8 @@ public struct Participant: Sendable {
     public var medias: [MediaLeg] = []
     /// The participant's SDP has been seen (offer or answer), not only reserved by a peer's.
     public var hasSDP = false
+    /// `replace` state for SDPs sent to this participant.
+    public var outgoingOrigin = OutgoingOrigin()
 
     public init(tag: String?, created: Double) {
         self.tag = tag

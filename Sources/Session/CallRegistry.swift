@@ -20,6 +20,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     private let ports: any PortAllocator
     private let clock: @Sendable () -> Double
     private let state = Mutex<[String: Call]>([:])
+    /// This instance's `loop protect` token: an SDP that already carries it has passed
+    /// through this proxy and is returned untouched.
+    public let loopToken: String
     private let totals = Mutex(Totals())
 
     /// Lifetime counters for `statistics` (totalstatistics).
@@ -36,6 +39,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
 
     public init(settings: Settings, ports: any PortAllocator, clock: @escaping @Sendable () -> Double) {
         precondition(!settings.interfaces.isEmpty, "a registry needs at least one interface")
+        var generator = SystemRandomNumberGenerator()
+        loopToken = (0..<6).map { _ in
+            let b = UInt8.random(in: 0...255, using: &generator)
+            return String(b, radix: 16).count == 1 ? "0" + String(b, radix: 16) : String(b, radix: 16)
+        }.joined()
         self.settings = settings
         self.ports = ports
         self.clock = clock
@@ -78,6 +86,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         if isAnswer, r.toTag == nil { throw .missingKey("to-tag") }
         try Self.rejectUnbuilt(r)
         guard let sdp = try? SDPParser.parse(body) else { throw .sdpParse }
+        if r.has(.loopProtect), sdp.sessionAttributes("rtpengine").contains(where: { $0.attributeValue == loopToken }) {
+            return [("sdp", .string(body))]
+        }
         guard !sdp.media.isEmpty else { throw .sdpRewrite }
         for m in sdp.media where !m.isRejected {
             if m.mediaLine.proto.contains("SAVP") { throw .notSupported("SRTP (\(m.mediaLine.proto))") }
@@ -86,7 +97,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
         }
 
-        let result: Result<RewritePlan, NGError> = state.withLock { calls in
+        let result: Result<String, NGError> = state.withLock { calls in
             var call: Call
             if let existing = calls[callID], existing.deleteAt == nil {
                 call = existing
@@ -104,20 +115,21 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 totals.withLock { $0.managedSessions += 1 }
             }
             call.lastSignal = now
-            let plan: RewritePlan
+            let receiver: Int
             do throws(NGError) {
-                plan = isAnswer
+                receiver = isAnswer
                     ? try answer(&call, fromTag: fromTag, toTag: r.toTag!, sdp: sdp, request: r, now: now)
                     : try offer(&call, fromTag: fromTag, toTag: r.toTag, sdp: sdp, request: r, now: now)
             } catch {
                 calls[callID] = call
                 return .failure(error)
             }
+            var out = SDPRewriter.rewrite(sdp, plan: plan(for: receiver, in: call, sdp: sdp, request: r))
+            call.participants[receiver].outgoingOrigin.apply(to: &out, from: sdp, r.replace)
             calls[callID] = call
-            return .success(plan)
+            return .success(out.text)
         }
-        let plan = try result.get()
-        return [("sdp", .string(SDPRewriter.rewrite(sdp, plan: plan).text))]
+        return [("sdp", .string(try result.get()))]
     }
 
     /// The interface for a new call. `direction`/`interface` names select a logical
@@ -139,28 +151,20 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     /// Options whose features later issues build; refusing them beats answering wrongly.
     static func rejectUnbuilt(_ r: NGRequest) throws(NGError) {
         if let ice = r.ice, ice != .remove { throw .notSupported("ICE=\(ice.rawValue)") }
-        if !r.codec.transcode.isEmpty || !r.codec.mask.isEmpty || !r.codec.consume.isEmpty || !r.codec.accept.isEmpty
+        if !r.codec.transcode.isEmpty || !r.codec.consume.isEmpty || !r.codec.accept.isEmpty || !r.codec.set.isEmpty
             || r.has(.alwaysTranscode) || r.ptime != nil {
             throw .notSupported("transcoding")
-        }
-        if !r.codec.strip.isEmpty || !r.codec.except.isEmpty || !r.codec.offer.isEmpty || r.has(.singleCodec) {
-            throw .notSupported("codec manipulation")
         }
         if !r.rtcpMux.isEmpty { throw .notSupported("rtcp-mux options") }
         if let t = r.transportProtocol, t != .rtpAVP, t != .rtpAVPF { throw .notSupported("transport protocol \(t.rawValue)") }
         if r.dtls != nil || !r.sdes.isEmpty || !r.osrtp.isEmpty { throw .notSupported("SRTP options") }
-        if r.has(.loopProtect) { throw .notSupported("loop protect") }
-        if r.has(.generateMid) || r.has(.stripExtmap) { throw .notSupported("generate mid / strip extmap") }
-        if r.replace.contains(.sdpVersion) || r.replace.contains(.username) || r.replace.contains(.sessionName)
-            || r.replace.contains(.zeroAddress) {
-            throw .notSupported("replace \(r.replace.map(\.rawValue).sorted().joined(separator: ", "))")
-        }
+        if r.replace.contains(.zeroAddress) { throw .notSupported("replace zero address") }
         if r.recordCall == true || r.has(.recordCall) { throw .notSupported("call recording") }
     }
 
     private func offer(
         _ call: inout Call, fromTag: String, toTag: String?, sdp: SessionDescription, request: NGRequest, now: Double
-    ) throws(NGError) -> RewritePlan {
+    ) throws(NGError) -> Int {
         let a = participant(&call, tag: fromTag, now: now)
         call.participants[a].label = request.label ?? call.participants[a].label
         call.participants[a].viaBranch = request.viaBranch ?? call.participants[a].viaBranch
@@ -175,12 +179,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             call.dialogues.append((a, b))
         }
         try apply(sdp, to: a, reserving: b, in: &call, request: request)
-        return plan(for: b, in: call, sdp: sdp, request: request)
+        return b
     }
 
     private func answer(
         _ call: inout Call, fromTag: String, toTag: String, sdp: SessionDescription, request: NGRequest, now: Double
-    ) throws(NGError) -> RewritePlan {
+    ) throws(NGError) -> Int {
         guard let a = call.participantIndex(tag: fromTag) else { throw .unknownCall }
         let b: Int
         if let existing = call.participantIndex(tag: toTag) {
@@ -196,7 +200,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         }
         call.participants[b].label = request.toLabel ?? request.setLabel ?? call.participants[b].label
         try apply(sdp, to: b, reserving: a, in: &call, request: request)
-        return plan(for: a, in: call, sdp: sdp, request: request)
+        return a
     }
 
     private func participant(_ call: inout Call, tag: String, now: Double) -> Int {
@@ -245,6 +249,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 ?? "sendrecv"
             leg.sends = direction == "sendrecv" || direction == "sendonly"
             leg.receives = direction == "sendrecv" || direction == "recvonly"
+            leg.ptime = m.attribute("ptime")?.attributeValue
             call.participants[sender].medias[i] = leg
         }
     }
@@ -261,6 +266,15 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         plan.originalSendrecv = request.has(.originalSendrecv)
         if request.has(.noRTCPAttribute) { plan.rtcpAttribute = .none } else if request.has(.fullRTCPAttribute) { plan.rtcpAttribute = .full }
         if let t = request.transportProtocol, t != .accept { plan.transportProtocol = t.rawValue }
+        plan.fallbackPtime = sdp.media.indices.map { call.participants[receiver].medias[safe: $0]?.ptime }
+        plan.generateMid = request.has(.generateMid)
+        plan.stripExtmap = request.has(.stripExtmap)
+        if request.has(.loopProtect) { plan.loopProtectToken = loopToken }
+        switch request.command {
+        case .offer: plan.formats = sdp.media.map { CodecFilter.offerFormats($0, request.codec) }
+        case .answer where request.has(.singleCodec): plan.formats = sdp.media.map(CodecFilter.singleCodecFormats)
+        default: break
+        }
         return plan
     }
 

@@ -14,6 +14,14 @@ public struct RewritePlan: Sendable {
     public var originalSendrecv = false
     /// Overrides the m= transport protocol (`transport protocol` key).
     public var transportProtocol: String?
+    /// Per m= section: the formats to send instead of the SDP's own (codec options).
+    public var formats: [[String]?] = []
+    /// Per m= section: the ptime to state when the SDP has none (the receiver's own).
+    public var fallbackPtime: [String?] = []
+    public var generateMid = false
+    public var stripExtmap = false
+    /// With `loop protect`: the token of the session-level `a=rtpengine:` attribute.
+    public var loopProtectToken: String?
 
     public enum RTCPAttributeMode: Sendable { case short, full, none }
 
@@ -74,17 +82,18 @@ public enum SDPRewriter {
                 session.append(line)
             }
         }
+        if let token = plan.loopProtectToken { session.append(.attribute("rtpengine", token)) }
         var media: [MediaDescription] = []
         for (i, m) in sdp.media.enumerated() {
             let zero = (m.connection ?? sessionConnection).map(isZero) ?? false
-            media.append(rewriteMedia(m, port: plan.rtpPorts[safe: i] ?? nil, plan: plan, ourConnection: ourConnection,
-                                      zeroAddress: zero, sessionDirection: sessionDirection))
+            media.append(rewriteMedia(m, index: i, port: plan.rtpPorts[safe: i] ?? nil, plan: plan,
+                                      ourConnection: ourConnection, zeroAddress: zero, sessionDirection: sessionDirection))
         }
         return SessionDescription(sessionLines: session, media: media)
     }
 
     static func rewriteMedia(
-        _ m: MediaDescription, port: UInt16?, plan: RewritePlan, ourConnection: Connection,
+        _ m: MediaDescription, index: Int, port: UInt16?, plan: RewritePlan, ourConnection: Connection,
         zeroAddress: Bool, sessionDirection: String?
     ) -> MediaDescription {
         var mline = m.mediaLine
@@ -102,6 +111,7 @@ public enum SDPRewriter {
         }
         mline.port = port
         if let proto = plan.transportProtocol { mline.proto = proto }
+        if let formats = plan.formats[safe: index] ?? nil { mline.formats = formats }
 
         var others: [SDPLine] = []
         var mid: SDPLine?
@@ -129,12 +139,17 @@ public enum SDPRewriter {
             case "rtcp-mux": rtcpMux = line
             case "mid": mid = line
             case "ptime": ptime = line
+            case "extmap" where plan.stripExtmap: continue
             case _ where iceAttributes.contains(name): continue
             default: others.append(line)
             }
         }
         var lines = head + others
-        if let mid { lines.append(mid) }
+        if let mid {
+            lines.append(mid)
+        } else if plan.generateMid {
+            lines.append(.attribute("mid", String(index + 1)))
+        }
         if mline.isRTP {
             for fmt in mline.formats {
                 guard let pt = Int(fmt) else { continue }
@@ -154,7 +169,11 @@ public enum SDPRewriter {
         case .full: lines.append(.attribute("rtcp", "\(port &+ 1) \(ourConnection)"))
         }
         if let rtcpMux { lines.append(rtcpMux) }
-        if let ptime { lines.append(ptime) }
+        if let ptime {
+            lines.append(ptime)
+        } else if let fallback = plan.fallbackPtime[safe: index] ?? nil {
+            lines.append(.attribute("ptime", fallback))
+        }
         return MediaDescription(mediaLine: mline, lines: lines, mediaLineEnding: m.mediaLineEnding)
     }
 

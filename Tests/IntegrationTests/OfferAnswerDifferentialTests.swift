@@ -27,6 +27,7 @@ func normalizeSDP(_ sdp: String) -> String {
         if l.hasPrefix("a=rtcp:"), let r = l.range(of: #"^a=rtcp:[0-9]+"#, options: .regularExpression) {
             l.replaceSubrange(r, with: "a=rtcp:PORT")
         }
+        if l.hasPrefix("a=rtpengine:") { l = "a=rtpengine:TOKEN" + (l.hasSuffix("\r") ? "\r" : "") }
         return l
     }.joined(separator: "\n")
 }
@@ -47,6 +48,9 @@ func normalizeSDP(_ sdp: String) -> String {
          ("sdp", .string(lines.joined(separator: "\r\n") + "\r\n"))] + extra
     }
     static let bob = ["v=0", "o=bob 9 9 IN IP4 203.0.113.5", "s=-", "c=IN IP4 203.0.113.5", "t=0 0"]
+    static let codecMedia = ["m=audio 5000 RTP/AVP 0 8 9 101", "a=rtpmap:9 G722/8000", "a=rtpmap:101 telephone-event/8000",
+                             "a=fmtp:101 0-16", "a=ptime:20"]
+    static let replaceAll: BencodeValue = .list([.string("SDP-version"), .string("username"), .string("session-name")])
 
     /// Each scenario is a sequence of requests on one fresh call-id.
     static let scenarios: [(String, [[(String, BencodeValue)]])] = [
@@ -85,6 +89,49 @@ func normalizeSDP(_ sdp: String) -> String {
         ("re-INVITE from the caller", [offer(["m=audio 5000 RTP/AVP 0 8"]), answer(bob + ["m=audio 6000 RTP/AVP 8"]),
                                        offer(["m=audio 5002 RTP/AVP 8", "a=sendonly"], extra: [("to-tag", .string("B"))]),
                                        answer(bob + ["m=audio 6000 RTP/AVP 8", "a=recvonly"])]),
+        ("strip PCMA", [offer(codecMedia, extra: [("codec", .dictionary([(key: "strip", value: .list([.string("PCMA")]))]))])]),
+        ("strip all except G722", [offer(codecMedia, extra: [("codec", .dictionary([(key: "strip", value: .list([.string("all")])),
+                                                                                  (key: "except", value: .list([.string("G722")]))]))])]),
+        ("offer without strip keeps the order", [offer(codecMedia, extra: [("codec", .dictionary([(key: "offer", value: .list([.string("G722"), .string("PCMA")]))]))])]),
+        ("strip all, offer reorders", [offer(codecMedia, extra: [("codec", .dictionary([(key: "strip", value: .list([.string("all")])),
+                                                                                      (key: "offer", value: .list([.string("G722"), .string("PCMA")]))]))])]),
+        ("strip all, except and offer", [offer(codecMedia, extra: [("codec", .dictionary([(key: "strip", value: .list([.string("all")])),
+            (key: "except", value: .list([.string("PCMU")])), (key: "offer", value: .list([.string("G722")]))]))])]),
+        ("strip and restore by offer", [offer(codecMedia, extra: [("codec", .dictionary([(key: "strip", value: .list([.string("PCMU")])),
+                                                                                       (key: "offer", value: .list([.string("PCMU")]))]))])]),
+        ("strip by payload number is ignored, by name works", [offer(codecMedia, flags: ["codec-strip-0", "codec-strip-telephone-event"])]),
+        ("strip all alone changes nothing", [offer(codecMedia, flags: ["codec-strip-all"])]),
+        ("strip full except", [offer(codecMedia, extra: [("codec", .dictionary([(key: "strip", value: .list([.string("full")])),
+                                                                              (key: "except", value: .list([.string("PCMA")]))]))])]),
+        ("mask without transcoding strips", [offer(codecMedia, flags: ["codec-mask-PCMU"])]),
+        ("strip unknown codec", [offer(codecMedia, flags: ["codec-strip-opus"])]),
+        ("strip is case-insensitive", [offer(["m=audio 5000 RTP/AVP 0 8"], flags: ["codec-strip-pcmu"])]),
+        ("except alone changes nothing", [offer(["m=audio 5000 RTP/AVP 0 8"], flags: ["codec-except-PCMA"])]),
+        ("strip with parameters", [offer(["m=audio 5000 RTP/AVP 96 97 0", "a=rtpmap:96 opus/48000/2", "a=rtpmap:97 opus/48000"],
+                                         flags: ["codec-strip-opus/48000/2"])]),
+        ("strip keeps telephone-event first", [offer(["m=audio 5000 RTP/AVP 101 0 13 8", "a=rtpmap:101 telephone-event/8000"],
+                                                     extra: [("codec", .dictionary([(key: "strip", value: .list([.string("PCMU")]))]))])]),
+        ("single codec in an offer does nothing", [offer(["m=audio 5000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"], flags: ["single-codec"])]),
+        ("single codec answer keeps CN and DTMF", [offer(["m=audio 5000 RTP/AVP 0 8 13 101", "a=rtpmap:101 telephone-event/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0 8 13 101", "a=rtpmap:101 telephone-event/8000"]) + [("flags", .list([.string("single-codec")]))]]),
+        ("answer inherits the offerer's ptime", [offer(["m=audio 5000 RTP/AVP 0 8", "a=ptime:20"]), answer(bob + ["m=audio 6000 RTP/AVP 8"])]),
+        ("answer keeps its own ptime", [offer(["m=audio 5000 RTP/AVP 0 8", "a=ptime:20"]), answer(bob + ["m=audio 6000 RTP/AVP 8", "a=ptime:30"])]),
+        ("generate mid and strip extmap", [offer(["m=audio 5000 RTP/AVP 0", "a=extmap:1 urn:x", "m=video 6000 RTP/AVP 96",
+                                                  "a=rtpmap:96 H264/90000", "a=mid:v"], flags: ["generate-mid", "strip-extmap"])]),
+        ("replace SDP version, username, session name", [
+            offer(["m=audio 5000 RTP/AVP 0"], extra: [("replace", replaceAll)]),
+            offer(["m=audio 5000 RTP/AVP 0"], extra: [("replace", replaceAll)]),
+            offer(["m=audio 5000 RTP/AVP 0"], head: ["v=0", "o=alice 123 457 IN IP4 198.51.100.1", "s=call", "c=IN IP4 198.51.100.1", "t=0 0"],
+                  extra: [("replace", replaceAll)]),
+            offer(["m=audio 5000 RTP/AVP 0"], head: ["v=0", "o=bob 999 1 IN IP4 198.51.100.1", "s=other", "c=IN IP4 198.51.100.1", "t=0 0"],
+                  extra: [("replace", replaceAll)]),
+            offer(["m=audio 5002 RTP/AVP 0"], head: ["v=0", "o=bob 999 1 IN IP4 198.51.100.1", "s=other", "c=IN IP4 198.51.100.1", "t=0 0"],
+                  extra: [("replace", replaceAll)]),
+            offer(["m=audio 5002 RTP/AVP 0", "a=sendonly"], head: ["v=0", "o=bob 999 1 IN IP4 198.51.100.1", "s=other", "c=IN IP4 198.51.100.1", "t=0 0"],
+                  extra: [("replace", replaceAll)]),
+        ]),
+        ("loop protect adds its token", [offer(["m=audio 5000 RTP/AVP 0"], flags: ["loop-protect"])]),
+        ("loop protect with a foreign token processes", [offer(["m=audio 5000 RTP/AVP 0", "a=rtpengine:abcdefgh"], flags: ["loop-protect"])]),
         ("unknown flags and values are ignored", [offer(["m=audio 5000 RTP/AVP 0"], extra: [("address family", .string("IP7"))],
                                                         flags: ["bogus-flag", "ICE=weird"])]),
         ("no m= lines", [offer([])]),
@@ -174,6 +221,36 @@ func normalizeSDP(_ sdp: String) -> String {
             #expect(Self.keyPaths(mine) == Self.keyPaths(theirs),
                     "\(name): only ours \(Self.keyPaths(mine).subtracting(Self.keyPaths(theirs)).sorted()), only theirs \(Self.keyPaths(theirs).subtracting(Self.keyPaths(mine)).sorted())")
         }
+        #expect(ours.stop().status == 0)
+    }
+
+    /// An SDP that already carries a proxy's own loop-protect token comes back untouched;
+    /// each daemon's token is learned from its own first reply.
+    @Test(.enabled(if: ReferenceDifferentialTests.referenceInstalled,
+                   "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
+    func loopProtectReturnsItsOwnSDPUntouched() throws {
+        let refPort = freePort(), ourPort = freePort()
+        let common = ["--config-file=none", "--table=-1", "--interface=127.0.0.1", "--foreground", "--log-stderr"]
+        let ref = try DaemonProcess(ReferenceDifferentialTests.reference, arguments: common + [
+            "--listen-ng=127.0.0.1:\(refPort)", "--port-min=44000", "--port-max=44999",
+        ])
+        defer { ref.stop(signal: SIGKILL) }
+        let ours = try DaemonProcess(arguments: common + ["--listen-ng=127.0.0.1:\(ourPort)", "--port-min=45000", "--port-max=45999"])
+        defer { ours.stop(signal: SIGKILL) }
+        try #require(waitForPong("127.0.0.1", refPort) && waitForPong("127.0.0.1", ourPort))
+        var outputs: [String?] = []
+        for port in [refPort, ourPort] {
+            let first = ngRequest(port, [("call-id", .string("loop-\(UUID().uuidString)"))] + Self.offer(["m=audio 5000 RTP/AVP 0"], flags: ["loop-protect"]))
+            let token = first?["sdp"]?.stringValue?.split(separator: "\r\n").first { $0.hasPrefix("a=rtpengine:") }
+            let looped = Self.head + [String(token ?? "a=rtpengine:none"), "m=audio 5000 RTP/AVP 0"]
+            let second = ngRequest(port, [("call-id", .string("loop-\(UUID().uuidString)")), ("command", .string("offer")),
+                                          ("from-tag", .string("A")), ("flags", .list([.string("loop-protect")])),
+                                          ("sdp", .string(looped.joined(separator: "\r\n") + "\r\n"))])
+            outputs.append(second?["sdp"]?.stringValue.map(normalizeSDP))
+        }
+        #expect(outputs[0] != nil)
+        #expect(outputs[1] == outputs[0])
+        #expect(outputs[1]?.contains("c=IN IP4 198.51.100.1") == true, "untouched: the original address stays")
         #expect(ours.stop().status == 0)
     }
 }

@@ -1,0 +1,68 @@
+import NG
+import SDP
+import Testing
+@testable import Session
+
+@Suite struct CodecFilterTests {
+    static func media(_ lines: String...) throws -> MediaDescription {
+        try SDPParser.parse((["v=0"] + lines).joined(separator: "\r\n") + "\r\n").media[0]
+    }
+
+    static let m = ["m=audio 5000 RTP/AVP 0 8 9 101", "a=rtpmap:101 telephone-event/8000"]
+
+    static func offer(_ strip: [String] = [], except: [String] = [], offer: [String] = [], mask: [String] = []) throws -> [String]? {
+        var o = NGRequest.CodecOptions()
+        o.strip = strip
+        o.except = except
+        o.offer = offer
+        o.mask = mask
+        return CodecFilter.offerFormats(try media(m[0], m[1]), o)
+    }
+
+    @Test func stripExceptOfferAndMaskFollowTheReference() throws {
+        #expect(try Self.offer(["PCMA"]) == ["0", "9", "101"])
+        #expect(try Self.offer(["all"], except: ["G722"]) == ["9"])
+        #expect(try Self.offer(["all"], offer: ["G722", "PCMA"]) == ["9", "8"])
+        #expect(try Self.offer(["all"], except: ["PCMU"], offer: ["G722"]) == ["0", "9"])
+        #expect(try Self.offer(["PCMU"], offer: ["PCMU"]) == ["8", "9", "0", "101"])
+        #expect(try Self.offer(["all"]) == nil, "stripping everything keeps the original list")
+        #expect(try Self.offer(["0"]) == ["0", "8", "9", "101"], "payload numbers are not codec names")
+        #expect(try Self.offer(mask: ["pcmu"]) == ["8", "9", "101"])
+        #expect(try Self.offer(offer: ["G722"]) == nil)
+    }
+
+    @Test func singleCodecKeepsTheFirstMainCodecAndSupplementalOnes() throws {
+        let m = try Self.media("m=audio 5000 RTP/AVP 101 8 0 13", "a=rtpmap:101 telephone-event/8000")
+        #expect(CodecFilter.singleCodecFormats(m) == ["101", "8", "13"])
+    }
+
+    @Test func codecSpecsMatchClockAndChannels() {
+        let stereo = CodecFilter.Codec(format: "96", name: "opus", clock: 48000, channels: 2)
+        #expect(stereo.matches("OPUS"))
+        #expect(stereo.matches("opus/48000/2"))
+        #expect(!stereo.matches("opus/48000"))
+        #expect(!stereo.matches("opus/16000/2"))
+    }
+}
+
+@Suite struct OutgoingOriginTests {
+    static func sdp(_ o: String, _ s: String, _ port: Int) throws -> SessionDescription {
+        try SDPParser.parse("v=0\r\no=\(o)\r\ns=\(s)\r\nt=0 0\r\nm=audio \(port) RTP/AVP 0\r\n")
+    }
+
+    @Test func usernameSessionNameAndVersionAreKeptStable() throws {
+        var state = OutgoingOrigin()
+        let all: Set<NGRequest.ReplaceOption> = [.sdpVersion, .username, .sessionName]
+        func send(_ o: String, _ s: String, _ port: Int) throws -> (String, String) {
+            let incoming = try Self.sdp(o, s, port)
+            var out = incoming
+            state.apply(to: &out, from: incoming, all)
+            return (out.sessionLines[1].value, out.sessionLines[2].value)
+        }
+        #expect(try send("alice 1 456 IN IP4 1.1.1.1", "call", 5000) == ("alice 1 456 IN IP4 1.1.1.1", "call"))
+        #expect(try send("alice 1 457 IN IP4 1.1.1.1", "call", 5000) == ("alice 1 456 IN IP4 1.1.1.1", "call"))
+        #expect(try send("bob 9 1 IN IP4 1.1.1.1", "other", 5000) == ("alice 9 457 IN IP4 1.1.1.1", "call"))
+        #expect(try send("bob 9 1 IN IP4 1.1.1.1", "other", 5002) == ("alice 9 458 IN IP4 1.1.1.1", "call"))
+        #expect(try send("bob 9 1 IN IP4 1.1.1.1", "other", 5002) == ("alice 9 458 IN IP4 1.1.1.1", "call"))
+    }
+}
