@@ -4,9 +4,9 @@ import NetAddress
 /// Reads an ng request dictionary into an `NGRequest`. Keys may use spaces, hyphens or
 /// underscores and any letter case; every dictionary key may also be given in the `flags`
 /// list as `key=value`, and some families of options as prefixed flags (`codec-strip-PCMU`,
-/// `SDES-no-NULL_HMAC_SHA1_32`, `endpoint-learning-heuristic`, `rtcp-mux-demux`,
-/// `from-tags-TAG`). `replace-origin` as a flag is not one of them: rtpengine 10.5 ignores
-/// it (Kamailio turns its own `replace-origin` into the `replace` list). A value of the wrong type is treated as absent,
+/// `SDES-no-NULL_HMAC_SHA1_32`, `endpoint-learning-heuristic`, `from-tags-TAG`).
+/// `replace-origin` and `rtcp-mux-demux` as flags are not among them: rtpengine 10.5
+/// ignores them (Kamailio turns its own such flags into the `replace`/`rtcp-mux` lists). A value of the wrong type is treated as absent,
 /// as rtpengine does.
 public enum NGRequestParser {
     public static func parse(_ dictionary: BencodeValue, command: NGCommand) -> NGRequest {
@@ -63,11 +63,6 @@ public enum NGRequestParser {
         ("endpoint learning ", { rest, r in
             guard let v = NGRequest.EndpointLearning(rawValue: NGFlag.normalize(rest)) else { return false }
             r.endpointLearning = v
-            return true
-        }),
-        ("rtcp mux ", { rest, r in
-            guard let v = NGRequest.RTCPMuxOption(rawValue: NGFlag.normalize(rest)) else { return false }
-            r.rtcpMux.insert(v)
             return true
         }),
     ]

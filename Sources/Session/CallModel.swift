@@ -46,6 +46,8 @@ public struct MediaLeg: Sendable {
     public var receives = true
     /// The `a=ptime` value of this participant's last SDP for the section.
     public var ptime: String?
+    /// This participant's last SDP carried `a=rtcp-mux` for the section.
+    public var rtcpMux = false
 }
 
 /// One call participant ("monologue"): a SIP tag and the media it negotiated.
@@ -77,6 +79,8 @@ public struct Call: Sendable {
     public var interface: MediaInterface
     /// When the call is deleted for good (after `delete delay`); nil while active.
     public var deleteAt: Double?
+    /// The `rtcp-mux` options of the last offer; the answer is judged by them.
+    public var rtcpMuxOptions: Set<String> = []
 
     public init(callID: String, created: Double, interface: MediaInterface) {
         self.callID = callID

@@ -155,7 +155,6 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             || r.has(.alwaysTranscode) || r.ptime != nil {
             throw .notSupported("transcoding")
         }
-        if !r.rtcpMux.isEmpty { throw .notSupported("rtcp-mux options") }
         if let t = r.transportProtocol, t != .rtpAVP, t != .rtpAVPF { throw .notSupported("transport protocol \(t.rawValue)") }
         if r.dtls != nil || !r.sdes.isEmpty || !r.osrtp.isEmpty { throw .notSupported("SRTP options") }
         if r.replace.contains(.zeroAddress) { throw .notSupported("replace zero address") }
@@ -179,6 +178,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             call.dialogues.append((a, b))
         }
         try apply(sdp, to: a, reserving: b, in: &call, request: request)
+        call.rtcpMuxOptions = Set(request.rtcpMux.map(\.rawValue))
         return b
     }
 
@@ -250,6 +250,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             leg.sends = direction == "sendrecv" || direction == "sendonly"
             leg.receives = direction == "sendrecv" || direction == "recvonly"
             leg.ptime = m.attribute("ptime")?.attributeValue
+            leg.rtcpMux = m.attribute("rtcp-mux") != nil
             call.participants[sender].medias[i] = leg
         }
     }
@@ -270,12 +271,33 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         plan.generateMid = request.has(.generateMid)
         plan.stripExtmap = request.has(.stripExtmap)
         if request.has(.loopProtect) { plan.loopProtectToken = loopToken }
+        plan.rtcpMux = sdp.media.indices.map { i in
+            Self.muxMode(isOffer: request.command == .offer, options: request.command == .offer
+                             ? Set(request.rtcpMux.map(\.rawValue)) : call.rtcpMuxOptions,
+                         receiverOffered: call.participants[receiver].medias[safe: i]?.rtcpMux ?? false,
+                         senderMux: sdp.media[i].attribute("rtcp-mux") != nil)
+        }
         switch request.command {
         case .offer: plan.formats = sdp.media.map { CodecFilter.offerFormats($0, request.codec) }
         case .answer where request.has(.singleCodec): plan.formats = sdp.media.map(CodecFilter.singleCodecFormats)
         default: break
         }
         return plan
+    }
+
+    /// rtcp-mux (RFC 5761) in an outgoing SDP, per the `rtcp-mux` options of the offer:
+    /// an offer passes the offerer's wish on unless told otherwise; an answer grants mux to
+    /// an offerer that asked for it when the answerer agreed or the options accept it.
+    static func muxMode(isOffer: Bool, options: Set<String>, receiverOffered: Bool, senderMux: Bool)
+        -> RewritePlan.MuxMode {
+        if isOffer {
+            if options.contains("require") { return .muxed }
+            if options.contains("offer") || (senderMux && !options.contains("demux")) { return .offered }
+            return .off
+        }
+        guard receiverOffered, !options.contains("reject") else { return .off }
+        let granted = senderMux || !options.isDisjoint(with: ["demux", "accept", "require"])
+        return granted ? .muxed : .off
     }
 
     // MARK: delete / query / list

@@ -25,6 +25,19 @@ public struct RewritePlan: Sendable {
 
     public enum RTCPAttributeMode: Sendable { case short, full, none }
 
+    /// RFC 5761 multiplexing as stated in one outgoing m= section.
+    public enum MuxMode: Sendable {
+        /// No `a=rtcp-mux`; RTCP on the port after RTP.
+        case off
+        /// `a=rtcp-mux` offered, with a separate RTCP port as fallback.
+        case offered
+        /// `a=rtcp-mux` in effect: RTCP shares the RTP port.
+        case muxed
+    }
+
+    /// Per m= section; a missing entry passes the SDP's own `a=rtcp-mux` through.
+    public var rtcpMux: [MuxMode] = []
+
     public init(address: IPAddress, rtpPorts: [UInt16?]) {
         self.address = address
         self.rtpPorts = rtpPorts
@@ -163,12 +176,14 @@ public enum SDPRewriter {
         if !plan.originalSendrecv {
             lines.append(.attribute(outgoingDirection(direction ?? "sendrecv", zeroAddress: zeroAddress)))
         }
+        let mux = plan.rtcpMux[safe: index] ?? (rtcpMux != nil ? .offered : .off)
+        let rtcpPort = mux == .muxed ? port : port &+ 1
         switch plan.rtcpAttribute {
         case .none: break
-        case .short: lines.append(.attribute("rtcp", String(port &+ 1)))
-        case .full: lines.append(.attribute("rtcp", "\(port &+ 1) \(ourConnection)"))
+        case .short: lines.append(.attribute("rtcp", String(rtcpPort)))
+        case .full: lines.append(.attribute("rtcp", "\(rtcpPort) \(ourConnection)"))
         }
-        if let rtcpMux { lines.append(rtcpMux) }
+        if mux != .off { lines.append(rtcpMux ?? .attribute("rtcp-mux")) }
         if let ptime {
             lines.append(ptime)
         } else if let fallback = plan.fallbackPtime[safe: index] ?? nil {

@@ -18,14 +18,19 @@ func ngRequest(_ port: UInt16, _ entries: [(String, BencodeValue)]) -> BencodeVa
 /// Masks what legitimately differs between two proxies: allocated ports. Line endings are
 /// kept (lines are split on LF only), so a CRLF/LF difference still shows.
 func normalizeSDP(_ sdp: String) -> String {
-    sdp.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { bytes -> String in
+    var mediaPort: Int?
+    return sdp.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { bytes -> String in
         var l = String(decoding: bytes, as: UTF8.self)
         if l.hasPrefix("m="), let r = l.range(of: #"^m=\S+ [1-9][0-9]*"#, options: .regularExpression) {
+            mediaPort = Int(l[r].split(separator: " ")[1])
             let prefix = l[r].prefix { $0 != " " }
             l.replaceSubrange(r, with: prefix + " PORT")
         }
+        // RTCP on the RTP port (rtcp-mux) or the next one must still show.
         if l.hasPrefix("a=rtcp:"), let r = l.range(of: #"^a=rtcp:[0-9]+"#, options: .regularExpression) {
-            l.replaceSubrange(r, with: "a=rtcp:PORT")
+            let port = Int(l[r].dropFirst("a=rtcp:".count))
+            let shown = port == mediaPort ? "PORT" : (mediaPort.map { $0 + 1 } == port ? "PORT+1" : "OTHER")
+            l.replaceSubrange(r, with: "a=rtcp:" + shown)
         }
         if l.hasPrefix("a=rtpengine:") { l = "a=rtpengine:TOKEN" + (l.hasSuffix("\r") ? "\r" : "") }
         return l
@@ -50,6 +55,8 @@ func normalizeSDP(_ sdp: String) -> String {
     static let bob = ["v=0", "o=bob 9 9 IN IP4 203.0.113.5", "s=-", "c=IN IP4 203.0.113.5", "t=0 0"]
     static let codecMedia = ["m=audio 5000 RTP/AVP 0 8 9 101", "a=rtpmap:9 G722/8000", "a=rtpmap:101 telephone-event/8000",
                              "a=fmtp:101 0-16", "a=ptime:20"]
+    static let muxMedia = ["m=audio 5000 RTP/AVP 0", "a=rtcp-mux"]
+    static let muxMedia6000 = ["m=audio 6000 RTP/AVP 0", "a=rtcp-mux"]
     static let replaceAll: BencodeValue = .list([.string("SDP-version"), .string("username"), .string("session-name")])
 
     /// Each scenario is a sequence of requests on one fresh call-id.
@@ -132,6 +139,28 @@ func normalizeSDP(_ sdp: String) -> String {
         ]),
         ("loop protect adds its token", [offer(["m=audio 5000 RTP/AVP 0"], flags: ["loop-protect"])]),
         ("loop protect with a foreign token processes", [offer(["m=audio 5000 RTP/AVP 0", "a=rtpengine:abcdefgh"], flags: ["loop-protect"])]),
+        ("rtcp-mux accepted", [offer(muxMedia), answer(bob + muxMedia6000)]),
+        ("rtcp-mux refused", [offer(muxMedia), answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        ("rtcp-mux only in the answer", [offer(["m=audio 5000 RTP/AVP 0"]), answer(bob + muxMedia6000)]),
+        ("rtcp-mux offer, offered", [offer(muxMedia, extra: [("rtcp-mux", .list([.string("offer")]))]), answer(bob + muxMedia6000)]),
+        ("rtcp-mux offer, not offered", [offer(["m=audio 5000 RTP/AVP 0"], extra: [("rtcp-mux", .list([.string("offer")]))]),
+                                      answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        ("rtcp-mux require, offered", [offer(muxMedia, extra: [("rtcp-mux", .list([.string("require")]))]), answer(bob + muxMedia6000)]),
+        ("rtcp-mux require, not offered", [offer(["m=audio 5000 RTP/AVP 0"], extra: [("rtcp-mux", .list([.string("require")]))]),
+                                      answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        ("rtcp-mux demux, offered", [offer(muxMedia, extra: [("rtcp-mux", .list([.string("demux")]))]), answer(bob + muxMedia6000)]),
+        ("rtcp-mux demux, not offered", [offer(["m=audio 5000 RTP/AVP 0"], extra: [("rtcp-mux", .list([.string("demux")]))]),
+                                      answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        ("rtcp-mux accept, offered", [offer(muxMedia, extra: [("rtcp-mux", .list([.string("accept")]))]), answer(bob + muxMedia6000)]),
+        ("rtcp-mux accept, not offered", [offer(["m=audio 5000 RTP/AVP 0"], extra: [("rtcp-mux", .list([.string("accept")]))]),
+                                      answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        ("rtcp-mux reject, offered", [offer(muxMedia, extra: [("rtcp-mux", .list([.string("reject")]))]), answer(bob + muxMedia6000)]),
+        ("rtcp-mux reject, not offered", [offer(["m=audio 5000 RTP/AVP 0"], extra: [("rtcp-mux", .list([.string("reject")]))]),
+                                      answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        ("rtcp-mux demux, answer refuses", [offer(muxMedia, extra: [("rtcp-mux", .list([.string("demux")]))]), answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        ("rtcp-mux-demux as a plain flag is ignored", [offer(muxMedia, flags: ["rtcp-mux-demux"]), answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        ("rtcp-mux with full rtcp attribute", [offer(muxMedia, flags: ["full-rtcp-attribute"]),
+                                               answer(bob + muxMedia6000, extra: [("flags", .list([.string("full-rtcp-attribute")]))])]),
         ("unknown flags and values are ignored", [offer(["m=audio 5000 RTP/AVP 0"], extra: [("address family", .string("IP7"))],
                                                         flags: ["bogus-flag", "ICE=weird"])]),
         ("no m= lines", [offer([])]),
