@@ -53,6 +53,8 @@ public struct MediaLeg: Sendable {
 /// One call participant ("monologue"): a SIP tag and the media it negotiated.
 public struct Participant: Sendable {
     public var tag: String?
+    /// The local interface this participant talks to (chosen when it first appears).
+    public var interface: MediaInterface
     public var label: String?
     public var viaBranch: String?
     public var created: Double
@@ -62,8 +64,9 @@ public struct Participant: Sendable {
     /// `replace` state for SDPs sent to this participant.
     public var outgoingOrigin = OutgoingOrigin()
 
-    public init(tag: String?, created: Double) {
+    public init(tag: String?, interface: MediaInterface, created: Double) {
         self.tag = tag
+        self.interface = interface
         self.created = created
     }
 }
@@ -76,17 +79,15 @@ public struct Call: Sendable {
     public var participants: [Participant] = []
     /// Pairs of participant indices in dialogue (offerer, answerer).
     public var dialogues: [(Int, Int)] = []
-    public var interface: MediaInterface
     /// When the call is deleted for good (after `delete delay`); nil while active.
     public var deleteAt: Double?
     /// The `rtcp-mux` options of the last offer; the answer is judged by them.
     public var rtcpMuxOptions: Set<String> = []
 
-    public init(callID: String, created: Double, interface: MediaInterface) {
+    public init(callID: String, created: Double) {
         self.callID = callID
         self.created = created
         self.lastSignal = created
-        self.interface = interface
     }
 
     public func participantIndex(tag: String) -> Int? {

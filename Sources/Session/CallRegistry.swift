@@ -4,6 +4,10 @@ import NetAddress
 import SDP
 import Synchronization
 
+enum InterfaceDefaults {
+    static let name = "default"
+}
+
 /// Every call of one daemon and the offer/answer/delete/query/list commands over them.
 /// Sans-IO: time comes from `clock`, ports from `ports`; replies are returned, not sent.
 public final class CallRegistry: NGCommandHandler, Sendable {
@@ -24,6 +28,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     /// through this proxy and is returned untouched.
     public let loopToken: String
     private let totals = Mutex(Totals())
+    /// Next position per `BASE` for round-robin interface selection.
+    private let roundRobin = Mutex<[String: Int]>([:])
 
     /// Lifetime counters for `statistics` (totalstatistics).
     public struct Totals: Sendable {
@@ -108,10 +114,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     totals.withLock { $0.rejectedSessions += 1 }
                     return .failure(.sessionLimit)
                 }
-                let interface: MediaInterface
-                do throws(NGError) { interface = try chooseInterface(sdp, r) } catch { return .failure(error) }
                 if let old = calls[callID] { releasePorts(of: old) }
-                call = Call(callID: callID, created: now, interface: interface)
+                call = Call(callID: callID, created: now)
                 totals.withLock { $0.managedSessions += 1 }
             }
             call.lastSignal = now
@@ -132,20 +136,36 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         return [("sdp", .string(try result.get()))]
     }
 
-    /// The interface for a new call. `direction`/`interface` names select a logical
-    /// interface (unknown names are ignored, as rtpengine ignores them); within it, the
-    /// address family the request asks for (`address family`), else the SDP's own, wins.
-    private func chooseInterface(_ sdp: SessionDescription, _ r: NGRequest) throws(NGError) -> MediaInterface {
-        let names = r.direction + [r.interface].compactMap { $0 }
-        let known = Set(names.filter { n in settings.interfaces.contains { $0.name == n } })
-        if known.count > 1 {
-            throw .notSupported("a different interface per side (direction \(r.direction.joined(separator: ", ")))")
+    /// The local interface for a participant that appears now. `name` is one element of
+    /// `direction`: a logical interface name, or a `BASE` whose `BASE:SUFFIX` interfaces
+    /// take turns (round robin); an unknown or absent name means the default interface
+    /// (the one named `default`, else the first configured), as in rtpengine. Within the
+    /// logical interface, an address of `family` is preferred.
+    func selectInterface(_ name: String?, family: IPAddress.Family?) -> MediaInterface {
+        let all = settings.interfaces
+        var logical = all.contains { $0.name == InterfaceDefaults.name } ? InterfaceDefaults.name : all[0].name
+        if let name {
+            if all.contains(where: { $0.name == name }) {
+                logical = name
+            } else {
+                var members: [String] = []
+                for i in all where i.name.hasPrefix(name + ":") && !members.contains(i.name) { members.append(i.name) }
+                if !members.isEmpty {
+                    let turn = roundRobin.withLock { counters -> Int in
+                        defer { counters[name, default: 0] += 1 }
+                        return counters[name, default: 0]
+                    }
+                    logical = members[turn % members.count]
+                }
+            }
         }
-        let candidates = known.first.map { n in settings.interfaces.filter { $0.name == n } } ?? settings.interfaces
-        let sdpFamily = (sdp.connection ?? sdp.media.lazy.compactMap(\.connection).first)
-            .flatMap { IPAddress($0.address)?.family }
-        let wanted = r.addressFamily.map { $0 == .ip4 ? IPAddress.Family.inet : .inet6 } ?? sdpFamily
-        return candidates.first { $0.address.family == wanted } ?? candidates[0]
+        let candidates = all.filter { $0.name == logical }
+        return candidates.first { $0.address.family == family } ?? candidates[0]
+    }
+
+    /// The address family an SDP speaks in (session c=, else the first media c=).
+    static func family(of sdp: SessionDescription) -> IPAddress.Family? {
+        (sdp.connection ?? sdp.media.lazy.compactMap(\.connection).first).flatMap { IPAddress($0.address)?.family }
     }
 
     /// Options whose features later issues build; refusing them beats answering wrongly.
@@ -164,7 +184,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     private func offer(
         _ call: inout Call, fromTag: String, toTag: String?, sdp: SessionDescription, request: NGRequest, now: Double
     ) throws(NGError) -> Int {
-        let a = participant(&call, tag: fromTag, now: now)
+        let family = Self.family(of: sdp)
+        let a = participant(&call, tag: fromTag, now: now) {
+            selectInterface(request.direction.first, family: family)
+        }
         call.participants[a].label = request.label ?? call.participants[a].label
         call.participants[a].viaBranch = request.viaBranch ?? call.participants[a].viaBranch
         let b: Int
@@ -173,7 +196,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         } else if let peer = call.peers(of: a).first {
             b = peer
         } else {
-            call.participants.append(Participant(tag: toTag, created: now))
+            let wanted = request.addressFamily.map { $0 == .ip4 ? IPAddress.Family.inet : .inet6 } ?? family
+            let interface = selectInterface(request.direction.dropFirst().first, family: wanted)
+            call.participants.append(Participant(tag: toTag, interface: interface, created: now))
             b = call.participants.count - 1
             call.dialogues.append((a, b))
         }
@@ -194,7 +219,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             call.participants[b].tag = toTag
         } else {
             // A second to-tag answering the same offer (forking): a branch of its own.
-            call.participants.append(Participant(tag: toTag, created: now))
+            let interface = call.peers(of: a).first.map { call.participants[$0].interface }
+                ?? selectInterface(nil, family: Self.family(of: sdp))
+            call.participants.append(Participant(tag: toTag, interface: interface, created: now))
             b = call.participants.count - 1
             call.dialogues.append((a, b))
         }
@@ -203,9 +230,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         return a
     }
 
-    private func participant(_ call: inout Call, tag: String, now: Double) -> Int {
+    private func participant(_ call: inout Call, tag: String, now: Double, interface: () -> MediaInterface) -> Int {
         if let i = call.participantIndex(tag: tag) { return i }
-        call.participants.append(Participant(tag: tag, created: now))
+        call.participants.append(Participant(tag: tag, interface: interface(), created: now))
         return call.participants.count - 1
     }
 
@@ -226,10 +253,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     call.participants[side].medias[i].proto = request.transportProtocol.map(\.rawValue) ?? m.mediaLine.proto
                 }
                 if m.isRejected {
-                    if let pair = call.participants[side].medias[i].localPorts { ports.release(pair, on: call.interface) }
+                    if let pair = call.participants[side].medias[i].localPorts {
+                        ports.release(pair, on: call.participants[side].interface)
+                    }
                     call.participants[side].medias[i].localPorts = nil
                 } else if call.participants[side].medias[i].localPorts == nil {
-                    guard let pair = ports.allocate(on: call.interface) else { throw .portsExhausted }
+                    guard let pair = ports.allocate(on: call.participants[side].interface) else { throw .portsExhausted }
                     call.participants[side].medias[i].localPorts = pair
                 }
             }
@@ -258,7 +287,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     /// The rewrite for an SDP going to `receiver`: its local ports, the call's interface.
     private func plan(for receiver: Int, in call: Call, sdp: SessionDescription, request: NGRequest) -> RewritePlan {
         var plan = RewritePlan(
-            address: call.interface.sdpAddress,
+            address: call.participants[receiver].interface.sdpAddress,
             rtpPorts: sdp.media.indices.map { i in
                 sdp.media[i].isRejected ? nil : call.participants[receiver].medias[safe: i]?.localPorts?.rtp
             })
@@ -354,7 +383,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     private func releasePorts(of call: Call) {
         for p in call.participants {
             for m in p.medias {
-                if let pair = m.localPorts { ports.release(pair, on: call.interface) }
+                if let pair = m.localPorts { ports.release(pair, on: p.interface) }
             }
         }
     }

@@ -23,7 +23,7 @@ enum QueryReport {
             let subs: BencodeValue = .list(peers.map { .dictionary([("tag", .string($0)), ("type", .string("offer/answer"))]) })
             entry.append(("subscriptions", subs))
             entry.append(("subscribers", subs))
-            entry.append(("medias", .list(p.medias.map { media($0, interface: call.interface, created: p.created) })))
+            entry.append(("medias", .list(p.medias.map { media($0, interface: p.interface, created: p.created) })))
             tags.append((key, .dictionary(entry)))
         }
         let zero: BencodeValue = .dictionary([("packets", .integer(0)), ("bytes", .integer(0)), ("errors", .integer(0))])

@@ -174,11 +174,10 @@ func normalizeSDP(_ sdp: String) -> String {
         ("delete by unknown tag", [offer(["m=audio 5000 RTP/AVP 0"]), [("command", .string("delete")), ("from-tag", .string("Z"))]]),
     ]
 
-    @Test(.enabled(if: ReferenceDifferentialTests.referenceInstalled,
-                   "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
-    func repliesMatchTheReference() throws {
+    /// Runs `scenarios` against the reference and ours, both started with `interfaces`.
+    static func compare(_ scenarios: [(String, [[(String, BencodeValue)]])], interfaces: [String]) throws {
         let refPort = freePort(), ourPort = freePort()
-        let common = ["--config-file=none", "--table=-1", "--interface=127.0.0.1", "--foreground", "--log-stderr"]
+        let common = ["--config-file=none", "--table=-1", "--foreground", "--log-stderr"] + interfaces.map { "--interface=\($0)" }
         let ref = try DaemonProcess(ReferenceDifferentialTests.reference, arguments: common + [
             "--listen-ng=127.0.0.1:\(refPort)", "--port-min=44000", "--port-max=44999",
         ])
@@ -187,7 +186,7 @@ func normalizeSDP(_ sdp: String) -> String {
         defer { ours.stop(signal: SIGKILL) }
         try #require(waitForPong("127.0.0.1", refPort), "reference did not start: \(ref.output)")
         try #require(waitForPong("127.0.0.1", ourPort), "ours did not start: \(ours.output)")
-        for (name, steps) in Self.scenarios {
+        for (name, steps) in scenarios {
             let callID: [(String, BencodeValue)] = [("call-id", .string("diff-\(UUID().uuidString)"))]
             for (n, step) in steps.enumerated() {
                 // Steps without a call-id test that error; the others get the scenario's.
@@ -204,6 +203,49 @@ func normalizeSDP(_ sdp: String) -> String {
             }
         }
         #expect(ours.stop().status == 0)
+    }
+
+    @Test(.enabled(if: ReferenceDifferentialTests.referenceInstalled,
+                   "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
+    func repliesMatchTheReference() throws {
+        try Self.compare(Self.scenarios, interfaces: ["127.0.0.1"])
+    }
+
+    static func directed(_ names: [String], extra: [(String, BencodeValue)] = []) -> [[(String, BencodeValue)]] {
+        [offer(["m=audio 5000 RTP/AVP 0"], extra: [("direction", .list(names.map { .string($0) }))] + extra),
+         answer(bob + ["m=audio 6000 RTP/AVP 0"])]
+    }
+
+    /// Logical interfaces, `BASE:SUFFIX` round robin and address families, on loopback
+    /// addresses (all of 127.0.0.0/8 is local on Linux).
+    static let interfaceScenarios: [(String, [[(String, BencodeValue)]])] = [
+        ("default interface without direction", directed([])),
+        ("direction pub, priv", directed(["pub", "priv"])),
+        ("direction priv, pub", directed(["priv", "pub"])),
+        ("round robin over ext, first turn", directed(["ext", "pub"])),
+        ("round robin over ext, second turn", directed(["ext", "pub"])),
+        ("round robin over ext, third turn", directed(["ext", "pub"])),
+        ("one member of a round-robin group", directed(["ext:2", "pub"])),
+        ("unknown interface name falls back", directed(["nope", "priv"])),
+        ("IPv6-only logical interface", directed(["pub", "v6"])),
+        ("dual-stack interface, IPv4 SDP", directed(["dual", "dual"])),
+        ("dual-stack interface, address family IP6", directed(["dual", "dual"], extra: [("address family", .string("IP6"))])),
+        ("dual-stack interface, IPv6 SDP", [
+            [("command", .string("offer")), ("from-tag", .string("A")), ("direction", .list([.string("dual"), .string("dual")])),
+             ("sdp", sdp("v=0", "o=a 1 1 IN IP6 2001:db8::1", "s=-", "c=IN IP6 2001:db8::1", "t=0 0", "m=audio 5000 RTP/AVP 0"))],
+            answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        ("interface key is ignored by offers", [offer(["m=audio 5000 RTP/AVP 0"], extra: [("interface", .string("priv"))])]),
+        ("replace origin uses the receiver's interface", directed(["pub", "priv"], extra: [("replace", .list([.string("origin")]))])),
+        ("advertised address", directed(["nat", "pub"])),
+    ]
+
+    @Test(.enabled(if: ReferenceDifferentialTests.referenceInstalled,
+                   "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
+    func interfaceSelectionMatchesTheReference() throws {
+        try Self.compare(Self.interfaceScenarios, interfaces: [
+            "pub/127.0.0.1", "priv/127.0.0.2", "ext:1/127.0.0.3", "ext:2/127.0.0.4", "v6/::1",
+            "dual/127.0.0.5", "dual/::1", "nat/127.0.0.6!203.0.113.99",
+        ])
     }
 
     /// Every key path in a reply (`tags.a.medias[].streams[].local port`), values ignored.
