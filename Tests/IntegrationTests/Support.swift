@@ -153,3 +153,12 @@ func freePort() -> UInt16 {
            portIsFree("127.0.0.1", p, type: Int32(SOCK_STREAM.rawValue)) { return p }
     }
 }
+
+/// Whether `pid` has exited: gone, or a zombie waiting for a parent (a detached daemon's
+/// parent is init, which may reap late inside a container).
+func processEnded(_ pid: pid_t) -> Bool {
+    guard kill(pid, 0) == 0 else { return true }
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return true }
+    return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+}
