@@ -23,6 +23,7 @@ public struct DaemonConfig: Sendable {
     public var portMax: Int
     public var deleteDelay: Int
     public var maxSessions: Int
+    public var sipSource: Bool
 
     public init(_ options: ResolvedOptions) throws(ConfigError) {
         self.options = options
@@ -41,6 +42,7 @@ public struct DaemonConfig: Sendable {
         portMax = options.int("port-max") ?? 40000
         deleteDelay = options.int("delete-delay") ?? 30
         maxSessions = options.int("max-sessions") ?? -1
+        sipSource = options.flag("sip-source")
 
         if portMin > portMax {
             throw .inconsistent("--port-min (\(portMin)) is greater than --port-max (\(portMax))")

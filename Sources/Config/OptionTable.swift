@@ -76,7 +76,7 @@ extension OptionRegistry {
         OptionSpec("num-threads", .int, check: .intRange(1...1024), .notBuilt("media relay"), help: "Number of worker threads to create"),
         OptionSpec("media-num-threads", .int, check: .intRange(1...1024), .notBuilt("media relay"), help: "Number of worker threads for media playback"),
         OptionSpec("delete-delay", short: "d", .int, default: .int(30), check: .intRange(-1...Int(Int32.max)), help: "Delay for deleting a session from memory."),
-        OptionSpec("sip-source", .flag, .notBuilt("media relay"), help: "Use SIP source address by default"),
+        OptionSpec("sip-source", .flag, help: "Use SIP source address by default"),
         OptionSpec("dtls-passive", .flag, .notBuilt("DTLS"), help: "Always prefer DTLS passive role"),
         OptionSpec("max-sessions", .int, default: .int(-1), check: .intRange(-1...Int(Int32.max)), help: "Limit of maximum number of sessions"),
         OptionSpec("max-load", .double, check: .doubleRange(0...1_000_000), .notBuilt("load limits"), help: "Reject new sessions if load averages exceeds this value"),

@@ -83,6 +83,7 @@ public enum Daemon {
         var settings = CallRegistry.Settings(interfaces: mediaInterfaces)
         settings.deleteDelay = Double(config.deleteDelay)
         settings.maxSessions = config.maxSessions
+        settings.sipSource = config.sipSource
         let calls = CallRegistry(settings: settings, ports: ports, clock: wallClock)
         let commands = DaemonCommands(calls: calls, ports: ports, interfaces: mediaInterfaces,
                                       portRange: (config.portMin, config.portMax), clock: wallClock)

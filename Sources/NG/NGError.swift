@@ -15,6 +15,8 @@ public enum NGError: Error, Equatable, Sendable {
     case missingSDP
     case sdpParse
     case sdpRewrite
+    /// `SIP source address` without `received from`.
+    case incompleteSDP
     case unknownCall
     case portsExhausted
     /// `--max-sessions` reached.
@@ -35,6 +37,7 @@ public enum NGError: Error, Equatable, Sendable {
         case .missingSDP: return "No SDP body in message"
         case .sdpParse: return "Failed to parse SDP"
         case .sdpRewrite: return "Error rewriting SDP"
+        case .incompleteSDP: return "Incomplete SDP specification"
         case .unknownCall: return "Unknown call-id"
         case .portsExhausted: return "Ran out of ports"
         case .sessionLimit: return "Parallel session limit reached"

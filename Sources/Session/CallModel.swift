@@ -48,6 +48,8 @@ public struct MediaLeg: Sendable {
     public var ptime: String?
     /// This participant's last SDP carried `a=rtcp-mux` for the section.
     public var rtcpMux = false
+    /// `asymmetric`: the participant sends from somewhere else than it receives on.
+    public var asymmetric = false
 }
 
 /// One call participant ("monologue"): a SIP tag and the media it negotiated.

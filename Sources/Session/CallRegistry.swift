@@ -4,6 +4,12 @@ import NetAddress
 import SDP
 import Synchronization
 
+/// Ports a request took and ports it gives back, applied only when it succeeds.
+struct PortChanges {
+    var allocated: [(PortPair, MediaInterface)] = []
+    var released: [(PortPair, MediaInterface)] = []
+}
+
 enum InterfaceDefaults {
     static let name = "default"
 }
@@ -15,6 +21,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         public var interfaces: [MediaInterface]
         public var deleteDelay: Double = 30
         public var maxSessions: Int = -1
+        /// `--sip-source`: endpoints come from `received from`, not from the SDP.
+        public var sipSource = false
 
         public init(interfaces: [MediaInterface]) { self.interfaces = interfaces }
     }
@@ -114,19 +122,26 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     totals.withLock { $0.rejectedSessions += 1 }
                     return .failure(.sessionLimit)
                 }
-                if let old = calls[callID] { releasePorts(of: old) }
                 call = Call(callID: callID, created: now)
-                totals.withLock { $0.managedSessions += 1 }
             }
+            let isNew = calls[callID].map { $0.deleteAt != nil } ?? true
             call.lastSignal = now
+            // A failed request changes nothing: ports it took are returned, ports it would
+            // have released stay with the call as it was.
+            var changes = PortChanges()
             let receiver: Int
             do throws(NGError) {
                 receiver = isAnswer
-                    ? try answer(&call, fromTag: fromTag, toTag: r.toTag!, sdp: sdp, request: r, now: now)
-                    : try offer(&call, fromTag: fromTag, toTag: r.toTag, sdp: sdp, request: r, now: now)
+                    ? try answer(&call, fromTag: fromTag, toTag: r.toTag!, sdp: sdp, request: r, now: now, changes: &changes)
+                    : try offer(&call, fromTag: fromTag, toTag: r.toTag, sdp: sdp, request: r, now: now, changes: &changes)
             } catch {
-                calls[callID] = call
+                for (pair, interface) in changes.allocated { ports.release(pair, on: interface) }
                 return .failure(error)
+            }
+            for (pair, interface) in changes.released { ports.release(pair, on: interface) }
+            if isNew {
+                if let old = calls[callID] { releasePorts(of: old) }
+                totals.withLock { $0.managedSessions += 1 }
             }
             var out = SDPRewriter.rewrite(sdp, plan: plan(for: receiver, in: call, sdp: sdp, request: r))
             call.participants[receiver].outgoingOrigin.apply(to: &out, from: sdp, r.replace)
@@ -182,7 +197,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     }
 
     private func offer(
-        _ call: inout Call, fromTag: String, toTag: String?, sdp: SessionDescription, request: NGRequest, now: Double
+        _ call: inout Call, fromTag: String, toTag: String?, sdp: SessionDescription, request: NGRequest, now: Double,
+        changes: inout PortChanges
     ) throws(NGError) -> Int {
         let family = Self.family(of: sdp)
         let a = participant(&call, tag: fromTag, now: now) {
@@ -202,13 +218,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             b = call.participants.count - 1
             call.dialogues.append((a, b))
         }
-        try apply(sdp, to: a, reserving: b, in: &call, request: request)
+        try apply(sdp, to: a, reserving: b, in: &call, request: request, changes: &changes)
         call.rtcpMuxOptions = Set(request.rtcpMux.map(\.rawValue))
         return b
     }
 
     private func answer(
-        _ call: inout Call, fromTag: String, toTag: String, sdp: SessionDescription, request: NGRequest, now: Double
+        _ call: inout Call, fromTag: String, toTag: String, sdp: SessionDescription, request: NGRequest, now: Double,
+        changes: inout PortChanges
     ) throws(NGError) -> Int {
         guard let a = call.participantIndex(tag: fromTag) else { throw .unknownCall }
         let b: Int
@@ -226,7 +243,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             call.dialogues.append((a, b))
         }
         call.participants[b].label = request.toLabel ?? request.setLabel ?? call.participants[b].label
-        try apply(sdp, to: b, reserving: a, in: &call, request: request)
+        try apply(sdp, to: b, reserving: a, in: &call, request: request, changes: &changes)
         return a
     }
 
@@ -239,7 +256,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     /// Records `sdp` as what `sender` receives on, and makes sure both sides have local
     /// ports for every active section (`peer`'s ports go into the outgoing SDP).
     private func apply(_ sdp: SessionDescription, to sender: Int, reserving peer: Int, in call: inout Call,
-                       request: NGRequest) throws(NGError) {
+                       request: NGRequest, changes: inout PortChanges) throws(NGError) {
         call.participants[sender].hasSDP = true
         for (i, m) in sdp.media.enumerated() {
             for side in [sender, peer] {
@@ -252,18 +269,25 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 if side == sender || !call.participants[side].hasSDP {
                     call.participants[side].medias[i].proto = request.transportProtocol.map(\.rawValue) ?? m.mediaLine.proto
                 }
+                let interface = call.participants[side].interface
                 if m.isRejected {
-                    if let pair = call.participants[side].medias[i].localPorts {
-                        ports.release(pair, on: call.participants[side].interface)
-                    }
+                    if let pair = call.participants[side].medias[i].localPorts { changes.released.append((pair, interface)) }
                     call.participants[side].medias[i].localPorts = nil
                 } else if call.participants[side].medias[i].localPorts == nil {
-                    guard let pair = ports.allocate(on: call.participants[side].interface) else { throw .portsExhausted }
+                    guard let pair = ports.allocate(on: interface) else { throw .portsExhausted }
+                    changes.allocated.append((pair, interface))
                     call.participants[side].medias[i].localPorts = pair
                 }
             }
-            let address = (m.connection ?? sdp.connection).flatMap { IPAddress($0.address) }
+            var address = (m.connection ?? sdp.connection).flatMap { IPAddress($0.address) }
+            // `SIP source address` (or --sip-source) takes the SIP message's source instead
+            // of the SDP's address, unless `trust address` says otherwise.
+            if (settings.sipSource || request.has(.sipSourceAddress)) && !request.has(.trustAddress), !m.isRejected {
+                guard let source = request.receivedFrom?.address else { throw .incompleteSDP }
+                if address.map({ !$0.isUnspecified }) ?? true { address = source }
+            }
             var leg = call.participants[sender].medias[i]
+            leg.asymmetric = request.has(.asymmetric) || (leg.asymmetric && !request.has(.symmetric))
             if let address, !m.isRejected {
                 leg.rtpEndpoint = Endpoint(address: address, port: m.mediaLine.port)
                 let rtcp = m.attribute("rtcp")?.attributeValue.flatMap(RTCPAttribute.init(parsing:))

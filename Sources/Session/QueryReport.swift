@@ -44,6 +44,7 @@ enum QueryReport {
             streams.append(stream(port: ports.rtcp, endpoint: m.rtcpEndpoint, kind: "RTCP", interface: interface, created: created))
         }
         var flags: [BencodeValue] = [.string("initialized")]
+        if m.asymmetric { flags.append(.string("asymmetric")) }
         if m.sends { flags.append(.string("send")) }
         if m.receives { flags.append(.string("recv")) }
         return .dictionary([

@@ -324,4 +324,46 @@ func normalizeSDP(_ sdp: String) -> String {
         #expect(outputs[1]?.contains("c=IN IP4 198.51.100.1") == true, "untouched: the original address stays")
         #expect(ours.stop().status == 0)
     }
+
+    /// Which address a participant's stream is recorded with (query `endpoint`), and the
+    /// media flags, after offers with the address-trust options.
+    @Test(.enabled(if: ReferenceDifferentialTests.referenceInstalled,
+                   "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
+    func endpointsFollowTheReference() throws {
+        let refPort = freePort(), ourPort = freePort()
+        let common = ["--config-file=none", "--table=-1", "--interface=127.0.0.1", "--foreground", "--log-stderr"]
+        let ref = try DaemonProcess(ReferenceDifferentialTests.reference, arguments: common + [
+            "--listen-ng=127.0.0.1:\(refPort)", "--port-min=44000", "--port-max=44999",
+        ])
+        defer { ref.stop(signal: SIGKILL) }
+        let ours = try DaemonProcess(arguments: common + ["--listen-ng=127.0.0.1:\(ourPort)", "--port-min=45000", "--port-max=45999"])
+        defer { ours.stop(signal: SIGKILL) }
+        try #require(waitForPong("127.0.0.1", refPort) && waitForPong("127.0.0.1", ourPort))
+        let from: (String, BencodeValue) = ("received from", .list([.string("IP4"), .string("192.0.2.77")]))
+        let cases: [(String, [(String, BencodeValue)])] = [
+            ("default trusts the SDP", []),
+            ("received from alone", [from]),
+            ("SIP source address", [from, ("flags", .list([.string("SIP-source-address")]))]),
+            ("trust address wins", [from, ("flags", .list([.string("trust-address")]))]),
+            ("received-from with a hyphen", [("received-from", .list([.string("IP4"), .string("192.0.2.77")])),
+                                             ("flags", .list([.string("SIP-source-address")]))]),
+            ("media address is not applied by 10.5", [("media address", .string("192.0.2.88"))]),
+            ("SIP source without received from", [("flags", .list([.string("SIP-source-address")]))]),
+            ("asymmetric", [("flags", .list([.string("asymmetric")]))]),
+        ]
+        for (name, extra) in cases {
+            var seen: [String] = []
+            for port in [refPort, ourPort] {
+                let call: [(String, BencodeValue)] = [("call-id", .string("ep-\(UUID().uuidString)"))]
+                let offer = ngRequest(port, call + Self.offer(["m=audio 5000 RTP/AVP 0"]) + extra)
+                let query = ngRequest(port, call + [("command", .string("query"))])
+                let media = query?["tags"]?["A"]?["medias"].flatMap { if case .list(let l) = $0 { l.first } else { nil } }
+                let stream = media?["streams"].flatMap { if case .list(let l) = $0 { l.first } else { nil } }
+                seen.append("\(offer?["result"]?.stringValue ?? "-") \(offer?["error-reason"]?.stringValue ?? "") "
+                            + "\(stream?["endpoint"]?["address"]?.stringValue ?? "-") \(String(describing: media?["flags"]))")
+            }
+            #expect(seen[1] == seen[0], "\(name)")
+        }
+        #expect(ours.stop().status == 0)
+    }
 }
