@@ -176,16 +176,8 @@ func normalizeSDP(_ sdp: String) -> String {
 
     /// Runs `scenarios` against the reference and ours, both started with `interfaces`.
     static func compare(_ scenarios: [(String, [[(String, BencodeValue)]])], interfaces: [String]) throws {
-        let refPort = freePort(), ourPort = freePort()
-        let common = ["--config-file=none", "--table=-1", "--foreground", "--log-stderr"] + interfaces.map { "--interface=\($0)" }
-        let ref = try DaemonProcess(ReferenceDifferentialTests.reference, arguments: common + [
-            "--listen-ng=127.0.0.1:\(refPort)", "--port-min=44000", "--port-max=44999",
-        ])
-        defer { ref.stop(signal: SIGKILL) }
-        let ours = try DaemonProcess(arguments: common + ["--listen-ng=127.0.0.1:\(ourPort)", "--port-min=45000", "--port-max=45999"])
-        defer { ours.stop(signal: SIGKILL) }
-        try #require(waitForPong("127.0.0.1", refPort), "reference did not start: \(ref.output)")
-        try #require(waitForPong("127.0.0.1", ourPort), "ours did not start: \(ours.output)")
+        let pair = try ReferencePair(interfaces: interfaces)
+        let (refPort, ourPort) = (pair.refPort, pair.ourPort)
         for (name, steps) in scenarios {
             let callID: [(String, BencodeValue)] = [("call-id", .string("diff-\(UUID().uuidString)"))]
             for (n, step) in steps.enumerated() {
@@ -202,10 +194,10 @@ func normalizeSDP(_ sdp: String) -> String {
                 #expect(b == a, "\(name) step \(n + 1): SDP differs\n--- reference\n\(a ?? "nil")\n--- ours\n\(b ?? "nil")")
             }
         }
-        #expect(ours.stop().status == 0)
+        #expect(pair.ours.stop().status == 0)
     }
 
-    @Test(.enabled(if: ReferenceDifferentialTests.referenceInstalled,
+    @Test(.enabled(if: ReferencePair.installed,
                    "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
     func repliesMatchTheReference() throws {
         try Self.compare(Self.scenarios, interfaces: ["127.0.0.1"])
@@ -239,7 +231,7 @@ func normalizeSDP(_ sdp: String) -> String {
         ("advertised address", directed(["nat", "pub"])),
     ]
 
-    @Test(.enabled(if: ReferenceDifferentialTests.referenceInstalled,
+    @Test(.enabled(if: ReferencePair.installed,
                    "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
     func interfaceSelectionMatchesTheReference() throws {
         try Self.compare(Self.interfaceScenarios, interfaces: [
@@ -264,18 +256,11 @@ func normalizeSDP(_ sdp: String) -> String {
         }
     }
 
-    @Test(.enabled(if: ReferenceDifferentialTests.referenceInstalled,
+    @Test(.enabled(if: ReferencePair.installed,
                    "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
     func queryListDeleteAndStatisticsCarryTheReferenceKeys() throws {
-        let refPort = freePort(), ourPort = freePort()
-        let common = ["--config-file=none", "--table=-1", "--interface=127.0.0.1", "--foreground", "--log-stderr"]
-        let ref = try DaemonProcess(ReferenceDifferentialTests.reference, arguments: common + [
-            "--listen-ng=127.0.0.1:\(refPort)", "--port-min=46000", "--port-max=46999",
-        ])
-        defer { ref.stop(signal: SIGKILL) }
-        let ours = try DaemonProcess(arguments: common + ["--listen-ng=127.0.0.1:\(ourPort)", "--port-min=47000", "--port-max=47999"])
-        defer { ours.stop(signal: SIGKILL) }
-        try #require(waitForPong("127.0.0.1", refPort) && waitForPong("127.0.0.1", ourPort))
+        let pair = try ReferencePair()
+        let (refPort, ourPort, ours) = (pair.refPort, pair.ourPort, pair.ours)
         let call: [(String, BencodeValue)] = [("call-id", .string("keys-\(UUID().uuidString)"))]
         let steps: [(String, [(String, BencodeValue)])] = [
             ("offer", Self.offer(["m=audio 5000 RTP/AVP 0 8"], extra: [("label", .string("caller"))])),
@@ -297,18 +282,11 @@ func normalizeSDP(_ sdp: String) -> String {
 
     /// An SDP that already carries a proxy's own loop-protect token comes back untouched;
     /// each daemon's token is learned from its own first reply.
-    @Test(.enabled(if: ReferenceDifferentialTests.referenceInstalled,
+    @Test(.enabled(if: ReferencePair.installed,
                    "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
     func loopProtectReturnsItsOwnSDPUntouched() throws {
-        let refPort = freePort(), ourPort = freePort()
-        let common = ["--config-file=none", "--table=-1", "--interface=127.0.0.1", "--foreground", "--log-stderr"]
-        let ref = try DaemonProcess(ReferenceDifferentialTests.reference, arguments: common + [
-            "--listen-ng=127.0.0.1:\(refPort)", "--port-min=44000", "--port-max=44999",
-        ])
-        defer { ref.stop(signal: SIGKILL) }
-        let ours = try DaemonProcess(arguments: common + ["--listen-ng=127.0.0.1:\(ourPort)", "--port-min=45000", "--port-max=45999"])
-        defer { ours.stop(signal: SIGKILL) }
-        try #require(waitForPong("127.0.0.1", refPort) && waitForPong("127.0.0.1", ourPort))
+        let pair = try ReferencePair()
+        let (refPort, ourPort, ours) = (pair.refPort, pair.ourPort, pair.ours)
         var outputs: [String?] = []
         for port in [refPort, ourPort] {
             let first = ngRequest(port, [("call-id", .string("loop-\(UUID().uuidString)"))] + Self.offer(["m=audio 5000 RTP/AVP 0"], flags: ["loop-protect"]))
@@ -327,18 +305,11 @@ func normalizeSDP(_ sdp: String) -> String {
 
     /// Which address a participant's stream is recorded with (query `endpoint`), and the
     /// media flags, after offers with the address-trust options.
-    @Test(.enabled(if: ReferenceDifferentialTests.referenceInstalled,
+    @Test(.enabled(if: ReferencePair.installed,
                    "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
     func endpointsFollowTheReference() throws {
-        let refPort = freePort(), ourPort = freePort()
-        let common = ["--config-file=none", "--table=-1", "--interface=127.0.0.1", "--foreground", "--log-stderr"]
-        let ref = try DaemonProcess(ReferenceDifferentialTests.reference, arguments: common + [
-            "--listen-ng=127.0.0.1:\(refPort)", "--port-min=44000", "--port-max=44999",
-        ])
-        defer { ref.stop(signal: SIGKILL) }
-        let ours = try DaemonProcess(arguments: common + ["--listen-ng=127.0.0.1:\(ourPort)", "--port-min=45000", "--port-max=45999"])
-        defer { ours.stop(signal: SIGKILL) }
-        try #require(waitForPong("127.0.0.1", refPort) && waitForPong("127.0.0.1", ourPort))
+        let pair = try ReferencePair()
+        let (refPort, ourPort, ours) = (pair.refPort, pair.ourPort, pair.ours)
         let from: (String, BencodeValue) = ("received from", .list([.string("IP4"), .string("192.0.2.77")]))
         let cases: [(String, [(String, BencodeValue)])] = [
             ("default trusts the SDP", []),

@@ -162,3 +162,32 @@ func processEnded(_ pid: pid_t) -> Bool {
           let close = stat.lastIndex(of: ")") else { return true }
     return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
 }
+
+/// The reference rtpengine and ours, started side by side with the same interfaces on
+/// their own ng ports and media ranges; both are killed when this is released.
+final class ReferencePair {
+    static let reference = "/usr/bin/rtpengine"
+    static var installed: Bool { FileManager.default.isExecutableFile(atPath: reference) }
+
+    let refPort = freePort()
+    let ourPort = freePort()
+    let ref: DaemonProcess
+    let ours: DaemonProcess
+
+    init(interfaces: [String] = ["127.0.0.1"]) throws {
+        let common = ["--config-file=none", "--table=-1", "--foreground", "--log-stderr"] + interfaces.map { "--interface=\($0)" }
+        ref = try DaemonProcess(Self.reference, arguments: common + [
+            "--listen-ng=127.0.0.1:\(refPort)", "--port-min=44000", "--port-max=44999",
+        ])
+        ours = try DaemonProcess(arguments: common + ["--listen-ng=127.0.0.1:\(ourPort)", "--port-min=45000", "--port-max=45999"])
+        guard waitForPong("127.0.0.1", refPort) else { throw StartFailure(description: "reference did not start: \(ref.output)") }
+        guard waitForPong("127.0.0.1", ourPort) else { throw StartFailure(description: "ours did not start: \(ours.output)") }
+    }
+
+    struct StartFailure: Error, CustomStringConvertible { let description: String }
+
+    deinit {
+        ref.stop(signal: SIGKILL)
+        ours.stop(signal: SIGKILL)
+    }
+}
