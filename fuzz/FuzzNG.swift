@@ -7,13 +7,45 @@ import NetAddress
 import SDP
 import Session
 
+/// Ports from a counter; the fuzzer exercises the call registry, not the kernel.
+final class CountingPorts: PortAllocator, @unchecked Sendable {
+    var next: UInt16 = 2000
+    func allocate(on interface: MediaInterface) -> PortPair? {
+        next = next >= 60000 ? 2000 : next + 2
+        return next % 64 == 0 ? nil : PortPair(rtp: next)  // exhaustion now and then
+    }
+    func release(_ pair: PortPair, on interface: MediaInterface) {}
+}
+
+/// One registry for the whole run, so calls built by earlier inputs meet later ones.
+let registry = CallRegistry(
+    settings: .init(interfaces: [MediaInterface(name: "default", address: .v4(0x0100_007f)),
+                                 MediaInterface(name: "v6", address: .v6(0, 1 << 56))]),
+    ports: CountingPorts(), clock: { 1000 })
+
+/// Keeps memory bounded over a long run: deletes every call at once.
+func dropAllCalls() {
+    var list = NGRequest(command: .list)
+    list.limit = 100_000
+    guard case .list(let ids)? = (try? registry.handle(list))?.first?.value else { return }
+    for id in ids {
+        var delete = NGRequest(command: .delete)
+        delete.callID = id.stringValue
+        delete.deleteDelay = 0
+        _ = try? registry.handle(delete)
+    }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     _ = NGProcessor().handle(bytes)
     if let (value, _) = try? BencodeDecoder.decodePrefix(bytes) {
         _ = BencodeEncoder.encode(value)
-        _ = NGRequestParser.parse(value, command: .offer)
+        let commands: [NGCommand] = [.offer, .answer, .delete, .query, .list]
+        let request = NGRequestParser.parse(value, command: commands[size % commands.count])
+        _ = try? registry.handle(request)
+        if registry.activeCallCount > 2000 { dropAllCalls() }
     }
     if let json = NGJSON.decode(bytes) { _ = NGJSON.encode(json) }
     var framer = NGStreamFramer(maxMessageSize: 4096)
