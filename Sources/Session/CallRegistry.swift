@@ -28,7 +28,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     }
 
     public let commands: Set<NGCommand> = [.offer, .answer, .delete, .query, .list]
-    private let settings: Settings
+    let settings: Settings
     private let ports: any PortAllocator
     private let clock: @Sendable () -> Double
     private let state = Mutex<[String: Call]>([:])
@@ -37,7 +37,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     public let loopToken: String
     private let totals = Mutex(Totals())
     /// Next position per `BASE` for round-robin interface selection.
-    private let roundRobin = Mutex<[String: Int]>([:])
+    let roundRobin = Mutex<[String: Int]>([:])
 
     /// Lifetime counters for `statistics` (totalstatistics).
     public struct Totals: Sendable {
@@ -149,51 +149,6 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             return .success(out.text)
         }
         return [("sdp", .string(try result.get()))]
-    }
-
-    /// The local interface for a participant that appears now. `name` is one element of
-    /// `direction`: a logical interface name, or a `BASE` whose `BASE:SUFFIX` interfaces
-    /// take turns (round robin); an unknown or absent name means the default interface
-    /// (the one named `default`, else the first configured), as in rtpengine. Within the
-    /// logical interface, an address of `family` is preferred.
-    func selectInterface(_ name: String?, family: IPAddress.Family?) -> MediaInterface {
-        let all = settings.interfaces
-        var logical = all.contains { $0.name == InterfaceDefaults.name } ? InterfaceDefaults.name : all[0].name
-        if let name {
-            if all.contains(where: { $0.name == name }) {
-                logical = name
-            } else {
-                var members: [String] = []
-                for i in all where i.name.hasPrefix(name + ":") && !members.contains(i.name) { members.append(i.name) }
-                if !members.isEmpty {
-                    let turn = roundRobin.withLock { counters -> Int in
-                        defer { counters[name, default: 0] += 1 }
-                        return counters[name, default: 0]
-                    }
-                    logical = members[turn % members.count]
-                }
-            }
-        }
-        let candidates = all.filter { $0.name == logical }
-        return candidates.first { $0.address.family == family } ?? candidates[0]
-    }
-
-    /// The address family an SDP speaks in (session c=, else the first media c=).
-    static func family(of sdp: SessionDescription) -> IPAddress.Family? {
-        (sdp.connection ?? sdp.media.lazy.compactMap(\.connection).first).flatMap { IPAddress($0.address)?.family }
-    }
-
-    /// Options whose features later issues build; refusing them beats answering wrongly.
-    static func rejectUnbuilt(_ r: NGRequest) throws(NGError) {
-        if let ice = r.ice, ice != .remove { throw .notSupported("ICE=\(ice.rawValue)") }
-        if !r.codec.transcode.isEmpty || !r.codec.consume.isEmpty || !r.codec.accept.isEmpty || !r.codec.set.isEmpty
-            || r.has(.alwaysTranscode) || r.ptime != nil {
-            throw .notSupported("transcoding")
-        }
-        if let t = r.transportProtocol, t != .rtpAVP, t != .rtpAVPF { throw .notSupported("transport protocol \(t.rawValue)") }
-        if r.dtls != nil || !r.sdes.isEmpty || !r.osrtp.isEmpty { throw .notSupported("SRTP options") }
-        if r.replace.contains(.zeroAddress) { throw .notSupported("replace zero address") }
-        if r.recordCall == true || r.has(.recordCall) { throw .notSupported("call recording") }
     }
 
     private func offer(
@@ -336,21 +291,6 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         default: break
         }
         return plan
-    }
-
-    /// rtcp-mux (RFC 5761) in an outgoing SDP, per the `rtcp-mux` options of the offer:
-    /// an offer passes the offerer's wish on unless told otherwise; an answer grants mux to
-    /// an offerer that asked for it when the answerer agreed or the options accept it.
-    static func muxMode(isOffer: Bool, options: Set<String>, receiverOffered: Bool, senderMux: Bool)
-        -> RewritePlan.MuxMode {
-        if isOffer {
-            if options.contains("require") { return .muxed }
-            if options.contains("offer") || (senderMux && !options.contains("demux")) { return .offered }
-            return .off
-        }
-        guard receiverOffered, !options.contains("reject") else { return .off }
-        let granted = senderMux || !options.isDisjoint(with: ["demux", "accept", "require"])
-        return granted ? .muxed : .off
     }
 
     // MARK: delete / query / list
