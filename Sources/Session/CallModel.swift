@@ -65,6 +65,8 @@ public struct Participant: Sendable {
     public var hasSDP = false
     /// `replace` state for SDPs sent to this participant.
     public var outgoingOrigin = OutgoingOrigin()
+    /// The last answer sent to this participant: its dialogue and formats per section.
+    public var lastAnswer: (dialogue: Int, formats: [[String]])?
 
     public init(tag: String?, interface: MediaInterface, created: Double) {
         self.tag = tag
@@ -73,18 +75,32 @@ public struct Participant: Sendable {
     }
 }
 
-/// A call: participants keyed by position; `dialogues` pairs the two sides of an exchange.
+/// An offer/answer pairing of two participants. The offerer's local ports belong to the
+/// dialogue, not to the offerer alone: when the offer forks (several to-tags answer, or
+/// offers with different via-branches), every branch gets its own ports towards the
+/// offerer, as in rtpengine.
+public struct Dialogue: Sendable {
+    public var offerer: Int
+    public var answerer: Int
+    /// Per media section, the ports the offerer sends to in this dialogue.
+    public var offererPorts: [PortPair?] = []
+    /// When the dialogue last carried an offer or answer (the call's signal counter).
+    public var lastUsed = 0
+}
+
+/// A call: participants keyed by position, and the dialogues between them.
 public struct Call: Sendable {
     public let callID: String
     public let created: Double
     public var lastSignal: Double
     public var participants: [Participant] = []
-    /// Pairs of participant indices in dialogue (offerer, answerer).
-    public var dialogues: [(Int, Int)] = []
+    public var dialogues: [Dialogue] = []
     /// When the call is deleted for good (after `delete delay`); nil while active.
     public var deleteAt: Double?
     /// The `rtcp-mux` options of the last offer; the answer is judged by them.
     public var rtcpMuxOptions: Set<String> = []
+    /// Counts offers and answers, to order dialogues by use.
+    public var signals = 0
 
     public init(callID: String, created: Double) {
         self.callID = callID
@@ -96,8 +112,43 @@ public struct Call: Sendable {
         participants.firstIndex { $0.tag == tag }
     }
 
-    /// The indices of the participants `index` is in dialogue with.
+    /// The indices of the participants `index` is in dialogue with, newest first.
     public func peers(of index: Int) -> [Int] {
-        dialogues.compactMap { $0.0 == index ? $0.1 : ($0.1 == index ? $0.0 : nil) }
+        dialogues.reversed().compactMap { $0.offerer == index ? $0.answerer : ($0.answerer == index ? $0.offerer : nil) }
     }
+
+    /// Who `index` is subscribed to, as `query` reports it: an offerer to every callee
+    /// that answered it, the branch used last first; a callee to its offerer only while
+    /// its branch is the offerer's current one (a forked-away branch hears nobody).
+    public func subscriptions(of index: Int) -> [Int] {
+        let asOfferer = dialogues.filter { $0.offerer == index }.sorted { $0.lastUsed > $1.lastUsed }.map(\.answerer)
+        let asAnswerer = dialogues.filter { d in
+            d.answerer == index && !dialogues.contains { $0.offerer == d.offerer && $0.lastUsed > d.lastUsed }
+        }.map(\.offerer)
+        return asOfferer + asAnswerer
+    }
+
+    /// The dialogue between two participants, whichever offered.
+    public func dialogueIndex(_ x: Int, _ y: Int) -> Int? {
+        dialogues.firstIndex { ($0.offerer == x && $0.answerer == y) || ($0.offerer == y && $0.answerer == x) }
+    }
+
+    /// Every local port pair the call holds, each once.
+    public var allPorts: Set<PortPairOnInterface> {
+        var out = Set<PortPairOnInterface>()
+        for d in dialogues {
+            for pair in d.offererPorts.compactMap({ $0 }) {
+                out.insert(PortPairOnInterface(pair: pair, interface: participants[d.offerer].interface))
+            }
+        }
+        for p in participants {
+            for pair in p.medias.compactMap(\.localPorts) { out.insert(PortPairOnInterface(pair: pair, interface: p.interface)) }
+        }
+        return out
+    }
+}
+
+public struct PortPairOnInterface: Hashable, Sendable {
+    public var pair: PortPair
+    public var interface: MediaInterface
 }

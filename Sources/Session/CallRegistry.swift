@@ -129,9 +129,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // A failed request changes nothing: ports it took are returned, ports it would
             // have released stay with the call as it was.
             var changes = PortChanges()
-            let receiver: Int
+            let sender: Int, receiver: Int
             do throws(NGError) {
-                receiver = isAnswer
+                (sender, receiver) = isAnswer
                     ? try answer(&call, fromTag: fromTag, toTag: r.toTag!, sdp: sdp, request: r, now: now, changes: &changes)
                     : try offer(&call, fromTag: fromTag, toTag: r.toTag, sdp: sdp, request: r, now: now, changes: &changes)
             } catch {
@@ -143,7 +143,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 if let old = calls[callID] { releasePorts(of: old) }
                 totals.withLock { $0.managedSessions += 1 }
             }
-            var out = SDPRewriter.rewrite(sdp, plan: plan(for: receiver, in: call, sdp: sdp, request: r))
+            let plan = plan(for: receiver, from: sender, in: call, sdp: sdp, request: r)
+            if isAnswer {
+                call.participants[receiver].lastAnswer = (call.dialogueIndex(sender, receiver) ?? -1, plan.formats.enumerated().map {
+                    $0.element ?? sdp.media[$0.offset].mediaLine.formats
+                })
+            }
+            var out = SDPRewriter.rewrite(sdp, plan: plan)
             call.participants[receiver].outgoingOrigin.apply(to: &out, from: sdp, r.replace)
             calls[callID] = call
             return .success(out.text)
@@ -154,7 +160,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     private func offer(
         _ call: inout Call, fromTag: String, toTag: String?, sdp: SessionDescription, request: NGRequest, now: Double,
         changes: inout PortChanges
-    ) throws(NGError) -> Int {
+    ) throws(NGError) -> (sender: Int, receiver: Int) {
         let family = Self.family(of: sdp)
         let a = participant(&call, tag: fromTag, now: now) {
             selectInterface(request.direction.first, family: family)
@@ -164,29 +170,42 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         let b: Int
         if let toTag, let existing = call.participantIndex(tag: toTag) {
             b = existing
-        } else if let peer = call.peers(of: a).first {
+        } else if let peer = Self.unansweredPeer(of: a, in: call, viaBranch: request.viaBranch)
+                    ?? (request.viaBranch == nil || !call.peers(of: a).contains { call.participants[$0].tag == nil }
+                        ? call.peers(of: a).first : nil) {
             b = peer
         } else {
+            // A new callee, or a new branch of a forked INVITE (another via-branch).
             let wanted = request.addressFamily.map { $0 == .ip4 ? IPAddress.Family.inet : .inet6 } ?? family
             let interface = selectInterface(request.direction.dropFirst().first, family: wanted)
-            call.participants.append(Participant(tag: toTag, interface: interface, created: now))
+            var callee = Participant(tag: toTag, interface: interface, created: now)
+            callee.viaBranch = request.viaBranch
+            call.participants.append(callee)
             b = call.participants.count - 1
-            call.dialogues.append((a, b))
         }
-        try apply(sdp, to: a, reserving: b, in: &call, request: request, changes: &changes)
+        if call.dialogueIndex(a, b) == nil { call.dialogues.append(Dialogue(offerer: a, answerer: b)) }
+        try apply(sdp, from: a, to: b, in: &call, request: request, changes: &changes)
         call.rtcpMuxOptions = Set(request.rtcpMux.map(\.rawValue))
-        return b
+        return (a, b)
+    }
+
+    /// An untagged callee of `a`'s offer (no answer yet), matched by via-branch when given.
+    static func unansweredPeer(of a: Int, in call: Call, viaBranch: String?) -> Int? {
+        call.peers(of: a).first { p in
+            call.participants[p].tag == nil && (viaBranch == nil || call.participants[p].viaBranch == viaBranch)
+        }
     }
 
     private func answer(
         _ call: inout Call, fromTag: String, toTag: String, sdp: SessionDescription, request: NGRequest, now: Double,
         changes: inout PortChanges
-    ) throws(NGError) -> Int {
+    ) throws(NGError) -> (sender: Int, receiver: Int) {
         guard let a = call.participantIndex(tag: fromTag) else { throw .unknownCall }
         let b: Int
         if let existing = call.participantIndex(tag: toTag) {
             b = existing
-        } else if let untagged = call.peers(of: a).first(where: { call.participants[$0].tag == nil }) {
+        } else if let untagged = Self.unansweredPeer(of: a, in: call, viaBranch: request.viaBranch)
+                    ?? Self.unansweredPeer(of: a, in: call, viaBranch: nil) {
             b = untagged
             call.participants[b].tag = toTag
         } else {
@@ -195,11 +214,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 ?? selectInterface(nil, family: Self.family(of: sdp))
             call.participants.append(Participant(tag: toTag, interface: interface, created: now))
             b = call.participants.count - 1
-            call.dialogues.append((a, b))
         }
+        if call.dialogueIndex(a, b) == nil { call.dialogues.append(Dialogue(offerer: a, answerer: b)) }
         call.participants[b].label = request.toLabel ?? request.setLabel ?? call.participants[b].label
-        try apply(sdp, to: b, reserving: a, in: &call, request: request, changes: &changes)
-        return a
+        try apply(sdp, from: b, to: a, in: &call, request: request, changes: &changes)
+        return (b, a)
     }
 
     private func participant(_ call: inout Call, tag: String, now: Double, interface: () -> MediaInterface) -> Int {
@@ -208,13 +227,18 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         return call.participants.count - 1
     }
 
-    /// Records `sdp` as what `sender` receives on, and makes sure both sides have local
-    /// ports for every active section (`peer`'s ports go into the outgoing SDP).
-    private func apply(_ sdp: SessionDescription, to sender: Int, reserving peer: Int, in call: inout Call,
+    /// Records `sdp` as what `sender` receives on, and makes sure both sides of their
+    /// dialogue have local ports for every active section (the receiver's go into the
+    /// outgoing SDP). The offerer's ports are the dialogue's; its legs show the dialogue
+    /// last used.
+    private func apply(_ sdp: SessionDescription, from sender: Int, to receiver: Int, in call: inout Call,
                        request: NGRequest, changes: inout PortChanges) throws(NGError) {
+        guard let d = call.dialogueIndex(sender, receiver) else { preconditionFailure("apply outside a dialogue") }
+        call.signals += 1
+        call.dialogues[d].lastUsed = call.signals
         call.participants[sender].hasSDP = true
         for (i, m) in sdp.media.enumerated() {
-            for side in [sender, peer] {
+            for side in [sender, receiver] {
                 while call.participants[side].medias.count <= i {
                     let n = call.participants[side].medias.count
                     call.participants[side].medias.append(
@@ -225,14 +249,21 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     call.participants[side].medias[i].proto = request.transportProtocol.map(\.rawValue) ?? m.mediaLine.proto
                 }
                 let interface = call.participants[side].interface
-                if m.isRejected {
-                    if let pair = call.participants[side].medias[i].localPorts { changes.released.append((pair, interface)) }
-                    call.participants[side].medias[i].localPorts = nil
-                } else if call.participants[side].medias[i].localPorts == nil {
-                    guard let pair = ports.allocate(on: interface) else { throw .portsExhausted }
-                    changes.allocated.append((pair, interface))
-                    call.participants[side].medias[i].localPorts = pair
+                let isOfferer = side == call.dialogues[d].offerer
+                if isOfferer {
+                    while call.dialogues[d].offererPorts.count <= i { call.dialogues[d].offererPorts.append(nil) }
                 }
+                var pair = isOfferer ? call.dialogues[d].offererPorts[i] : call.participants[side].medias[i].localPorts
+                if m.isRejected {
+                    if let old = pair { changes.released.append((old, interface)) }
+                    pair = nil
+                } else if pair == nil {
+                    guard let fresh = ports.allocate(on: interface) else { throw .portsExhausted }
+                    changes.allocated.append((fresh, interface))
+                    pair = fresh
+                }
+                if isOfferer { call.dialogues[d].offererPorts[i] = pair }
+                call.participants[side].medias[i].localPorts = pair
             }
             var address = (m.connection ?? sdp.connection).flatMap { IPAddress($0.address) }
             // `SIP source address` (or --sip-source) takes the SIP message's source instead
@@ -264,7 +295,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     }
 
     /// The rewrite for an SDP going to `receiver`: its local ports, the call's interface.
-    private func plan(for receiver: Int, in call: Call, sdp: SessionDescription, request: NGRequest) -> RewritePlan {
+    private func plan(for receiver: Int, from sender: Int, in call: Call, sdp: SessionDescription,
+                      request: NGRequest) -> RewritePlan {
         var plan = RewritePlan(
             address: call.participants[receiver].interface.sdpAddress,
             rtpPorts: sdp.media.indices.map { i in
@@ -287,7 +319,16 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         }
         switch request.command {
         case .offer: plan.formats = sdp.media.map { CodecFilter.offerFormats($0, request.codec) }
-        case .answer where request.has(.singleCodec): plan.formats = sdp.media.map(CodecFilter.singleCodecFormats)
+        case .answer:
+            plan.formats = sdp.media.map { request.has(.singleCodec) ? CodecFilter.singleCodecFormats($0) : nil }
+            // A forked branch answering: the offerer keeps the codecs it was already
+            // answered with; rtpengine narrows the new branch's answer to those.
+            if let (dialogue, previous) = call.participants[receiver].lastAnswer,
+               dialogue != call.dialogueIndex(sender, receiver) {
+                plan.formats = sdp.media.indices.map { i in
+                    CodecFilter.forkAnswerFormats(sdp.media[i], current: plan.formats[i], previous: previous[safe: i])
+                }
+            }
         default: break
         }
         return plan
@@ -298,15 +339,20 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     private func delete(_ r: NGRequest, now: Double) throws(NGError) -> [(key: String, value: BencodeValue)] {
         guard let callID = r.callID else { throw .missingKey("call-id") }
         let delay = Double(r.deleteDelay ?? Int(settings.deleteDelay))
-        let outcome: (stats: [(key: String, value: BencodeValue)], released: Call?)? = state.withLock { calls in
-            guard var call = calls[callID], call.deleteAt == nil else { return nil }
-            let tags = [r.fromTag, r.toTag].compactMap { $0 }
-            if !tags.isEmpty {
-                guard tags.contains(where: { call.participantIndex(tag: $0) != nil }) else { return nil }
-            }
-            // rtpengine answers a tagged delete with the call's statistics, a whole-call
-            // delete with a bare `ok`.
-            let stats = tags.isEmpty ? [] : QueryReport.entries(for: call)
+        // What rtpengine 10.5 does, case by case: an unknown call or from-tag only warns;
+        // a to-tag alone deletes nothing; an unknown to-tag warns but deletes all the same;
+        // a deleted call lingers (queryable, not listed) and takes further deletes quietly.
+        let notFound: [(key: String, value: BencodeValue)] = [("warning", .string("Call-ID not found or tags didn't match"))]
+        let outcome: (reply: [(key: String, value: BencodeValue)], released: Call?) = state.withLock { calls in
+            guard var call = calls[callID] else { return (notFound, nil) }
+            if r.fromTag == nil, r.toTag != nil { return ([], nil) }
+            if let from = r.fromTag, call.participantIndex(tag: from) == nil { return (notFound, nil) }
+            // A to-tag nobody has may still be the callee that has not answered yet.
+            let unknownToTag = r.toTag.map { call.participantIndex(tag: $0) == nil } ?? false
+                && !call.participants.contains { $0.tag == nil }
+            // A tagged delete is answered with the call's statistics, a whole-call one bare.
+            let reply = unknownToTag ? notFound : (r.fromTag == nil ? [] : QueryReport.entries(for: call))
+            guard call.deleteAt == nil else { return (reply, nil) }
             let duration = now - call.created
             totals.withLock {
                 $0.regularTerminated += 1
@@ -316,17 +362,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
             if delay <= 0 {
                 calls[callID] = nil
-                return (stats, call)
+                return (reply, call)
             }
             call.deleteAt = now + delay
             calls[callID] = call
-            return (stats, nil)
-        }
-        guard let outcome else {
-            return [("warning", .string("Call-ID not found or tags didn't match"))]
+            return (reply, nil)
         }
         if let released = outcome.released { releasePorts(of: released) }
-        return outcome.stats
+        return outcome.reply
     }
 
     private func query(_ r: NGRequest) throws(NGError) -> [(key: String, value: BencodeValue)] {
@@ -338,17 +381,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     private func list(_ r: NGRequest) -> [(key: String, value: BencodeValue)] {
         let limit = max(0, r.limit ?? 32)
         let ids = state.withLock { calls in
-            // Deleted calls stay listed until their delete delay has passed, as in rtpengine.
-            calls.values.sorted { $0.created > $1.created }.prefix(limit).map(\.callID)
+            // Deleted calls linger for their delete delay but are no longer listed.
+            calls.values.filter { $0.deleteAt == nil }.sorted { $0.created > $1.created }.prefix(limit).map(\.callID)
         }
         return [("calls", .list(ids.map { .string($0) }))]
     }
 
     private func releasePorts(of call: Call) {
-        for p in call.participants {
-            for m in p.medias {
-                if let pair = m.localPorts { ports.release(pair, on: p.interface) }
-            }
-        }
+        for held in call.allPorts { ports.release(held.pair, on: held.interface) }
     }
 }

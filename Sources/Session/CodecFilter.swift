@@ -73,4 +73,14 @@ enum CodecFilter {
         guard let first = all.firstIndex(where: { !$0.isSupplemental }) else { return nil }
         return all.enumerated().filter { $0.offset == first || $0.element.isSupplemental }.map(\.element.format)
     }
+
+    /// The formats of a forked branch's answer as the offerer gets them: those it was
+    /// already answered with, when the branch shares a main codec with them; otherwise
+    /// the earlier answer's formats unchanged (rtpengine 10.5's behaviour).
+    static func forkAnswerFormats(_ m: MediaDescription, current: [String]?, previous: [String]?) -> [String]? {
+        guard let previous, m.mediaLine.isRTP, !m.isRejected else { return current }
+        let answered = codecs(of: m).filter { (current ?? m.mediaLine.formats).contains($0.format) }
+        let shared = answered.filter { previous.contains($0.format) }
+        return shared.contains(where: { !$0.isSupplemental }) ? shared.map(\.format) : previous
+    }
 }

@@ -19,7 +19,7 @@ enum QueryReport {
             var entry: [(key: String, value: BencodeValue)] = [("tag", .string(p.tag ?? ""))]
             if let label = p.label { entry.append(("label", .string(label))) }
             entry.append(("created", .integer(Int64(p.created))))
-            let peers = call.peers(of: i).map { call.participants[$0].tag ?? "" }
+            let peers = call.subscriptions(of: i).map { call.participants[$0].tag ?? "" }
             let subs: BencodeValue = .list(peers.map { .dictionary([("tag", .string($0)), ("type", .string("offer/answer"))]) })
             entry.append(("subscriptions", subs))
             entry.append(("subscribers", subs))

@@ -15,6 +15,15 @@ func ngRequest(_ port: UInt16, _ entries: [(String, BencodeValue)]) -> BencodeVa
     return try? BencodeDecoder.decodePrefix(Array(reply[(space + 1)...])).0
 }
 
+/// The non-zero m= ports of an SDP, in order.
+func mediaPorts(_ sdp: String) -> [UInt16] {
+    sdp.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).compactMap { line in
+        guard line.hasPrefix("m=") else { return nil }
+        let fields = line.split(separator: " ")
+        return fields.count > 1 ? UInt16(fields[1]).flatMap { $0 == 0 ? nil : $0 } : nil
+    }
+}
+
 /// Masks what legitimately differs between two proxies: allocated ports. Line endings are
 /// kept (lines are split on LF only), so a CRLF/LF difference still shows.
 func normalizeSDP(_ sdp: String) -> String {
@@ -53,6 +62,13 @@ func normalizeSDP(_ sdp: String) -> String {
          ("sdp", .string(lines.joined(separator: "\r\n") + "\r\n"))] + extra
     }
     static let bob = ["v=0", "o=bob 9 9 IN IP4 203.0.113.5", "s=-", "c=IN IP4 203.0.113.5", "t=0 0"]
+    static func bobHead(_ n: Int) -> [String] {
+        ["v=0", "o=bob\(n) 1 1 IN IP4 203.0.113.\(n)", "s=-", "c=IN IP4 203.0.113.\(n)", "t=0 0"]
+    }
+    static func answerFrom(_ tag: String, _ n: Int, _ media: [String], extra: [(String, BencodeValue)] = []) -> [(String, BencodeValue)] {
+        [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string(tag)),
+         ("sdp", .string((bobHead(n) + media).joined(separator: "\r\n") + "\r\n"))] + extra
+    }
     static let codecMedia = ["m=audio 5000 RTP/AVP 0 8 9 101", "a=rtpmap:9 G722/8000", "a=rtpmap:101 telephone-event/8000",
                              "a=fmtp:101 0-16", "a=ptime:20"]
     static let muxMedia = ["m=audio 5000 RTP/AVP 0", "a=rtcp-mux"]
@@ -161,6 +177,38 @@ func normalizeSDP(_ sdp: String) -> String {
         ("rtcp-mux-demux as a plain flag is ignored", [offer(muxMedia, flags: ["rtcp-mux-demux"]), answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
         ("rtcp-mux with full rtcp attribute", [offer(muxMedia, flags: ["full-rtcp-attribute"]),
                                                answer(bob + muxMedia6000, extra: [("flags", .list([.string("full-rtcp-attribute")]))])]),
+        ("fork: two to-tags answer one offer", [offer(["m=audio 5000 RTP/AVP 0 8"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 8"]),
+                                                 answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 8"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 8"])]),
+        ("fork: the second branch answers another codec", [offer(["m=audio 5000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 8", "a=rtpmap:101 telephone-event/8000"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 0", "a=rtpmap:101 telephone-event/8000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 8", "a=rtpmap:101 telephone-event/8000"])]),
+        ("fork: branches share a codec", [offer(["m=audio 5000 RTP/AVP 0 8"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0 8"]),
+                                          answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 8 0"])]),
+        ("fork: telephone-event alone is not shared", [offer(["m=audio 5000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 8 101", "a=rtpmap:101 telephone-event/8000"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000"])]),
+        ("early media answered twice by the same to-tag", [offer(["m=audio 5000 RTP/AVP 0 8"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0"]),
+                                                            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0"])]),
+        ("offers forked by via-branch", [offer(["m=audio 5000 RTP/AVP 0 8"], extra: [("via-branch", .string("z1"))]),
+                                         offer(["m=audio 5000 RTP/AVP 0 8"], extra: [("via-branch", .string("z2"))]),
+                                         answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0"], extra: [("via-branch", .string("z1"))]),
+                                         answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 0"], extra: [("via-branch", .string("z2"))])]),
+        ("callee re-INVITE", [offer(["m=audio 5000 RTP/AVP 0 8"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0"]),
+            [("command", .string("offer")), ("from-tag", .string("b1")), ("to-tag", .string("A")),
+             ("sdp", .string((bobHead(1) + ["m=audio 6001 RTP/AVP 0", "a=sendonly"]).joined(separator: "\r\n") + "\r\n"))],
+            [("command", .string("answer")), ("from-tag", .string("b1")), ("to-tag", .string("A")),
+             ("sdp", .string((head + ["m=audio 5000 RTP/AVP 0", "a=recvonly"]).joined(separator: "\r\n") + "\r\n"))]]),
+        ("delete a forked branch, then the call", [offer(["m=audio 5000 RTP/AVP 0 8"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 8"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 8"]), [("command", .string("delete")), ("from-tag", .string("A")), ("to-tag", .string("b2"))],
+            [("command", .string("delete")), ("from-tag", .string("A"))], [("command", .string("delete"))]]),
+        ("delete by to-tag alone deletes nothing", [offer(["m=audio 5000 RTP/AVP 0"]), answer(bob + ["m=audio 6000 RTP/AVP 0"]),
+                                                    [("command", .string("delete")), ("to-tag", .string("B"))]]),
+        ("delete with a to-tag before the answer", [offer(["m=audio 5000 RTP/AVP 0"]),
+                                                    [("command", .string("delete")), ("from-tag", .string("A")), ("to-tag", .string("zz"))]]),
+        ("delete with an unknown to-tag warns", [offer(["m=audio 5000 RTP/AVP 0"]), answer(bob + ["m=audio 6000 RTP/AVP 0"]),
+                                                 [("command", .string("delete")), ("from-tag", .string("A")), ("to-tag", .string("zz"))],
+                                                 [("command", .string("query"))]]),
         ("unknown flags and values are ignored", [offer(["m=audio 5000 RTP/AVP 0"], extra: [("address family", .string("IP7"))],
                                                         flags: ["bogus-flag", "ICE=weird"])]),
         ("no m= lines", [offer([])]),
@@ -180,6 +228,10 @@ func normalizeSDP(_ sdp: String) -> String {
         let (refPort, ourPort) = (pair.refPort, pair.ourPort)
         for (name, steps) in scenarios {
             let callID: [(String, BencodeValue)] = [("call-id", .string("diff-\(UUID().uuidString)"))]
+            // Which m= ports repeat across the steps (a fork gets new ones, a re-answer the
+            // same) must match too, though the numbers differ.
+            var portLabels: [[UInt16: Int]] = [[:], [:]]
+            var labelRuns: [[Int]] = [[], []]
             for (n, step) in steps.enumerated() {
                 // Steps without a call-id test that error; the others get the scenario's.
                 let needsCall = !(name.hasPrefix("missing") || name.hasSuffix("unknown call") && step.count == 1)
@@ -192,7 +244,15 @@ func normalizeSDP(_ sdp: String) -> String {
                 let a = theirs?["sdp"]?.stringValue.map(normalizeSDP)
                 let b = mine?["sdp"]?.stringValue.map(normalizeSDP)
                 #expect(b == a, "\(name) step \(n + 1): SDP differs\n--- reference\n\(a ?? "nil")\n--- ours\n\(b ?? "nil")")
+                for (k, reply) in [theirs, mine].enumerated() {
+                    for port in mediaPorts(reply?["sdp"]?.stringValue ?? "") {
+                        let label = portLabels[k][port] ?? portLabels[k].count
+                        portLabels[k][port] = label
+                        labelRuns[k].append(label)
+                    }
+                }
             }
+            #expect(labelRuns[1] == labelRuns[0], "\(name): port reuse pattern differs")
         }
         #expect(pair.ours.stop().status == 0)
     }
@@ -336,5 +396,33 @@ func normalizeSDP(_ sdp: String) -> String {
             #expect(seen[1] == seen[0], "\(name)")
         }
         #expect(ours.stop().status == 0)
+    }
+
+    /// Who is subscribed to whom after forks and re-answers, as `query` reports it.
+    @Test(.enabled(if: ReferencePair.installed,
+                   "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
+    func forkSubscriptionsFollowTheReference() throws {
+        let pair = try ReferencePair()
+        func subscriptions(_ port: UInt16, _ call: [(String, BencodeValue)]) -> String {
+            guard case .dictionary(let tags)? = ngRequest(port, call + [("command", .string("query"))])?["tags"] else { return "none" }
+            return tags.map { entry in
+                let subs: [String]
+                if case .list(let l)? = entry.value["subscriptions"] { subs = l.compactMap { $0["tag"]?.stringValue } } else { subs = [] }
+                return "\(entry.key)->\(subs.joined(separator: ","))"
+            }.sorted().joined(separator: " ")
+        }
+        let steps: [[(String, BencodeValue)]] = [
+            Self.offer(["m=audio 5000 RTP/AVP 0 8"]), Self.answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 8"]),
+            Self.answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 8"]), Self.answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 8"]),
+        ]
+        var seen: [[String]] = [[], []]
+        for (k, port) in [pair.refPort, pair.ourPort].enumerated() {
+            let call: [(String, BencodeValue)] = [("call-id", .string("subs-\(UUID().uuidString)"))]
+            for step in steps {
+                _ = ngRequest(port, call + step)
+                seen[k].append(subscriptions(port, call))
+            }
+        }
+        #expect(seen[1] == seen[0])
     }
 }

@@ -91,9 +91,10 @@ final class FakeClock: Sendable {
         _ = try registry.handle(request(.offer, [("call-id", .string("d")), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]))
         let reply = try registry.handle(request(.delete, [("call-id", .string("d"))]))
         #expect(reply.isEmpty)
-        // Still listed and queryable while the delete delay runs.
-        #expect(try registry.handle(request(.list, [])).first?.value == .list([.string("d")]))
+        // Queryable while the delete delay runs, but no longer listed; deleting again is quiet.
+        #expect(try registry.handle(request(.list, [])).first?.value == .list([]))
         #expect(try registry.handle(request(.query, [("call-id", .string("d"))])).contains { $0.key == "tags" })
+        #expect(try registry.handle(request(.delete, [("call-id", .string("d"))])).isEmpty)
         #expect(registry.activeCallCount == 0)
         #expect(ports.live.count == 2)
         clock.advance(29)
