@@ -35,8 +35,20 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
         return s
     }
 
-    /// Whether the formats are RTP payload types (RTP/AVP, RTP/SAVPF, UDP/TLS/RTP/SAVP, ...).
-    public var isRTP: Bool { proto.split(separator: "/").contains("RTP") }
+    /// The RTP profiles over UDP the proxy relays as RTP (RFC 3551, 4585, 3711, 5124, 5764);
+    /// any other transport (UDPTL, BFCP, SCTP, RTP over TCP, unknown ones) is passed through
+    /// as opaque, without rtpmap or RTCP handling, as rtpengine does.
+    public static let rtpProfiles: Set<String> = [
+        "RTP/AVP", "RTP/AVPF", "RTP/SAVP", "RTP/SAVPF", "UDP/TLS/RTP/SAVP", "UDP/TLS/RTP/SAVPF",
+    ]
+
+    /// Whether the formats are RTP payload types.
+    public var isRTP: Bool { Self.rtpProfiles.contains(proto) }
+
+    /// For RTP: every format is a payload type number 0-127.
+    public var hasValidPayloadTypes: Bool {
+        !isRTP || formats.allSatisfy { Int($0).map { (0...127).contains($0) } ?? false }
+    }
 }
 
 /// `c=<nettype> <addrtype> <address>` (RFC 8866 section 5.7).

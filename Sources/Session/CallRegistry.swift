@@ -104,6 +104,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             return [("sdp", .string(body))]
         }
         guard !sdp.media.isEmpty else { throw .sdpRewrite }
+        // An RTP section whose formats are not payload types cannot be relayed.
+        guard sdp.media.allSatisfy(\.mediaLine.hasValidPayloadTypes) else { throw .incompleteSDP }
         for m in sdp.media where !m.isRejected {
             if m.mediaLine.proto.contains("SAVP") { throw .notSupported("SRTP (\(m.mediaLine.proto))") }
             if m.lines.contains(where: { $0.attributeName == "crypto" || $0.attributeName == "fingerprint" }) {

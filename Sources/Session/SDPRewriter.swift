@@ -163,15 +163,22 @@ public enum SDPRewriter {
         } else if plan.generateMid {
             lines.append(.attribute("mid", String(index + 1)))
         }
-        if mline.isRTP {
+        guard mline.isRTP else {
+            // Not RTP: the SDP's own attributes stay, plus a direction; no RTCP port and no
+            // ptime (packetization means nothing there), as rtpengine writes it.
+            lines += rtpmaps.keys.sorted().compactMap { rtpmaps[$0] } + perFormat.keys.sorted().flatMap { perFormat[$0]! }
+            if !plan.originalSendrecv {
+                lines.append(.attribute(outgoingDirection(direction ?? "sendrecv", zeroAddress: zeroAddress)))
+            }
+            return MediaDescription(mediaLine: mline, lines: lines, mediaLineEnding: m.mediaLineEnding)
+        }
+        do {
             for fmt in mline.formats {
                 guard let pt = Int(fmt) else { continue }
                 lines.append(rtpmaps[pt] ?? .attribute("rtpmap", StaticPayloadTypes.rtpmapValue(for: pt)))
                 let extra = perFormat[pt] ?? []
                 lines += extra.filter { $0.attributeName == "fmtp" } + extra.filter { $0.attributeName == "rtcp-fb" }
             }
-        } else {
-            lines += rtpmaps.keys.sorted().compactMap { rtpmaps[$0] }
         }
         if !plan.originalSendrecv {
             lines.append(.attribute(outgoingDirection(direction ?? "sendrecv", zeroAddress: zeroAddress)))
