@@ -20,7 +20,17 @@ import Glibc
         "d7:command9:statisticse",
         "d7:command4:pinge3:xyz",
         "{\"command\":\"ping\"}",
+        // JSON in, JSON out, for the call commands too (SDP escaped as JSON strings).
+        #"{"command":"offer","call-id":"json-CALL","from-tag":"a","label":"caf\u00e9","flags":["trust-address"],"sdp":"v=0\r\no=a 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0 8\r\na=x:\"q\"\r\n"}"#,
+        #"{"command":"query","call-id":"json-unknown"}"#,
+        #"{"command":"delete","call-id":"json-CALL","from-tag":"zz"}"#,
+        #"{"command":"offer"}"#,
     ]
+
+    /// Allocated ports differ between the two daemons; everything else must not.
+    static func maskPorts(_ reply: String) -> String {
+        reply.replacingOccurrences(of: #"(m=audio |a=rtcp:)[0-9]+"#, with: "$1PORT", options: .regularExpression)
+    }
 
     @Test(.enabled(if: ReferencePair.installed, "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
     func pingAndErrorRepliesMatchTheReference() throws {
@@ -29,8 +39,9 @@ import Glibc
         for (n, body) in Self.requests.enumerated() {
             // Fresh cookies: the reference caches replies by cookie.
             let cookie = "diff\(n)-\(UUID().uuidString.prefix(8))"
-            let theirs = udpExchange("127.0.0.1", refPort, "\(cookie) \(body)")
-            let mine = udpExchange("127.0.0.1", ourPort, "\(cookie) \(body)")
+            let request = body.replacingOccurrences(of: "json-CALL", with: "json-\(cookie)")
+            let theirs = udpExchange("127.0.0.1", refPort, "\(cookie) \(request)").map(Self.maskPorts)
+            let mine = udpExchange("127.0.0.1", ourPort, "\(cookie) \(request)").map(Self.maskPorts)
             #expect(mine == theirs, "request \(body)")
         }
         #expect(pair.ours.stop().status == 0)
