@@ -11,8 +11,11 @@ import Glibc
 /// rtpengine ("Received command", "Protocol error in packet").
 public final class NGDispatcher: Sendable {
     private let processor: NGProcessor
-    private let cache: NIOLockedValueBox<NGReplyCache>
+    private let cache: NIOLockedValueBox<NGReplyCache<SocketAddress>>
     private let statistics = NIOLockedValueBox(ControlStatistics())
+    /// The last peer and its IP as text: proxies send from one address, so this spares
+    /// formatting the address on every request.
+    private let lastProxy = NIOLockedValueBox<(SocketAddress, String)?>(nil)
     private let logger: Logger
 
     public init(processor: NGProcessor, logger: Logger, cacheLifetime: Double = 30) {
@@ -23,34 +26,40 @@ public final class NGDispatcher: Sendable {
 
     /// Handles one message from `peer`; returns the reply to send, or nil to send nothing.
     public func handle(_ message: [UInt8], from peer: SocketAddress) -> [UInt8]? {
-        let source = peer.logDescription
-        let key = message.firstIndex(of: 0x20).map { NGReplyCache.Key(source: source, cookie: Array(message[..<$0])) }
+        let key = message.firstIndex(of: 0x20).map { NGReplyCache.Key(source: peer, cookie: Array(message[..<$0])) }
         let now = Self.monotonicSeconds()
         if let key, let cached = cache.withLockedValue({ $0.reply(for: key, now: now) }) {
-            logger.info("Detected command from \(source) as a duplicate, resending previous reply")
+            logger.info("Detected command from \(peer.logDescription) as a duplicate, resending previous reply")
             return cached
         }
         let outcome = processor.handle(message)
         let elapsed = Self.monotonicSeconds() - now
         if key != nil {
-            let ip = peer.ipAddress ?? source
+            let ip = proxyName(peer)
             statistics.withLockedValue {
                 $0.record(proxy: ip, command: outcome.command.flatMap(NGCommand.init(rawValue:)),
                           failed: outcome.error != nil, seconds: elapsed)
             }
         }
         guard let reply = outcome.reply, let key else {
-            logger.warning("Received invalid data on NG port (no cookie) from \(source)")
+            logger.warning("Received invalid data on NG port (no cookie) from \(peer.logDescription)")
             return nil
         }
         if let error = outcome.error {
-            logger.warning("Protocol error in packet from \(source): \(error.reason)",
+            logger.warning("Protocol error in packet from \(peer.logDescription): \(error.reason)",
                            metadata: outcome.command.map { ["command": "\($0)"] } ?? [:])
         } else if let command = outcome.command {
-            logger.info("Replying to '\(command)' from \(source)")
+            logger.info("Replying to '\(command)' from \(peer.logDescription)")
         }
         cache.withLockedValue { $0.store(reply, for: key, now: now) }
         return reply
+    }
+
+    private func proxyName(_ peer: SocketAddress) -> String {
+        if let (address, name) = lastProxy.withLockedValue({ $0 }), address == peer { return name }
+        let name = peer.ipAddress ?? peer.description
+        lastProxy.withLockedValue { $0 = (peer, name) }
+        return name
     }
 
     /// A copy of the per-proxy request counters.

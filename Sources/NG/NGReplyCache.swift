@@ -2,12 +2,13 @@
 /// resends when a reply is lost) gets the same reply without running the command twice.
 /// Sans-IO: the caller passes the time. Entries live `lifetime` seconds; since every entry
 /// lives equally long, insertion order is expiry order and a FIFO suffices.
-public struct NGReplyCache: Sendable {
+/// `Source` is however the transport names a peer (a socket address).
+public struct NGReplyCache<Source: Hashable & Sendable>: Sendable {
     public struct Key: Hashable, Sendable {
-        public var source: String
+        public var source: Source
         public var cookie: [UInt8]
 
-        public init(source: String, cookie: [UInt8]) {
+        public init(source: Source, cookie: [UInt8]) {
             self.source = source
             self.cookie = cookie
         }

@@ -69,8 +69,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     }
 
     public func handle(_ request: NGRequest) throws(NGError) -> [(key: String, value: BencodeValue)] {
+        // Deleted calls are swept by the daemon's timer (`expire`), not per request: a scan
+        // of every call on each request would make signalling cost grow with load.
         let now = clock()
-        expire(now: now)
         switch request.command {
         case .offer, .answer: return try offerAnswer(request, now: now)
         case .delete: return try delete(request, now: now)

@@ -2,11 +2,11 @@ import Testing
 @testable import NG
 
 @Suite struct NGReplyCacheTests {
-    static let a = NGReplyCache.Key(source: "127.0.0.1:5060", cookie: Array("c1".utf8))
-    static let b = NGReplyCache.Key(source: "127.0.0.1:5061", cookie: Array("c1".utf8))
+    static let a = NGReplyCache<String>.Key(source: "127.0.0.1:5060", cookie: Array("c1".utf8))
+    static let b = NGReplyCache<String>.Key(source: "127.0.0.1:5061", cookie: Array("c1".utf8))
 
     @Test func repliesAreKeptForTheirLifetimePerSourceAndCookie() {
-        var cache = NGReplyCache(lifetime: 30)
+        var cache = NGReplyCache<String>(lifetime: 30)
         cache.store([1], for: Self.a, now: 100)
         #expect(cache.reply(for: Self.a, now: 129.9) == [1])
         // Same cookie from another source is another request.
@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func capacityDropsTheOldest() {
-        var cache = NGReplyCache(lifetime: 30, capacity: 100)
+        var cache = NGReplyCache<String>(lifetime: 30, capacity: 100)
         for i in 0..<250 {
             cache.store([UInt8(i & 0xff)], for: .init(source: "s", cookie: Array(String(i).utf8)), now: 1)
         }
@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func manyExpiriesStayBounded() {
-        var cache = NGReplyCache(lifetime: 1)
+        var cache = NGReplyCache<String>(lifetime: 1)
         for i in 0..<20_000 {
             cache.store([0], for: .init(source: "s", cookie: Array(String(i).utf8)), now: Double(i))
         }
