@@ -307,6 +307,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             })
         plan.replaceOrigin = request.replace.contains(.origin)
         plan.replaceSessionConnection = request.replace.contains(.sessionConnection)
+        plan.replaceZeroAddress = request.replace.contains(.zeroAddress)
         plan.originalSendrecv = request.has(.originalSendrecv)
         if request.has(.noRTCPAttribute) { plan.rtcpAttribute = .none } else if request.has(.fullRTCPAttribute) { plan.rtcpAttribute = .full }
         if let t = request.transportProtocol, t != .accept { plan.transportProtocol = t.rawValue }

@@ -10,6 +10,9 @@ public struct RewritePlan: Sendable {
     public var rtpPorts: [UInt16?]
     public var replaceOrigin = false
     public var replaceSessionConnection = false
+    /// `replace zero address`: a 0.0.0.0/:: connection is rewritten too (the stream
+    /// still counts as on hold for its direction).
+    public var replaceZeroAddress = false
     public var rtcpAttribute: RTCPAttributeMode = .short
     public var originalSendrecv = false
     /// Overrides the m= transport protocol (`transport protocol` key).
@@ -78,7 +81,7 @@ public enum SDPRewriter {
                     session.append(line)
                 }
             case "c":
-                if sessionCUsed, let c = sessionConnection, !isZero(c) {
+                if sessionCUsed, let c = sessionConnection, plan.replaceZeroAddress || !isZero(c) {
                     session.append(line.with(value: ourConnection.description))
                 } else {
                     session.append(line)
@@ -112,7 +115,7 @@ public enum SDPRewriter {
         var mline = m.mediaLine
         var head: [SDPLine] = []   // c=, b=, i=, k=: kept in place, c= rewritten
         for line in m.lines where line.type != "a" {
-            if line.type == "c", let c = Connection(parsing: line.value), !isZero(c) {
+            if line.type == "c", let c = Connection(parsing: line.value), plan.replaceZeroAddress || !isZero(c) {
                 head.append(line.with(value: ourConnection.description))
             } else {
                 head.append(line)

@@ -10,7 +10,6 @@ extension CallRegistry {
         }
         if let t = r.transportProtocol, t != .rtpAVP, t != .rtpAVPF { throw .notSupported("transport protocol \(t.rawValue)") }
         if r.dtls != nil || !r.sdes.isEmpty || !r.osrtp.isEmpty { throw .notSupported("SRTP options") }
-        if r.replace.contains(.zeroAddress) { throw .notSupported("replace zero address") }
         if r.recordCall == true || r.has(.recordCall) { throw .notSupported("call recording") }
     }
 }

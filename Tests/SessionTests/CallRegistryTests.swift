@@ -136,7 +136,7 @@ final class FakeClock: Sendable {
 
     @Test func unbuiltFeaturesAreRefusedNotFaked() {
         let base: [(String, BencodeValue)] = [("call-id", .string("u")), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]
-        for flags in [["ICE=force"], ["codec-transcode-G722"], ["codec-accept-PCMA"], ["replace=zero-address"], ["SDES-off"]] {
+        for flags in [["ICE=force"], ["codec-transcode-G722"], ["codec-accept-PCMA"], ["codec-consume-PCMA"], ["SDES-off"]] {
             #expect(throws: NGError.self, "\(flags)") { try registry.handle(request(.offer, base, flags: flags)) }
         }
         let srtp = Self.offerSDP.replacingOccurrences(of: "RTP/AVP", with: "RTP/SAVP")
