@@ -58,6 +58,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "NGTests", dependencies: ["NG", "Bencode"]),
         .testTarget(name: "SessionTests", dependencies: ["Session", "NG", "SDP", "Bencode", "NetAddress"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "Session", "NetAddress"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Config"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Bencode", "rtpengine"]),
     ]

@@ -24,6 +24,7 @@ public struct DaemonConfig: Sendable {
     public var deleteDelay: Int
     public var maxSessions: Int
     public var sipSource: Bool
+    public var tos: Int
 
     public init(_ options: ResolvedOptions) throws(ConfigError) {
         self.options = options
@@ -43,6 +44,7 @@ public struct DaemonConfig: Sendable {
         deleteDelay = options.int("delete-delay") ?? 30
         maxSessions = options.int("max-sessions") ?? -1
         sipSource = options.flag("sip-source")
+        tos = options.int("tos") ?? 0
 
         if portMin > portMax {
             throw .inconsistent("--port-min (\(portMin)) is greater than --port-max (\(portMax))")

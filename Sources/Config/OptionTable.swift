@@ -43,7 +43,7 @@ extension OptionRegistry {
         OptionSpec("graphite-interval", short: "G", .int, default: .int(0), check: .intRange(0...Int(Int32.max)), .notBuilt("graphite statistics"), help: "Graphite send interval in seconds"),
         OptionSpec("graphite-prefix", .string, .notBuilt("graphite statistics"), help: "Prefix for graphite line"),
         OptionSpec("graphite-timeout", .int, check: .intRange(0...Int(Int32.max)), .notBuilt("graphite statistics"), help: "Graphite socket timeout interval in seconds"),
-        OptionSpec("tos", short: "T", .int, default: .int(0), check: .intRange(0...255), .notBuilt("media relay"), help: "Default TOS value to set on streams"),
+        OptionSpec("tos", short: "T", .int, default: .int(0), check: .intRange(0...255), help: "Default TOS value to set on streams"),
         OptionSpec("control-tos", .int, default: .int(0), check: .intRange(0...255), .notBuilt("control-ng TOS"), help: "Default TOS value to set on control-ng"),
         OptionSpec("timeout", short: "o", .int, arg: "SECS", default: .int(60), check: .intRange(0...Int(Int32.max)), .notBuilt("media relay"), help: "RTP timeout"),
         OptionSpec("silent-timeout", short: "s", .int, arg: "SECS", default: .int(3600), check: .intRange(0...Int(Int32.max)), .notBuilt("media relay"), help: "RTP timeout for muted"),

@@ -79,11 +79,12 @@ public enum Daemon {
             ? StartupReporter.foreground() : StartupReporter.daemonize(keepStderr: config.logStderr)
         ShutdownSignals.block()
 
-        let ports = SocketPortAllocator(portMin: config.portMin, portMax: config.portMax)
+        let ports = SocketPortAllocator(portMin: config.portMin, portMax: config.portMax, tos: config.tos)
         var settings = CallRegistry.Settings(interfaces: mediaInterfaces)
         settings.deleteDelay = Double(config.deleteDelay)
         settings.maxSessions = config.maxSessions
         settings.sipSource = config.sipSource
+        settings.tos = config.tos
         let calls = CallRegistry(settings: settings, ports: ports, clock: wallClock)
         let commands = DaemonCommands(calls: calls, ports: ports, interfaces: mediaInterfaces,
                                       portRange: (config.portMin, config.portMax), clock: wallClock)

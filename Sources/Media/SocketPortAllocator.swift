@@ -28,12 +28,15 @@ public final class SocketPortAllocator: PortAllocator {
 
     public let portMin: Int
     public let portMax: Int
+    /// `--tos`: the TOS byte new sockets start with (0 leaves the kernel default).
+    public let defaultTOS: Int
     private let state: Mutex<State>
 
     /// Allocates from `portMin...portMax` (RTP ports are the even ones with room for RTCP).
-    public init(portMin: Int, portMax: Int) {
+    public init(portMin: Int, portMax: Int, tos: Int = 0) {
         self.portMin = portMin
         self.portMax = portMax
+        self.defaultTOS = tos
         let first = portMin + (portMin & 1)
         state = Mutex(State(cursor: first))
     }
@@ -59,6 +62,10 @@ public final class SocketPortAllocator: PortAllocator {
                     close(rtp)
                     continue
                 }
+                if defaultTOS > 0 {
+                    Self.setTOS(defaultTOS, fd: rtp, family: interface.address.family)
+                    Self.setTOS(defaultTOS, fd: rtcp, family: interface.address.family)
+                }
                 s.bound[key] = Bound(rtp: rtp, rtcp: rtcp)
                 s.last = UInt16(port)
                 return PortPair(rtp: UInt16(port))
@@ -73,6 +80,35 @@ public final class SocketPortAllocator: PortAllocator {
             close(b.rtp)
             close(b.rtcp)
         }
+    }
+
+    public func setTOS(_ tos: Int, for pair: PortPair, on interface: MediaInterface) {
+        state.withLock { s in
+            guard let b = s.bound[PortKey(address: interface.address, port: pair.rtp)] else { return }
+            Self.setTOS(tos, fd: b.rtp, family: interface.address.family)
+            Self.setTOS(tos, fd: b.rtcp, family: interface.address.family)
+        }
+    }
+
+    /// The TOS byte an allocated pair's RTP socket carries (for tests and diagnostics).
+    public func tos(of pair: PortPair, on interface: MediaInterface) -> Int? {
+        state.withLock { s in
+            guard let b = s.bound[PortKey(address: interface.address, port: pair.rtp)] else { return nil }
+            var value: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            let (level, name) = Self.tosOption(interface.address.family)
+            return getsockopt(b.rtp, level, name, &value, &length) == 0 ? Int(value) : nil
+        }
+    }
+
+    static func tosOption(_ family: IPAddress.Family) -> (Int32, Int32) {
+        family == .inet ? (Int32(IPPROTO_IP), IP_TOS) : (Int32(IPPROTO_IPV6), IPV6_TCLASS)
+    }
+
+    static func setTOS(_ tos: Int, fd: Int32, family: IPAddress.Family) {
+        var value = Int32(tos)
+        let (level, name) = tosOption(family)
+        setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Closes every socket (shutdown).

@@ -101,6 +101,8 @@ public struct Call: Sendable {
     public var rtcpMuxOptions: Set<String> = []
     /// Counts offers and answers, to order dialogues by use.
     public var signals = 0
+    /// The TOS byte of the call's media sockets (`TOS` key, else `--tos`).
+    public var tos: Int?
 
     public init(callID: String, created: Double) {
         self.callID = callID

@@ -23,6 +23,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         public var maxSessions: Int = -1
         /// `--sip-source`: endpoints come from `received from`, not from the SDP.
         public var sipSource = false
+        /// `--tos`: the TOS byte calls start with.
+        public var tos = 0
 
         public init(interfaces: [MediaInterface]) { self.interfaces = interfaces }
     }
@@ -142,6 +144,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 return .failure(error)
             }
             for (pair, interface) in changes.released { ports.release(pair, on: interface) }
+            applyTOS(r.tos, to: &call, newPorts: changes.allocated)
             if isNew {
                 if let old = calls[callID] { releasePorts(of: old) }
                 totals.withLock { $0.managedSessions += 1 }
@@ -336,6 +339,26 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         default: break
         }
         return plan
+    }
+
+    /// The `TOS` key: a value sets the call's TOS, a negative one keeps it, a missing or
+    /// too large one (256 or more) goes back to `--tos`, as rtpengine reads it. New ports
+    /// get the call's TOS; a change reaches every port of the call.
+    private func applyTOS(_ requested: Int?, to call: inout Call, newPorts: [(PortPair, MediaInterface)]) {
+        let previous = call.tos ?? settings.tos
+        let wanted: Int
+        switch requested {
+        case let t? where t < 0: wanted = previous
+        case let t? where t < 256: wanted = t
+        default: wanted = settings.tos
+        }
+        call.tos = wanted
+        if wanted != previous {
+            for held in call.allPorts { ports.setTOS(wanted, for: held.pair, on: held.interface) }
+        } else if wanted != settings.tos {
+            // New sockets start with --tos; bring them to the call's own value.
+            for (pair, interface) in newPorts { ports.setTOS(wanted, for: pair, on: interface) }
+        }
     }
 
     // MARK: delete / query / list

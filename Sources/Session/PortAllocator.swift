@@ -5,4 +5,12 @@ public protocol PortAllocator: AnyObject, Sendable {
     /// range is exhausted.
     func allocate(on interface: MediaInterface) -> PortPair?
     func release(_ pair: PortPair, on interface: MediaInterface)
+    /// Sets the TOS byte (IPv4) or traffic class (IPv6) of a pair's sockets.
+    func setTOS(_ tos: Int, for pair: PortPair, on interface: MediaInterface)
+}
+
+extension PortAllocator {
+    /// Sets the TOS byte (IPv4) or traffic class (IPv6) of a pair's sockets; allocators
+    /// without real sockets ignore it.
+    public func setTOS(_ tos: Int, for pair: PortPair, on interface: MediaInterface) {}
 }

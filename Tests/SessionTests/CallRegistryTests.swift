@@ -10,6 +10,11 @@ import Testing
 /// Hands out ports from a counter and records releases.
 final class FakePorts: PortAllocator {
     let state = Mutex<(next: UInt16, live: Set<UInt16>, limit: Int)>((40000, [], 1000))
+    let tos = Mutex<[UInt16: Int]>([:])
+
+    func setTOS(_ value: Int, for pair: PortPair, on interface: MediaInterface) {
+        tos.withLock { $0[pair.rtp] = value }
+    }
 
     init(limit: Int = 1000) { state.withLock { $0.limit = limit } }
 
@@ -156,6 +161,18 @@ final class FakeClock: Sendable {
         }
         _ = try r.handle(request(.delete, [("call-id", .string("x")), ("delete-delay", .integer(0))]))
         #expect(few.live.isEmpty)
+    }
+
+    @Test func tosKeySetsKeepsAndRevertsTheCallsTOS() throws {
+        let base: [(String, BencodeValue)] = [("call-id", .string("t")), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]
+        _ = try registry.handle(request(.offer, base + [("TOS", .integer(184))]))
+        #expect(ports.tos.withLock { $0 }.values.sorted() == [184, 184])
+        _ = try registry.handle(request(.offer, base + [("TOS", .integer(-1))]))
+        #expect(ports.tos.withLock { $0 }.values.sorted() == [184, 184], "negative keeps the value")
+        _ = try registry.handle(request(.offer, base))
+        #expect(ports.tos.withLock { $0 }.values.sorted() == [0, 0], "absent goes back to --tos")
+        _ = try registry.handle(request(.offer, base + [("TOS", .integer(300))]))
+        #expect(ports.tos.withLock { $0 }.values.sorted() == [0, 0], "256 or more goes back to --tos")
     }
 
     @Test func listIsNewestFirstAndLimited() throws {
