@@ -35,7 +35,8 @@ let package = Package(
         .target(name: "Session", dependencies: ["NG", "SDP", "Bencode", "NetAddress"]),
 
         // 4. Engines with IO.
-        .target(name: "Media", dependencies: ["Session", "NetAddress"]),
+        .target(name: "CMediaIO"),
+        .target(name: "Media", dependencies: ["CMediaIO", "Session", "NetAddress"]),
         .target(name: "Control", dependencies: [
             "NG", "Config",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -25,6 +25,17 @@ public indirect enum BencodeValue: Equatable, Sendable {
         return entries.first { $0.key == key }?.value
     }
 
+    /// The element at `index` of a list; nil out of range or for a non-list.
+    public subscript(index: Int) -> BencodeValue? {
+        guard case .list(let items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+
+    public var integerValue: Int64? {
+        if case .integer(let i) = self { return i }
+        return nil
+    }
+
     /// A string's bytes as UTF-8 text (invalid sequences repaired), else nil.
     public var stringValue: String? {
         if case .string(let b) = self { return String(decoding: b, as: UTF8.self) }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// The typed settings the daemon runs with, derived from `ResolvedOptions` and checked for
 /// consistency across options. Options whose features are not built stay in
 /// `ResolvedOptions` (and are reported at start-up) until a feature reads them here.
@@ -25,6 +28,13 @@ public struct DaemonConfig: Sendable {
     public var maxSessions: Int
     public var sipSource: Bool
     public var tos: Int
+    /// Media threads (`--num-threads`, default: one per core).
+    public var numThreads: Int
+    public var endpointLearning: String
+    public var timeout: Int
+    public var silentTimeout: Int
+    public var finalTimeout: Int
+    public var offerTimeout: Int
 
     public init(_ options: ResolvedOptions) throws(ConfigError) {
         self.options = options
@@ -45,6 +55,12 @@ public struct DaemonConfig: Sendable {
         maxSessions = options.int("max-sessions") ?? -1
         sipSource = options.flag("sip-source")
         tos = options.int("tos") ?? 0
+        numThreads = options.int("num-threads") ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        endpointLearning = options.string("endpoint-learning") ?? "delayed"
+        timeout = options.int("timeout") ?? 60
+        silentTimeout = options.int("silent-timeout") ?? 3600
+        finalTimeout = options.int("final-timeout") ?? 0
+        offerTimeout = options.int("offer-timeout") ?? 3600
 
         if portMin > portMax {
             throw .inconsistent("--port-min (\(portMin)) is greater than --port-max (\(portMax))")

@@ -79,13 +79,19 @@ public enum Daemon {
             ? StartupReporter.foreground() : StartupReporter.daemonize(keepStderr: config.logStderr)
         ShutdownSignals.block()
 
-        let ports = SocketPortAllocator(portMin: config.portMin, portMax: config.portMax, tos: config.tos)
+        let engine = MediaEngine(threads: config.numThreads)
+        let ports = SocketPortAllocator(portMin: config.portMin, portMax: config.portMax, tos: config.tos, owner: engine)
         var settings = CallRegistry.Settings(interfaces: mediaInterfaces)
+        settings.endpointLearning = EndpointLearning(rawValue: config.endpointLearning) ?? .delayed
+        settings.timeout = Double(config.timeout)
+        settings.silentTimeout = Double(config.silentTimeout)
+        settings.finalTimeout = Double(config.finalTimeout)
+        settings.offerTimeout = Double(config.offerTimeout)
         settings.deleteDelay = Double(config.deleteDelay)
         settings.maxSessions = config.maxSessions
         settings.sipSource = config.sipSource
         settings.tos = config.tos
-        let calls = CallRegistry(settings: settings, ports: ports, clock: wallClock)
+        let calls = CallRegistry(settings: settings, ports: ports, media: engine, clock: wallClock)
         let commands = DaemonCommands(calls: calls, ports: ports, interfaces: mediaInterfaces,
                                       portRange: (config.portMin, config.portMax), clock: wallClock)
         let control = ControlPlane(processor: NGProcessor(handler: commands), logger: Logger(label: "control"))
@@ -105,7 +111,7 @@ public enum Daemon {
             logger.info("Listening for ng over \(transport) on \(address.logDescription)")
         }
         control.every(seconds: 1) { calls.expire(now: wallClock()) }
-        logger.warning("The media relay is not built yet: offers and answers allocate ports, but no media is forwarded")
+        logger.info("Media relay running on \(engine.threadCount) thread(s)")
         logger.info("Startup complete, version \(version)")
         SystemdNotifier.ready(status: "running")
         reporter.report(0)
@@ -121,6 +127,7 @@ public enum Daemon {
         logger.info("Version \(version) shutting down")
         SystemdNotifier.stopping()
         control.shutdown()
+        engine.shutdown()
         ports.releaseAll()
         pidfile?.remove()
         return 0

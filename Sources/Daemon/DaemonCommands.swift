@@ -67,8 +67,8 @@ enum StatisticsReport {
         let variance = n > 0 ? max(0, totals.callSecondsSquared / n - mean * mean) : 0
         let total: [(key: String, value: BencodeValue)] = [
             ("uptime", .string(String(Int(uptime)))), ("managedsessions", i(totals.managedSessions)),
-            ("rejectedsessions", i(totals.rejectedSessions)), ("timeoutsessions", i(0)), ("silenttimeoutsessions", i(0)),
-            ("finaltimeoutsessions", i(0)), ("offertimeoutsessions", i(0)),
+            ("rejectedsessions", i(totals.rejectedSessions)), ("timeoutsessions", i(totals.timeouts)), ("silenttimeoutsessions", i(totals.silentTimeouts)),
+            ("finaltimeoutsessions", i(totals.finalTimeouts)), ("offertimeoutsessions", i(totals.offerTimeouts)),
             ("regularterminatedsessions", i(totals.regularTerminated)), ("forcedterminatedsessions", i(0)),
         ] + ["relayedpackets_user", "relayedpacketerrors_user", "relayedbytes_user", "relayedpackets_kernel",
              "relayedpacketerrors_kernel", "relayedbytes_kernel", "relayedpackets", "relayedpacketerrors", "relayedbytes",

@@ -5,6 +5,15 @@ import Synchronization
 import Glibc
 #endif
 
+/// Takes over the sockets an allocator binds (the media engine polls them and closes them
+/// on its own thread).
+public protocol SocketOwner: AnyObject, Sendable {
+    /// Takes `fd`, bound as `socket`; false when it cannot (the allocator then closes it).
+    func adopt(_ fd: Int32, as socket: LocalSocket) -> Bool
+    /// Gives the socket up; the owner closes it.
+    func release(_ socket: LocalSocket)
+}
+
 /// Allocates RTP/RTCP port pairs by binding real UDP sockets on the interface address, so
 /// an allocated port is truly ours (another process, or another instance sharing the range,
 /// cannot hold it). The search walks the range from a moving cursor, as rtpengine does,
@@ -31,9 +40,11 @@ public final class SocketPortAllocator: PortAllocator {
     /// `--tos`: the TOS byte new sockets start with (0 leaves the kernel default).
     public let defaultTOS: Int
     private let state: Mutex<State>
+    private let owner: (any SocketOwner)?
 
     /// Allocates from `portMin...portMax` (RTP ports are the even ones with room for RTCP).
-    public init(portMin: Int, portMax: Int, tos: Int = 0) {
+    public init(portMin: Int, portMax: Int, tos: Int = 0, owner: (any SocketOwner)? = nil) {
+        self.owner = owner
         self.portMin = portMin
         self.portMax = portMax
         self.defaultTOS = tos
@@ -66,6 +77,19 @@ public final class SocketPortAllocator: PortAllocator {
                     Self.setTOS(defaultTOS, fd: rtp, family: interface.address.family)
                     Self.setTOS(defaultTOS, fd: rtcp, family: interface.address.family)
                 }
+                if let owner {
+                    let rtpSocket = LocalSocket(address: interface.address, port: UInt16(port))
+                    guard owner.adopt(rtp, as: rtpSocket) else {
+                        close(rtp)
+                        close(rtcp)
+                        return nil
+                    }
+                    guard owner.adopt(rtcp, as: LocalSocket(address: interface.address, port: UInt16(port + 1))) else {
+                        owner.release(rtpSocket)
+                        close(rtcp)
+                        return nil
+                    }
+                }
                 s.bound[key] = Bound(rtp: rtp, rtcp: rtcp)
                 s.last = UInt16(port)
                 return PortPair(rtp: UInt16(port))
@@ -76,10 +100,7 @@ public final class SocketPortAllocator: PortAllocator {
 
     public func release(_ pair: PortPair, on interface: MediaInterface) {
         let b = state.withLock { $0.bound.removeValue(forKey: PortKey(address: interface.address, port: pair.rtp)) }
-        if let b {
-            close(b.rtp)
-            close(b.rtcp)
-        }
+        if let b { give(b, address: interface.address, port: pair.rtp) }
     }
 
     public func setTOS(_ tos: Int, for pair: PortPair, on interface: MediaInterface) {
@@ -113,11 +134,19 @@ public final class SocketPortAllocator: PortAllocator {
 
     /// Closes every socket (shutdown).
     public func releaseAll() {
-        let all = state.withLock { s -> [Bound] in
+        let all = state.withLock { s -> [(PortKey, Bound)] in
             defer { s.bound.removeAll() }
-            return Array(s.bound.values)
+            return s.bound.map { ($0.key, $0.value) }
         }
-        for b in all {
+        for (key, b) in all { give(b, address: key.address, port: key.port) }
+    }
+
+    /// Closes a pair's sockets, or hands them back to their owner.
+    private func give(_ b: Bound, address: IPAddress, port: UInt16) {
+        if let owner {
+            owner.release(LocalSocket(address: address, port: port))
+            owner.release(LocalSocket(address: address, port: port + 1))
+        } else {
             close(b.rtp)
             close(b.rtcp)
         }

@@ -18,6 +18,10 @@ public enum NGError: Error, Equatable, Sendable {
     /// `SIP source address` without `received from`.
     case incompleteSDP
     case unknownCall
+    /// An unknown call in a call-control command (block media, ...), spelled as rtpengine does there.
+    case unknownCallID
+    case unknownFromTag
+    case unknownLabel
     case portsExhausted
     /// `--max-sessions` reached.
     case sessionLimit
@@ -39,6 +43,9 @@ public enum NGError: Error, Equatable, Sendable {
         case .sdpRewrite: return "Error rewriting SDP"
         case .incompleteSDP: return "Incomplete SDP specification"
         case .unknownCall: return "Unknown call-id"
+        case .unknownCallID: return "Unknown call-ID"
+        case .unknownFromTag: return "From-tag given, but no such tag exists"
+        case .unknownLabel: return "No monologue matching the given label"
         case .portsExhausted: return "Ran out of ports"
         case .sessionLimit: return "Parallel session limit reached"
         case .notSupported(let feature): return "\(feature) is not supported by this version"

@@ -29,6 +29,11 @@ public struct PortPair: Hashable, Sendable {
 public struct Endpoint: Hashable, Sendable {
     public var address: IPAddress
     public var port: UInt16
+
+    public init(address: IPAddress, port: UInt16) {
+        self.address = address
+        self.port = port
+    }
 }
 
 /// One media section as one participant sees it.
@@ -50,6 +55,10 @@ public struct MediaLeg: Sendable {
     public var rtcpMux = false
     /// `asymmetric`: the participant sends from somewhere else than it receives on.
     public var asymmetric = false
+    /// The last SDP sent to this participant for the section offered or granted rtcp-mux.
+    public var sentMux = false
+    /// Codec names (`PCMU/8000`) by payload type, from this participant's last SDP.
+    public var codecs: [Int: String] = [:]
 }
 
 /// One call participant ("monologue"): a SIP tag and the media it negotiated.
@@ -67,6 +76,10 @@ public struct Participant: Sendable {
     public var outgoingOrigin = OutgoingOrigin()
     /// The last answer sent to this participant: its dialogue and formats per section.
     public var lastAnswer: (dialogue: Int, formats: [[String]])?
+    /// `block media`: what this participant sends is discarded.
+    public var mediaBlocked = false
+    /// `media echo`: what this participant sends comes back to it.
+    public var echo = false
 
     public init(tag: String?, interface: MediaInterface, created: Double) {
         self.tag = tag
@@ -103,6 +116,9 @@ public struct Call: Sendable {
     public var signals = 0
     /// The TOS byte of the call's media sockets (`TOS` key, else `--tos`).
     public var tos: Int?
+    public var mediaOptions = CallMediaOptions()
+    /// When the first answer completed the call (offer-timeout runs until then).
+    public var answered: Double?
 
     public init(callID: String, created: Double) {
         self.callID = callID

@@ -25,19 +25,28 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         public var sipSource = false
         /// `--tos`: the TOS byte calls start with.
         public var tos = 0
+        /// `--endpoint-learning`.
+        public var endpointLearning = EndpointLearning.delayed
+        /// `--timeout`, `--silent-timeout`, `--final-timeout`, `--offer-timeout` (0: off).
+        public var timeout = 60.0
+        public var silentTimeout = 3600.0
+        public var finalTimeout = 0.0
+        public var offerTimeout = 3600.0
 
         public init(interfaces: [MediaInterface]) { self.interfaces = interfaces }
     }
 
-    public let commands: Set<NGCommand> = [.offer, .answer, .delete, .query, .list]
+    public let commands: Set<NGCommand> = [.offer, .answer, .delete, .query, .list, .blockMedia, .unblockMedia]
     let settings: Settings
     private let ports: any PortAllocator
+    /// Where forwarding rules go; nil in tests of signalling alone.
+    let media: (any MediaPlane)?
     private let clock: @Sendable () -> Double
-    private let state = Mutex<[String: Call]>([:])
+    let state = Mutex<[String: Call]>([:])
     /// This instance's `loop protect` token: an SDP that already carries it has passed
     /// through this proxy and is returned untouched.
     public let loopToken: String
-    private let totals = Mutex(Totals())
+    let totals = Mutex(Totals())
     /// Next position per `BASE` for round-robin interface selection.
     let roundRobin = Mutex<[String: Int]>([:])
 
@@ -46,6 +55,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         public var managedSessions = 0
         public var rejectedSessions = 0
         public var regularTerminated = 0
+        public var timeouts = 0
+        public var silentTimeouts = 0
+        public var finalTimeouts = 0
+        public var offerTimeouts = 0
         public var finishedCalls = 0
         public var callSeconds = 0.0
         public var callSecondsSquared = 0.0
@@ -53,7 +66,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
 
     public var lifetimeTotals: Totals { totals.withLock { $0 } }
 
-    public init(settings: Settings, ports: any PortAllocator, clock: @escaping @Sendable () -> Double) {
+    public init(settings: Settings, ports: any PortAllocator, media: (any MediaPlane)? = nil,
+                clock: @escaping @Sendable () -> Double) {
         precondition(!settings.interfaces.isEmpty, "a registry needs at least one interface")
         var generator = SystemRandomNumberGenerator()
         loopToken = (0..<6).map { _ in
@@ -62,6 +76,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         }.joined()
         self.settings = settings
         self.ports = ports
+        self.media = media
         self.clock = clock
     }
 
@@ -79,15 +94,37 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         case .delete: return try delete(request, now: now)
         case .query: return try query(request)
         case .list: return list(request)
+        case .blockMedia, .unblockMedia: return try blockMedia(request, block: request.command == .blockMedia)
         default: throw .unsupportedCommand(request.command)
         }
     }
 
-    /// Drops calls whose delete delay has passed and returns their ports.
+    /// Drops calls whose delete delay has passed and ends calls whose media timed out;
+    /// returns their ports. Called by the daemon's once-a-second timer.
     public func expire(now: Double) {
         let gone: [Call] = state.withLock { calls in
-            let ids = calls.values.filter { ($0.deleteAt ?? .infinity) <= now }.map(\.callID)
-            return ids.compactMap { calls.removeValue(forKey: $0) }
+            var ended: [Call] = []
+            for (id, call) in calls {
+                if (call.deleteAt ?? .infinity) <= now {
+                    ended.append(call)
+                } else if call.deleteAt == nil, let reason = timedOut(call, now: now) {
+                    totals.withLock { t in
+                        switch reason {
+                        case .timeout: t.timeouts += 1
+                        case .silent: t.silentTimeouts += 1
+                        case .final: t.finalTimeouts += 1
+                        case .offer: t.offerTimeouts += 1
+                        }
+                        t.finishedCalls += 1
+                        let duration = now - call.created
+                        t.callSeconds += duration
+                        t.callSecondsSquared += duration * duration
+                    }
+                    ended.append(call)
+                }
+                if ended.last?.callID == id { calls[id] = nil }
+            }
+            return ended
         }
         for call in gone { releasePorts(of: call) }
     }
@@ -157,7 +194,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
             var out = SDPRewriter.rewrite(sdp, plan: plan)
             call.participants[receiver].outgoingOrigin.apply(to: &out, from: sdp, r.replace)
+            for (i, mode) in plan.rtcpMux.enumerated() where i < call.participants[receiver].medias.count {
+                call.participants[receiver].medias[i].sentMux = mode != .off
+            }
+            if isAnswer, call.answered == nil { call.answered = now }
+            applyMediaOptions(r, to: &call, sender: sender, receiver: receiver)
             calls[callID] = call
+            installForwarding(call)
             return .success(out.text)
         }
         return [("sdp", .string(try result.get()))]
@@ -244,6 +287,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         call.dialogues[d].lastUsed = call.signals
         call.participants[sender].hasSDP = true
         for (i, m) in sdp.media.enumerated() {
+            // rtpengine gives the other side new ports when a sender's media port moves,
+            // unless `port latching` says to keep them.
+            let previous = call.participants[sender].medias[safe: i]?.rtpEndpoint
+            let moved = previous.map { !m.isRejected && $0.port != m.mediaLine.port } ?? false
+                && !request.has(.portLatching)
             for side in [sender, receiver] {
                 while call.participants[side].medias.count <= i {
                     let n = call.participants[side].medias.count
@@ -260,10 +308,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     while call.dialogues[d].offererPorts.count <= i { call.dialogues[d].offererPorts.append(nil) }
                 }
                 var pair = isOfferer ? call.dialogues[d].offererPorts[i] : call.participants[side].medias[i].localPorts
-                if m.isRejected {
+                if m.isRejected || (moved && side == receiver) {
                     if let old = pair { changes.released.append((old, interface)) }
                     pair = nil
-                } else if pair == nil {
+                }
+                if !m.isRejected, pair == nil {
                     guard let fresh = ports.allocate(on: interface) else { throw .portsExhausted }
                     changes.allocated.append((fresh, interface))
                     pair = fresh
@@ -296,6 +345,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             leg.receives = direction == "sendrecv" || direction == "recvonly"
             leg.ptime = m.attribute("ptime")?.attributeValue
             leg.rtcpMux = m.attribute("rtcp-mux") != nil
+            leg.codecs = StaticPayloadTypes.codecNames(of: m)
             call.participants[sender].medias[i] = leg
         }
     }
@@ -378,7 +428,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let unknownToTag = r.toTag.map { call.participantIndex(tag: $0) == nil } ?? false
                 && !call.participants.contains { $0.tag == nil }
             // A tagged delete is answered with the call's statistics, a whole-call one bare.
-            let reply = unknownToTag ? notFound : (r.fromTag == nil ? [] : QueryReport.entries(for: call))
+            let reply = unknownToTag ? notFound : (r.fromTag == nil ? [] : QueryReport.entries(for: call, counters: streamCounters))
             guard call.deleteAt == nil else { return (reply, nil) }
             let duration = now - call.created
             totals.withLock {
@@ -402,7 +452,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     private func query(_ r: NGRequest) throws(NGError) -> [(key: String, value: BencodeValue)] {
         guard let callID = r.callID else { throw .missingKey("call-id") }
         guard let call = state.withLock({ $0[callID] }) else { throw .unknownCall }
-        return QueryReport.entries(for: call)
+        return QueryReport.entries(for: call, counters: streamCounters)
     }
 
     private func list(_ r: NGRequest) -> [(key: String, value: BencodeValue)] {
@@ -412,6 +462,15 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             calls.values.filter { $0.deleteAt == nil }.sorted { $0.created > $1.created }.prefix(limit).map(\.callID)
         }
         return [("calls", .list(ids.map { .string($0) }))]
+    }
+
+    /// A socket's counters from the media engine (none without one).
+    func streamCounters(_ socket: LocalSocket) -> StreamCounters? { media?.counters(of: socket) }
+
+    /// Hands the call's forwarding rules to the media engine.
+    func installForwarding(_ call: Call) {
+        guard let media else { return }
+        media.install(callID: call.callID, rules: ForwardingPlan.rules(for: call, defaultLearning: settings.endpointLearning))
     }
 
     private func releasePorts(of call: Call) {

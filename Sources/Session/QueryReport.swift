@@ -1,10 +1,13 @@
 import Bencode
 import NetAddress
 
-/// The `query` (and `delete`) reply body for a call, with rtpengine's keys. Packet counters
-/// are zero until the media relay exists.
+/// The `query` (and `delete`) reply body for a call, with rtpengine's keys; packet figures
+/// come from the media engine's counters.
 enum QueryReport {
-    static func entries(for call: Call) -> [(key: String, value: BencodeValue)] {
+    typealias Counters = (LocalSocket) -> StreamCounters?
+
+    static func entries(for call: Call, counters: Counters) -> [(key: String, value: BencodeValue)] {
+        var totals = (rtp: StreamCounters(), rtcp: StreamCounters())
         var tags: [(key: String, value: BencodeValue)] = []
         var untagged = 0
         for (i, p) in call.participants.enumerated() {
@@ -23,50 +26,70 @@ enum QueryReport {
             let subs: BencodeValue = .list(peers.map { .dictionary([("tag", .string($0)), ("type", .string("offer/answer"))]) })
             entry.append(("subscriptions", subs))
             entry.append(("subscribers", subs))
-            entry.append(("medias", .list(p.medias.map { media($0, interface: p.interface, created: p.created) })))
+            entry.append(("medias", .list(p.medias.map { m in
+                media(m, interface: p.interface, created: p.created, counters: counters, totals: &totals)
+            })))
             tags.append((key, .dictionary(entry)))
         }
-        let zero: BencodeValue = .dictionary([("packets", .integer(0)), ("bytes", .integer(0)), ("errors", .integer(0))])
         return [
             ("created", .integer(Int64(call.created))),
             ("created_us", .integer(Int64((call.created - call.created.rounded(.down)) * 1_000_000))),
             ("last signal", .integer(Int64(call.lastSignal))),
             ("SSRC", .dictionary([])),
             ("tags", .dictionary(tags)),
-            ("totals", .dictionary([("RTP", zero), ("RTCP", zero)])),
+            ("totals", .dictionary([("RTP", stats(totals.rtp)), ("RTCP", stats(totals.rtcp))])),
         ]
     }
 
-    static func media(_ m: MediaLeg, interface: MediaInterface, created: Double) -> BencodeValue {
+    static func media(_ m: MediaLeg, interface: MediaInterface, created: Double, counters: Counters,
+                      totals: inout (rtp: StreamCounters, rtcp: StreamCounters)) -> BencodeValue {
         var streams: [BencodeValue] = []
+        var codec: String?
         if let ports = m.localPorts {
-            streams.append(stream(port: ports.rtp, endpoint: m.rtpEndpoint, kind: "RTP", interface: interface, created: created))
-            streams.append(stream(port: ports.rtcp, endpoint: m.rtcpEndpoint, kind: "RTCP", interface: interface, created: created))
+            let rtp = counters(LocalSocket(address: interface.address, port: ports.rtp)) ?? StreamCounters()
+            let rtcp = counters(LocalSocket(address: interface.address, port: ports.rtcp)) ?? StreamCounters()
+            codec = rtp.payloadType.flatMap { m.codecs[$0] }
+            totals.rtp.add(rtp)
+            totals.rtcp.add(rtcp)
+            streams.append(stream(port: ports.rtp, endpoint: m.rtpEndpoint, kind: "RTP", interface: interface,
+                                  created: created, counters: rtp))
+            streams.append(stream(port: ports.rtcp, endpoint: m.rtcpEndpoint, kind: "RTCP", interface: interface,
+                                  created: created, counters: rtcp))
         }
         var flags: [BencodeValue] = [.string("initialized")]
         if m.asymmetric { flags.append(.string("asymmetric")) }
         if m.sends { flags.append(.string("send")) }
         if m.receives { flags.append(.string("recv")) }
-        return .dictionary([
+        var entry: [(key: String, value: BencodeValue)] = [
             ("index", .integer(Int64(m.index))), ("type", .string(m.type)), ("protocol", .string(m.proto)),
-            ("streams", .list(streams)), ("flags", .list(flags)),
-        ])
+        ]
+        // rtpengine names the codec once media has flowed.
+        if let codec { entry.append(("codec", .string(codec))) }
+        entry += [("streams", .list(streams)), ("flags", .list(flags))]
+        return .dictionary(entry)
     }
 
-    static func stream(port: UInt16, endpoint: Endpoint?, kind: String, interface: MediaInterface, created: Double) -> BencodeValue {
-        let ep = endpoint.map(address) ?? .dictionary([])
+    static func stream(port: UInt16, endpoint: Endpoint?, kind: String, interface: MediaInterface, created: Double,
+                       counters: StreamCounters) -> BencodeValue {
+        let advertised = endpoint.map(address) ?? .dictionary([])
+        let ep = (counters.endpoint ?? endpoint).map(address) ?? .dictionary([])
         var entry: [(key: String, value: BencodeValue)] = [
             ("local port", .integer(Int64(port))),
             ("local address", .string(interface.address.description)),
             ("family", .string(interface.address.family == .inet ? "IPv4" : "IPv6")),
             ("endpoint", ep),
-            ("advertised endpoint", ep),
+            ("advertised endpoint", advertised),
         ]
         // No packet yet: rtpengine reports the stream's creation time.
-        entry.append(("last packet", .integer(Int64(created))))
+        entry.append(("last packet", .integer(Int64(counters.lastPacket ?? created))))
         entry.append(("flags", .list([.string(kind)] + (endpoint != nil ? [.string("filled")] : []))))
-        entry.append(("stats", .dictionary([("packets", .integer(0)), ("bytes", .integer(0)), ("errors", .integer(0))])))
+        if let ssrc = counters.ssrc { entry.append(("SSRC", .integer(Int64(ssrc)))) }
+        entry.append(("stats", stats(counters)))
         return .dictionary(entry)
+    }
+
+    static func stats(_ c: StreamCounters) -> BencodeValue {
+        .dictionary([("packets", .integer(Int64(c.packets))), ("bytes", .integer(Int64(c.bytes))), ("errors", .integer(Int64(c.errors)))])
     }
 
     static func address(_ e: Endpoint) -> BencodeValue {
@@ -75,5 +98,13 @@ enum QueryReport {
             ("address", .string(e.address.description)),
             ("port", .integer(Int64(e.port))),
         ])
+    }
+}
+
+extension StreamCounters {
+    mutating func add(_ other: StreamCounters) {
+        packets += other.packets
+        bytes += other.bytes
+        errors += other.errors
     }
 }

@@ -19,4 +19,20 @@ public enum StaticPayloadTypes {
         guard let (name, clock, channels) = table[payloadType] else { return "\(payloadType) /0" }
         return RTPMap(payloadType: payloadType, encoding: name, clockRate: clock, channels: channels).description
     }
+
+    /// Codec names by payload type, as `query` reports them: the section's rtpmap lines,
+    /// else the static table.
+    static func codecNames(of media: MediaDescription) -> [Int: String] {
+        var out: [Int: String] = [:]
+        for f in media.mediaLine.formats {
+            guard let pt = Int(f), let (name, clock, channels) = table[pt] else { continue }
+            out[pt] = "\(name)/\(clock)" + (channels.map { "/\($0)" } ?? "")
+        }
+        for line in media.lines where line.attributeName == "rtpmap" {
+            guard let value = line.attributeValue, let space = value.firstIndex(of: " "),
+                  let pt = Int(value[..<space]) else { continue }
+            out[pt] = String(value[value.index(after: space)...])
+        }
+        return out
+    }
 }

@@ -17,7 +17,7 @@ func ngRequest(_ port: UInt16, _ entries: [(String, BencodeValue)]) -> BencodeVa
 
 /// The non-zero m= ports of an SDP, in order.
 func mediaPorts(_ sdp: String) -> [UInt16] {
-    sdp.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).compactMap { line in
+    sdp.split(whereSeparator: \.isNewline).compactMap { line in
         guard line.hasPrefix("m=") else { return nil }
         let fields = line.split(separator: " ")
         return fields.count > 1 ? UInt16(fields[1]).flatMap { $0 == 0 ? nil : $0 } : nil

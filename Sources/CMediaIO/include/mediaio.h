@@ -1,0 +1,104 @@
+// The media threads' system-call layer: batched UDP receive/send (recvmmsg/sendmmsg need
+// _GNU_SOURCE, which Swift's Glibc module lacks), epoll and eventfd, and relaxed atomics
+// for the counters the control plane reads while a media thread writes them.
+#ifndef MEDIAIO_H
+#define MEDIAIO_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#define MIO_BATCH 32
+// Larger than any RTP packet on an Ethernet path; a longer datagram is counted as an error.
+#define MIO_BUFSIZE 2048
+
+/// A socket address big enough for IPv4 and IPv6, with its length (0: none).
+typedef struct mio_addr {
+    union {
+        struct sockaddr sa;
+        struct sockaddr_in sin;
+        struct sockaddr_in6 sin6;
+    } u;
+    socklen_t len;
+} mio_addr;
+
+/// One media thread's preallocated receive and send state.
+typedef struct mio_batch mio_batch;
+
+mio_batch *mio_batch_new(void);
+void mio_batch_free(mio_batch *b);
+
+/// Receives up to MIO_BATCH datagrams from `fd` without blocking; returns the count
+/// (0 when nothing is queued, -1 on another error).
+int mio_recv(int fd, mio_batch *b);
+unsigned char *mio_rx_data(mio_batch *b, int i);
+/// The datagram's length, or -1 when it was truncated (longer than MIO_BUFSIZE).
+int mio_rx_len(const mio_batch *b, int i);
+const mio_addr *mio_rx_source(const mio_batch *b, int i);
+/// Replaces received datagram `i`'s length (after editing it in place).
+void mio_rx_set_len(mio_batch *b, int i, int len);
+
+/// Queues received datagram `i` for sending to `dst` at position `slot` of the send list.
+void mio_tx_set(mio_batch *b, int slot, int rx_index, const mio_addr *dst);
+/// Sends send-list entries [first, first+count) from `fd`; returns how many left.
+int mio_send(int fd, mio_batch *b, int first, int count);
+/// Sends one datagram (an empty one is allowed) from `fd` to `dst`.
+int mio_send_one(int fd, const void *data, int len, const mio_addr *dst);
+
+int mio_epoll_create(void);
+int mio_epoll_add(int epfd, int fd, uint64_t data);
+int mio_epoll_del(int epfd, int fd);
+/// Waits for events; fills `data` with each ready descriptor's tag; returns the count.
+int mio_epoll_wait(int epfd, uint64_t *data, int max, int timeout_ms);
+
+int mio_eventfd(void);
+void mio_eventfd_signal(int fd);
+void mio_eventfd_drain(int fd);
+
+/// Monotonic and wall-clock time in nanoseconds (coarse: one vDSO read, no syscall).
+uint64_t mio_now_monotonic_ns(void);
+uint64_t mio_now_realtime_ns(void);
+
+static inline uint64_t mio_load(const uint64_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+/// Single-writer add: a relaxed load and store, no locked instruction.
+static inline void mio_add(uint64_t *p, uint64_t v) {
+    __atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + v, __ATOMIC_RELAXED);
+}
+static inline void mio_store(uint64_t *p, uint64_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
+
+/// One local media socket as its media thread sees it. The counters and `endpoint` are
+/// written by the owning thread only and read by the control plane; the rest belongs to
+/// the owning thread (the control plane changes it through the thread's command queue).
+typedef struct mio_slot {
+    uint64_t packets, bytes, errors, dropped, last_packet_ns;
+    uint64_t ssrc;              // last RTP SSRC + 1 (0: none yet)
+    uint64_t lost;
+    uint64_t payload_type;      // last RTP payload type + 1 (0: none yet)
+    uint64_t endpoint_seq;      // seqlock over `endpoint` (odd while being written)
+    mio_addr endpoint;          // where the participant receives now (len 0: unknown)
+    mio_addr advertised;        // where its SDP says it receives
+    uint64_t learn_deadline_ns;
+    int32_t fd;
+    int32_t rtp_target, rtcp_target;  // slot ids that send onward (-1: none)
+    uint32_t echo_ssrc;
+    uint16_t seq_next;
+    uint8_t learning;           // MIO_LEARN_*
+    uint8_t learn_state;        // 0 nothing seen, 1 learning, 2 confirmed
+    uint8_t learn_score;
+    uint8_t action;             // 0 forward, 1 echo, 2 drop
+    uint8_t flags;              // MIO_F_*
+    uint8_t attached;
+} mio_slot;
+
+enum { MIO_LEARN_OFF = 0, MIO_LEARN_IMMEDIATE = 1, MIO_LEARN_DELAYED = 2, MIO_LEARN_HEURISTIC = 3 };
+enum { MIO_F_RTCP = 1, MIO_F_DEMUX = 2, MIO_F_STRICT = 4, MIO_F_HANDOVER = 8, MIO_F_NATWAIT = 16, MIO_F_PIERCE = 32 };
+
+void mio_endpoint_publish(mio_slot *s, const mio_addr *a);
+void mio_endpoint_read(const mio_slot *s, mio_addr *out);
+
+/// Compares two socket addresses (family, address, port).
+int mio_addr_equal(const mio_addr *a, const mio_addr *b);
+/// Compares only the IP addresses.
+int mio_addr_same_host(const mio_addr *a, const mio_addr *b);
+
+#endif

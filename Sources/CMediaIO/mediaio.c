@@ -1,0 +1,167 @@
+#define _GNU_SOURCE
+#include "mediaio.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+
+struct mio_batch {
+    struct mmsghdr rx[MIO_BATCH];
+    struct iovec rx_iov[MIO_BATCH];
+    mio_addr src[MIO_BATCH];
+    int len[MIO_BATCH];
+    struct mmsghdr tx[MIO_BATCH];
+    struct iovec tx_iov[MIO_BATCH];
+    mio_addr dst[MIO_BATCH];
+    unsigned char buf[MIO_BATCH][MIO_BUFSIZE];
+};
+
+mio_batch *mio_batch_new(void) {
+    mio_batch *b = calloc(1, sizeof(*b));
+    if (!b) return NULL;
+    for (int i = 0; i < MIO_BATCH; i++) {
+        b->rx_iov[i].iov_base = b->buf[i];
+        b->rx_iov[i].iov_len = MIO_BUFSIZE;
+        b->rx[i].msg_hdr.msg_iov = &b->rx_iov[i];
+        b->rx[i].msg_hdr.msg_iovlen = 1;
+        b->rx[i].msg_hdr.msg_name = &b->src[i].u;
+        b->tx[i].msg_hdr.msg_iov = &b->tx_iov[i];
+        b->tx[i].msg_hdr.msg_iovlen = 1;
+        b->tx[i].msg_hdr.msg_name = &b->dst[i].u;
+    }
+    return b;
+}
+
+void mio_batch_free(mio_batch *b) { free(b); }
+
+int mio_recv(int fd, mio_batch *b) {
+    for (int i = 0; i < MIO_BATCH; i++) {
+        b->rx[i].msg_hdr.msg_namelen = sizeof(b->src[i].u);
+        b->rx[i].msg_hdr.msg_flags = 0;
+    }
+    int n;
+    do {
+        n = recvmmsg(fd, b->rx, MIO_BATCH, MSG_DONTWAIT, NULL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+    for (int i = 0; i < n; i++) {
+        b->src[i].len = b->rx[i].msg_hdr.msg_namelen;
+        b->len[i] = (b->rx[i].msg_hdr.msg_flags & MSG_TRUNC) ? -1 : (int)b->rx[i].msg_len;
+    }
+    return n;
+}
+
+unsigned char *mio_rx_data(mio_batch *b, int i) { return b->buf[i]; }
+int mio_rx_len(const mio_batch *b, int i) { return b->len[i]; }
+const mio_addr *mio_rx_source(const mio_batch *b, int i) { return &b->src[i]; }
+void mio_rx_set_len(mio_batch *b, int i, int len) { b->len[i] = len; }
+
+void mio_tx_set(mio_batch *b, int slot, int rx_index, const mio_addr *dst) {
+    b->tx_iov[slot].iov_base = b->buf[rx_index];
+    b->tx_iov[slot].iov_len = (size_t)b->len[rx_index];
+    memcpy(&b->dst[slot], dst, sizeof(*dst));
+    b->tx[slot].msg_hdr.msg_namelen = dst->len;
+}
+
+int mio_send(int fd, mio_batch *b, int first, int count) {
+    int sent = 0;
+    while (sent < count) {
+        int n = sendmmsg(fd, &b->tx[first + sent], (unsigned)(count - sent), MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            // The first message failed (unreachable peer, full buffer): skip it, try the rest.
+            sent++;
+            continue;
+        }
+        if (n == 0) break;
+        sent += n;
+    }
+    return sent;
+}
+
+int mio_send_one(int fd, const void *data, int len, const mio_addr *dst) {
+    ssize_t n;
+    do {
+        n = sendto(fd, data, (size_t)len, MSG_DONTWAIT, &dst->u.sa, dst->len);
+    } while (n < 0 && errno == EINTR);
+    return (int)n;
+}
+
+int mio_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+int mio_epoll_add(int epfd, int fd, uint64_t data) {
+    struct epoll_event ev = { .events = EPOLLIN, .data.u64 = data };
+    return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+int mio_epoll_del(int epfd, int fd) { return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL); }
+
+int mio_epoll_wait(int epfd, uint64_t *data, int max, int timeout_ms) {
+    struct epoll_event ev[64];
+    if (max > 64) max = 64;
+    int n = epoll_wait(epfd, ev, max, timeout_ms);
+    for (int i = 0; i < n; i++) data[i] = ev[i].data.u64;
+    return n < 0 ? 0 : n;
+}
+
+int mio_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+void mio_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    ssize_t r = write(fd, &one, sizeof(one));
+    (void)r;
+}
+
+void mio_eventfd_drain(int fd) {
+    uint64_t v;
+    ssize_t r = read(fd, &v, sizeof(v));
+    (void)r;
+}
+
+uint64_t mio_now_monotonic_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t mio_now_realtime_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int mio_addr_same_host(const mio_addr *a, const mio_addr *b) {
+    if (a->u.sa.sa_family != b->u.sa.sa_family) return 0;
+    if (a->u.sa.sa_family == AF_INET) return a->u.sin.sin_addr.s_addr == b->u.sin.sin_addr.s_addr;
+    if (a->u.sa.sa_family == AF_INET6)
+        return memcmp(&a->u.sin6.sin6_addr, &b->u.sin6.sin6_addr, sizeof(struct in6_addr)) == 0;
+    return 0;
+}
+
+int mio_addr_equal(const mio_addr *a, const mio_addr *b) {
+    if (!mio_addr_same_host(a, b)) return 0;
+    if (a->u.sa.sa_family == AF_INET) return a->u.sin.sin_port == b->u.sin.sin_port;
+    return a->u.sin6.sin6_port == b->u.sin6.sin6_port;
+}
+
+void mio_endpoint_publish(mio_slot *s, const mio_addr *a) {
+    uint64_t v = __atomic_load_n(&s->endpoint_seq, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->endpoint_seq, v + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    memcpy(&s->endpoint, a, sizeof(*a));
+    __atomic_store_n(&s->endpoint_seq, v + 2, __ATOMIC_RELEASE);
+}
+
+void mio_endpoint_read(const mio_slot *s, mio_addr *out) {
+    for (;;) {
+        uint64_t before = __atomic_load_n(&s->endpoint_seq, __ATOMIC_ACQUIRE);
+        if (before & 1) continue;
+        memcpy(out, &s->endpoint, sizeof(*out));
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&s->endpoint_seq, __ATOMIC_RELAXED) == before) return;
+    }
+}

@@ -1,0 +1,185 @@
+import CMediaIO
+import NetAddress
+import Session
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The media plane: owns every media socket the port allocator binds, spreads them over
+/// `threads` media threads (all sockets of one call on the same thread, so learning and
+/// forwarding never cross threads) and turns signalling's socket rules into slot updates.
+public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
+    private struct Socket {
+        var id: Int32
+        var fd: Int32
+        var thread: Int?
+    }
+
+    private struct State {
+        var sockets: [LocalSocket: Socket] = [:]
+        var freeIDs: [Int32] = []
+        var nextID: Int32 = 0
+        var stopped = false
+    }
+
+    private let store = SlotStore()
+    private var threads: [MediaThread] = []
+    private let state = Mutex(State())
+
+    /// Starts `threads` media threads (at least one).
+    public init(threads count: Int) {
+        for i in 0..<max(1, count) {
+            guard let t = MediaThread(index: i, store: store, reclaim: { [weak self] id in self?.recycle(id) }) else {
+                preconditionFailure("cannot create media thread \(i): out of file descriptors")
+            }
+            threads.append(t)
+            t.start()
+        }
+    }
+
+    public var threadCount: Int { threads.count }
+
+    // MARK: SocketOwner
+
+    public func adopt(_ fd: Int32, as socket: LocalSocket) -> Bool {
+        state.withLock { s in
+            let id: Int32
+            if let reused = s.freeIDs.popLast() {
+                id = reused
+            } else {
+                guard store.reserve(s.nextID) else { return false }
+                id = s.nextID
+                s.nextID += 1
+            }
+            s.sockets[socket] = Socket(id: id, fd: fd, thread: nil)
+            return true
+        }
+    }
+
+    public func release(_ socket: LocalSocket) {
+        let held: Socket? = state.withLock { s in
+            guard let held = s.sockets.removeValue(forKey: socket) else { return nil }
+            if held.thread == nil || s.stopped {
+                s.freeIDs.append(held.id)
+            }
+            return held
+        }
+        guard let held else { return }
+        if let t = held.thread, !state.withLock({ $0.stopped }) {
+            // The owning thread closes it, so it never reads a descriptor number reused by another socket.
+            threads[t].wait(for: threads[t].post([.detach(id: held.id)]))
+        } else {
+            close(held.fd)
+        }
+    }
+
+    private func recycle(_ id: Int32) {
+        state.withLock { $0.freeIDs.append(id) }
+    }
+
+    // MARK: MediaPlane
+
+    public func install(callID: String, rules: [SocketRule]) {
+        let t = Self.thread(for: callID, of: threads.count)
+        let commands: [MediaCommand] = state.withLock { s in
+            guard !s.stopped else { return [] }
+            var out: [MediaCommand] = []
+            for rule in rules {
+                guard var socket = s.sockets[rule.socket] else { continue }
+                if socket.thread == nil {
+                    socket.thread = t
+                    s.sockets[rule.socket] = socket
+                    out.append(.attach(id: socket.id, fd: socket.fd))
+                }
+            }
+            let sockets = s.sockets
+            func target(_ l: LocalSocket?) -> Int32 { l.flatMap { sockets[$0]?.id } ?? -1 }
+            for rule in rules {
+                guard let socket = sockets[rule.socket] else { continue }
+                out.append(.rule(id: socket.id, SlotRule(
+                    advertised: rule.advertised.map(mio_addr.init) ?? mio_addr(),
+                    learning: Self.code(rule.learning),
+                    flags: Self.flags(rule),
+                    action: rule.action.rawValue,
+                    rtpTarget: target(rule.rtpTarget),
+                    rtcpTarget: target(rule.rtcpTarget))))
+            }
+            return out
+        }
+        threads[t].post(commands)
+    }
+
+    public func counters(of socket: LocalSocket) -> StreamCounters? {
+        state.withLock { s -> StreamCounters? in
+            guard let held = s.sockets[socket] else { return nil }
+            var c = StreamCounters()
+            guard held.thread != nil else { return c }
+            let slot = store.slot(held.id)
+            c.packets = mio_load(&slot.pointee.packets)
+            c.bytes = mio_load(&slot.pointee.bytes)
+            c.errors = mio_load(&slot.pointee.errors)
+            c.lost = mio_load(&slot.pointee.lost)
+            let last = mio_load(&slot.pointee.last_packet_ns)
+            c.lastPacket = last == 0 ? nil : Double(last) / 1e9
+            let ssrc = mio_load(&slot.pointee.ssrc)
+            c.ssrc = ssrc == 0 ? nil : UInt32(truncatingIfNeeded: ssrc - 1)
+            let pt = mio_load(&slot.pointee.payload_type)
+            c.payloadType = pt == 0 ? nil : Int(pt - 1)
+            var endpoint = mio_addr()
+            mio_endpoint_read(slot, &endpoint)
+            c.endpoint = endpoint.endpoint
+            return c
+        }
+    }
+
+    /// Packets dropped by a socket (no peer, blocked, strict source, NAT-wait); for tests
+    /// and diagnostics.
+    public func dropped(at socket: LocalSocket) -> UInt64? {
+        state.withLock { s in s.sockets[socket].map { mio_load(&store.slot($0.id).pointee.dropped) } }
+    }
+
+    /// Stops every media thread; sockets are closed as their pairs are released.
+    public func shutdown() {
+        let already = state.withLock { s in
+            defer { s.stopped = true }
+            return s.stopped
+        }
+        guard !already else { return }
+        for t in threads { t.stop() }
+    }
+
+    deinit { shutdown() }
+
+    // MARK: helpers
+
+    /// A stable spread of calls over threads (FNV-1a of the call-id).
+    static func thread(for callID: String, of count: Int) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in callID.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        return Int(h % UInt64(count))
+    }
+
+    static func code(_ learning: EndpointLearning) -> UInt8 {
+        switch learning {
+        case .off: UInt8(MIO_LEARN_OFF)
+        case .immediate: UInt8(MIO_LEARN_IMMEDIATE)
+        case .delayed: UInt8(MIO_LEARN_DELAYED)
+        case .heuristic: UInt8(MIO_LEARN_HEURISTIC)
+        }
+    }
+
+    static func flags(_ r: SocketRule) -> UInt8 {
+        var f: Int32 = 0
+        if r.isRTCP { f |= Int32(MIO_F_RTCP) }
+        if r.demux { f |= Int32(MIO_F_DEMUX) }
+        if r.strictSource { f |= Int32(MIO_F_STRICT) }
+        if r.mediaHandover { f |= Int32(MIO_F_HANDOVER) }
+        if r.natWait { f |= Int32(MIO_F_NATWAIT) }
+        if r.pierceNAT { f |= Int32(MIO_F_PIERCE) }
+        return UInt8(f)
+    }
+}

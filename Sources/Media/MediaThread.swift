@@ -1,0 +1,343 @@
+import CMediaIO
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A change the control plane asks a media thread to make to one of its slots.
+enum MediaCommand {
+    /// Starts polling `fd` for slot `id`.
+    case attach(id: Int32, fd: Int32)
+    case rule(id: Int32, SlotRule)
+    /// Stops polling slot `id`, closes its socket and gives the id back.
+    case detach(id: Int32)
+}
+
+/// A socket rule in the media thread's terms: C addresses and slot ids.
+struct SlotRule {
+    var advertised: mio_addr
+    var learning: UInt8
+    var flags: UInt8
+    var action: UInt8
+    var rtpTarget: Int32
+    var rtcpTarget: Int32
+}
+
+/// One media thread: an epoll set over its sockets, a preallocated batch, and the packet
+/// loop. Per packet it does no allocation, takes no lock and calls nothing dynamic; the
+/// control plane reaches it only through `post`, which wakes it with an eventfd.
+final class MediaThread: @unchecked Sendable {
+    static let wakeTag = UInt64.max
+    static let learningWindowNS: UInt64 = 3_000_000_000
+
+    let index: Int
+    private let store: SlotStore
+    private let epoll: Int32
+    private let wake: Int32
+    private let batch: OpaquePointer
+    private let queue = Mutex<[MediaCommand]>([])
+    private let stopping = Atomic<Bool>(false)
+    /// Commands posted and commands applied, so a caller can wait for its own.
+    private let posted = Atomic<UInt64>(0)
+    private let applied = Atomic<UInt64>(0)
+    private let reclaim: @Sendable (Int32) -> Void
+    private var thread: pthread_t?
+    /// Slots that pierce NAT, checked once a second.
+    private var piercing: Set<Int32> = []
+    private var nextTick: UInt64 = 0
+    private var nowReal: UInt64 = 0
+    private var nowMono: UInt64 = 0
+
+    init?(index: Int, store: SlotStore, reclaim: @escaping @Sendable (Int32) -> Void) {
+        guard let batch = mio_batch_new() else { return nil }
+        let epoll = mio_epoll_create()
+        let wake = mio_eventfd()
+        guard epoll >= 0, wake >= 0, mio_epoll_add(epoll, wake, Self.wakeTag) == 0 else {
+            mio_batch_free(batch)
+            if epoll >= 0 { close(epoll) }
+            if wake >= 0 { close(wake) }
+            return nil
+        }
+        self.index = index
+        self.store = store
+        self.epoll = epoll
+        self.wake = wake
+        self.batch = batch
+        self.reclaim = reclaim
+    }
+
+    deinit {
+        close(epoll)
+        close(wake)
+        mio_batch_free(batch)
+    }
+
+    func start() {
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var tid = pthread_t()
+        let rc = pthread_create(&tid, nil, { raw in
+            let me = Unmanaged<MediaThread>.fromOpaque(raw!).takeRetainedValue()
+            me.run()
+            return nil
+        }, context)
+        precondition(rc == 0, "cannot start a media thread")
+        thread = tid
+    }
+
+    /// Queues commands and wakes the thread (control plane); returns a ticket for `wait`.
+    @discardableResult
+    func post(_ commands: [MediaCommand]) -> UInt64 {
+        guard !commands.isEmpty else { return 0 }
+        let ticket = queue.withLock { q in
+            q.append(contentsOf: commands)
+            return posted.add(UInt64(commands.count), ordering: .relaxed).newValue
+        }
+        mio_eventfd_signal(wake)
+        return ticket
+    }
+
+    /// Waits (up to 100 ms) until the thread has applied the commands up to `ticket`, so a
+    /// detached socket is really closed when signalling answers.
+    func wait(for ticket: UInt64) {
+        var slept = 0
+        while applied.load(ordering: .acquiring) < ticket, slept < 2000 {
+            var ts = timespec(tv_sec: 0, tv_nsec: 50_000)
+            nanosleep(&ts, nil)
+            slept += 1
+        }
+    }
+
+    /// Stops the loop and waits for it; the thread's sockets stay open for the caller.
+    func stop() {
+        stopping.store(true, ordering: .releasing)
+        mio_eventfd_signal(wake)
+        if let thread { pthread_join(thread, nil) }
+        thread = nil
+    }
+
+    private func run() {
+        var tags = [UInt64](repeating: 0, count: 64)
+        while !stopping.load(ordering: .acquiring) {
+            let n = tags.withUnsafeMutableBufferPointer { mio_epoll_wait(epoll, $0.baseAddress, 64, 1000) }
+            nowReal = mio_now_realtime_ns()
+            nowMono = mio_now_monotonic_ns()
+            for i in 0..<Int(n) {
+                let tag = tags[i]
+                if tag == Self.wakeTag {
+                    mio_eventfd_drain(wake)
+                    applyCommands()
+                } else {
+                    receive(Int32(truncatingIfNeeded: tag))
+                }
+            }
+            if nowMono >= nextTick {
+                nextTick = nowMono + 1_000_000_000
+                pierceNAT()
+            }
+        }
+        applyCommands()
+    }
+
+    private func applyCommands() {
+        let (commands, ticket) = queue.withLock { q -> ([MediaCommand], UInt64) in
+            defer { q.removeAll(keepingCapacity: true) }
+            return (q, posted.load(ordering: .relaxed))
+        }
+        defer { applied.store(ticket, ordering: .releasing) }
+        for command in commands {
+            switch command {
+            case .attach(let id, let fd):
+                let s = store.slot(id)
+                s.pointee = mio_slot()
+                s.pointee.fd = fd
+                s.pointee.rtp_target = -1
+                s.pointee.rtcp_target = -1
+                s.pointee.echo_ssrc = UInt32.random(in: 1...UInt32.max)
+                s.pointee.attached = 1
+                _ = mio_epoll_add(epoll, fd, UInt64(id))
+            case .rule(let id, let rule):
+                apply(rule, to: store.slot(id))
+                if rule.flags & UInt8(MIO_F_PIERCE) != 0 { piercing.insert(id) } else { piercing.remove(id) }
+            case .detach(let id):
+                let s = store.slot(id)
+                if s.pointee.attached != 0 {
+                    _ = mio_epoll_del(epoll, s.pointee.fd)
+                    close(s.pointee.fd)
+                }
+                s.pointee = mio_slot()
+                piercing.remove(id)
+                reclaim(id)
+            }
+        }
+    }
+
+    private func apply(_ rule: SlotRule, to s: UnsafeMutablePointer<mio_slot>) {
+        var advertised = rule.advertised
+        let changed = mio_addr_equal(&s.pointee.advertised, &advertised) == 0
+            || s.pointee.advertised.len != advertised.len || s.pointee.learning != rule.learning
+        s.pointee.flags = rule.flags
+        s.pointee.action = rule.action
+        s.pointee.rtp_target = rule.rtpTarget
+        s.pointee.rtcp_target = rule.rtcpTarget
+        if changed {
+            // A new SDP address (or learning mode) starts learning over from it.
+            s.pointee.advertised = advertised
+            s.pointee.learning = rule.learning
+            s.pointee.learn_state = 0
+            s.pointee.learn_score = 0
+            mio_endpoint_publish(s, &advertised)
+        }
+    }
+
+    // MARK: the packet path
+
+    private func receive(_ id: Int32) {
+        let x = store.slot(id)
+        guard x.pointee.attached != 0 else { return }
+        while true {
+            let n = Int(mio_recv(x.pointee.fd, batch))
+            if n <= 0 { return }
+            var queued: Int32 = 0
+            var fds = (Int32(0), Int32(0))  // (fd of the run being built, its first position)
+            for i in 0..<Int32(n) {
+                guard let y = route(packet: i, arrivedAt: x) else { continue }
+                if queued > 0, y.pointee.fd != fds.0 {
+                    _ = mio_send(fds.0, batch, fds.1, queued - fds.1)
+                    fds.1 = queued
+                }
+                fds.0 = y.pointee.fd
+                mio_tx_set(batch, queued, i, &y.pointee.endpoint)
+                queued += 1
+            }
+            if queued > fds.1 { _ = mio_send(fds.0, batch, fds.1, queued - fds.1) }
+            if n < Int(MIO_BATCH) { return }
+        }
+    }
+
+    /// Counts packet `i`, learns from it and returns the slot it leaves by (nil: dropped).
+    @inline(__always)
+    private func route(packet i: Int32, arrivedAt x: UnsafeMutablePointer<mio_slot>) -> UnsafeMutablePointer<mio_slot>? {
+        let len = mio_rx_len(batch, i)
+        guard len >= 0 else {
+            mio_add(&x.pointee.errors, 1)
+            return nil
+        }
+        mio_add(&x.pointee.packets, 1)
+        mio_add(&x.pointee.bytes, UInt64(len))
+        mio_store(&x.pointee.last_packet_ns, nowReal)
+        guard learn(from: mio_rx_source(batch, i)!, at: x) else {
+            mio_add(&x.pointee.dropped, 1)
+            return nil
+        }
+        let data = mio_rx_data(batch, i)!
+        let flags = x.pointee.flags
+        let isRTCP = flags & UInt8(MIO_F_RTCP) != 0
+            || (flags & UInt8(MIO_F_DEMUX) != 0 && len >= 2 && (64...95).contains(data[1] & 0x7f))
+        if !isRTCP { track(data, len: len, at: x) }
+        let y: UnsafeMutablePointer<mio_slot>
+        switch x.pointee.action {
+        case 0:
+            let target = isRTCP ? x.pointee.rtcp_target : x.pointee.rtp_target
+            guard target >= 0 else {
+                mio_add(&x.pointee.dropped, 1)
+                return nil
+            }
+            y = store.slot(target)
+        case 1:
+            if !isRTCP, len >= 12 {
+                // The echo carries an SSRC of its own, so the sender does not see its own stream.
+                let ssrc = x.pointee.echo_ssrc
+                data[8] = UInt8(truncatingIfNeeded: ssrc >> 24)
+                data[9] = UInt8(truncatingIfNeeded: ssrc >> 16)
+                data[10] = UInt8(truncatingIfNeeded: ssrc >> 8)
+                data[11] = UInt8(truncatingIfNeeded: ssrc)
+            }
+            y = x
+        default:
+            mio_add(&x.pointee.dropped, 1)
+            return nil
+        }
+        if y.pointee.endpoint.len == 0 || (y.pointee.flags & UInt8(MIO_F_NATWAIT) != 0 && mio_load(&y.pointee.packets) == 0) {
+            mio_add(&x.pointee.dropped, 1)
+            return nil
+        }
+        return y
+    }
+
+    /// Endpoint learning: where the participant really sends from becomes where it
+    /// receives. Returns false when `strict source` drops the packet.
+    @inline(__always)
+    private func learn(from source: UnsafePointer<mio_addr>, at x: UnsafeMutablePointer<mio_slot>) -> Bool {
+        let s = x.pointee
+        if s.learn_state == 2 || s.learning == UInt8(MIO_LEARN_OFF) {
+            var current = s.endpoint
+            if mio_addr_equal(source, &current) != 0 { return true }
+            if s.flags & UInt8(MIO_F_HANDOVER) != 0, s.learning != UInt8(MIO_LEARN_OFF) {
+                mio_endpoint_publish(x, source)
+                return true
+            }
+            return s.flags & UInt8(MIO_F_STRICT) == 0
+        }
+        switch Int(s.learning) {
+        case Int(MIO_LEARN_IMMEDIATE):
+            mio_endpoint_publish(x, source)
+            x.pointee.learn_state = 2
+        case Int(MIO_LEARN_HEURISTIC):
+            var advertised = s.advertised
+            let score: UInt8 = mio_addr_equal(source, &advertised) != 0 ? 3 : (mio_addr_same_host(source, &advertised) != 0 ? 2 : 1)
+            if s.learn_state == 0 {
+                x.pointee.learn_state = 1
+                x.pointee.learn_deadline_ns = nowMono + Self.learningWindowNS
+            } else if nowMono >= s.learn_deadline_ns {
+                x.pointee.learn_state = 2
+                return true
+            }
+            if score >= x.pointee.learn_score {
+                x.pointee.learn_score = score
+                mio_endpoint_publish(x, source)
+            }
+            if score == 3 { x.pointee.learn_state = 2 }
+        default:
+            // delayed: the newest source within three seconds of the first packet wins.
+            if s.learn_state == 0 {
+                x.pointee.learn_state = 1
+                x.pointee.learn_deadline_ns = nowMono + Self.learningWindowNS
+            } else if nowMono >= s.learn_deadline_ns {
+                x.pointee.learn_state = 2
+                return true
+            }
+            var current = s.endpoint
+            if mio_addr_equal(source, &current) == 0 { mio_endpoint_publish(x, source) }
+        }
+        return true
+    }
+
+    /// SSRC and sequence tracking: packets lost are the gaps in the sequence of one SSRC.
+    @inline(__always)
+    private func track(_ data: UnsafeMutablePointer<UInt8>, len: Int32, at x: UnsafeMutablePointer<mio_slot>) {
+        guard len >= 12, data[0] >> 6 == 2 else { return }
+        let ssrc = UInt64(data[8]) << 24 | UInt64(data[9]) << 16 | UInt64(data[10]) << 8 | UInt64(data[11])
+        let seq = UInt16(data[2]) << 8 | UInt16(data[3])
+        let pt = UInt64(data[1] & 0x7f) + 1
+        if x.pointee.payload_type != pt { mio_store(&x.pointee.payload_type, pt) }
+        if x.pointee.ssrc != ssrc + 1 {
+            mio_store(&x.pointee.ssrc, ssrc + 1)
+            x.pointee.seq_next = seq &+ 1
+            return
+        }
+        let gap = Int16(bitPattern: seq &- x.pointee.seq_next)
+        if gap >= 0 {
+            if gap > 0 { mio_add(&x.pointee.lost, UInt64(gap)) }
+            x.pointee.seq_next = seq &+ 1
+        }
+    }
+
+    /// pierce NAT: an empty datagram to a participant that has not sent anything yet.
+    private func pierceNAT() {
+        for id in piercing {
+            let s = store.slot(id)
+            guard mio_load(&s.pointee.packets) == 0, s.pointee.endpoint.len > 0 else { continue }
+            _ = mio_send_one(s.pointee.fd, nil, 0, &s.pointee.endpoint)
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import NG
+import NetAddress
+
+/// A local media socket: a port on an interface address.
+public struct LocalSocket: Hashable, Sendable, CustomStringConvertible {
+    public var address: IPAddress
+    public var port: UInt16
+
+    public init(address: IPAddress, port: UInt16) {
+        self.address = address
+        self.port = port
+    }
+
+    public var description: String { address.family == .inet ? "\(address):\(port)" : "[\(address)]:\(port)" }
+}
+
+/// How a socket learns where the participant it faces really sends from (`--endpoint-learning`).
+public enum EndpointLearning: String, Sendable {
+    case off, immediate, delayed, heuristic
+}
+
+/// What a socket does with what arrives on it.
+public enum ArrivalAction: UInt8, Sendable {
+    /// Sends RTP to `rtpTarget`'s participant and RTCP to `rtcpTarget`'s.
+    case forward
+    /// Sends it back to the participant it came from (media echo), RTP with a new SSRC.
+    case echo
+    /// Discards it (block media, drop-traffic, blackhole, the far side of an echo).
+    case drop
+}
+
+/// Everything a media thread needs for one local socket. Built by signalling from the
+/// call state; the media engine applies it without touching the call.
+public struct SocketRule: Hashable, Sendable {
+    public var socket: LocalSocket
+    public var isRTCP: Bool
+    /// Where the participant this socket faces receives, from its SDP (nil: unknown or hold).
+    public var advertised: Endpoint?
+    public var learning: EndpointLearning
+    public var strictSource = false
+    public var mediaHandover = false
+    /// NAT-wait: nothing is sent to the participant before it has sent something.
+    public var natWait = false
+    /// pierce NAT: empty datagrams go to the participant until it sends.
+    public var pierceNAT = false
+    /// rtcp-mux: RTCP arriving on this RTP socket is told apart by payload type.
+    public var demux = false
+    public var action: ArrivalAction = .forward
+    /// The sockets that send RTP and RTCP arriving here on to the other participant.
+    public var rtpTarget: LocalSocket?
+    public var rtcpTarget: LocalSocket?
+
+    public init(socket: LocalSocket, isRTCP: Bool, advertised: Endpoint?, learning: EndpointLearning) {
+        self.socket = socket
+        self.isRTCP = isRTCP
+        self.advertised = advertised
+        self.learning = learning
+    }
+}
+
+/// The media engine as signalling sees it: installs a call's forwarding rules and reports
+/// what its sockets have seen.
+public protocol MediaPlane: AnyObject, Sendable {
+    /// Replaces the rules of `callID`'s sockets. Sockets keep their counters and learned
+    /// endpoints unless their advertised endpoint changed.
+    func install(callID: String, rules: [SocketRule])
+    /// Counters of one socket; nil for a socket the engine does not know.
+    func counters(of socket: LocalSocket) -> StreamCounters?
+}
+
+/// What a socket has received, as `query` and the timeouts see it.
+public struct StreamCounters: Sendable, Equatable {
+    public var packets: UInt64 = 0
+    public var bytes: UInt64 = 0
+    public var errors: UInt64 = 0
+    /// Wall-clock seconds of the last packet; nil before the first.
+    public var lastPacket: Double?
+    /// Where the participant receives now (learned, else advertised).
+    public var endpoint: Endpoint?
+    public var ssrc: UInt32?
+    /// The payload type of the last RTP packet.
+    public var payloadType: Int?
+    public var lost: UInt64 = 0
+
+    public init() {}
+}
+
+/// Media options a call keeps from its signalling.
+public struct CallMediaOptions: Sendable, Equatable {
+    public var learning: EndpointLearning?
+    public var strictSource = false
+    public var mediaHandover = false
+    public var natWait = false
+    public var pierceNAT = false
+    /// `drop-traffic start`: every packet of the call is discarded.
+    public var dropTraffic = false
+    /// `media echo blackhole`.
+    public var blackhole = false
+
+    public init() {}
+}
+
+/// Builds a call's socket rules from its negotiated state. Pure: the same call gives the
+/// same rules.
+public enum ForwardingPlan {
+    public static func rules(for call: Call, defaultLearning: EndpointLearning) -> [SocketRule] {
+        let anyEcho = call.participants.contains(where: \.echo)
+        var rules: [SocketRule] = []
+        for d in call.dialogues {
+            let a = call.participants[d.offerer], b = call.participants[d.answerer]
+            for i in 0..<max(a.medias.count, b.medias.count) {
+                guard let aPorts = d.offererPorts[safe: i] ?? nil, let bPorts = b.medias[safe: i]?.localPorts,
+                      let aLeg = a.medias[safe: i], let bLeg = b.medias[safe: i] else { continue }
+                let aSide = Side(participant: a, leg: aLeg, ports: aPorts)
+                let bSide = Side(participant: b, leg: bLeg, ports: bPorts)
+                for (from, to) in [(aSide, bSide), (bSide, aSide)] {
+                    rules += sideRules(from: from, to: to, call: call, anyEcho: anyEcho, learning: defaultLearning)
+                }
+            }
+        }
+        return rules
+    }
+
+    struct Side {
+        var participant: Participant
+        var leg: MediaLeg
+        var ports: PortPair
+
+        var rtp: LocalSocket { LocalSocket(address: participant.interface.address, port: ports.rtp) }
+        var rtcp: LocalSocket { LocalSocket(address: participant.interface.address, port: ports.rtcp) }
+        /// The proxy muxes RTCP towards this side: it offered mux and was sent mux.
+        var muxed: Bool { leg.rtcpMux && leg.sentMux }
+    }
+
+    /// The RTP and RTCP rules of the sockets `from` sends to.
+    static func sideRules(from: Side, to: Side, call: Call, anyEcho: Bool, learning: EndpointLearning) -> [SocketRule] {
+        let mode = from.leg.asymmetric ? .off : (call.mediaOptions.learning ?? learning)
+        let action: ArrivalAction
+        if call.mediaOptions.dropTraffic || call.mediaOptions.blackhole || from.participant.mediaBlocked {
+            action = .drop
+        } else if from.participant.echo {
+            action = .echo
+        } else {
+            action = anyEcho ? .drop : .forward
+        }
+        let targetRTCP = to.muxed ? to.rtp : to.rtcp
+        return [(from.rtp, from.leg.rtpEndpoint, false), (from.rtcp, from.leg.rtcpEndpoint, true)].map { socket, endpoint, isRTCP in
+            var rule = SocketRule(socket: socket, isRTCP: isRTCP,
+                                  advertised: endpoint.flatMap { $0.address.isUnspecified || $0.port == 0 ? nil : $0 },
+                                  learning: mode)
+            rule.strictSource = call.mediaOptions.strictSource
+            rule.mediaHandover = call.mediaOptions.mediaHandover
+            rule.natWait = call.mediaOptions.natWait
+            rule.pierceNAT = call.mediaOptions.pierceNAT && !isRTCP
+            rule.demux = !isRTCP && from.leg.rtcpMux
+            rule.action = action
+            rule.rtpTarget = to.rtp
+            rule.rtcpTarget = targetRTCP
+            return rule
+        }
+    }
+}
