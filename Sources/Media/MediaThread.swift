@@ -45,8 +45,6 @@ final class MediaThread: @unchecked Sendable {
     /// Slots that pierce NAT, checked once a second.
     private var piercing: Set<Int32> = []
     private var nextTick: UInt64 = 0
-    private var nowReal: UInt64 = 0
-    private var nowMono: UInt64 = 0
 
     init?(index: Int, store: SlotStore, reclaim: @escaping @Sendable (Int32) -> Void) {
         guard let batch = mio_batch_new() else { return nil }
@@ -119,17 +117,17 @@ final class MediaThread: @unchecked Sendable {
         var tags = [UInt64](repeating: 0, count: 64)
         while !stopping.load(ordering: .acquiring) {
             let n = tags.withUnsafeMutableBufferPointer { mio_epoll_wait(epoll, $0.baseAddress, 64, 1000) }
-            nowReal = mio_now_realtime_ns()
-            nowMono = mio_now_monotonic_ns()
+            let now = Clock(real: mio_now_realtime_ns(), mono: mio_now_monotonic_ns())
             for i in 0..<Int(n) {
                 let tag = tags[i]
                 if tag == Self.wakeTag {
                     mio_eventfd_drain(wake)
                     applyCommands()
                 } else {
-                    receive(Int32(truncatingIfNeeded: tag))
+                    receive(Int32(truncatingIfNeeded: tag), now: now)
                 }
             }
+            let nowMono = now.mono
             if nowMono >= nextTick {
                 nextTick = nowMono + 1_000_000_000
                 pierceNAT()
@@ -191,7 +189,13 @@ final class MediaThread: @unchecked Sendable {
 
     // MARK: the packet path
 
-    private func receive(_ id: Int32) {
+    /// The time of one epoll wake-up, read once for all its packets.
+    struct Clock {
+        var real: UInt64
+        var mono: UInt64
+    }
+
+    private func receive(_ id: Int32, now: Clock) {
         let x = store.slot(id)
         guard x.pointee.attached != 0 else { return }
         while true {
@@ -200,7 +204,7 @@ final class MediaThread: @unchecked Sendable {
             var queued: Int32 = 0
             var fds = (Int32(0), Int32(0))  // (fd of the run being built, its first position)
             for i in 0..<Int32(n) {
-                guard let y = route(packet: i, arrivedAt: x) else { continue }
+                guard let y = route(packet: i, arrivedAt: x, now: now) else { continue }
                 if queued > 0, y.pointee.fd != fds.0 {
                     _ = mio_send(fds.0, batch, fds.1, queued - fds.1)
                     fds.1 = queued
@@ -216,7 +220,7 @@ final class MediaThread: @unchecked Sendable {
 
     /// Counts packet `i`, learns from it and returns the slot it leaves by (nil: dropped).
     @inline(__always)
-    private func route(packet i: Int32, arrivedAt x: UnsafeMutablePointer<mio_slot>) -> UnsafeMutablePointer<mio_slot>? {
+    private func route(packet i: Int32, arrivedAt x: UnsafeMutablePointer<mio_slot>, now: Clock) -> UnsafeMutablePointer<mio_slot>? {
         let len = mio_rx_len(batch, i)
         guard len >= 0 else {
             mio_add(&x.pointee.errors, 1)
@@ -224,8 +228,8 @@ final class MediaThread: @unchecked Sendable {
         }
         mio_add(&x.pointee.packets, 1)
         mio_add(&x.pointee.bytes, UInt64(len))
-        mio_store(&x.pointee.last_packet_ns, nowReal)
-        guard learn(from: mio_rx_source(batch, i)!, at: x) else {
+        mio_store(&x.pointee.last_packet_ns, now.real)
+        guard learn(from: mio_rx_source(batch, i)!, at: x, now: now.mono) else {
             mio_add(&x.pointee.dropped, 1)
             return nil
         }
@@ -267,18 +271,21 @@ final class MediaThread: @unchecked Sendable {
     /// Endpoint learning: where the participant really sends from becomes where it
     /// receives. Returns false when `strict source` drops the packet.
     @inline(__always)
-    private func learn(from source: UnsafePointer<mio_addr>, at x: UnsafeMutablePointer<mio_slot>) -> Bool {
-        let s = x.pointee
-        if s.learn_state == 2 || s.learning == UInt8(MIO_LEARN_OFF) {
-            var current = s.endpoint
-            if mio_addr_equal(source, &current) != 0 { return true }
-            if s.flags & UInt8(MIO_F_HANDOVER) != 0, s.learning != UInt8(MIO_LEARN_OFF) {
+    private func learn(from source: UnsafePointer<mio_addr>, at x: UnsafeMutablePointer<mio_slot>, now nowMono: UInt64) -> Bool {
+        let learning = x.pointee.learning, state = x.pointee.learn_state, flags = x.pointee.flags
+        if state == 2 || learning == UInt8(MIO_LEARN_OFF) {
+            // The common case once learning is over: nothing to do unless the source moved
+            // and strict source or media handover cares.
+            if flags & UInt8(MIO_F_HANDOVER | MIO_F_STRICT) == 0 { return true }
+            if mio_addr_equal(source, x.pointer(to: \.endpoint)!) != 0 { return true }
+            if flags & UInt8(MIO_F_HANDOVER) != 0, learning != UInt8(MIO_LEARN_OFF) {
                 mio_endpoint_publish(x, source)
                 return true
             }
-            return s.flags & UInt8(MIO_F_STRICT) == 0
+            return flags & UInt8(MIO_F_STRICT) == 0
         }
-        switch Int(s.learning) {
+        let s = x.pointee
+        switch Int(learning) {
         case Int(MIO_LEARN_IMMEDIATE):
             mio_endpoint_publish(x, source)
             x.pointee.learn_state = 2

@@ -1,4 +1,7 @@
 import CMediaIO
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Every media socket's `mio_slot`, in chunks that never move, so a media thread and the
 /// control plane can hold a slot's address while more sockets are added. Slot ids are
@@ -19,7 +22,7 @@ final class SlotStore: @unchecked Sendable {
 
     deinit {
         for c in 0..<Self.maxChunks {
-            chunks[c]?.deallocate()
+            if let chunk = chunks[c] { free(chunk) }
         }
         chunks.deallocate()
     }
@@ -29,9 +32,9 @@ final class SlotStore: @unchecked Sendable {
         let c = Int(id) >> Self.chunkBits
         guard c < Self.maxChunks else { return false }
         if chunks[c] == nil {
-            let chunk = UnsafeMutablePointer<mio_slot>.allocate(capacity: Self.chunkSize)
-            chunk.initialize(repeating: mio_slot(), count: Self.chunkSize)
-            chunks[c] = chunk
+            // calloc: zeroed pages the kernel maps on first touch, so idle capacity costs no memory.
+            guard let raw = calloc(Self.chunkSize, MemoryLayout<mio_slot>.stride) else { return false }
+            chunks[c] = raw.assumingMemoryBound(to: mio_slot.self)
             capacity += Self.chunkSize
         }
         return true

@@ -5,7 +5,7 @@ the reference rtpengine, in one run. Reports relayed pps, loss and daemon CPU µ
 packet for each, the highest loss-free packet rate of each relay on one media thread
 (ramping), and RSS per idle call, as `name: value unit` lines.
 
-Environment: RELAY_CALLS (1000), RELAY_RATE (50), RELAY_SECONDS (10),
+Environment: RELAY_REPEAT (3 interleaved runs, medians), RELAY_CALLS (500: 1,000 streams, 50k pps), RELAY_RATE (50), RELAY_SECONDS (10),
 RELAY_RAMP ("100,150,200,250,300" pps per stream over RELAY_RAMP_CALLS=500 calls; empty
 skips the ramp), RELAY_IDLE_CALLS (1000)."""
 import os, random, re, select, signal, socket, subprocess, sys, time
@@ -15,12 +15,15 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 BUILD = os.path.join(ROOT, ".build-bench")
 OURS = os.environ.get("RTPENGINE_BIN", os.path.join(ROOT, ".build/release/rtpengine"))
 REFERENCE = "/usr/bin/rtpengine"
-CALLS = int(os.environ.get("RELAY_CALLS", "1000"))
+CALLS = int(os.environ.get("RELAY_CALLS", "500"))
 RATE = int(os.environ.get("RELAY_RATE", "50"))
 SECONDS = float(os.environ.get("RELAY_SECONDS", "10"))
 RAMP = [int(x) for x in os.environ.get("RELAY_RAMP", "100,150,200,250,300").split(",") if x]
 RAMP_CALLS = int(os.environ.get("RELAY_RAMP_CALLS", "500"))
 IDLE_CALLS = int(os.environ.get("RELAY_IDLE_CALLS", "1000"))
+# Runs per relay, interleaved, reported as the median: a run's CPU figure varies by about
+# 10 % on a shared 2-core machine, most of it kernel time every relay pays alike.
+REPEAT = int(os.environ.get("RELAY_REPEAT", "3"))
 SIZE = 172
 
 def build():
@@ -133,13 +136,17 @@ def main():
     if os.path.exists(REFERENCE): targets.append(("reference", REFERENCE))
     else: print("# reference rtpengine not installed: only ours and the C relay are measured")
     print("# %d calls x %d pps per direction, %d-byte packets, %gs each, one media thread" % (CALLS, RATE, SIZE, SECONDS))
+    runs = {name: [] for name, _ in targets}
+    for _ in range(REPEAT):
+        for i, (name, binary) in enumerate(targets):
+            runs[name].append(run_load(name, binary, CALLS, RATE, SECONDS, 50000 - 10000 * (i % 2)))
     cpu = {}
-    for i, (name, binary) in enumerate(targets):
-        pps, loss, us = run_load(name, binary, CALLS, RATE, SECONDS, 50000 + 10000 * (i % 2))
-        cpu[name] = us
-        print("relay.%s.pps: %.0f pps" % (name, pps))
-        print("relay.%s.loss: %.4f %%" % (name, loss * 100))
-        print("relay.%s.cpu_per_packet: %.2f us" % (name, us))
+    for name, results in runs.items():
+        median = lambda k: sorted(r[k] for r in results)[len(results) // 2]
+        cpu[name] = median(2)
+        print("relay.%s.pps: %.0f pps" % (name, median(0)))
+        print("relay.%s.loss: %.4f %%" % (name, max(r[1] for r in results) * 100))
+        print("relay.%s.cpu_per_packet: %.2f us (runs: %s)" % (name, cpu[name], ", ".join("%.2f" % r[2] for r in results)))
     for name in cpu:
         if name != "c": print("relay.%s.cpu_vs_c: %.2f x" % (name, cpu[name] / cpu["c"]))
     if RAMP:
