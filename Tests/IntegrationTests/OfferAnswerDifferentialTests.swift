@@ -24,6 +24,18 @@ func mediaPorts(_ sdp: String) -> [UInt16] {
     }
 }
 
+/// The non-zero m= ports of an SDP with the address each is on (the c= line in force), so
+/// the same number on two addresses counts as two sockets.
+func mediaSockets(_ sdp: String) -> [String] {
+    var address = ""
+    var out: [String] = []
+    for line in sdp.split(whereSeparator: \.isNewline) {
+        if line.hasPrefix("c=") { address = String(line.split(separator: " ").last ?? "") }
+        if line.hasPrefix("m="), let port = UInt16(line.split(separator: " ")[1]), port != 0 { out.append("\(address) \(port)") }
+    }
+    return out
+}
+
 /// Masks what legitimately differs between two proxies: allocated ports. Line endings are
 /// kept (lines are split on LF only), so a CRLF/LF difference still shows.
 func normalizeSDP(_ sdp: String) -> String {
@@ -244,7 +256,7 @@ func normalizeSDP(_ sdp: String) -> String {
             let callID: [(String, BencodeValue)] = [("call-id", .string("diff-\(UUID().uuidString)"))]
             // Which m= ports repeat across the steps (a fork gets new ones, a re-answer the
             // same) must match too, though the numbers differ.
-            var portLabels: [[UInt16: Int]] = [[:], [:]]
+            var portLabels: [[String: Int]] = [[:], [:]]
             var labelRuns: [[Int]] = [[], []]
             for (n, step) in steps.enumerated() {
                 // Steps without a call-id test that error; the others get the scenario's.
@@ -259,7 +271,7 @@ func normalizeSDP(_ sdp: String) -> String {
                 let b = mine?["sdp"]?.stringValue.map(normalizeSDP)
                 #expect(b == a, "\(name) step \(n + 1): SDP differs\n--- reference\n\(a ?? "nil")\n--- ours\n\(b ?? "nil")")
                 for (k, reply) in [theirs, mine].enumerated() {
-                    for port in mediaPorts(reply?["sdp"]?.stringValue ?? "") {
+                    for port in mediaSockets(reply?["sdp"]?.stringValue ?? "") {
                         let label = portLabels[k][port] ?? portLabels[k].count
                         portLabels[k][port] = label
                         labelRuns[k].append(label)

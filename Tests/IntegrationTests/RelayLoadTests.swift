@@ -70,7 +70,7 @@ import Glibc
     }
 
     @Test func sigintWithAThousandCallsExitsQuicklyAndUnbindsEverything() throws {
-        let (d, ng) = try startRelayDaemon(portMin: 53000, portMax: 56999)
+        let (d, ng) = try startRelayDaemon(portMin: 53000, portMax: 57699)
         defer { d.stop(signal: SIGKILL) }
         let a = UDPPeer(), b = UDPPeer()
         let ports = Self.setUp(1000, ng: ng, aPort: a.port, bPort: b.port)
@@ -88,7 +88,7 @@ import Glibc
     }
 
     @Test func mediaTimeoutsEndCallsAndAreCounted() throws {
-        let (d, ng) = try startRelayDaemon(portMin: 57000, extra: ["--timeout=1", "--offer-timeout=2"])
+        let (d, ng) = try startRelayDaemon(portMin: 57700, extra: ["--timeout=1", "--offer-timeout=2"])
         defer { d.stop(signal: SIGKILL) }
         let live = RelayedCall(ng: ng, callID: "live")
         try live.establish()
