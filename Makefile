@@ -6,9 +6,10 @@ SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
 
 # Debian packages the build and the tests need. rtpengine-daemon is the reference
-# implementation the differential tests compare against.
+# implementation the differential tests compare against; kamailio and baresip-core make
+# the end-to-end call test; gcc builds bench/relay's load generator for the load test.
 DEB_DEPS := pkg-config libglib2.0-dev libssl-dev libsrtp2-dev libsystemd-dev \
-            netcat-openbsd groff-base mandoc rtpengine-daemon
+            netcat-openbsd groff-base mandoc rtpengine-daemon kamailio baresip-core gcc
 
 missing = $(shell for p in $(DEB_DEPS); do \
 	dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)
