@@ -68,19 +68,20 @@ void mio_tx_set(mio_batch *b, int slot, int rx_index, const mio_addr *dst) {
 }
 
 int mio_send(int fd, mio_batch *b, int first, int count) {
-    int sent = 0;
-    while (sent < count) {
-        int n = sendmmsg(fd, &b->tx[first + sent], (unsigned)(count - sent), MSG_DONTWAIT);
+    int done = 0, ok = 0;
+    while (done < count) {
+        int n = sendmmsg(fd, &b->tx[first + done], (unsigned)(count - done), MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EINTR) continue;
             // The first message failed (unreachable peer, full buffer): skip it, try the rest.
-            sent++;
+            done++;
             continue;
         }
         if (n == 0) break;
-        sent += n;
+        done += n;
+        ok += n;
     }
-    return sent;
+    return ok;
 }
 
 int mio_send_one(int fd, const void *data, int len, const mio_addr *dst) {

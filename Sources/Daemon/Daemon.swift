@@ -92,7 +92,11 @@ public enum Daemon {
         settings.sipSource = config.sipSource
         settings.tos = config.tos
         let calls = CallRegistry(settings: settings, ports: ports, media: engine, clock: wallClock)
-        let commands = DaemonCommands(calls: calls, ports: ports, interfaces: mediaInterfaces,
+        let relay = RelayRates {
+            let t = engine.relayTotals
+            return RelayRates.Figures(packets: t.packets, bytes: t.bytes, errors: t.errors)
+        }
+        let commands = DaemonCommands(calls: calls, ports: ports, relay: relay, interfaces: mediaInterfaces,
                                       portRange: (config.portMin, config.portMax), clock: wallClock)
         let control = ControlPlane(processor: NGProcessor(handler: commands), logger: Logger(label: "control"))
         commands.controlStatistics.withLock { $0 = { control.controlStatistics } }
@@ -110,7 +114,10 @@ public enum Daemon {
         for (transport, address) in control.boundAddresses {
             logger.info("Listening for ng over \(transport) on \(address.logDescription)")
         }
-        control.every(seconds: 1) { calls.expire(now: wallClock()) }
+        control.every(seconds: 1) {
+            calls.expire(now: wallClock())
+            relay.sample(now: wallClock())
+        }
         logger.info("Media relay running on \(engine.threadCount) thread(s)")
         logger.info("Startup complete, version \(version)")
         SystemdNotifier.ready(status: "running")

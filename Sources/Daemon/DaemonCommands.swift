@@ -14,11 +14,13 @@ final class DaemonCommands: NGCommandHandler {
     private let portRange: (min: Int, max: Int)
     private let started: Double
     private let clock: @Sendable () -> Double
+    private let relay: RelayRates
     /// Set once the control plane exists (it needs this handler first).
     let controlStatistics = Mutex<(@Sendable () -> ControlStatistics)?>(nil)
 
-    init(calls: CallRegistry, ports: SocketPortAllocator, interfaces: [MediaInterface],
+    init(calls: CallRegistry, ports: SocketPortAllocator, relay: RelayRates, interfaces: [MediaInterface],
          portRange: (min: Int, max: Int), clock: @escaping @Sendable () -> Double) {
+        self.relay = relay
         self.calls = calls
         self.ports = ports
         self.interfaces = interfaces
@@ -32,7 +34,7 @@ final class DaemonCommands: NGCommandHandler {
         guard request.command == .statistics else { return try calls.handle(request) }
         let control = controlStatistics.withLock { $0 }?() ?? ControlStatistics()
         return [("statistics", StatisticsReport.render(
-            active: calls.activeCallCount, totals: calls.lifetimeTotals, control: control,
+            active: calls.activeCallCount, totals: calls.lifetimeTotals, relay: (relay.totals(), relay.rates), control: control,
             interfaces: interfaces.map { i in
                 let usage = ports.usage(on: i.address)
                 return (i, usage.pairs * 2, usage.last)
@@ -41,8 +43,9 @@ final class DaemonCommands: NGCommandHandler {
     }
 }
 
-/// The `statistics` reply with rtpengine 10.5's keys. Media figures stay zero until the
-/// media relay exists; interval statistics stay zero as in rtpengine without graphite.
+/// The `statistics` reply with rtpengine 10.5's keys. Everything is relayed in userspace,
+/// so the kernel figures stay zero; interval statistics stay zero as in rtpengine without
+/// graphite.
 enum StatisticsReport {
     static let intervalCommands = [
         "ping", "offer", "answer", "delete", "query", "list", "start recording", "stop recording",
@@ -52,15 +55,23 @@ enum StatisticsReport {
     ]
 
     static func render(
-        active: Int, totals: CallRegistry.Totals, control: ControlStatistics,
+        active: Int, totals: CallRegistry.Totals,
+        relay: (totals: RelayRates.Figures, rates: (packets: Double, bytes: Double, errors: Double)), control: ControlStatistics,
         interfaces: [(MediaInterface, usedPorts: Int, last: UInt16)], portRange: (min: Int, max: Int), uptime: Double
     ) -> BencodeValue {
         func f(_ d: Double) -> BencodeValue { .string(fixed(d)) }
         func i(_ n: Int) -> BencodeValue { .integer(Int64(n)) }
+        let rate = relay.rates
+        let userRates: [BencodeValue] = [i(Int(rate.packets.rounded())), i(Int(rate.bytes.rounded())), i(Int(rate.errors.rounded()))]
         let current: [(key: String, value: BencodeValue)] = [
             ("sessionsown", i(active)), ("sessionsforeign", i(0)), ("sessionstotal", i(active)), ("transcodedmedia", i(0)),
-        ] + ["packetrate_user", "byterate_user", "errorrate_user", "packetrate_kernel", "byterate_kernel", "errorrate_kernel",
-             "packetrate", "byterate", "errorrate", "media_userspace", "media_kernel", "media_mixed"].map { ($0, i(0)) }
+            ("packetrate_user", userRates[0]), ("byterate_user", userRates[1]), ("errorrate_user", userRates[2]),
+            ("packetrate_kernel", i(0)), ("byterate_kernel", i(0)), ("errorrate_kernel", i(0)),
+            ("packetrate", userRates[0]), ("byterate", userRates[1]), ("errorrate", userRates[2]),
+            ("media_userspace", i(0)), ("media_kernel", i(0)), ("media_mixed", i(0)),
+        ]
+        let moved = relay.totals
+        func u(_ v: UInt64) -> BencodeValue { .integer(Int64(clamping: v)) }
 
         let n = Double(totals.finishedCalls)
         let mean = n > 0 ? totals.callSeconds / n : 0
@@ -70,9 +81,11 @@ enum StatisticsReport {
             ("rejectedsessions", i(totals.rejectedSessions)), ("timeoutsessions", i(totals.timeouts)), ("silenttimeoutsessions", i(totals.silentTimeouts)),
             ("finaltimeoutsessions", i(totals.finalTimeouts)), ("offertimeoutsessions", i(totals.offerTimeouts)),
             ("regularterminatedsessions", i(totals.regularTerminated)), ("forcedterminatedsessions", i(0)),
-        ] + ["relayedpackets_user", "relayedpacketerrors_user", "relayedbytes_user", "relayedpackets_kernel",
-             "relayedpacketerrors_kernel", "relayedbytes_kernel", "relayedpackets", "relayedpacketerrors", "relayedbytes",
-             "zerowaystreams", "onewaystreams"].map { ($0, i(0)) } + [
+            ("relayedpackets_user", u(moved.packets)), ("relayedpacketerrors_user", u(moved.errors)),
+            ("relayedbytes_user", u(moved.bytes)), ("relayedpackets_kernel", i(0)), ("relayedpacketerrors_kernel", i(0)),
+            ("relayedbytes_kernel", i(0)), ("relayedpackets", u(moved.packets)), ("relayedpacketerrors", u(moved.errors)),
+            ("relayedbytes", u(moved.bytes)), ("zerowaystreams", i(0)), ("onewaystreams", i(0)),
+        ] + [
             ("avgcallduration", f(mean)), ("totalcallsduration", f(totals.callSeconds)),
             ("totalcallsduration2", f(totals.callSecondsSquared)), ("totalcallsduration_stddev", f(variance.squareRoot())),
         ]

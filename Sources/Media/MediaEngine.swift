@@ -133,6 +133,14 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
         }
     }
 
+    /// Packets and bytes relayed and packets lost to errors, over every media thread.
+    public var relayTotals: (packets: UInt64, bytes: UInt64, errors: UInt64) {
+        threads.reduce((0, 0, 0)) { acc, t in
+            let x = t.totals
+            return (acc.0 + x.packets, acc.1 + x.bytes, acc.2 + x.errors)
+        }
+    }
+
     /// Packets dropped by a socket (no peer, blocked, strict source, NAT-wait); for tests
     /// and diagnostics.
     public func dropped(at socket: LocalSocket) -> UInt64? {

@@ -45,6 +45,9 @@ final class MediaThread: @unchecked Sendable {
     /// Slots that pierce NAT, checked once a second.
     private var piercing: Set<Int32> = []
     private var nextTick: UInt64 = 0
+    /// Packets and bytes sent on, and packets lost to errors (truncated, refused by the
+    /// kernel); written by this thread, read by `totals`.
+    private let counters = UnsafeMutablePointer<UInt64>.allocate(capacity: 3)
 
     init?(index: Int, store: SlotStore, reclaim: @escaping @Sendable (Int32) -> Void) {
         guard let batch = mio_batch_new() else { return nil }
@@ -62,12 +65,19 @@ final class MediaThread: @unchecked Sendable {
         self.wake = wake
         self.batch = batch
         self.reclaim = reclaim
+        counters.initialize(repeating: 0, count: 3)
+    }
+
+    /// Relayed packets, bytes and errors so far.
+    var totals: (packets: UInt64, bytes: UInt64, errors: UInt64) {
+        (mio_load(counters), mio_load(counters + 1), mio_load(counters + 2))
     }
 
     deinit {
         close(epoll)
         close(wake)
         mio_batch_free(batch)
+        counters.deallocate()
     }
 
     func start() {
@@ -201,19 +211,25 @@ final class MediaThread: @unchecked Sendable {
         while true {
             let n = Int(mio_recv(x.pointee.fd, batch))
             if n <= 0 { return }
-            var queued: Int32 = 0
+            var queued: Int32 = 0, sent: Int32 = 0, bytes: UInt64 = 0
             var fds = (Int32(0), Int32(0))  // (fd of the run being built, its first position)
             for i in 0..<Int32(n) {
                 guard let y = route(packet: i, arrivedAt: x, now: now) else { continue }
                 if queued > 0, y.pointee.fd != fds.0 {
-                    _ = mio_send(fds.0, batch, fds.1, queued - fds.1)
+                    sent += mio_send(fds.0, batch, fds.1, queued - fds.1)
                     fds.1 = queued
                 }
                 fds.0 = y.pointee.fd
                 mio_tx_set(batch, queued, i, &y.pointee.endpoint)
+                bytes += UInt64(mio_rx_len(batch, i))
                 queued += 1
             }
-            if queued > fds.1 { _ = mio_send(fds.0, batch, fds.1, queued - fds.1) }
+            if queued > fds.1 { sent += mio_send(fds.0, batch, fds.1, queued - fds.1) }
+            if queued > 0 {
+                mio_add(counters, UInt64(queued))
+                mio_add(counters + 1, bytes)
+                if sent < queued { mio_add(counters + 2, UInt64(queued - sent)) }
+            }
             if n < Int(MIO_BATCH) { return }
         }
     }
@@ -224,6 +240,7 @@ final class MediaThread: @unchecked Sendable {
         let len = mio_rx_len(batch, i)
         guard len >= 0 else {
             mio_add(&x.pointee.errors, 1)
+            mio_add(counters + 2, 1)
             return nil
         }
         mio_add(&x.pointee.packets, 1)

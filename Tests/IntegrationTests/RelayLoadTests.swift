@@ -57,12 +57,21 @@ import Glibc
         try #require(ports.count == 200, "every call must be set up")
         input.fileHandleForWriting.write(Data(ports.map { "\($0.0) \($0.1)\n" }.joined().utf8))
         try input.fileHandleForWriting.close()
+        // Mid-run, the live rate is about 20k packets per second.
+        usleep(2_200_000)
+        let live = ngRequest(ng, [("command", .string("statistics"))])?["statistics"]?["currentstatistics"]
+        let rate = live?["packetrate"]?.integerValue ?? 0
+        #expect(rate > 15_000 && rate < 25_000, "packetrate \(rate)")
+        #expect((live?["byterate"]?.integerValue ?? 0) > 15_000 * 172)
         gen.waitUntilExit()
         let result = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let numbers = result.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         try #require(numbers.count == 2, "generator said: \(result)")
         #expect(numbers[0] >= 200 * 2 * 50 * 3 * 9 / 10, "the generator must have sent about 20k pps for 3 s")
         #expect(numbers[1] == numbers[0], "no loss: sent \(numbers[0]), relayed \(numbers[1])")
+        let total = ngRequest(ng, [("command", .string("statistics"))])?["statistics"]?["totalstatistics"]
+        #expect(total?["relayedpackets"]?.integerValue == Int64(numbers[1]))
+        #expect(total?["relayedbytes"]?.integerValue == Int64(numbers[1] * 172))
         // The counters agree: every call saw its share on both sides.
         let q = ngRequest(ng, [("command", .string("query")), ("call-id", .string("load-7"))])
         let fromA = q?["tags"]?["a"]?["medias"]?[0]?["streams"]?[0]?["stats"]?["packets"]?.integerValue ?? 0

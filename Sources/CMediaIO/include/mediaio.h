@@ -40,7 +40,7 @@ void mio_rx_set_len(mio_batch *b, int i, int len);
 
 /// Queues received datagram `i` for sending to `dst` at position `slot` of the send list.
 void mio_tx_set(mio_batch *b, int slot, int rx_index, const mio_addr *dst);
-/// Sends send-list entries [first, first+count) from `fd`; returns how many left.
+/// Sends send-list entries [first, first+count) from `fd`; returns how many the kernel took.
 int mio_send(int fd, mio_batch *b, int first, int count);
 /// Sends one datagram (an empty one is allowed) from `fd` to `dst`.
 int mio_send_one(int fd, const void *data, int len, const mio_addr *dst);
