@@ -49,7 +49,7 @@ extension CallRegistry {
     /// Whether a call's media has timed out, and why: the final timeout counts from the
     /// call's creation, the offer timeout from an offer nobody answered; otherwise the call
     /// lives while one of its streams had a packet within `--timeout` (`--silent-timeout`
-    /// for a stream that is on hold or has no peer yet).
+    /// for a stream whose sender is muted or on hold, or that has no peer yet).
     func timedOut(_ call: Call, now: Double) -> TimeoutReason? {
         if settings.finalTimeout > 0, now - call.created >= settings.finalTimeout { return .final }
         if call.answered == nil {
@@ -61,7 +61,7 @@ extension CallRegistry {
         for p in call.participants {
             for leg in p.medias {
                 guard let ports = leg.localPorts else { continue }
-                let silent = !leg.receives || leg.rtpEndpoint == nil
+                let silent = !leg.sends || leg.rtpEndpoint == nil
                 let limit = silent ? settings.silentTimeout : settings.timeout
                 for port in [ports.rtp, ports.rtcp] {
                     streams += 1
