@@ -22,6 +22,8 @@ public enum NGError: Error, Equatable, Sendable {
     case unknownCallID
     case unknownFromTag
     case unknownLabel
+    case badAddress
+    case unknownAddress
     case portsExhausted
     /// `--max-sessions` reached.
     case sessionLimit
@@ -46,6 +48,8 @@ public enum NGError: Error, Equatable, Sendable {
         case .unknownCallID: return "Unknown call-ID"
         case .unknownFromTag: return "From-tag given, but no such tag exists"
         case .unknownLabel: return "No monologue matching the given label"
+        case .badAddress: return "Failed to parse network address"
+        case .unknownAddress: return "Failed to match address to any tag"
         case .portsExhausted: return "Ran out of ports"
         case .sessionLimit: return "Parallel session limit reached"
         case .notSupported(let feature): return "\(feature) is not supported by this version"

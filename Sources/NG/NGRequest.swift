@@ -70,6 +70,8 @@ public struct NGRequest: Sendable, Equatable {
     public var viaBranch: String?
     public var sdp: String?
     public var label: String?
+    /// `address`: selects a participant by its media address (block media and friends).
+    public var address: String?
     public var setLabel: String?
     public var toLabel: String?
     public var flags: Set<NGFlag> = []

@@ -102,6 +102,7 @@ public enum NGRequestParser {
         case "via branch": r.viaBranch = value.stringValue.flatMap(nonEmpty)
         case "sdp": r.sdp = value.stringValue
         case "label", "from label": r.label = value.stringValue
+        case "address": r.address = value.stringValue
         case "set label": r.setLabel = value.stringValue
         case "to label": r.toLabel = value.stringValue
         case "from tags": r.fromTags += strings(value)

@@ -1,5 +1,6 @@
 import Bencode
 import NG
+import NetAddress
 
 /// Why a call ended without a delete.
 enum TimeoutReason {
@@ -23,8 +24,8 @@ extension CallRegistry {
         }
     }
 
-    /// `block media` / `unblock media`: the participant named by from-tag or label, or
-    /// the whole call.
+    /// `block media` / `unblock media`: the participant named by from-tag, media address
+    /// or label, or the whole call.
     func blockMedia(_ r: NGRequest, block: Bool) throws(NGError) -> [(key: String, value: BencodeValue)] {
         guard let callID = r.callID else { throw .missingKey("call-id") }
         try state.withLock { calls throws(NGError) in
@@ -32,6 +33,12 @@ extension CallRegistry {
             let selected: [Int]
             if let tag = r.fromTag {
                 guard let i = call.participantIndex(tag: tag) else { throw .unknownFromTag }
+                selected = [i]
+            } else if let text = r.address {
+                guard let address = IPAddress(text) else { throw .badAddress }
+                guard let i = call.participants.firstIndex(where: { p in
+                    p.medias.contains { $0.rtpEndpoint?.address == address }
+                }) else { throw .unknownAddress }
                 selected = [i]
             } else if let label = r.label {
                 guard let i = call.participants.firstIndex(where: { $0.label == label }) else { throw .unknownLabel }

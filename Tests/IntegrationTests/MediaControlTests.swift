@@ -85,6 +85,14 @@ import Glibc
         #expect(call.command("unblock media", [("label", .string("caller"))])?["result"]?.stringValue == "ok")
         call.a.send(rtpPacket(seq: 2), to: call.aSendsTo)
         #expect(call.b.receive()?.bytes == rtpPacket(seq: 2))
+        // By media address: B's is 127.0.0.1 like A's, so the first participant (A) matches.
+        #expect(call.command("block media", [("address", .string("127.0.0.1"))])?["result"]?.stringValue == "ok")
+        call.a.send(rtpPacket(seq: 3), to: call.aSendsTo)
+        #expect(call.b.receive(timeout: 0.3) == nil)
+        #expect(call.command("block media", [("address", .string("192.0.2.99"))])?["error-reason"]?.stringValue
+                == "Failed to match address to any tag")
+        #expect(call.command("block media", [("address", .string("garbage"))])?["error-reason"]?.stringValue
+                == "Failed to parse network address")
     }
 
     @Test func finalAndSilentTimeouts() throws {
@@ -109,5 +117,44 @@ import Glibc
         #expect(stats?["silenttimeoutsessions"]?.integerValue == 1)
         #expect(stats?["finaltimeoutsessions"]?.integerValue == 1)
         #expect(stats?["timeoutsessions"]?.integerValue == 0)
+    }
+
+    @Test func outgoingPacketsCarryTheCallsTOS() throws {
+        let (d, ng) = try startRelayDaemon(portMin: 59200)
+        defer { d.stop(signal: SIGKILL) }
+        let call = RelayedCall(ng: ng)
+        // A request without TOS goes back to --tos (as rtpengine reads it), so both carry it.
+        try call.establish(offer: [("TOS", .integer(184))], answer: [("TOS", .integer(184))])
+        var on: Int32 = 1
+        setsockopt(call.b.fd, Int32(IPPROTO_IP), IP_RECVTOS, &on, socklen_t(MemoryLayout<Int32>.size))
+        call.a.send(rtpPacket(seq: 1), to: call.aSendsTo)
+        #expect(call.b.receiveTOS() == 184)
+    }
+}
+
+extension UDPPeer {
+    /// The TOS byte of the next datagram (IP_RECVTOS must be on), or nil after a second.
+    func receiveTOS() -> Int? {
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&pfd, 1, 1000) == 1 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        var control = [UInt8](repeating: 0, count: 64)
+        return buffer.withUnsafeMutableBytes { data -> Int? in
+            control.withUnsafeMutableBytes { cmsg -> Int? in
+                var iov = iovec(iov_base: data.baseAddress, iov_len: data.count)
+                return withUnsafeMutablePointer(to: &iov) { iovp -> Int? in
+                    var msg = msghdr()
+                    msg.msg_iov = iovp
+                    msg.msg_iovlen = 1
+                    msg.msg_control = cmsg.baseAddress
+                    msg.msg_controllen = cmsg.count
+                    guard recvmsg(fd, &msg, 0) >= 0, msg.msg_controllen >= MemoryLayout<cmsghdr>.size else { return nil }
+                    // One control message: the header, then the TOS byte.
+                    let header = cmsg.load(as: cmsghdr.self)
+                    guard header.cmsg_level == IPPROTO_IP, header.cmsg_type == IP_TOS else { return nil }
+                    return Int(cmsg[MemoryLayout<cmsghdr>.size])
+                }
+            }
+        }
     }
 }
