@@ -20,6 +20,15 @@ struct mio_batch {
     unsigned char buf[MIO_BATCH][MIO_BUFSIZE];
 };
 
+// Set once the kernel refuses recvmmsg/sendmmsg (ENOSYS, or a socket type that does not
+// take them): from then on one recvmsg/sendmsg per datagram.
+static int no_mmsg;
+
+int mio_batching(void) { return !__atomic_load_n(&no_mmsg, __ATOMIC_RELAXED); }
+void mio_set_batching(int on) { __atomic_store_n(&no_mmsg, !on, __ATOMIC_RELAXED); }
+
+static int refuses_batches(int e) { return e == ENOSYS || e == EOPNOTSUPP || e == EINVAL; }
+
 mio_batch *mio_batch_new(void) {
     mio_batch *b = calloc(1, sizeof(*b));
     if (!b) return NULL;
@@ -43,10 +52,24 @@ int mio_recv(int fd, mio_batch *b) {
         b->rx[i].msg_hdr.msg_namelen = sizeof(b->src[i].u);
         b->rx[i].msg_hdr.msg_flags = 0;
     }
-    int n;
-    do {
-        n = recvmmsg(fd, b->rx, MIO_BATCH, MSG_DONTWAIT, NULL);
-    } while (n < 0 && errno == EINTR);
+    int n = -1;
+    if (!__atomic_load_n(&no_mmsg, __ATOMIC_RELAXED)) {
+        do {
+            n = recvmmsg(fd, b->rx, MIO_BATCH, MSG_DONTWAIT, NULL);
+        } while (n < 0 && errno == EINTR);
+        if (n < 0 && refuses_batches(errno)) __atomic_store_n(&no_mmsg, 1, __ATOMIC_RELAXED);
+    }
+    if (__atomic_load_n(&no_mmsg, __ATOMIC_RELAXED)) {
+        for (n = 0; n < MIO_BATCH; n++) {
+            ssize_t r;
+            do {
+                r = recvmsg(fd, &b->rx[n].msg_hdr, MSG_DONTWAIT);
+            } while (r < 0 && errno == EINTR);
+            if (r < 0) break;
+            b->rx[n].msg_len = (unsigned)r;
+        }
+        if (n == 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+    }
     if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
     for (int i = 0; i < n; i++) {
         b->src[i].len = b->rx[i].msg_hdr.msg_namelen;
@@ -70,7 +93,16 @@ void mio_tx_set(mio_batch *b, int slot, int rx_index, const mio_addr *dst) {
 int mio_send(int fd, mio_batch *b, int first, int count) {
     int done = 0, ok = 0;
     while (done < count) {
-        int n = sendmmsg(fd, &b->tx[first + done], (unsigned)(count - done), MSG_DONTWAIT);
+        int n;
+        if (__atomic_load_n(&no_mmsg, __ATOMIC_RELAXED)) {
+            n = sendmsg(fd, &b->tx[first + done].msg_hdr, MSG_DONTWAIT) < 0 ? -1 : 1;
+        } else {
+            n = sendmmsg(fd, &b->tx[first + done], (unsigned)(count - done), MSG_DONTWAIT);
+            if (n < 0 && refuses_batches(errno)) {
+                __atomic_store_n(&no_mmsg, 1, __ATOMIC_RELAXED);
+                continue;
+            }
+        }
         if (n < 0) {
             if (errno == EINTR) continue;
             // The first message failed (unreachable peer, full buffer): skip it, try the rest.

@@ -79,7 +79,8 @@ public enum Daemon {
             ? StartupReporter.foreground() : StartupReporter.daemonize(keepStderr: config.logStderr)
         ShutdownSignals.block()
 
-        let engine = MediaEngine(threads: config.numThreads)
+        // RTPENGINE_NO_MMSG=1: one datagram per system call (diagnostics, and the tests of that path).
+        let engine = MediaEngine(threads: config.numThreads, batching: getenv("RTPENGINE_NO_MMSG") == nil)
         let ports = SocketPortAllocator(portMin: config.portMin, portMax: config.portMax, tos: config.tos, owner: engine)
         var settings = CallRegistry.Settings(interfaces: mediaInterfaces)
         settings.endpointLearning = EndpointLearning(rawValue: config.endpointLearning) ?? .delayed
@@ -118,7 +119,7 @@ public enum Daemon {
             calls.expire(now: wallClock())
             relay.sample(now: wallClock())
         }
-        logger.info("Media relay running on \(engine.threadCount) thread(s)")
+        logger.info("Media relay running on \(engine.threadCount) thread(s)\(engine.batching ? "" : ", one datagram per system call")")
         logger.info("Startup complete, version \(version)")
         SystemdNotifier.ready(status: "running")
         reporter.report(0)

@@ -27,8 +27,10 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
     private var threads: [MediaThread] = []
     private let state = Mutex(State())
 
-    /// Starts `threads` media threads (at least one).
-    public init(threads count: Int) {
+    /// Starts `threads` media threads (at least one). `batching: false` makes them move one
+    /// datagram per system call, as they do by themselves where the kernel refuses batches.
+    public init(threads count: Int, batching: Bool = true) {
+        if !batching { mio_set_batching(0) }
         for i in 0..<max(1, count) {
             guard let t = MediaThread(index: i, store: store, reclaim: { [weak self] id in self?.recycle(id) }) else {
                 preconditionFailure("cannot create media thread \(i): out of file descriptors")
@@ -39,6 +41,7 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
     }
 
     public var threadCount: Int { threads.count }
+    public var batching: Bool { mio_batching() != 0 }
 
     // MARK: SocketOwner
 

@@ -39,6 +39,18 @@ import Glibc
         #expect(q["totals"]?["RTP"]?["packets"]?.integerValue == 6)
     }
 
+    @Test func relaysWithOneDatagramPerSystemCallToo() throws {
+        let (d, ng) = try startRelayDaemon(portMin: 59400, environment: ["RTPENGINE_NO_MMSG": "1"])
+        defer { d.stop(signal: SIGKILL) }
+        let call = RelayedCall(ng: ng)
+        try call.establish()
+        for seq in 0..<40 { call.a.send(rtpPacket(seq: UInt16(seq)), to: call.aSendsTo) }
+        var got = 0
+        while let p = call.b.receive(timeout: 0.5), p.bytes == rtpPacket(seq: UInt16(got)) { got += 1 }
+        #expect(got == 40, "every datagram, in order")
+        #expect(d.output.contains("one datagram per system call"))
+    }
+
     @Test func rtcpReachesThePeersRTCPPort() throws {
         let (d, ng) = try startRelayDaemon(portMin: 46200)
         defer { d.stop(signal: SIGKILL) }

@@ -105,10 +105,12 @@ final class RelayedCall {
 }
 
 /// A daemon on loopback with its own media port range.
-func startRelayDaemon(portMin: Int, portMax: Int? = nil, extra: [String] = []) throws -> (DaemonProcess, UInt16) {
+func startRelayDaemon(portMin: Int, portMax: Int? = nil, extra: [String] = [],
+                      environment: [String: String] = [:]) throws -> (DaemonProcess, UInt16) {
     let ng = freePort()
     let d = try DaemonProcess(arguments: ["--config-file=none", "-t", "-1", "-i", "127.0.0.1", "-n", "127.0.0.1:\(ng)",
-                                          "-m", "\(portMin)", "-M", "\(portMax ?? portMin + 199)", "-f", "-E", "--num-threads=2"] + extra)
+                                          "-m", "\(portMin)", "-M", "\(portMax ?? portMin + 199)", "-f", "-E", "--num-threads=2"] + extra,
+                          environment: environment)
     guard waitForPong("127.0.0.1", ng) else {
         d.stop(signal: SIGKILL)
         throw RelayedCall.Failed(description: "daemon did not start: \(d.output)")

@@ -26,6 +26,9 @@ typedef struct mio_addr {
 typedef struct mio_batch mio_batch;
 
 mio_batch *mio_batch_new(void);
+/// Whether datagrams still move in batches (0 once the kernel refused recvmmsg/sendmmsg).
+int mio_batching(void);
+void mio_set_batching(int on);
 void mio_batch_free(mio_batch *b);
 
 /// Receives up to MIO_BATCH datagrams from `fd` without blocking; returns the count
