@@ -6,8 +6,9 @@ packet for each, the highest loss-free packet rate of each relay on one media th
 (ramping), and RSS per idle call, as `name: value unit` lines.
 
 Environment: RELAY_REPEAT (3 interleaved runs, medians), RELAY_CALLS (500: 1,000 streams, 50k pps), RELAY_RATE (50), RELAY_SECONDS (10),
-RELAY_RAMP ("100,150,200,250,300" pps per stream over RELAY_RAMP_CALLS=500 calls; empty
-skips the ramp), RELAY_IDLE_CALLS (1000)."""
+RELAY_RAMP (call counts at RELAY_RAMP_RATE=200 pps per stream, default 400 to 600 in
+steps of 20, i.e. 160k to 240k pps in 5 % steps, each step run by both relays in turn;
+empty skips the ramp), RELAY_IDLE_CALLS (1000)."""
 import os, random, re, select, signal, socket, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -18,8 +19,8 @@ REFERENCE = "/usr/bin/rtpengine"
 CALLS = int(os.environ.get("RELAY_CALLS", "500"))
 RATE = int(os.environ.get("RELAY_RATE", "50"))
 SECONDS = float(os.environ.get("RELAY_SECONDS", "10"))
-RAMP = [int(x) for x in os.environ.get("RELAY_RAMP", "100,150,200,250,300").split(",") if x]
-RAMP_CALLS = int(os.environ.get("RELAY_RAMP_CALLS", "500"))
+RAMP = [int(x) for x in os.environ.get("RELAY_RAMP", ",".join(str(n) for n in range(400, 601, 20))).split(",") if x]
+RAMP_RATE = int(os.environ.get("RELAY_RAMP_RATE", "200"))
 IDLE_CALLS = int(os.environ.get("RELAY_IDLE_CALLS", "1000"))
 # Runs per relay, interleaved, reported as the median: a run's CPU figure varies by about
 # 10 % on a shared 2-core machine, most of it kernel time every relay pays alike.
@@ -151,11 +152,12 @@ def main():
         if name != "c": print("relay.%s.cpu_vs_c: %.2f x" % (name, cpu[name] / cpu["c"]))
     if RAMP:
         best = {}
-        for name, binary in targets[:2]:
-            for rate in RAMP:
-                pps, loss, _ = run_load(name, binary, RAMP_CALLS, rate, min(SECONDS, 5), 50000)
-                print("# ramp %s: %d calls x %d pps: relayed %.0f pps, loss %.3f %%" % (name, RAMP_CALLS, rate, pps, loss * 100))
+        for calls in RAMP:
+            for name, binary in targets[:2]:
+                pps, loss, _ = run_load(name, binary, calls, RAMP_RATE, min(SECONDS, 5), 50000)
+                print("# ramp %s: %d calls x %d pps: relayed %.0f pps, loss %.3f %%" % (name, calls, RAMP_RATE, pps, loss * 100))
                 if loss <= 0.001: best[name] = max(best.get(name, 0), pps)
+        for name, _ in targets[:2]:
             print("relay.%s.max_lossfree_pps: %.0f pps" % (name, best.get(name, 0)))
         if best.get("c"): print("relay.ours.max_pps_vs_c: %.2f x" % (best.get("ours", 0) / best["c"]))
     rss = {name: idle_rss(binary, 50000) for name, binary in targets[1:]}
