@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -198,3 +199,7 @@ void mio_endpoint_read(const mio_slot *s, mio_addr *out) {
         if (__atomic_load_n(&s->endpoint_seq, __ATOMIC_RELAXED) == before) return;
     }
 }
+
+int mio_replace_fd(int placeholder, int fd) { return dup3(placeholder, fd, O_CLOEXEC); }
+
+int mio_placeholder_socket(void) { return socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0); }

@@ -24,6 +24,10 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
     }
 
     private let store = SlotStore()
+    /// An unbound socket whose descriptor is copied over a released socket's: the port is
+    /// free at once, while the descriptor number stays taken until the media thread closes
+    /// it, so the thread can never read a number reused by another socket.
+    private let placeholder: Int32
     private var threads: [MediaThread] = []
     private let state = Mutex(State())
 
@@ -31,6 +35,7 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
     /// datagram per system call, as they do by themselves where the kernel refuses batches.
     public init(threads count: Int, batching: Bool = true) {
         if !batching { mio_set_batching(0) }
+        placeholder = mio_placeholder_socket()
         for i in 0..<max(1, count) {
             guard let t = MediaThread(index: i, store: store, reclaim: { [weak self] id in self?.recycle(id) }) else {
                 preconditionFailure("cannot create media thread \(i): out of file descriptors")
@@ -70,8 +75,8 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
         }
         guard let held else { return }
         if let t = held.thread, !state.withLock({ $0.stopped }) {
-            // The owning thread closes it, so it never reads a descriptor number reused by another socket.
-            threads[t].wait(for: threads[t].post([.detach(id: held.id)]))
+            _ = mio_replace_fd(placeholder, held.fd)
+            threads[t].post([.detach(id: held.id)])
         } else {
             close(held.fd)
         }
@@ -160,7 +165,10 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
         for t in threads { t.stop() }
     }
 
-    deinit { shutdown() }
+    deinit {
+        shutdown()
+        close(placeholder)
+    }
 
     // MARK: helpers
 

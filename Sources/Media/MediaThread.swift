@@ -24,10 +24,14 @@ struct SlotRule {
 }
 
 /// One media thread: an epoll set over its sockets, a preallocated batch, and the packet
-/// loop. Per packet it does no allocation, takes no lock and calls nothing dynamic; the
-/// control plane reaches it only through `post`, which wakes it with an eventfd.
+/// loop. Per packet it does no allocation, takes no lock and calls nothing dynamic. The
+/// control plane reaches it only through `post`, which does not wake it: the thread applies
+/// queued commands whenever it wakes (a packet, or its 10 ms tick), always before the
+/// packets of that wake-up, so a rule is in force before any packet that arrives after it
+/// was posted is relayed; signalling pays no thread switch per request.
 final class MediaThread: @unchecked Sendable {
     static let wakeTag = UInt64.max
+    static let tickMilliseconds: Int32 = 10
     static let learningWindowNS: UInt64 = 3_000_000_000
 
     let index: Int
@@ -92,26 +96,12 @@ final class MediaThread: @unchecked Sendable {
         thread = tid
     }
 
-    /// Queues commands and wakes the thread (control plane); returns a ticket for `wait`.
-    @discardableResult
-    func post(_ commands: [MediaCommand]) -> UInt64 {
-        guard !commands.isEmpty else { return 0 }
-        let ticket = queue.withLock { q in
+    /// Queues commands for the thread's next wake-up (control plane).
+    func post(_ commands: [MediaCommand]) {
+        guard !commands.isEmpty else { return }
+        queue.withLock { q in
             q.append(contentsOf: commands)
-            return posted.add(UInt64(commands.count), ordering: .relaxed).newValue
-        }
-        mio_eventfd_signal(wake)
-        return ticket
-    }
-
-    /// Waits (up to 100 ms) until the thread has applied the commands up to `ticket`, so a
-    /// detached socket is really closed when signalling answers.
-    func wait(for ticket: UInt64) {
-        var slept = 0
-        while applied.load(ordering: .acquiring) < ticket, slept < 2000 {
-            var ts = timespec(tv_sec: 0, tv_nsec: 50_000)
-            nanosleep(&ts, nil)
-            slept += 1
+            posted.add(UInt64(commands.count), ordering: .releasing)
         }
     }
 
@@ -126,13 +116,13 @@ final class MediaThread: @unchecked Sendable {
     private func run() {
         var tags = [UInt64](repeating: 0, count: 64)
         while !stopping.load(ordering: .acquiring) {
-            let n = tags.withUnsafeMutableBufferPointer { mio_epoll_wait(epoll, $0.baseAddress, 64, 1000) }
+            let n = tags.withUnsafeMutableBufferPointer { mio_epoll_wait(epoll, $0.baseAddress, 64, Self.tickMilliseconds) }
+            if posted.load(ordering: .acquiring) != applied.load(ordering: .relaxed) { applyCommands() }
             let now = Clock(real: mio_now_realtime_ns(), mono: mio_now_monotonic_ns())
             for i in 0..<Int(n) {
                 let tag = tags[i]
                 if tag == Self.wakeTag {
                     mio_eventfd_drain(wake)
-                    applyCommands()
                 } else {
                     receive(Int32(truncatingIfNeeded: tag), now: now)
                 }
@@ -167,6 +157,8 @@ final class MediaThread: @unchecked Sendable {
                 apply(rule, to: store.slot(id))
                 if rule.flags & UInt8(MIO_F_PIERCE) != 0 { piercing.insert(id) } else { piercing.remove(id) }
             case .detach(let id):
+                // The engine has already swapped the socket for a placeholder (so its port
+                // is free at once); this closes the placeholder's descriptor.
                 let s = store.slot(id)
                 if s.pointee.attached != 0 {
                     _ = mio_epoll_del(epoll, s.pointee.fd)

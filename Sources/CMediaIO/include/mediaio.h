@@ -54,6 +54,11 @@ int mio_epoll_del(int epfd, int fd);
 /// Waits for events; fills `data` with each ready descriptor's tag; returns the count.
 int mio_epoll_wait(int epfd, uint64_t *data, int max, int timeout_ms);
 
+/// An unbound UDP socket to stand in for released ones (see `mio_replace_fd`).
+int mio_placeholder_socket(void);
+/// Makes `fd` another descriptor of `placeholder` (the file `fd` named is closed), close-on-exec.
+int mio_replace_fd(int placeholder, int fd);
+
 int mio_eventfd(void);
 void mio_eventfd_signal(int fd);
 void mio_eventfd_drain(int fd);
