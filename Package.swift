@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "CMediaIO"),
         .target(name: "Media", dependencies: ["CMediaIO", "Session", "NetAddress"]),
         .target(name: "Control", dependencies: [
-            "NG", "Config",
+            "NG", "Config", "CMediaIO", "NetAddress",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -7,8 +7,8 @@ import NIOPosix
 import Glibc
 #endif
 
-/// The control listeners of one daemon (ng over UDP and TCP) on their own event loop,
-/// apart from the media threads. Listeners are added and removed only by the thread that
+/// The control listeners of one daemon: ng over UDP on a thread per socket, ng over TCP
+/// and the housekeeping timer on an event loop, all apart from the media threads. Listeners are added and removed only by the thread that
 /// starts and stops the daemon; other threads only read the dispatcher, which is Sendable.
 public final class ControlPlane: @unchecked Sendable {
     private let group: MultiThreadedEventLoopGroup
@@ -35,7 +35,7 @@ public final class ControlPlane: @unchecked Sendable {
     /// host without IPv6 the second is skipped with a warning. Any other failure is thrown.
     public func startNG(_ addresses: [ListenAddress]) throws {
         try bindAll(addresses, kind: "ng") { address in
-            udpServers.append(try NGUDPServer.bind(address, group: group, dispatcher: dispatcher))
+            udpServers.append(try NGUDPServer.bind(address, dispatcher: dispatcher))
         }
     }
 

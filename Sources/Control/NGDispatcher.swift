@@ -11,11 +11,11 @@ import Glibc
 /// rtpengine ("Received command", "Protocol error in packet").
 public final class NGDispatcher: Sendable {
     private let processor: NGProcessor
-    private let cache: NIOLockedValueBox<NGReplyCache<SocketAddress>>
+    private let cache: NIOLockedValueBox<NGReplyCache<NGPeer>>
     private let statistics = NIOLockedValueBox(ControlStatistics())
     /// The last peer and its IP as text: proxies send from one address, so this spares
     /// formatting the address on every request.
-    private let lastProxy = NIOLockedValueBox<(SocketAddress, String)?>(nil)
+    private let lastProxy = NIOLockedValueBox<(NGPeer, String)?>(nil)
     private let logger: Logger
 
     public init(processor: NGProcessor, logger: Logger, cacheLifetime: Double = 30) {
@@ -25,7 +25,7 @@ public final class NGDispatcher: Sendable {
     }
 
     /// Handles one message from `peer`; returns the reply to send, or nil to send nothing.
-    public func handle(_ message: [UInt8], from peer: SocketAddress) -> [UInt8]? {
+    public func handle(_ message: [UInt8], from peer: NGPeer) -> [UInt8]? {
         let key = message.firstIndex(of: 0x20).map { NGReplyCache.Key(source: peer, cookie: Array(message[..<$0])) }
         let now = Self.monotonicSeconds()
         if let key, let cached = cache.withLockedValue({ $0.reply(for: key, now: now) }) {
@@ -55,9 +55,9 @@ public final class NGDispatcher: Sendable {
         return reply
     }
 
-    private func proxyName(_ peer: SocketAddress) -> String {
+    private func proxyName(_ peer: NGPeer) -> String {
         if let (address, name) = lastProxy.withLockedValue({ $0 }), address == peer { return name }
-        let name = peer.ipAddress ?? peer.description
+        let name = peer.address.description
         lastProxy.withLockedValue { $0 = (peer, name) }
         return name
     }

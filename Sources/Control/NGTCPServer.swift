@@ -52,7 +52,7 @@ final class NGStreamHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         framer.append(unwrapInboundIn(data).readableBytesView)
-        guard let peer = context.channel.remoteAddress else { return }
+        guard let remote = context.channel.remoteAddress, let peer = NGPeer(remote) else { return }
         do {
             while let message = try framer.next() {
                 if let reply = dispatcher.handle(message, from: peer) {

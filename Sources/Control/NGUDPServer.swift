@@ -1,61 +1,125 @@
+import CMediaIO
 import NIOCore
-import NIOPosix
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Serves the ng protocol over UDP on one bound address. Each datagram is one request; the
-/// reply goes back to the sender from the same socket.
-final class NGUDPServer: Sendable {
+/// reply goes back to the sender from the same socket. A thread of its own reads the socket
+/// directly (epoll, recvfrom, sendto): signalling is request/response with no fan-out, so
+/// an event-loop framework would add allocations and dispatch to every request for nothing.
+final class NGUDPServer: @unchecked Sendable {
     let localAddress: SocketAddress
-    private let channel: Channel
+    private let fd: Int32
+    private let epoll: Int32
+    private let wake: Int32
+    private let dispatcher: NGDispatcher
+    private let stopping = Atomic<Bool>(false)
+    private var thread: pthread_t?
+    static let stopTag = UInt64.max
 
-    private init(channel: Channel) {
-        self.channel = channel
-        self.localAddress = channel.localAddress!
+    private init(fd: Int32, localAddress: SocketAddress, dispatcher: NGDispatcher) throws {
+        self.fd = fd
+        self.localAddress = localAddress
+        self.dispatcher = dispatcher
+        epoll = mio_epoll_create()
+        wake = mio_eventfd()
+        guard epoll >= 0, wake >= 0, mio_epoll_add(epoll, fd, 0) == 0, mio_epoll_add(epoll, wake, Self.stopTag) == 0 else {
+            Glibc.close(fd)
+            throw ControlError("cannot poll the ng socket: errno \(errno)")
+        }
     }
 
-    /// Binds `address` on `group`. An IPv6 wildcard is bound IPv6-only so the IPv4 wildcard
-    /// can be bound beside it, as rtpengine does for a bare port.
-    static func bind(_ address: SocketAddress, group: EventLoopGroup, dispatcher: NGDispatcher) throws -> NGUDPServer {
-        var bootstrap = DatagramBootstrap(group: group)
-            .channelOption(.socketOption(.so_reuseaddr), value: 0)
-            // A whole datagram per read: ng requests with SDP bodies exceed NIO's default.
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65536))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(NGDatagramHandler(dispatcher: dispatcher))
+    deinit {
+        Glibc.close(epoll)
+        Glibc.close(wake)
+    }
+
+    /// Binds `address`. An IPv6 wildcard is bound IPv6-only so the IPv4 wildcard can be bound
+    /// beside it, as rtpengine does for a bare port.
+    static func bind(_ address: SocketAddress, dispatcher: NGDispatcher) throws -> NGUDPServer {
+        let family = address.protocol.rawValue
+        let fd = socket(family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw ControlError("socket: errno \(errno)") }
+        if family == AF_INET6 {
+            var one: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
+        let rc = address.withSockAddr { Glibc.bind(fd, $0, socklen_t($1)) }
+        guard rc == 0 else {
+            let e = errno
+            Glibc.close(fd)
+            throw ControlError(String(cString: strerror(e)))
+        }
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        let bound = Self.socketAddress(storage) ?? address
+        let server = try NGUDPServer(fd: fd, localAddress: bound, dispatcher: dispatcher)
+        server.start()
+        return server
+    }
+
+    static func socketAddress(_ storage: sockaddr_storage) -> SocketAddress? {
+        guard let peer = NGPeer(storage) else { return nil }
+        return try? SocketAddress(ipAddress: peer.address.description, port: Int(peer.port))
+    }
+
+    private func start() {
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var tid = pthread_t()
+        let rc = pthread_create(&tid, nil, { raw in
+            let me = Unmanaged<NGUDPServer>.fromOpaque(raw!).takeRetainedValue()
+            me.run()
+            return nil
+        }, context)
+        precondition(rc == 0, "cannot start the ng UDP thread")
+        thread = tid
+    }
+
+    private func run() {
+        var tags = [UInt64](repeating: 0, count: 4)
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while !stopping.load(ordering: .acquiring) {
+            let n = tags.withUnsafeMutableBufferPointer { mio_epoll_wait(epoll, $0.baseAddress, 4, -1) }
+            guard n > 0 else { continue }
+            // Every queued datagram, then back to waiting.
+            while !stopping.load(ordering: .relaxed) {
+                var source = sockaddr_storage()
+                var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+                let received = buffer.withUnsafeMutableBytes { bytes in
+                    withUnsafeMutablePointer(to: &source) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            recvfrom(fd, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), $0, &length)
+                        }
+                    }
+                }
+                if received < 0 {
+                    if errno == EINTR { continue }
+                    break
+                }
+                guard let peer = NGPeer(source),
+                      let reply = dispatcher.handle(Array(buffer[0..<received]), from: peer) else { continue }
+                _ = reply.withUnsafeBytes { bytes in
+                    withUnsafePointer(to: &source) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), $0, length)
+                        }
+                    }
                 }
             }
-        if case .v6 = address {
-            bootstrap = bootstrap.channelOption(
-                ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
         }
-        return NGUDPServer(channel: try bootstrap.bind(to: address).wait())
     }
 
+    /// Stops the thread and closes the socket.
     func close() {
-        try? channel.close().wait()
-    }
-}
-
-/// Hands each received datagram to the dispatcher and writes the reply back.
-final class NGDatagramHandler: ChannelInboundHandler, Sendable {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
-
-    private let dispatcher: NGDispatcher
-
-    init(dispatcher: NGDispatcher) { self.dispatcher = dispatcher }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
-        guard let reply = dispatcher.handle(Array(envelope.data.readableBytesView), from: envelope.remoteAddress) else {
-            return
-        }
-        let buffer = context.channel.allocator.buffer(bytes: reply)
-        context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)),
-                              promise: nil)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // ICMP errors (port unreachable after a reply) arrive here; they end nothing.
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        mio_eventfd_signal(wake)
+        if let thread { pthread_join(thread, nil) }
+        thread = nil
+        Glibc.close(fd)
     }
 }

@@ -49,6 +49,8 @@ final class MediaThread: @unchecked Sendable {
     /// Slots that pierce NAT, checked once a second.
     private var piercing: Set<Int32> = []
     private var nextTick: UInt64 = 0
+    /// xorshift state for echo SSRCs (a getrandom call per socket would cost a system call).
+    private var ssrcState: UInt64 = UInt64.random(in: 1...UInt64.max)
     /// Packets and bytes sent on, and packets lost to errors (truncated, refused by the
     /// kernel); written by this thread, read by `totals`.
     private let counters = UnsafeMutablePointer<UInt64>.allocate(capacity: 3)
@@ -150,7 +152,10 @@ final class MediaThread: @unchecked Sendable {
                 s.pointee.fd = fd
                 s.pointee.rtp_target = -1
                 s.pointee.rtcp_target = -1
-                s.pointee.echo_ssrc = UInt32.random(in: 1...UInt32.max)
+                ssrcState ^= ssrcState << 13
+                ssrcState ^= ssrcState >> 7
+                ssrcState ^= ssrcState << 17
+                s.pointee.echo_ssrc = UInt32(truncatingIfNeeded: ssrcState >> 16) | 1
                 s.pointee.attached = 1
                 _ = mio_epoll_add(epoll, fd, UInt64(id))
             case .rule(let id, let rule):
