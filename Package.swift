@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "rtpengine", targets: ["rtpengine"]),
+        .executable(name: "rtpengine-supervisor", targets: ["rtpengine-supervisor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -33,6 +34,7 @@ let package = Package(
         .target(name: "Config", dependencies: ["KeyFile", "NetAddress"]),
         .target(name: "NG", dependencies: ["Bencode", "NetAddress"]),
         .target(name: "Session", dependencies: ["NG", "SDP", "Bencode", "NetAddress"]),
+        .target(name: "Appliance", dependencies: ["Config", "NetAddress"]),
 
         // 4. Engines with IO.
         .target(name: "CMediaIO"),
@@ -51,12 +53,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "rtpengine", dependencies: ["Daemon"]),
+        .target(name: "Supervisor", dependencies: ["Appliance", "Daemon", "KeyFile", "NetAddress"]),
+        .executableTarget(name: "rtpengine-supervisor", dependencies: ["Supervisor"]),
 
         .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "CLibraryTests", dependencies: ["KeyFile", "Digest", "SRTP", "Systemd"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "ApplianceTests", dependencies: ["Appliance", "Supervisor", "NetAddress"]),
         .testTarget(name: "NGTests", dependencies: ["NG", "Bencode"]),
         .testTarget(name: "SessionTests", dependencies: ["Session", "NG", "SDP", "Bencode", "NetAddress"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "Session", "NetAddress"]),

@@ -1,0 +1,43 @@
+/// Checks config-file text for one daemon option the way the daemon reads it (GKeyFile
+/// types: `true`/`false`, integers, `;` lists), for tools that validate a file offline.
+public enum ConfigValueCheck {
+    /// What is wrong with `value` for option `key`, or nil when the daemon would take it.
+    public static func problem(key: String, value: String) -> String? {
+        guard let spec = OptionRegistry.spec(long: key) else { return "unknown option" }
+        let items = value.split(separator: ";").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+        let typed: OptionValue
+        switch spec.type {
+        case .flag:
+            switch value.trimmingSpaces {
+            case "true", "1": typed = .flag(true)
+            case "false", "0": typed = .flag(false)
+            default: return "expected a boolean (true or false)"
+            }
+        case .string: typed = .string(value)
+        case .int:
+            guard let i = Int(value.trimmingSpaces) else { return "not an integer" }
+            typed = .int(i)
+        case .double:
+            guard let d = Double(value.trimmingSpaces), d.isFinite else { return "not a number" }
+            typed = .double(d)
+        case .stringList: typed = .stringList(items)
+        case .intList:
+            var ints: [Int] = []
+            for item in items {
+                guard let i = Int(item) else { return "'\(item)' is not an integer" }
+                ints.append(i)
+            }
+            typed = .intList(ints)
+        }
+        do {
+            try OptionValidation.check(spec, typed, file: nil)
+            return nil
+        } catch {
+            if case .badValue(_, _, let reason, _) = error { return reason }
+            return "\(error)"
+        }
+    }
+
+    /// Every option name, for did-you-mean hints.
+    public static var optionNames: [String] { OptionRegistry.all.map(\.long) }
+}

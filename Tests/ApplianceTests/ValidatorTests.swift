@@ -1,0 +1,103 @@
+import Foundation
+import NetAddress
+import Testing
+@testable import Appliance
+@testable import Supervisor
+
+/// The host the configs are checked against.
+let testHost = HostFacts(interfaces: [
+    "lo": [IPAddress("127.0.0.1")!, IPAddress("::1")!],
+    "eth0": [IPAddress("192.0.2.10")!, IPAddress("2001:db8::10")!],
+    "eth1": [IPAddress("198.51.100.10")!],
+])
+
+/// Writes a main file and its drop-ins into a fresh folder; returns the main file's path.
+func writeConfig(_ main: String, dropins: [(String, String)] = []) throws -> String {
+    let dir = NSTemporaryDirectory() + "appliance-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: dir + "/conf.d", withIntermediateDirectories: true)
+    try main.write(toFile: dir + "/main.conf", atomically: true, encoding: .utf8)
+    for (name, text) in dropins { try text.write(toFile: dir + "/conf.d/" + name, atomically: true, encoding: .utf8) }
+    return dir + "/main.conf"
+}
+
+func diagnostics(_ main: String, dropins: [(String, String)] = [], strict: Bool = false) throws -> (path: String, found: [Diagnostic]) {
+    let path = try writeConfig(main, dropins: dropins)
+    let config = ApplianceConfig(files: try CheckCommand.load(path))
+    return (path, Validator.check(config, host: testHost, strict: strict))
+}
+
+@Suite struct ValidatorTests {
+    @Test(arguments: brokenCases.map(\.name))
+    func brokenConfigIsReportedWhereItIsBroken(_ name: String) throws {
+        let c = try #require(brokenCases.first { $0.name == name })
+        let (path, found) = try diagnostics(c.main, dropins: c.dropins)
+        let folder = String(path.dropLast("main.conf".count))
+        let errors = found.filter { $0.severity == .error }
+        #expect(!errors.isEmpty, "\(name): no error")
+        let hit = errors.first { $0.file == folder + c.file && $0.line == c.line && $0.description.contains(c.message) }
+        #expect(hit != nil, "\(name): expected \(c.file):\(c.line) '\(c.message)', got:\n\(errors.map(\.description).joined(separator: "\n"))")
+    }
+
+    @Test func thereAreAtLeastFortyBrokenCases() {
+        #expect(brokenCases.count >= 40)
+        #expect(Set(brokenCases.map(\.name)).count == brokenCases.count)
+    }
+
+    @Test(arguments: validCases.map(\.name))
+    func validConfigHasNoErrors(_ name: String) throws {
+        let c = try #require(validCases.first { $0.name == name })
+        let (_, found) = try diagnostics(c.main, dropins: c.dropins)
+        let errors = found.filter { $0.severity == .error }
+        #expect(errors.isEmpty, "\(name):\n\(errors.map(\.description).joined(separator: "\n"))")
+    }
+
+    @Test func addressesNotOnThisHostWarnUnlessStrict() throws {
+        let main = twoInstances.replacingOccurrences(of: "address = 127.0.0.1\nport-min = 30000", with: "address = 203.0.113.77\nport-min = 30000")
+        let (_, lax) = try diagnostics(main)
+        #expect(lax.contains { $0.severity == .warning && $0.line == 5 && $0.message.contains("not an address of this host") })
+        #expect(!lax.contains { $0.severity == .error })
+        let (_, strict) = try diagnostics(main, strict: true)
+        #expect(strict.contains { $0.severity == .error && $0.line == 5 })
+    }
+
+    @Test func unknownKeysGetADidYouMean() throws {
+        let (_, found) = try diagnostics(base + "listen-ngg = 127.0.0.1:2224\n")
+        #expect(found.first?.hint == "did you mean 'listen-ng'?")
+    }
+
+    @Test func instanceWithoutNgListenerIsAWarning() throws {
+        let (_, found) = try diagnostics(twoInstances.replacingOccurrences(of: "listen-ng = 127.0.0.1:2224\n", with: ""))
+        #expect(found.contains { $0.severity == .warning && $0.line == 19 && $0.message == "instance without an ng listener" })
+        #expect(!found.contains { $0.severity == .error })
+    }
+
+    @Test func checkCommandExitCodesJSONAndExplain() throws {
+        let good = try writeConfig(twoInstances, dropins: [("10-a.conf", "[instance-a]\nlisten-ng = 127.0.0.1:2230\n")])
+        var o = CheckCommand.Options()
+        o.file = good
+        o.explain = true
+        let (status, output) = CheckCommand.run(o, host: testHost)
+        #expect(status == 0, "\(output)")
+        // --explain: the effective value and where it came from, drop-in included.
+        #expect(output.contains("listen-ng = 127.0.0.1:2230    # \(good.dropLast("main.conf".count))conf.d/10-a.conf:2"))
+        #expect(output.contains("lo.port-min = 30000    # \(good):6"))
+
+        o = CheckCommand.Options()
+        o.file = try writeConfig(base + "log-level = loud\n")
+        o.json = true
+        let (bad, json) = CheckCommand.run(o, host: testHost)
+        #expect(bad == 1)
+        #expect(json.hasPrefix("{\"valid\":false,\"diagnostics\":[{\"severity\":\"error\""))
+        #expect(json.contains("\"line\":7") && json.contains("\"key\":\"log-level\""))
+
+        o = CheckCommand.Options()
+        o.file = "/nonexistent/rtpengine.conf"
+        #expect(CheckCommand.run(o, host: testHost).status == 2)
+    }
+
+    @Test func supervisorCommandsNotBuiltSaySo() {
+        let r = SupervisorCLI.run(["run"])
+        #expect(r.status == 2 && r.error.contains("not supported by this version yet"))
+        #expect(SupervisorCLI.run(["check", "--bogus"]).status == 2)
+    }
+}
