@@ -49,7 +49,7 @@ let package = Package(
 
         // 5. Executables (thin) and their lifecycle library.
         .target(name: "Daemon", dependencies: [
-            "Config", "Control", "NG", "Session", "Media", "Systemd", "NetAddress", "Digest", "SRTP",
+            "Config", "Control", "NG", "Session", "Media", "Systemd", "NetAddress", "Digest", "SRTP", "Appliance",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "rtpengine", dependencies: ["Daemon"]),

@@ -65,11 +65,26 @@ public struct DaemonConfig: Sendable {
         if portMin > portMax {
             throw .inconsistent("--port-min (\(portMin)) is greater than --port-max (\(portMax))")
         }
-        if portMax - portMin < 1 {
+        if portMin + (portMin & 1) + 1 > portMax {
             throw .inconsistent("port range \(portMin)-\(portMax) holds no RTP/RTCP port pair")
         }
         if interfaces.isEmpty {
             throw .inconsistent("at least one --interface is required")
+        }
+        for listen in listenNG where (portMin...portMax).contains(Int(listen.port)) {
+            for spec in interfaces where Self.overlaps(listen.host, spec.address) {
+                throw .inconsistent("--listen-ng \(listen) is inside the media port range \(portMin)-\(portMax) of interface \(spec)")
+            }
+        }
+    }
+
+    /// Whether a listener's host and a media interface's address can be the same socket address.
+    static func overlaps(_ host: ListenAddress.Host, _ address: InterfaceSpec.Address) -> Bool {
+        switch (host, address) {
+        case (.any, _), (_, .any): return true
+        case (.ip(let a), .ip(let b)):
+            return a == b || (a.isUnspecified && a.family == b.family) || (b.isUnspecified && a.family == b.family)
+        default: return false
         }
     }
 }

@@ -1,4 +1,5 @@
 import Config
+import Appliance
 import Control
 import Digest
 import Logging
@@ -37,8 +38,15 @@ public enum Daemon {
         }
 
         let config: DaemonConfig
+        var interfacePorts: [String: InterfacePorts] = [:]
         do {
-            let options = try ConfigLoader.load(commandLine: commandLine) { access($0, F_OK) == 0 }
+            let options: ResolvedOptions
+            if let instance = try InstanceLoader.load(commandLine) {
+                options = instance.options
+                interfacePorts = instance.ports
+            } else {
+                options = try ConfigLoader.load(commandLine: commandLine) { access($0, F_OK) == 0 }
+            }
             config = try DaemonConfig(options)
         } catch {
             return fail("\(error)")
@@ -63,7 +71,10 @@ public enum Daemon {
         let mediaInterfaces: [MediaInterface]
         do {
             let (interfaces, warnings) = try InterfaceResolver.resolve(config.interfaces)
-            mediaInterfaces = interfaces.map { MediaInterface(name: $0.name, address: $0.address, advertised: $0.advertised) }
+            mediaInterfaces = interfaces.map {
+                MediaInterface(name: $0.name, address: $0.address, advertised: $0.advertised,
+                               portRange: interfacePorts[$0.name]?.range, excludedPorts: interfacePorts[$0.name]?.excluded ?? [])
+            }
             for w in warnings { logger.warning("\(w)") }
             for i in interfaces {
                 logger.debug("Interface '\(i.name)': \(i.address)\(i.advertised.map { " advertised as \($0)" } ?? "")")

@@ -25,7 +25,8 @@ public final class SocketPortAllocator: PortAllocator {
     }
 
     private struct State {
-        var cursor: Int
+        /// The next RTP port to try, per range (interfaces may have ranges of their own).
+        var cursors: [ClosedRange<Int>: Int] = [:]
         var bound: [PortKey: Bound] = [:]
         var last: UInt16 = 0
     }
@@ -48,8 +49,7 @@ public final class SocketPortAllocator: PortAllocator {
         self.portMin = portMin
         self.portMax = portMax
         self.defaultTOS = tos
-        let first = portMin + (portMin & 1)
-        state = Mutex(State(cursor: first))
+        state = Mutex(State())
     }
 
     /// Port pairs in use on `address`, and the last RTP port handed out on any.
@@ -58,14 +58,18 @@ public final class SocketPortAllocator: PortAllocator {
     }
 
     public func allocate(on interface: MediaInterface) -> PortPair? {
-        state.withLock { s in
-            let first = portMin + (portMin & 1)
-            let pairs = max(0, (portMax - first + 1) / 2)
+        let range = interface.portRange ?? portMin...portMax
+        return state.withLock { s in
+            let first = range.lowerBound + (range.lowerBound & 1)
+            let pairs = max(0, (range.upperBound - first + 1) / 2)
             guard pairs > 0 else { return nil }
+            var cursor = s.cursors[range] ?? first
+            defer { s.cursors[range] = cursor }
             for _ in 0..<pairs {
-                let port = s.cursor
-                s.cursor += 2
-                if s.cursor + 1 > portMax { s.cursor = first }
+                let port = cursor
+                cursor += 2
+                if cursor + 1 > range.upperBound { cursor = first }
+                if interface.excludedPorts.contains(port) || interface.excludedPorts.contains(port + 1) { continue }
                 let key = PortKey(address: interface.address, port: UInt16(port))
                 if s.bound[key] != nil { continue }
                 guard let rtp = Self.bindUDP(interface.address, UInt16(port)) else { continue }

@@ -6,11 +6,18 @@ public struct MediaInterface: Hashable, Sendable {
     public var name: String
     public var address: IPAddress
     public var advertised: IPAddress?
+    /// The interface's own port range (interface profiles); nil: `--port-min`..`--port-max`.
+    public var portRange: ClosedRange<Int>?
+    /// Ports never handed out on this interface (`exclude-ports`).
+    public var excludedPorts: Set<Int> = []
 
-    public init(name: String, address: IPAddress, advertised: IPAddress? = nil) {
+    public init(name: String, address: IPAddress, advertised: IPAddress? = nil, portRange: ClosedRange<Int>? = nil,
+                excludedPorts: Set<Int> = []) {
         self.name = name
         self.address = address
         self.advertised = advertised
+        self.portRange = portRange
+        self.excludedPorts = excludedPorts
     }
 
     /// What SDP says the proxy's address is.

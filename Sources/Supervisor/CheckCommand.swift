@@ -49,52 +49,8 @@ public enum CheckCommand {
         return (errors == 0 ? 0 : 1, output)
     }
 
-    public struct LoadError: Error { public let description: String }
+    /// The main file and its drop-ins (see `ConfigFiles`).
+    public static func load(_ path: String) throws(ConfigFiles.LoadError) -> [ConfigText] { try ConfigFiles.load(path) }
 
-    /// The main file, then `conf.d/*.conf` in the main file's folder, in lexical order.
-    public static func load(_ path: String) throws(LoadError) -> [ConfigText] {
-        guard let main = readFile(path) else { throw LoadError(description: "cannot read: \(String(cString: strerror(errno)))") }
-        var files = [ConfigText(path: path, text: main)]
-        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-        let dropins = folder + "/conf.d"
-        for name in listDirectory(dropins).filter({ $0.hasSuffix(".conf") }).sorted() {
-            let p = dropins + "/" + name
-            guard let text = readFile(p) else { throw LoadError(description: "cannot read drop-in \(p)") }
-            files.append(ConfigText(path: p, text: text))
-        }
-        return files
-    }
-
-    static func readFile(_ path: String) -> String? {
-        guard let f = fopen(path, "r") else { return nil }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            if n <= 0 { break }
-            bytes += buffer[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    static func listDirectory(_ path: String) -> [String] {
-        guard let dir = opendir(path) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != ".", name != ".." { names.append(name) }
-        }
-        return names
-    }
-
-    /// This machine's interfaces and addresses.
-    public static func currentHost() -> HostFacts {
-        var map: [String: [IPAddress]] = [:]
-        for (name, address) in InterfaceResolver.hostAddresses() { map[name, default: []].append(address) }
-        return HostFacts(interfaces: map)
-    }
+    public static func currentHost() -> HostFacts { ConfigFiles.currentHost() }
 }

@@ -60,9 +60,15 @@ func diagnostics(_ main: String, dropins: [(String, String)] = [], strict: Bool 
         #expect(strict.contains { $0.severity == .error && $0.line == 5 })
     }
 
-    @Test func unknownKeysGetADidYouMean() throws {
+    @Test func unknownKeysWarnWithADidYouMeanAndFailWhenStrict() throws {
+        // rtpengine ignores unknown keys, so a file for another version still runs.
         let (_, found) = try diagnostics(base + "listen-ngg = 127.0.0.1:2224\n")
+        #expect(found.count == 1 && found.first?.severity == .warning && found.first?.line == 7)
         #expect(found.first?.hint == "did you mean 'listen-ng'?")
+        let (_, strict) = try diagnostics(base + "listen-ngg = 127.0.0.1:2224\n", strict: true)
+        #expect(strict.first?.severity == .error)
+        let (_, instance) = try diagnostics(twoInstances.replacingOccurrences(of: "table = 1", with: "table = 1\ninterfacs = lo2"))
+        #expect(instance.contains { $0.line == 22 && $0.hint?.hasPrefix("did you mean 'interface") == true })
     }
 
     @Test func instanceWithoutNgListenerIsAWarning() throws {

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import Appliance
+@testable import Supervisor
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `check` and the daemon agree: every broken config that `check` rejects, the daemon
+/// refuses to start with (an instance section names the same file:line, since the daemon
+/// runs the same validator); the valid ones start.
+@Suite struct DaemonAgreementTests {
+    static func daemon() -> String {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("rtpengine").path
+    }
+
+    /// Runs the daemon on `path` (as its first instance, if it declares any); returns its
+    /// exit status (nil: still running after `seconds`, then killed) and its output.
+    static func start(_ path: String, seconds: Double = 5) throws -> (status: Int32?, output: String) {
+        let config = ApplianceConfig(files: try CheckCommand.load(path))
+        var arguments = ["--config-file=\(path)", "-f", "-E"]
+        if let first = config.sections.first(where: { $0.name.hasPrefix(ApplianceConfig.instancePrefix) }) {
+            arguments.append("--config-section=\(first.name)")
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: daemon())
+        p.arguments = arguments
+        let log = path + ".log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        let end = Date().addingTimeInterval(seconds)
+        while p.isRunning, Date() < end { usleep(20_000) }
+        let running = p.isRunning
+        if running {
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+        }
+        return (running ? nil : p.terminationStatus, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+    }
+
+    @Test(arguments: brokenCases.map(\.name))
+    func theDaemonRefusesWhatCheckRejects(_ name: String) throws {
+        let c = try #require(brokenCases.first { $0.name == name })
+        let path = try writeConfig(c.main, dropins: c.dropins)
+        let (status, output) = try Self.start(path)
+        #expect(status != nil && status != 0, "\(name): the daemon started (or hung):\n\(output)")
+        if c.main.contains("[instance-") {
+            let file = String(path.dropLast("main.conf".count)) + c.file
+            #expect(output.contains("\(file):\(c.line):"), "\(name): the daemon must name \(c.file):\(c.line):\n\(output)")
+        }
+    }
+
+    @Test func theShippedMultiInstanceExampleStartsEachInstance() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../conf.d/multi-instance.conf").standardized.path
+        var o = CheckCommand.Options()
+        o.file = example
+        #expect(CheckCommand.run(o, host: CheckCommand.currentHost()).status == 0)
+        // A valid instance runs until stopped: still running after a second.
+        let ng = Int.random(in: 20000...28000)
+        let copy = try writeConfig(String(contentsOfFile: example, encoding: .utf8)
+            .replacingOccurrences(of: "127.0.0.1:2223", with: "127.0.0.1:\(ng)").replacingOccurrences(of: "127.0.0.1:2224", with: "127.0.0.1:\(ng + 1)"))
+        let (status, output) = try Self.start(copy, seconds: 1)
+        #expect(status == nil, "instance-a must keep running:\n\(output)")
+    }
+}
