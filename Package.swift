@@ -53,7 +53,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "rtpengine", dependencies: ["Daemon"]),
-        .target(name: "Supervisor", dependencies: ["Appliance", "Daemon", "KeyFile", "NetAddress"]),
+        .target(name: "Supervisor", dependencies: ["Appliance", "Config", "Daemon", "KeyFile", "NetAddress", "Systemd"]),
         .executableTarget(name: "rtpengine-supervisor", dependencies: ["Supervisor"]),
 
         .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),

@@ -1,8 +1,10 @@
-/// `rtpengine-supervisor`'s command line: `check` is built; `run`, `status` and `rules`
-/// come with later work and say so.
+/// `rtpengine-supervisor`'s command line: `check`, `run` and `status`; `rules` (firewall
+/// management) comes with later work and says so.
 public enum SupervisorCLI {
     public static let usage = """
         Usage: rtpengine-supervisor check [-c FILE] [--json] [--strict] [--explain]
+               rtpengine-supervisor run [-c FILE] [--daemon PATH] [--run-dir DIR]
+               rtpengine-supervisor status [--run-dir DIR]
 
           check      validate the config (FILE, default /etc/rtpengine/rtpengine.conf, and
                      conf.d/*.conf beside it) offline; exit 0 valid, 1 errors, 2 unreadable
@@ -10,6 +12,11 @@ public enum SupervisorCLI {
             --json   findings as JSON
             --strict an address that is not on this host is an error, not a warning
             --explain print each instance's effective settings and where each came from
+          run        start one rtpengine per instance in the foreground and keep them running
+                     (restart on death, stop on SIGTERM/SIGINT, reload changed ones on SIGHUP)
+            --daemon PATH   the rtpengine executable (default: the one beside this program)
+            --run-dir DIR   pidfiles and state (default /run/rtpengine)
+          status     each instance's pid, uptime, restarts and ng ping
 
         """
 
@@ -33,8 +40,25 @@ public enum SupervisorCLI {
             }
             let (status, output) = CheckCommand.run(o)
             return (status, output, "")
-        case "run", "status", "rules":
-            return (2, "", "rtpengine-supervisor \(command): not supported by this version yet (only 'check' is built)\n")
+        case "run", "status":
+            var o = RunCommand.Options()
+            var rest = arguments.dropFirst()
+            while let a = rest.popFirst() {
+                guard let value = rest.popFirst() else { return (2, "", "\(a) needs a value\n" + usage) }
+                switch a {
+                case "-c", "--config": o.file = value
+                case "--daemon": o.daemon = value
+                case "--run-dir": o.runDirectory = value
+                default: return (2, "", "unknown argument '\(a)'\n" + usage)
+                }
+            }
+            if command == "status" {
+                let (status, output) = StatusCommand.run(runDirectory: o.runDirectory)
+                return (status, output, "")
+            }
+            return (RunCommand(o).run(), "", "")
+        case "rules":
+            return (2, "", "rtpengine-supervisor rules: not supported by this version yet (firewall management is not built)\n")
         case "-h", "--help", "help":
             return (0, usage, "")
         default:

@@ -102,7 +102,7 @@ func diagnostics(_ main: String, dropins: [(String, String)] = [], strict: Bool 
     }
 
     @Test func supervisorCommandsNotBuiltSaySo() {
-        let r = SupervisorCLI.run(["run"])
+        let r = SupervisorCLI.run(["rules"])
         #expect(r.status == 2 && r.error.contains("not supported by this version yet"))
         #expect(SupervisorCLI.run(["check", "--bogus"]).status == 2)
     }
