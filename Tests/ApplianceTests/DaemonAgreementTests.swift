@@ -67,4 +67,22 @@ import Glibc
         let (status, output) = try Self.start(copy, seconds: 1)
         #expect(status == nil, "instance-a must keep running:\n\(output)")
     }
+
+    /// The valid configs that only use this machine's loopback addresses start (the others
+    /// name addresses of the test's imaginary host).
+    @Test(arguments: ["legacy single section", "legacy with every common option", "two instances on loopback",
+                      "drop-ins add an instance", "drop-in overrides a port", "UDP and TCP listeners share a port",
+                      "custom interface prefix"])
+    func theDaemonStartsWhatCheckAccepts(_ name: String) throws {
+        let c = try #require(validCases.first { $0.name == name })
+        let p = Int.random(in: 20000...28000)
+        func movePorts(_ text: String) -> String {
+            var t = text
+            for (old, offset) in [("2223", 0), ("2224", 1), ("2225", 2), ("2230", 3)] { t = t.replacingOccurrences(of: ":\(old)", with: ":\(p + offset)") }
+            return t
+        }
+        let path = try writeConfig(movePorts(c.main), dropins: c.dropins.map { ($0.0, movePorts($0.1)) })
+        let (status, output) = try Self.start(path, seconds: 1)
+        #expect(status == nil, "\(name): the daemon must keep running:\n\(output)")
+    }
 }

@@ -98,27 +98,12 @@ import Glibc
     }
 
     @Test func notifiesSystemdReadyAndStopping() throws {
-        let path = NSTemporaryDirectory() + "rtpengine-it-notify-\(UUID().uuidString.prefix(8)).sock"
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        defer { close(fd); unlink(path) }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in for (i, b) in path.utf8.enumerated() { raw[i] = b } }
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        try #require(bound == 0)
-        var tv = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        func receive() -> String {
-            var buf = [UInt8](repeating: 0, count: 512)
-            let n = recv(fd, &buf, buf.count, 0)
-            return n > 0 ? String(decoding: buf.prefix(n), as: UTF8.self) : ""
-        }
+        let notify = try NotifySocket()
+        func receive() -> String { notify.receive() }
         let ng = freePort()
         let d = try DaemonProcess(
             arguments: ["--config-file=none", "-t", "-1", "-i", "127.0.0.1", "-n", "127.0.0.1:\(ng)", "-f", "-E"],
-            environment: ["NOTIFY_SOCKET": path])
+            environment: ["NOTIFY_SOCKET": notify.path])
         defer { d.stop(signal: SIGKILL) }
         #expect(receive().hasPrefix("READY=1"))
         // Ready means listening.

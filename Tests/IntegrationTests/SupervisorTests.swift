@@ -43,12 +43,17 @@ import Glibc
             .replacingOccurrences(of: "127.0.0.1:2224", with: "127.0.0.1:\(ngB)")
             .write(toFile: dir + "/rtpengine.conf", atomically: true, encoding: .utf8)
         let runDir = dir + "/run"
-        let s = try DaemonProcess(Self.supervisor, arguments: ["run", "-c", dir + "/rtpengine.conf", "--run-dir", runDir])
+        let notify = try NotifySocket()
+        let s = try DaemonProcess(Self.supervisor, arguments: ["run", "-c", dir + "/rtpengine.conf", "--run-dir", runDir],
+                                  environment: ["NOTIFY_SOCKET": notify.path])
         defer {
             s.stop(signal: SIGKILL)
             for name in ["a", "b"] { if let p = Self.pid(name, in: runDir) { kill(p, SIGKILL) } }
         }
-        try #require(waitForPong("127.0.0.1", ngA) && waitForPong("127.0.0.1", ngB), "\(s.output)")
+        // READY comes from the supervisor alone, once both instances answer.
+        #expect(notify.receive().hasPrefix("READY=1"))
+        #expect(udpExchange("127.0.0.1", ngA, "r d7:command4:pinge") == "r d6:result4:ponge")
+        #expect(udpExchange("127.0.0.1", ngB, "r d7:command4:pinge") == "r d6:result4:ponge")
 
         // Each instance allocates from its own range and advertises its own address.
         let sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n"
