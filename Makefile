@@ -9,7 +9,8 @@ SWIFT_BUILD_FLAGS ?=
 # implementation the differential tests compare against; kamailio and baresip-core make
 # the end-to-end call test; gcc builds bench/relay's load generator for the load test.
 DEB_DEPS := pkg-config libglib2.0-dev libssl-dev libsrtp2-dev libsystemd-dev \
-            netcat-openbsd groff-base mandoc rtpengine-daemon kamailio baresip-core gcc
+            netcat-openbsd groff-base mandoc rtpengine-daemon kamailio baresip-core gcc \
+            libip4tc-dev libip6tc-dev iptables iproute2
 
 missing = $(shell for p in $(DEB_DEPS); do \
 	dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)

@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "Digest", dependencies: ["COpenSSL"]),
         .target(name: "SRTP", dependencies: ["CSRTP"]),
         .target(name: "Systemd", dependencies: ["CSystemd"]),
+        .target(name: "CFirewall", linkerSettings: [.linkedLibrary("ip4tc"), .linkedLibrary("ip6tc")]),
 
         // 3. Sans-IO logic.
         .target(name: "Config", dependencies: ["KeyFile", "NetAddress"]),
@@ -53,7 +54,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "rtpengine", dependencies: ["Daemon"]),
-        .target(name: "Supervisor", dependencies: ["Appliance", "Config", "Daemon", "KeyFile", "NetAddress", "Systemd"]),
+        .target(name: "Supervisor", dependencies: ["Appliance", "Config", "Daemon", "KeyFile", "NetAddress", "Systemd", "CFirewall"]),
         .executableTarget(name: "rtpengine-supervisor", dependencies: ["Supervisor"]),
 
         .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),

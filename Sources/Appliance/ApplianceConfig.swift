@@ -74,7 +74,8 @@ public struct Instance: Sendable {
     public var base: ApplianceConfig.Section?
 
     /// Keys only the supervisor reads; everything else is a daemon option.
-    public static let supervisorKeys: Set<String> = ["interfaces", "firewall", "firewall-chain", "interfaces-config"]
+    /// `firewall-target` is for tests only (a stock target in place of RTPENGINE).
+    public static let supervisorKeys: Set<String> = ["interfaces", "firewall", "firewall-chain", "firewall-target", "interfaces-config"]
 
     /// The effective value of `key`: the instance's own, else [rtpengine]'s.
     public subscript(key: String) -> Located? { section?[key] ?? base?[key] }

@@ -142,6 +142,7 @@ public final class RunCommand {
             log("instance \(name) (pid \(pid)) \(clean ? "exited" : "died (status \(status))")")
             removeTable(of: name)
             perform(plan.exited(name, requested: clean, now: Self.now()))
+            if plan.stopping || plan.instances[name]?.wanted == false { clearFirewall(name) }
         }
     }
 
@@ -166,9 +167,30 @@ public final class RunCommand {
             let pid = try InstanceProcess.spawn(options.daemon, arguments, tag: name)
             plan.started(name, pid: pid, now: Self.now())
             log("instance \(name) started (pid \(pid))")
+            applyFirewall(instance)
         } catch {
             log("instance \(name): \(error.description)")
             plan.failedToStart(name, now: Self.now())
+        }
+    }
+
+    func applyFirewall(_ instance: Instance) {
+        guard let config, Firewall.enabled(instance) else { return }
+        let rules = Firewall.rules(for: instance, in: config, host: ConfigFiles.currentHost())
+        do {
+            try Firewall(chain: Firewall.chain(of: instance)).apply(rules, instance: instance.name)
+            log("instance \(instance.name): \(rules.count) firewall rule(s) in chain \(Firewall.chain(of: instance))")
+        } catch {
+            log("instance \(instance.name): firewall rules not set: \(error.description)")
+        }
+    }
+
+    func clearFirewall(_ name: String) {
+        guard let instance = config?.instance(named: name), Firewall.enabled(instance) else { return }
+        do {
+            try Firewall(chain: Firewall.chain(of: instance)).clear(instance: name)
+        } catch {
+            log("instance \(name): firewall rules not removed: \(error.description)")
         }
     }
 

@@ -5,6 +5,7 @@ public enum SupervisorCLI {
         Usage: rtpengine-supervisor check [-c FILE] [--json] [--strict] [--explain]
                rtpengine-supervisor run [-c FILE] [--daemon PATH] [--run-dir DIR]
                rtpengine-supervisor status [--run-dir DIR]
+               rtpengine-supervisor rules --dry-run [-c FILE]
 
           check      validate the config (FILE, default /etc/rtpengine/rtpengine.conf, and
                      conf.d/*.conf beside it) offline; exit 0 valid, 1 errors, 2 unreadable
@@ -17,6 +18,8 @@ public enum SupervisorCLI {
             --daemon PATH   the rtpengine executable (default: the one beside this program)
             --run-dir DIR   pidfiles and state (default /run/rtpengine)
           status     each instance's pid, uptime, restarts and ng ping
+          rules      --dry-run: the firewall rules of the instances with firewall = iptables, in
+                     iptables-save format (run adds them at start and removes them at stop)
 
         """
 
@@ -58,7 +61,20 @@ public enum SupervisorCLI {
             }
             return (RunCommand(o).run(), "", "")
         case "rules":
-            return (2, "", "rtpengine-supervisor rules: not supported by this version yet (firewall management is not built)\n")
+            var file = RunCommand.Options().file
+            var dryRun = false
+            var rest = arguments.dropFirst()
+            while let a = rest.popFirst() {
+                switch a {
+                case "--dry-run": dryRun = true
+                case "-c", "--config":
+                    guard let f = rest.popFirst() else { return (2, "", "-c needs a file\n" + usage) }
+                    file = f
+                default: return (2, "", "unknown argument '\(a)'\n" + usage)
+                }
+            }
+            guard dryRun else { return (2, "", "rules: only --dry-run is supported; 'run' manages the rules\n") }
+            return RulesCommand.dryRun(file: file)
         case "-h", "--help", "help":
             return (0, usage, "")
         default:

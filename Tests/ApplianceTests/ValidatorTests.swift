@@ -101,9 +101,13 @@ func diagnostics(_ main: String, dropins: [(String, String)] = [], strict: Bool 
         #expect(CheckCommand.run(o, host: testHost).status == 2)
     }
 
-    @Test func supervisorCommandsNotBuiltSaySo() {
+    @Test func rulesOnlyDryRunsAndBadArgumentsAreRefused() throws {
         let r = SupervisorCLI.run(["rules"])
-        #expect(r.status == 2 && r.error.contains("not supported by this version yet"))
+        #expect(r.status == 2 && r.error.contains("only --dry-run"))
         #expect(SupervisorCLI.run(["check", "--bogus"]).status == 2)
+        #expect(SupervisorCLI.run(["launch"]).status == 2)
+        // A dry run on a config without firewall management says so.
+        let path = try writeConfig(twoInstances)
+        #expect(SupervisorCLI.run(["rules", "--dry-run", "-c", path]).output.hasPrefix("# no instance has firewall = iptables"))
     }
 }

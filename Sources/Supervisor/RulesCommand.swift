@@ -1,0 +1,27 @@
+import Appliance
+import Daemon
+
+/// `rtpengine-supervisor rules --dry-run`: the rules `run` would put in place.
+enum RulesCommand {
+    static func dryRun(file: String, host: HostFacts = ConfigFiles.currentHost()) -> (status: Int32, output: String, error: String) {
+        let files: [ConfigText]
+        do {
+            files = try ConfigFiles.load(file)
+        } catch {
+            return (2, "", "\(file): \(error.description)\n")
+        }
+        let config = ApplianceConfig(files: files)
+        let errors = Validator.check(config, host: host).filter { $0.severity == .error }
+        guard errors.isEmpty else { return (1, "", errors.map { $0.description + "\n" }.joined()) }
+        var byChain: [(chain: String, rules: [Firewall.Rule])] = []
+        for instance in config.instances where Firewall.enabled(instance) {
+            let chain = Firewall.chain(of: instance)
+            let rules = Firewall.rules(for: instance, in: config, host: host)
+            if let i = byChain.firstIndex(where: { $0.chain == chain }) { byChain[i].rules += rules } else { byChain.append((chain, rules)) }
+        }
+        let v4 = byChain.map { Firewall.save($0.rules, chain: $0.chain, v6: false) }.joined()
+        let v6 = byChain.map { Firewall.save($0.rules, chain: $0.chain, v6: true) }.joined()
+        if v4.isEmpty, v6.isEmpty { return (0, "# no instance has firewall = iptables (or a kernel table)\n", "") }
+        return (0, "# iptables\n" + v4 + "# ip6tables\n" + v6, "")
+    }
+}
