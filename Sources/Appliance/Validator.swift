@@ -87,10 +87,12 @@ public struct Validator {
             }
             if let problem = ConfigValueCheck.problem(key: key, value: at.value) {
                 if problem == "unknown option" {
-                    // rtpengine ignores keys it does not know, so a file written for another
-                    // version still runs: a warning, an error with --strict.
+                    // rtpengine ignores keys it does not know in its own section, so a file
+                    // written for another version still runs: there a warning (an error with
+                    // --strict). Instance sections are new, with nothing to stay compatible with.
+                    let lenient = s.name == ApplianceConfig.baseSection && !strict
                     let suggestion = didYouMean(key, ConfigValueCheck.optionNames + Array(Instance.supervisorKeys))
-                    report(strict ? .error : .warning, at, fallback: (s.file, s.line), section: s.name, key: key, "unknown key",
+                    report(lenient ? .warning : .error, at, fallback: (s.file, s.line), section: s.name, key: key, "unknown key",
                            hint: suggestion.map { "did you mean '\($0)'?" } ?? "see rtpengine(8) for the options")
                 } else {
                     report(.error, at, fallback: (s.file, s.line), section: s.name, key: key, "'\(at.value)': \(problem)")

@@ -118,6 +118,8 @@ let brokenCases: [BrokenCase] = [
                line: 4, message: "is inside the media port range"),
     BrokenCase(name: "instance option bad value", main: twoInstances.replacingOccurrences(of: "table = 1", with: "table = one"),
                line: 21, message: "not an integer"),
+    BrokenCase(name: "instance unknown key", main: twoInstances.replacingOccurrences(of: "table = 1", with: "table = 1\ninterfacs = lo2"),
+               line: 22, message: "unknown key"),
     // Drop-ins.
     BrokenCase(name: "drop-in breaks a valid file", main: twoInstances, dropins: [("10-b.conf", "[instance-b]\ntable = 0\n")],
                file: "conf.d/10-b.conf", line: 2, message: "kernel table 0 is also used by [instance-a]"),

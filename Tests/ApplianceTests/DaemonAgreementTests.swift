@@ -15,6 +15,25 @@ import Glibc
             .appendingPathComponent("rtpengine").path
     }
 
+    /// The first of `count` consecutive ports free for UDP and TCP on loopback.
+    static func freePorts(_ count: Int) -> Int {
+        func free(_ port: Int, _ type: Int32) -> Bool {
+            let fd = socket(AF_INET, type, 0)
+            defer { close(fd) }
+            var sin = sockaddr_in()
+            sin.sin_family = sa_family_t(AF_INET)
+            sin.sin_port = UInt16(port).bigEndian
+            sin.sin_addr = in_addr(s_addr: UInt32(0x7f00_0001).bigEndian)
+            return withUnsafePointer(to: &sin) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            } == 0
+        }
+        while true {
+            let p = Int.random(in: 20000...28000)
+            if (p..<p + count).allSatisfy({ free($0, Int32(SOCK_DGRAM.rawValue)) && free($0, Int32(SOCK_STREAM.rawValue)) }) { return p }
+        }
+    }
+
     /// Runs the daemon on `path` (as its first instance, if it declares any); returns its
     /// exit status (nil: still running after `seconds`, then killed) and its output.
     static func start(_ path: String, seconds: Double = 5) throws -> (status: Int32?, output: String) {
@@ -61,7 +80,7 @@ import Glibc
         o.file = example
         #expect(CheckCommand.run(o, host: CheckCommand.currentHost()).status == 0)
         // A valid instance runs until stopped: still running after a second.
-        let ng = Int.random(in: 20000...28000)
+        let ng = Self.freePorts(2)
         let copy = try writeConfig(String(contentsOfFile: example, encoding: .utf8)
             .replacingOccurrences(of: "127.0.0.1:2223", with: "127.0.0.1:\(ng)").replacingOccurrences(of: "127.0.0.1:2224", with: "127.0.0.1:\(ng + 1)"))
         let (status, output) = try Self.start(copy, seconds: 1)
@@ -75,7 +94,7 @@ import Glibc
                       "custom interface prefix"])
     func theDaemonStartsWhatCheckAccepts(_ name: String) throws {
         let c = try #require(validCases.first { $0.name == name })
-        let p = Int.random(in: 20000...28000)
+        let p = Self.freePorts(4)
         func movePorts(_ text: String) -> String {
             var t = text
             for (old, offset) in [("2223", 0), ("2224", 1), ("2225", 2), ("2230", 3)] { t = t.replacingOccurrences(of: ":\(old)", with: ":\(p + offset)") }
