@@ -36,15 +36,20 @@ import Glibc
 
     /// Runs the daemon on `path` (as its first instance, if it declares any); returns its
     /// exit status (nil: still running after `seconds`, then killed) and its output.
-    static func start(_ path: String, seconds: Double = 5) throws -> (status: Int32?, output: String) {
+    static func start(_ path: String, seconds: Double = 5, namespace: String? = nil) throws -> (status: Int32?, output: String) {
         let config = ApplianceConfig(files: try CheckCommand.load(path))
         var arguments = ["--config-file=\(path)", "-f", "-E"]
         if let first = config.sections.first(where: { $0.name.hasPrefix(ApplianceConfig.instancePrefix) }) {
             arguments.append("--config-section=\(first.name)")
         }
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: daemon())
-        p.arguments = arguments
+        if let namespace {
+            p.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+            p.arguments = ["netns", "exec", namespace, daemon()] + arguments
+        } else {
+            p.executableURL = URL(fileURLWithPath: daemon())
+            p.arguments = arguments
+        }
         let log = path + ".log"
         FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -103,5 +108,29 @@ import Glibc
         let path = try writeConfig(movePorts(c.main), dropins: c.dropins.map { ($0.0, movePorts($0.1)) })
         let (status, output) = try Self.start(path, seconds: 1)
         #expect(status == nil, "\(name): the daemon must keep running:\n\(output)")
+    }
+
+    /// The valid configs that name the test host's other addresses run in a network
+    /// namespace given exactly those interfaces (veth pairs; eth0 192.0.2.10 and 2001:db8::10, eth1
+    /// 198.51.100.10), so the daemon agrees with check on all ten.
+    @Test(.enabled(if: getuid() == 0 && access("/usr/sbin/ip", X_OK) == 0, "needs root and iproute2 for a network namespace"),
+          arguments: ["multi-homed with NAT", "BASE:SUFFIX round robin", "same ports on different addresses"])
+    func theDaemonStartsTheMultiHomedOnesInANamespace(_ name: String) throws {
+        let c = try #require(validCases.first { $0.name == name })
+        let ns = "rtpe-agree-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
+        func ip(_ arguments: [String]) throws {
+            let p = try Process.run(URL(fileURLWithPath: "/usr/sbin/ip"), arguments: arguments)
+            p.waitUntilExit()
+        }
+        try ip(["netns", "add", ns])
+        defer { try? ip(["netns", "del", ns]) }
+        for command in [["link", "set", "lo", "up"], ["link", "add", "eth0", "type", "veth", "peer", "name", "eth0p"], ["link", "add", "eth1", "type", "veth", "peer", "name", "eth1p"],
+                        ["addr", "add", "192.0.2.10/24", "dev", "eth0"], ["addr", "add", "2001:db8::10/64", "dev", "eth0", "nodad"],
+                        ["addr", "add", "198.51.100.10/24", "dev", "eth1"], ["link", "set", "eth0", "up"], ["link", "set", "eth1", "up"]] {
+            try ip(["netns", "exec", ns, "/usr/sbin/ip"] + command)
+        }
+        let path = try writeConfig(c.main, dropins: c.dropins)
+        let (status, output) = try Self.start(path, seconds: 1, namespace: ns)
+        #expect(status == nil, "\(name): the daemon must keep running in the namespace:\n\(output)")
     }
 }
