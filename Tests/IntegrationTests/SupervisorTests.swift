@@ -65,6 +65,15 @@ import Glibc
             #expect(reply?["sdp"]?.stringValue?.contains("c=IN IP4 \(advertised)") == true)
         }
 
+        // status: pid, uptime, restarts and a fresh ping per instance.
+        let table = try FirewallTests.sh([Self.supervisor, "status", "--run-dir", runDir])
+        let rows = table.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        for name in ["a", "b"] {
+            let row = rows.first { $0.first == name }
+            #expect(row?.count == 5 && row?[1] == Self.pid(name, in: runDir).map(String.init) && row?[3] == "0" && row?[4] == "ok",
+                    "\(table)")
+        }
+
         // kill -9: a new instance answers within a second.
         let first = try #require(Self.pid("a", in: runDir))
         let b = try #require(Self.pid("b", in: runDir))
@@ -74,6 +83,9 @@ import Glibc
                 "instance a not back within 1 s")
         #expect(Date().timeIntervalSince(killed) < 1.2)
         #expect(Self.pid("b", in: runDir) == b, "b is untouched")
+        let afterKill = try FirewallTests.sh([Self.supervisor, "status", "--run-dir", runDir])
+        #expect(afterKill.split(separator: "\n").contains { $0.hasPrefix("a ") && $0.split(separator: " ").map(String.init)[3] == "1" },
+                "restart counted:\n\(afterKill)")
 
         // SIGHUP after a drop-in changes b: b restarts, a keeps running.
         let a = try #require(Self.pid("a", in: runDir))
@@ -90,6 +102,24 @@ import Glibc
         #expect(pids.allSatisfy(processEnded))
         #expect(portIsFree("127.0.0.1", ngA) && portIsFree("127.0.0.1", ngB))
         #expect(s.output.contains("[a] ") && s.output.contains("[b] "), "instance log lines are tagged")
+    }
+
+    @Test func runsALegacySingleSectionFileUnchanged() throws {
+        let dir = NSTemporaryDirectory() + "supervisor-legacy-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ng = freePort()
+        try "[rtpengine]\ntable = -1\ninterface = 127.0.0.1\nlisten-ng = 127.0.0.1:\(ng)\nport-min = 43000\nport-max = 43099\n"
+            .write(toFile: dir + "/rtpengine.conf", atomically: true, encoding: .utf8)
+        let s = try DaemonProcess(Self.supervisor, arguments: ["run", "-c", dir + "/rtpengine.conf", "--run-dir", dir + "/run"])
+        defer {
+            s.stop(signal: SIGKILL)
+            if let p = Self.pid("rtpengine", in: dir + "/run") { kill(p, SIGKILL) }
+        }
+        #expect(waitForPong("127.0.0.1", ng), "\(s.output)")
+        #expect(Self.pid("rtpengine", in: dir + "/run") != nil, "the one instance is named after its section")
+        #expect(s.stop(signal: SIGTERM, timeout: 8).status == 0)
+        #expect(portIsFree("127.0.0.1", ng))
     }
 
     @Test func refusesToRunABrokenConfig() throws {
