@@ -1,7 +1,8 @@
 import Appliance
 import Config
 
-/// `--config-section=instance-NAME`: the daemon runs one instance of a declarative config
+/// `--config-section=instance-NAME` (or `=NAME` when the file has `[instance-NAME]` and no
+/// `[NAME]`): the daemon runs one instance of a declarative config
 /// (interface profiles, instances, drop-ins). The whole config is checked with the same
 /// validator as `rtpengine-supervisor check` and refused on any error.
 enum InstanceLoader {
@@ -10,21 +11,30 @@ enum InstanceLoader {
     /// The instance's options and per-interface port ranges, or nil when the section is
     /// not an instance (the legacy single-section path applies).
     static func load(_ cli: CommandLineOptions) throws(Failure) -> (options: ResolvedOptions, ports: [String: InterfacePorts])? {
-        guard case .string(let section)? = cli.values["config-section"], section.hasPrefix(ApplianceConfig.instancePrefix) else {
-            return nil
-        }
+        guard case .string(var section)? = cli.values["config-section"] else { return nil }
         var path = ConfigLoader.defaultPath
         if case .string(let p)? = cli.values["config-file"] {
-            guard p != "none" else { throw Failure(description: "--config-section=\(section) needs a config file") }
+            guard p != "none" else {
+                if section.hasPrefix(ApplianceConfig.instancePrefix) {
+                    throw Failure(description: "--config-section=\(section) needs a config file")
+                }
+                return nil
+            }
             path = p
         }
-        let files: [ConfigText]
+        let config: ApplianceConfig
         do {
-            files = try ConfigFiles.load(path)
+            config = ApplianceConfig(files: try ConfigFiles.load(path))
         } catch {
-            throw Failure(description: "\(path): \(error.description)")
+            // An unreadable file is the legacy loader's to report, unless an instance was asked for.
+            if section.hasPrefix(ApplianceConfig.instancePrefix) { throw Failure(description: "\(path): \(error.description)") }
+            return nil
         }
-        let config = ApplianceConfig(files: files)
+        // `rtpengine@NAME`: a section NAME, else [instance-NAME].
+        if !section.hasPrefix(ApplianceConfig.instancePrefix) {
+            guard config.section(section) == nil, config.section(ApplianceConfig.instancePrefix + section) != nil else { return nil }
+            section = ApplianceConfig.instancePrefix + section
+        }
         let findings = Validator.check(config, host: ConfigFiles.currentHost())
         let errors = findings.filter { $0.severity == .error }
         guard errors.isEmpty else {
