@@ -10,12 +10,12 @@ SWIFT_BUILD_FLAGS ?=
 # the end-to-end call test; gcc builds bench/relay's load generator for the load test.
 DEB_DEPS := pkg-config libglib2.0-dev libssl-dev libsrtp2-dev libsystemd-dev \
             netcat-openbsd groff-base mandoc rtpengine-daemon kamailio baresip-core gcc \
-            libip4tc-dev libip6tc-dev iptables iproute2
+            libip4tc-dev libip6tc-dev iptables iproute2 debhelper lintian fakeroot dpkg-dev
 
 missing = $(shell for p in $(DEB_DEPS); do \
 	dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)
 
-.PHONY: all build deps check test run install clean man-check fuzz
+.PHONY: all build deps check test run install clean man-check fuzz package-test
 
 all: build
 
@@ -66,6 +66,10 @@ install: build
 		install -D -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$(basename $$m); done
 	for u in $(wildcard systemd/*.service); do \
 		install -D -m 0644 $$u $(DESTDIR)/lib/systemd/system/$$(basename $$u); done
+
+# Builds the .deb, lintian, install, purge (root; takes a static release build).
+package-test: deps
+	debian/tests/package-test.sh
 
 clean:
 	rm -rf .build
