@@ -50,8 +50,12 @@ def rss_kib(pid):
     return 0
 
 def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]; s.close(); return p
+    """A free UDP port outside the media port ranges the daemons get (a daemon refuses an
+    ng port inside its own media range)."""
+    while True:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
+        p = s.getsockname()[1]; s.close()
+        if not 40000 <= p <= 59999: return p
 
 class Daemon:
     """Our daemon or the reference, on loopback with its own ng port and port range."""
