@@ -27,16 +27,10 @@ public struct NGPeer: Hashable, Sendable {
     /// From a received datagram's source.
     init?(_ storage: sockaddr_storage) {
         var s = storage
-        switch Int32(s.ss_family) {
-        case AF_INET:
-            let sin = withUnsafeBytes(of: &s) { $0.load(as: sockaddr_in.self) }
-            self.init(address: IPAddress(sin.sin_addr), port: UInt16(bigEndian: sin.sin_port))
-        case AF_INET6:
-            let sin6 = withUnsafeBytes(of: &s) { $0.load(as: sockaddr_in6.self) }
-            self.init(address: IPAddress(sin6.sin6_addr), port: UInt16(bigEndian: sin6.sin6_port))
-        default:
-            return nil
-        }
+        guard let (address, port) = withUnsafePointer(to: &s, {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { IPAddress.fromSocketAddress($0) }
+        }) else { return nil }
+        self.init(address: address, port: port)
     }
 
     /// `127.0.0.1:5060` or `[::1]:5060`, as operators read addresses in rtpengine's logs.
