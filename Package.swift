@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "CLibraryTests", dependencies: ["KeyFile", "Digest", "SRTP", "Systemd"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
-        .testTarget(name: "ApplianceTests", dependencies: ["Appliance", "Supervisor", "NetAddress"]),
+        .testTarget(name: "ApplianceTests", dependencies: ["Appliance", "Supervisor", "Daemon", "NetAddress"]),
         .testTarget(name: "NGTests", dependencies: ["NG", "Bencode"]),
         .testTarget(name: "SessionTests", dependencies: ["Session", "NG", "SDP", "Bencode", "NetAddress"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "Session", "NetAddress"]),

@@ -1,4 +1,5 @@
 import Appliance
+import KeyFile
 import NetAddress
 #if canImport(Glibc)
 import Glibc
@@ -20,6 +21,35 @@ public enum ConfigFiles {
             files.append(ConfigText(path: p, text: text))
         }
         return files
+    }
+
+    /// A config as loaded and checked: what `check`, `run`, `rules` and the daemon's
+    /// instance start-up all go by.
+    public struct Checked: Sendable {
+        public let config: ApplianceConfig
+        public let findings: [Diagnostic]
+        public var errors: [Diagnostic] { findings.filter { $0.severity == .error } }
+    }
+
+    /// Loads `path` and its drop-ins and checks them. GKeyFile (the parser the daemon's
+    /// legacy path uses) must accept each file too: one it refuses is an error even where
+    /// the line scanner saw nothing.
+    public static func check(_ path: String, host: HostFacts = currentHost(), strict: Bool = false) throws(LoadError) -> Checked {
+        check(files: try load(path), host: host, strict: strict)
+    }
+
+    /// Checks files already loaded (see `check(_:host:strict:)`).
+    public static func check(files: [ConfigText], host: HostFacts = currentHost(), strict: Bool = false) -> Checked {
+        let config = ApplianceConfig(files: files)
+        var findings = Validator.check(config, host: host, strict: strict)
+        for f in files where f.syntaxErrors.isEmpty {
+            do {
+                _ = try KeyFile(path: f.path)
+            } catch {
+                findings.insert(Diagnostic(.error, f.path, 1, "GKeyFile refuses the file: \(error.description)"), at: 0)
+            }
+        }
+        return Checked(config: config, findings: findings)
     }
 
     static func read(_ path: String) -> String? {

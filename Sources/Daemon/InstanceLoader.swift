@@ -22,9 +22,9 @@ enum InstanceLoader {
             }
             path = p
         }
-        let config: ApplianceConfig
+        let files: [ConfigText]
         do {
-            config = ApplianceConfig(files: try ConfigFiles.load(path))
+            files = try ConfigFiles.load(path)
         } catch {
             // An unreadable file is the legacy loader's to report, unless an instance was asked for.
             if section.hasPrefix(ApplianceConfig.instancePrefix) { throw Failure(description: "\(path): \(error.description)") }
@@ -32,11 +32,14 @@ enum InstanceLoader {
         }
         // `rtpengine@NAME`: a section NAME, else [instance-NAME].
         if !section.hasPrefix(ApplianceConfig.instancePrefix) {
-            guard config.section(section) == nil, config.section(ApplianceConfig.instancePrefix + section) != nil else { return nil }
+            let sections = Set(files.flatMap { $0.sections.map(\.name) })
+            guard !sections.contains(section), sections.contains(ApplianceConfig.instancePrefix + section) else { return nil }
             section = ApplianceConfig.instancePrefix + section
         }
-        let findings = Validator.check(config, host: ConfigFiles.currentHost())
-        let errors = findings.filter { $0.severity == .error }
+        let checked = ConfigFiles.check(files: files)
+        let config = checked.config
+        let findings = checked.findings
+        let errors = checked.errors
         guard errors.isEmpty else {
             throw Failure(description: "the configuration has errors:\n" + errors.map(\.description).joined(separator: "\n"))
         }

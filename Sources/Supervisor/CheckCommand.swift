@@ -1,10 +1,5 @@
 import Appliance
 import Daemon
-import KeyFile
-import NetAddress
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `rtpengine-supervisor check`: reads the main file and its `conf.d/*.conf` drop-ins,
 /// validates them offline and prints the findings. Exit 0: valid; 1: errors; 2: unreadable.
@@ -16,24 +11,15 @@ public enum CheckCommand {
         public var explain = false
     }
 
-    public static func run(_ o: Options, host: HostFacts = currentHost()) -> (status: Int32, output: String) {
-        let files: [ConfigText]
+    public static func run(_ o: Options, host: HostFacts = ConfigFiles.currentHost()) -> (status: Int32, output: String) {
+        let checked: ConfigFiles.Checked
         do {
-            files = try load(o.file)
+            checked = try ConfigFiles.check(o.file, host: host, strict: o.strict)
         } catch {
             return (2, "\(o.file): \(error.description)\n")
         }
-        let config = ApplianceConfig(files: files)
-        var diagnostics = Validator.check(config, host: host, strict: o.strict)
-        // The daemon parses with GKeyFile: a file GLib refuses is an error even where the
-        // line scanner saw nothing.
-        for f in files where f.syntaxErrors.isEmpty {
-            do {
-                _ = try KeyFile(path: f.path)
-            } catch {
-                diagnostics.insert(Diagnostic(.error, f.path, 1, "GKeyFile refuses the file: \(error.description)"), at: 0)
-            }
-        }
+        let config = checked.config
+        let diagnostics = checked.findings
         let errors = diagnostics.filter { $0.severity == .error }.count
         var output: String
         if o.json {
@@ -49,8 +35,4 @@ public enum CheckCommand {
         return (errors == 0 ? 0 : 1, output)
     }
 
-    /// The main file and its drop-ins (see `ConfigFiles`).
-    public static func load(_ path: String) throws(ConfigFiles.LoadError) -> [ConfigText] { try ConfigFiles.load(path) }
-
-    public static func currentHost() -> HostFacts { ConfigFiles.currentHost() }
 }

@@ -4,15 +4,14 @@ import Daemon
 /// `rtpengine-supervisor rules --dry-run`: the rules `run` would put in place.
 enum RulesCommand {
     static func dryRun(file: String, host: HostFacts = ConfigFiles.currentHost()) -> (status: Int32, output: String, error: String) {
-        let files: [ConfigText]
+        let checked: ConfigFiles.Checked
         do {
-            files = try ConfigFiles.load(file)
+            checked = try ConfigFiles.check(file, host: host)
         } catch {
             return (2, "", "\(file): \(error.description)\n")
         }
-        let config = ApplianceConfig(files: files)
-        let errors = Validator.check(config, host: host).filter { $0.severity == .error }
-        guard errors.isEmpty else { return (1, "", errors.map { $0.description + "\n" }.joined()) }
+        guard checked.errors.isEmpty else { return (1, "", checked.errors.map { $0.description + "\n" }.joined()) }
+        let config = checked.config
         var byChain: [(chain: String, rules: [Firewall.Rule])] = []
         for instance in config.instances where Firewall.enabled(instance) {
             let chain = Firewall.chain(of: instance)

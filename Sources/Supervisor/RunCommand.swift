@@ -48,17 +48,15 @@ public final class RunCommand {
 
     /// Loads and checks the config; nil (after logging every error) when it has errors.
     func loadConfig() -> ApplianceConfig? {
-        let files: [ConfigText]
+        let checked: ConfigFiles.Checked
         do {
-            files = try ConfigFiles.load(options.file)
+            checked = try ConfigFiles.check(options.file)
         } catch {
             log("\(options.file): \(error.description)")
             return nil
         }
-        let config = ApplianceConfig(files: files)
-        let findings = Validator.check(config, host: ConfigFiles.currentHost())
-        for f in findings { log(f.description) }
-        return findings.contains { $0.severity == .error } ? nil : config
+        for f in checked.findings { log(f.description) }
+        return checked.errors.isEmpty ? checked.config : nil
     }
 
     /// Each instance and a fingerprint of its effective settings.
@@ -205,7 +203,7 @@ public final class RunCommand {
 
     /// The first ng listener of each instance, for pings.
     func ngAddress(_ name: String) -> ListenAddress? {
-        guard let value = config?.instance(named: name)?["listen-ng"]?.value.split(separator: ";").first,
+        guard let value = config?.instance(named: name)?["listen-ng"]?.items.first,
               case .success(let l) = ListenAddress.parse(String(value)) else { return nil }
         return l
     }

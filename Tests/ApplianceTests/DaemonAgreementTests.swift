@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Appliance
 @testable import Supervisor
+import Daemon
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -37,7 +38,7 @@ import Glibc
     /// Runs the daemon on `path` (as its first instance, if it declares any); returns its
     /// exit status (nil: still running after `seconds`, then killed) and its output.
     static func start(_ path: String, seconds: Double = 5, namespace: String? = nil) throws -> (status: Int32?, output: String) {
-        let config = ApplianceConfig(files: try CheckCommand.load(path))
+        let config = ApplianceConfig(files: try ConfigFiles.load(path))
         var arguments = ["--config-file=\(path)", "-f", "-E"]
         if let first = config.sections.first(where: { $0.name.hasPrefix(ApplianceConfig.instancePrefix) }) {
             arguments.append("--config-section=\(first.name)")
@@ -83,7 +84,7 @@ import Glibc
             .appendingPathComponent("../../conf.d/multi-instance.conf").standardized.path
         var o = CheckCommand.Options()
         o.file = example
-        #expect(CheckCommand.run(o, host: CheckCommand.currentHost()).status == 0)
+        #expect(CheckCommand.run(o, host: ConfigFiles.currentHost()).status == 0)
         // A valid instance runs until stopped: still running after a second.
         let ng = Self.freePorts(2)
         let copy = try writeConfig(String(contentsOfFile: example, encoding: .utf8)

@@ -3,6 +3,7 @@ import NetAddress
 import Testing
 @testable import Appliance
 @testable import Supervisor
+import Daemon
 
 /// The host the configs are checked against.
 let testHost = HostFacts(interfaces: [
@@ -22,7 +23,7 @@ func writeConfig(_ main: String, dropins: [(String, String)] = []) throws -> Str
 
 func diagnostics(_ main: String, dropins: [(String, String)] = [], strict: Bool = false) throws -> (path: String, found: [Diagnostic]) {
     let path = try writeConfig(main, dropins: dropins)
-    let config = ApplianceConfig(files: try CheckCommand.load(path))
+    let config = ApplianceConfig(files: try ConfigFiles.load(path))
     return (path, Validator.check(config, host: testHost, strict: strict))
 }
 
