@@ -5,6 +5,9 @@ public struct Located: Sendable, Equatable {
     public var line: Int
 
     public var origin: String { "\(file):\(line)" }
+
+    /// A `;` list's items without surrounding blanks (empty items kept).
+    public var items: [String] { value.split(separator: ";").map { $0.trimmingCharacters(in: " ") } }
 }
 
 /// The declarative config after drop-ins: the main file, then `conf.d/*.conf` beside it in

@@ -10,7 +10,7 @@ public enum Explain {
                 guard let at = instance[key] else { continue }
                 out += "  \(key) = \(at.value)    # \(at.origin)\n"
                 guard key == "interfaces" else { continue }
-                for name in at.value.split(separator: ";").map({ $0.trimmingCharacters(in: " ") }) {
+                for name in at.items {
                     guard let p = profiles[name] else { continue }
                     for k in p.keys {
                         guard let v = p[k] else { continue }

@@ -31,14 +31,14 @@ extension ApplianceConfig {
         let defaultLow = instance["port-min"].flatMap { Int($0.value) } ?? 30000
         let defaultHigh = instance["port-max"].flatMap { Int($0.value) } ?? 40000
         var specs: [String] = []
-        for name in names.value.split(separator: ";").map({ $0.trimmingCharacters(in: " ") }) where !name.isEmpty {
+        for name in names.items where !name.isEmpty {
             guard let p = profiles[name], let address = p["address"]?.value else { continue }
             let logical = p["name"]?.value ?? name
             let advertised = p["advertised"].map { "!" + $0.value } ?? ""
-            let aliases = p["alias"]?.value.split(separator: ";").map { $0.trimmingCharacters(in: " ") } ?? []
+            let aliases = p["alias"]?.items ?? []
             let ports = InterfacePorts(
                 range: (p["port-min"].flatMap { Int($0.value) } ?? defaultLow)...(p["port-max"].flatMap { Int($0.value) } ?? defaultHigh),
-                excluded: Set(p["exclude-ports"]?.value.split(separator: ";").compactMap { Int($0.trimmingCharacters(in: " ")) } ?? []))
+                excluded: Set(p["exclude-ports"]?.items.compactMap { Int($0) } ?? []))
             for n in [logical] + aliases where !n.isEmpty {
                 specs.append("\(n)/\(address)\(advertised)")
                 out.ports[n] = ports

@@ -60,7 +60,7 @@ extension Validator {
             let high = port(s["port-max"], section: s.name, key: "port-max")
             if let low, let high { checkRange(low, high, minAt: s["port-min"], section: s.name) }
             if let at = s["exclude-ports"] {
-                for item in at.value.split(separator: ";").map({ $0.trimmingCharacters(in: " ") }) where !item.isEmpty {
+                for item in at.items where !item.isEmpty {
                     if Int(item).map({ (1...65535).contains($0) }) != true {
                         report(.error, at, fallback: here, section: s.name, key: "exclude-ports", "'\(item)' is not a port (1-65535)")
                     }
@@ -68,7 +68,7 @@ extension Validator {
             }
             for key in ["name", "alias"] {
                 guard let at = s[key] else { continue }
-                for n in at.value.split(separator: ";").map({ $0.trimmingCharacters(in: " ") }) where !Self.isLogicalName(n) {
+                for n in at.items where !Self.isLogicalName(n) {
                     report(.error, at, fallback: here, section: s.name, key: key, "'\(n)' is not a logical interface name",
                            hint: "letters, digits, - _ . and at most one ':' (BASE:SUFFIX for round robin)")
                 }
@@ -139,7 +139,7 @@ extension Validator {
             checkRange(defaultRange.0, defaultRange.1, minAt: instance["port-min"] ?? instance["port-max"], section: sectionName)
         }
         if let names = instance["interfaces"] {
-            for n in names.value.split(separator: ";").map({ $0.trimmingCharacters(in: " ") }) where !n.isEmpty {
+            for n in names.items where !n.isEmpty {
                 guard let p = profiles[n] else {
                     report(.error, names, fallback: (here.file, here.line), section: instance.section?["interfaces"] != nil ? sectionName : ApplianceConfig.baseSection,
                            key: "interfaces", "no [\(config.interfacePrefix)-\(n)] section",
@@ -155,7 +155,7 @@ extension Validator {
                 }
             }
         } else if let legacy = instance["interface"] {
-            for value in legacy.value.split(separator: ";").map({ $0.trimmingCharacters(in: " ") }) where !value.isEmpty {
+            for value in legacy.items where !value.isEmpty {
                 guard case .success(let spec) = InterfaceSpec.parse(value) else { continue }
                 let scopes: [Scope]
                 switch spec.address {
@@ -175,7 +175,7 @@ extension Validator {
         for (transport, keys) in [("UDP", Self.udpListeners), ("TCP", Self.tcpListeners)] {
             for key in keys {
                 guard let at = instance[key] else { continue }
-                for value in at.value.split(separator: ";").map({ $0.trimmingCharacters(in: " ") }) where !value.isEmpty {
+                for value in at.items where !value.isEmpty {
                     guard case .success(let l) = ListenAddress.parse(value) else { continue }
                     let scope: Scope
                     switch l.host {

@@ -66,15 +66,15 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
     }
 
     public func release(_ socket: LocalSocket) {
-        let held: Socket? = state.withLock { s in
+        let found: (Socket, stopped: Bool)? = state.withLock { s in
             guard let held = s.sockets.removeValue(forKey: socket) else { return nil }
             if held.thread == nil || s.stopped {
                 s.freeIDs.append(held.id)
             }
-            return held
+            return (held, s.stopped)
         }
-        guard let held else { return }
-        if let t = held.thread, !state.withLock({ $0.stopped }) {
+        guard let (held, stopped) = found else { return }
+        if let t = held.thread, !stopped {
             _ = mio_replace_fd(placeholder, held.fd)
             threads[t].post([.detach(id: held.id)])
         } else {

@@ -120,8 +120,11 @@ public struct RTPMap: Hashable, Sendable, CustomStringConvertible {
         self.init(payloadType: pt, encoding: enc[0], clockRate: clock, channels: channels)
     }
 
-    public var description: String {
-        "\(payloadType) \(encoding)/\(clockRate)" + (channels.map { "/\($0)" } ?? "")
+    public var description: String { "\(payloadType) \(encodingDescription)" }
+
+    /// `PCMU/8000` or `opus/48000/2`: the part after the payload type.
+    public var encodingDescription: String {
+        "\(encoding)/\(clockRate)" + (channels.map { "/\($0)" } ?? "")
     }
 }
 

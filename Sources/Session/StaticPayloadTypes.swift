@@ -26,7 +26,7 @@ public enum StaticPayloadTypes {
         var out: [Int: String] = [:]
         for f in media.mediaLine.formats {
             guard let pt = Int(f), let (name, clock, channels) = table[pt] else { continue }
-            out[pt] = "\(name)/\(clock)" + (channels.map { "/\($0)" } ?? "")
+            out[pt] = RTPMap(payloadType: pt, encoding: name, clockRate: clock, channels: channels).encodingDescription
         }
         for line in media.lines where line.attributeName == "rtpmap" {
             guard let value = line.attributeValue, let space = value.firstIndex(of: " "),

@@ -1,5 +1,6 @@
 import Appliance
 import CFirewall
+import Config
 import NetAddress
 
 /// The firewall rules of the instances with a kernel table: per address of their
@@ -29,25 +30,23 @@ struct Firewall {
     static func chain(of instance: Instance) -> String { instance["firewall-chain"]?.value ?? "rtpengine" }
 
     static func rules(for instance: Instance, in config: ApplianceConfig, host: HostFacts) -> [Rule] {
-        guard let table = instance["table"].flatMap({ Int($0.value) }) ?? Optional(0), table >= 0 else { return [] }
+        let table = instance["table"].flatMap { Int($0.value) } ?? 0
+        guard table >= 0 else { return [] }
         let target = instance["firewall-target"]?.value ?? "RTPENGINE"
         let settings = config.settings(for: instance)
         var out: [Rule] = []
         let specs: [String]
         if case .stringList(let list)? = settings.values["interface"] { specs = list } else { specs = [] }
-        let low = settings.values["port-min"].flatMap { if case .int(let i) = $0 { return i } else { return nil } } ?? 30000
-        let high = settings.values["port-max"].flatMap { if case .int(let i) = $0 { return i } else { return nil } } ?? 40000
-        for spec in specs {
-            let name = spec.split(separator: "/", maxSplits: 1).count == 2 ? String(spec.split(separator: "/")[0]) : "default"
-            let address = spec.split(separator: "/", maxSplits: 1).last.map { String($0.split(separator: "!")[0]) } ?? spec
-            let range = settings.ports[name]?.range ?? low...high
+        let low = instance["port-min"].flatMap { Int($0.value) } ?? 30000
+        let high = instance["port-max"].flatMap { Int($0.value) } ?? 40000
+        for text in specs {
+            guard case .success(let spec) = InterfaceSpec.parse(text) else { continue }
+            let range = settings.ports[spec.name]?.range ?? low...high
             let addresses: [IPAddress?]
-            if address == "any" {
-                addresses = [nil]
-            } else if let ip = IPAddress(address) {
-                addresses = [ip]
-            } else {
-                addresses = host.interfaces[address] ?? []
+            switch spec.address {
+            case .any: addresses = [nil]
+            case .ip(let ip): addresses = [ip]
+            case .systemInterface(let name): addresses = host.interfaces[name] ?? []
             }
             for a in addresses {
                 let rule = Rule(address: a, portMin: range.lowerBound, portMax: range.upperBound, instance: instance.name,
