@@ -1,0 +1,61 @@
+import Bencode
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The same media through Debian's rtpengine 10.5 and through ours: `query` afterwards
+/// reports the same counters, SSRCs, codec and learned endpoints. Skipped when the
+/// reference is absent.
+@Suite(.serialized) struct MediaDifferentialTests {
+    /// Sets up a call on the daemon at `ng`, sends A→B 3 RTP packets (PCMA, one SSRC) and one
+    /// RTCP report, B→A 2 RTP packets, and returns the query with each learned endpoint
+    /// replaced by the name of the phone socket it points at.
+    static func run(ng: UInt16) throws -> BencodeValue? {
+        let (b, bRTCP) = UDPPeer.pair()
+        let call = RelayedCall(ng: ng, callID: "media-diff-\(UUID().uuidString)", b: b)
+        try call.establish()
+        for seq in 0..<3 {
+            call.a.send(rtpPacket(seq: UInt16(seq), ssrc: 0x0102_0304, payloadType: 8), to: call.aSendsTo)
+            _ = call.b.receive()
+        }
+        call.a.send(rtcpPacket(), to: call.aSendsTo + 1)
+        _ = bRTCP.receive()
+        for seq in 0..<2 {
+            call.b.send(rtpPacket(seq: UInt16(seq), ssrc: 0x0a0b_0c0d, payloadType: 8, payload: 80), to: call.bSendsTo)
+            _ = call.a.receive()
+        }
+        let names: [Int64: String] = [Int64(call.a.port): "A", Int64(call.a.port) + 1: "A+1", Int64(b.port): "B", Int64(bRTCP.port): "B+1"]
+        return normalize(call.command("query"), names)
+    }
+
+    /// Only what media changes: per tag and media, the codec and per stream the endpoint
+    /// (by name), SSRC and stats; and the totals.
+    static func normalize(_ q: BencodeValue?, _ names: [Int64: String]) -> BencodeValue? {
+        guard let q, case .dictionary(let tags)? = q["tags"] else { return nil }
+        let perTag: [(key: String, value: BencodeValue)] = tags.map { tag, entry in
+            let medias: [BencodeValue] = (0..<4).compactMap { entry["medias"]?[$0] }.map { media in
+                let streams: [BencodeValue] = (0..<4).compactMap { media["streams"]?[$0] }.map { stream in
+                    let port = stream["endpoint"]?["port"]?.integerValue ?? -1
+                    var e: [(key: String, value: BencodeValue)] = [("endpoint", .string(names[port] ?? "other"))]
+                    if let ssrc = stream["SSRC"] { e.append(("SSRC", ssrc)) }
+                    e.append(("stats", stream["stats"] ?? .dictionary([])))
+                    return .dictionary(e)
+                }
+                return .dictionary([("codec", media["codec"] ?? .string("-")), ("streams", .list(streams))])
+            }
+            return (tag, .dictionary([("medias", .list(medias))]))
+        }
+        return .dictionary([("tags", .dictionary(perTag)), ("totals", q["totals"] ?? .dictionary([]))])
+    }
+
+    @Test(.enabled(if: ReferencePair.installed, "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
+    func queryAfterMediaMatchesTheReference() throws {
+        let pair = try ReferencePair()
+        let theirs = try Self.run(ng: pair.refPort)
+        let mine = try Self.run(ng: pair.ourPort)
+        #expect(theirs != nil)
+        #expect(mine == theirs, "\n--- reference\n\(String(describing: theirs))\n--- ours\n\(String(describing: mine))")
+    }
+}
