@@ -251,7 +251,7 @@ final class MediaThread: @unchecked Sendable {
         let flags = x.pointee.flags
         let isRTCP = flags & UInt8(MIO_F_RTCP) != 0
             || (flags & UInt8(MIO_F_DEMUX) != 0 && len >= 2 && (64...95).contains(data[1] & 0x7f))
-        if !isRTCP { track(data, len: len, at: x) }
+        if isRTCP { trackRTCP(data, len: len, at: x) } else { track(data, len: len, at: x) }
         let y: UnsafeMutablePointer<mio_slot>
         switch x.pointee.action {
         case 0:
@@ -351,6 +351,14 @@ final class MediaThread: @unchecked Sendable {
             if gap > 0 { mio_add(&x.pointee.lost, UInt64(gap)) }
             x.pointee.seq_next = seq &+ 1
         }
+    }
+
+    /// RTCP's SSRC is its sender's (bytes 4-7), as `query` reports it for an RTCP stream.
+    @inline(__always)
+    private func trackRTCP(_ data: UnsafeMutablePointer<UInt8>, len: Int32, at x: UnsafeMutablePointer<mio_slot>) {
+        guard len >= 8 else { return }
+        let ssrc = UInt64(data[4]) << 24 | UInt64(data[5]) << 16 | UInt64(data[6]) << 8 | UInt64(data[7])
+        if x.pointee.ssrc != ssrc + 1 { mio_store(&x.pointee.ssrc, ssrc + 1) }
     }
 
     /// pierce NAT: an empty datagram to a participant that has not sent anything yet.
