@@ -13,9 +13,9 @@ public final class NGDispatcher: Sendable {
     private let processor: NGProcessor
     private let cache: NIOLockedValueBox<NGReplyCache<NGPeer>>
     private let statistics = NIOLockedValueBox(ControlStatistics())
-    /// The last peer and its IP as text: proxies send from one address, so this spares
-    /// formatting the address on every request.
-    private let lastProxy = NIOLockedValueBox<(NGPeer, String)?>(nil)
+    /// The last peer as text (IP alone, and IP with port): proxies send from one address,
+    /// so this spares formatting the address on every request.
+    private let lastProxy = NIOLockedValueBox<(NGPeer, ip: String, full: String)?>(nil)
     private let logger: Logger
 
     public init(processor: NGProcessor, logger: Logger, cacheLifetime: Double = 30) {
@@ -32,12 +32,12 @@ public final class NGDispatcher: Sendable {
             logger.info("Detected command from \(peer.logDescription) as a duplicate, resending previous reply")
             return cached
         }
-        let outcome = processor.handle(message)
+        let proxy = proxyName(peer)
+        let outcome = processor.handle(message, source: proxy.full)
         let elapsed = Self.monotonicSeconds() - now
         if key != nil {
-            let ip = proxyName(peer)
             statistics.withLockedValue {
-                $0.record(proxy: ip, command: outcome.command.flatMap(NGCommand.init(rawValue:)),
+                $0.record(proxy: proxy.ip, command: outcome.command.flatMap(NGCommand.init(rawValue:)),
                           failed: outcome.error != nil, seconds: elapsed)
             }
         }
@@ -55,11 +55,12 @@ public final class NGDispatcher: Sendable {
         return reply
     }
 
-    private func proxyName(_ peer: NGPeer) -> String {
-        if let (address, name) = lastProxy.withLockedValue({ $0 }), address == peer { return name }
-        let name = peer.address.description
-        lastProxy.withLockedValue { $0 = (peer, name) }
-        return name
+    private func proxyName(_ peer: NGPeer) -> (ip: String, full: String) {
+        if let last = lastProxy.withLockedValue({ $0 }), last.0 == peer { return (last.ip, last.full) }
+        let ip = peer.address.description
+        let full = peer.address.family == .inet ? "\(ip):\(peer.port)" : "[\(ip)]:\(peer.port)"
+        lastProxy.withLockedValue { $0 = (peer, ip, full) }
+        return (ip, full)
     }
 
     /// A copy of the per-proxy request counters.

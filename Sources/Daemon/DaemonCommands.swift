@@ -32,14 +32,20 @@ final class DaemonCommands: NGCommandHandler {
 
     func handle(_ request: NGRequest) throws(NGError) -> [(key: String, value: BencodeValue)] {
         guard request.command == .statistics else { return try calls.handle(request) }
+        return [("statistics", statistics())]
+    }
+
+    /// The `statistics` dictionary (ng `statistics`, CLI `list totals` and `list jsonstats`).
+    func statistics() -> BencodeValue {
         let control = controlStatistics.withLock { $0 }?() ?? ControlStatistics()
-        return [("statistics", StatisticsReport.render(
-            active: calls.activeCallCount, totals: calls.lifetimeTotals, relay: (relay.totals(), relay.rates), control: control,
+        return StatisticsReport.render(
+            active: calls.activeCallCount, mediaUserspace: calls.streamsWithTraffic(), totals: calls.lifetimeTotals,
+            relay: (relay.totals(), relay.rates), control: control,
             interfaces: interfaces.map { i in
                 let usage = ports.usage(on: i.address)
                 return (i, usage.pairs * 2, usage.last)
             },
-            portRange: portRange, uptime: clock() - started))]
+            portRange: portRange, uptime: clock() - started)
     }
 }
 
@@ -55,7 +61,7 @@ enum StatisticsReport {
     ]
 
     static func render(
-        active: Int, totals: CallRegistry.Totals,
+        active: Int, mediaUserspace: Int, totals: CallRegistry.Totals,
         relay: (totals: RelayRates.Figures, rates: (packets: Double, bytes: Double, errors: Double)), control: ControlStatistics,
         interfaces: [(MediaInterface, usedPorts: Int, last: UInt16)], portRange: (min: Int, max: Int), uptime: Double
     ) -> BencodeValue {
@@ -68,7 +74,7 @@ enum StatisticsReport {
             ("packetrate_user", userRates[0]), ("byterate_user", userRates[1]), ("errorrate_user", userRates[2]),
             ("packetrate_kernel", i(0)), ("byterate_kernel", i(0)), ("errorrate_kernel", i(0)),
             ("packetrate", userRates[0]), ("byterate", userRates[1]), ("errorrate", userRates[2]),
-            ("media_userspace", i(0)), ("media_kernel", i(0)), ("media_mixed", i(0)),
+            ("media_userspace", i(mediaUserspace)), ("media_kernel", i(0)), ("media_mixed", i(0)),
         ]
         let moved = relay.totals
         func u(_ v: UInt64) -> BencodeValue { .integer(Int64(clamping: v)) }
@@ -80,11 +86,11 @@ enum StatisticsReport {
             ("uptime", .string(String(Int(uptime)))), ("managedsessions", i(totals.managedSessions)),
             ("rejectedsessions", i(totals.rejectedSessions)), ("timeoutsessions", i(totals.timeouts)), ("silenttimeoutsessions", i(totals.silentTimeouts)),
             ("finaltimeoutsessions", i(totals.finalTimeouts)), ("offertimeoutsessions", i(totals.offerTimeouts)),
-            ("regularterminatedsessions", i(totals.regularTerminated)), ("forcedterminatedsessions", i(0)),
+            ("regularterminatedsessions", i(totals.regularTerminated)), ("forcedterminatedsessions", i(totals.forcedTerminated)),
             ("relayedpackets_user", u(moved.packets)), ("relayedpacketerrors_user", u(moved.errors)),
             ("relayedbytes_user", u(moved.bytes)), ("relayedpackets_kernel", i(0)), ("relayedpacketerrors_kernel", i(0)),
             ("relayedbytes_kernel", i(0)), ("relayedpackets", u(moved.packets)), ("relayedpacketerrors", u(moved.errors)),
-            ("relayedbytes", u(moved.bytes)), ("zerowaystreams", i(0)), ("onewaystreams", i(0)),
+            ("relayedbytes", u(moved.bytes)), ("zerowaystreams", i(totals.zeroWayStreams)), ("onewaystreams", i(totals.oneWayStreams)),
         ] + [
             ("avgcallduration", f(mean)), ("totalcallsduration", f(totals.callSeconds)),
             ("totalcallsduration2", f(totals.callSecondsSquared)), ("totalcallsduration_stddev", f(variance.squareRoot())),

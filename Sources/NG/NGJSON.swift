@@ -15,19 +15,28 @@ public enum NGJSON {
 
     public static func encode(_ value: BencodeValue) -> [UInt8] {
         var out: [UInt8] = []
-        encode(value, into: &out)
+        encode(value, key: nil, bare: { _, _ in false }, into: &out)
         return out
     }
 
-    private static func encode(_ value: BencodeValue, into out: inout [UInt8]) {
+    /// Like `encode`, but a dictionary value for which `bare(key, text)` holds is written
+    /// without quotes (figures that bencode can only carry as text, such as `"0.25"`).
+    public static func encode(_ value: BencodeValue, bare: (String, [UInt8]) -> Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        encode(value, key: nil, bare: bare, into: &out)
+        return out
+    }
+
+    private static func encode(_ value: BencodeValue, key: String?, bare: (String, [UInt8]) -> Bool, into out: inout [UInt8]) {
         switch value {
-        case .string(let b): encodeString(b, into: &out)
+        case .string(let b):
+            if let key, bare(key, b) { out.append(contentsOf: b) } else { encodeString(b, into: &out) }
         case .integer(let i): out.append(contentsOf: String(i).utf8)
         case .list(let items):
             out.append(UInt8(ascii: "["))
             for (n, item) in items.enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
-                encode(item, into: &out)
+                encode(item, key: nil, bare: bare, into: &out)
             }
             out.append(UInt8(ascii: "]"))
         case .dictionary(let entries):
@@ -36,7 +45,7 @@ public enum NGJSON {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 encodeString(Array(entry.key.utf8), into: &out)
                 out.append(UInt8(ascii: ":"))
-                encode(entry.value, into: &out)
+                encode(entry.value, key: entry.key, bare: bare, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }

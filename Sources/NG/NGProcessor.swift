@@ -32,7 +32,8 @@ public struct NGProcessor: Sendable {
         self.handler = handler
     }
 
-    public func handle(_ datagram: [UInt8]) -> NGOutcome {
+    /// Answers one message; `source` (`ip:port` of the sender) is handed to the command.
+    public func handle(_ datagram: [UInt8], source: String? = nil) -> NGOutcome {
         guard let space = datagram.firstIndex(of: UInt8(ascii: " ")), space > 0 else {
             // Without a cookie there is nothing a client could match a reply to: drop it.
             return NGOutcome(reply: nil, command: nil, error: .invalidFormat)
@@ -47,7 +48,7 @@ public struct NGProcessor: Sendable {
             let request = try decode(body, encoding)
             guard let name = request["command"]?.stringValue else { throw NGError.missingCommand }
             command = name
-            response = try dispatch(name, request)
+            response = try dispatch(name, request, source: source)
         } catch let error as NGError {
             failure = error
             response = Self.errorResponse(error)
@@ -88,11 +89,12 @@ public struct NGProcessor: Sendable {
         }
     }
 
-    private func dispatch(_ name: String, _ request: BencodeValue) throws(NGError) -> BencodeValue {
+    private func dispatch(_ name: String, _ request: BencodeValue, source: String?) throws(NGError) -> BencodeValue {
         guard let command = NGCommand(rawValue: name) else { throw .unrecognizedCommand(name) }
         if command == .ping { return .dictionary([("result", .string("pong"))]) }
         guard let handler, handler.commands.contains(command) else { throw .unsupportedCommand(command) }
-        let parsed = NGRequestParser.parse(request, command: command)
+        var parsed = NGRequestParser.parse(request, command: command)
+        parsed.source = source
         do throws(NGError) {
             let entries = try handler.handle(parsed)
             // rtpengine writes `result` after the command's own keys.

@@ -63,6 +63,9 @@ public struct NGRequest: Sendable, Equatable {
     }
 
     public var command: NGCommand
+    /// Who sent the request (`ip:port`), when the transport says; a call remembers the
+    /// proxy that created it for the CLI's session listings.
+    public var source: String?
     public var callID: String?
     public var fromTag: String?
     public var toTag: String?

@@ -126,6 +126,8 @@ public struct Call: Sendable {
     public var mediaOptions = CallMediaOptions()
     /// When the first answer completed the call (offer-timeout runs until then).
     public var answered: Double?
+    /// The ng client (`ip:port`) whose offer created the call.
+    public var proxy: String?
 
     public init(callID: String, created: Double) {
         self.callID = callID

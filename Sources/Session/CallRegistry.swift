@@ -37,7 +37,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     }
 
     public let commands: Set<NGCommand> = [.offer, .answer, .delete, .query, .list, .blockMedia, .unblockMedia]
-    let settings: Settings
+    let settingsBox: Mutex<Settings>
+    /// The settings now: the CLI changes timeouts, limits and the delete delay at run time.
+    public var settings: Settings { settingsBox.withLock { $0 } }
     private let ports: any PortAllocator
     /// Where forwarding rules go; nil in tests of signalling alone.
     let media: (any MediaPlane)?
@@ -52,9 +54,15 @@ public final class CallRegistry: NGCommandHandler, Sendable {
 
     /// Lifetime counters for `statistics` (totalstatistics).
     public struct Totals: Sendable {
+        /// Calls that ended (running ones are not counted, as in rtpengine).
         public var managedSessions = 0
         public var rejectedSessions = 0
         public var regularTerminated = 0
+        /// Calls ended by the operator (CLI `terminate`).
+        public var forcedTerminated = 0
+        /// Media sections of ended calls that carried RTP from neither side / one side.
+        public var zeroWayStreams = 0
+        public var oneWayStreams = 0
         public var timeouts = 0
         public var silentTimeouts = 0
         public var finalTimeouts = 0
@@ -74,7 +82,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let b = UInt8.random(in: 0...255, using: &generator)
             return String(b, radix: 16).count == 1 ? "0" + String(b, radix: 16) : String(b, radix: 16)
         }.joined()
-        self.settings = settings
+        self.settingsBox = Mutex(settings)
         self.ports = ports
         self.media = media
         self.clock = clock
@@ -108,18 +116,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 if (call.deleteAt ?? .infinity) <= now {
                     ended.append(call)
                 } else if call.deleteAt == nil, let reason = timedOut(call, now: now) {
-                    totals.withLock { t in
-                        switch reason {
-                        case .timeout: t.timeouts += 1
-                        case .silent: t.silentTimeouts += 1
-                        case .final: t.finalTimeouts += 1
-                        case .offer: t.offerTimeouts += 1
-                        }
-                        t.finishedCalls += 1
-                        let duration = now - call.created
-                        t.callSeconds += duration
-                        t.callSecondsSquared += duration * duration
-                    }
+                    recordEnd(call, .timedOut(reason), now: now)
                     ended.append(call)
                 }
                 if ended.last?.callID == id { calls[id] = nil }
@@ -165,6 +162,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     return .failure(.sessionLimit)
                 }
                 call = Call(callID: callID, created: now)
+                call.proxy = r.source
             }
             let isNew = calls[callID].map { $0.deleteAt != nil } ?? true
             call.lastSignal = now
@@ -184,7 +182,6 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             applyTOS(r.tos, to: &call, newPorts: changes.allocated)
             if isNew {
                 if let old = calls[callID] { releasePorts(of: old) }
-                totals.withLock { $0.managedSessions += 1 }
             }
             let plan = plan(for: receiver, from: sender, in: call, sdp: sdp, request: r)
             if isAnswer {
@@ -430,13 +427,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // A tagged delete is answered with the call's statistics, a whole-call one bare.
             let reply = unknownToTag ? notFound : (r.fromTag == nil ? [] : QueryReport.entries(for: call, counters: streamCounters))
             guard call.deleteAt == nil else { return (reply, nil) }
-            let duration = now - call.created
-            totals.withLock {
-                $0.regularTerminated += 1
-                $0.finishedCalls += 1
-                $0.callSeconds += duration
-                $0.callSecondsSquared += duration * duration
-            }
+            recordEnd(call, .regular, now: now)
             if delay <= 0 {
                 calls[callID] = nil
                 return (reply, call)
@@ -473,7 +464,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         media.install(callID: call.callID, rules: ForwardingPlan.rules(for: call, defaultLearning: settings.endpointLearning))
     }
 
-    private func releasePorts(of call: Call) {
+    func releasePorts(of call: Call) {
         for held in call.allPorts { ports.release(held.pair, on: held.interface) }
     }
 }

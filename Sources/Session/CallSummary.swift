@@ -1,0 +1,165 @@
+import NetAddress
+
+/// A call as the operator's CLI lists it: plain values, read under the registry's lock
+/// together with the media engine's counters, so formatting needs neither.
+public struct CallSummary: Sendable, Equatable {
+    public enum TagKind: String, Sendable, Equatable {
+        case fromTag = "FROM_TAG"
+        case toTag = "TO_TAG"
+        case unknown = "UNKNOWN"
+    }
+
+    /// Which address families the answered call's two sides use.
+    public enum FamilyMix: Sendable, Equatable {
+        case ipv4Only, ipv6Only, mixed
+    }
+
+    public struct Stream: Sendable, Equatable {
+        public var local: Endpoint
+        public var endpoint: Endpoint?
+        public var isRTCP: Bool
+        public var counters: StreamCounters
+    }
+
+    public struct Media: Sendable, Equatable {
+        public var index: Int
+        public var type: String
+        public var proto: String
+        /// The codec of the last RTP packet; nil before media.
+        public var codec: String?
+        public var streams: [Stream]
+    }
+
+    public struct Tag: Sendable, Equatable {
+        public var tag: String
+        public var kind: TagKind
+        public var label: String
+        public var branch: String
+        public var created: Double
+        public var subscriptions: [String]
+        public var medias: [Media]
+    }
+
+    public var callID: String
+    public var created: Double
+    public var lastSignal: Double
+    public var proxy: String
+    public var tos: Int
+    public var deleted: Bool
+    public var tags: [Tag]
+    /// Nil until the call is answered.
+    public var families: FamilyMix?
+}
+
+extension CallSummary {
+    init(_ call: Call, defaultTOS: Int, counters: (LocalSocket) -> StreamCounters?) {
+        callID = call.callID
+        created = call.created
+        lastSignal = call.lastSignal
+        proxy = call.proxy ?? ""
+        tos = call.tos ?? defaultTOS
+        deleted = call.deleteAt != nil
+        let offerers = Set(call.dialogues.map(\.offerer))
+        tags = call.participants.enumerated().map { i, p in
+            let kind: TagKind = p.tag == nil ? .unknown : (offerers.contains(i) ? .fromTag : .toTag)
+            let medias: [Media] = p.medias.map { m in
+                var streams: [Stream] = []
+                var codec: String?
+                if let ports = m.localPorts {
+                    let rtp = counters(LocalSocket(address: p.interface.address, port: ports.rtp)) ?? StreamCounters()
+                    let rtcp = counters(LocalSocket(address: p.interface.address, port: ports.rtcp)) ?? StreamCounters()
+                    codec = rtp.payloadType.flatMap { m.codecs[$0] }
+                    streams = [
+                        Stream(local: Endpoint(address: p.interface.address, port: ports.rtp),
+                               endpoint: rtp.endpoint ?? m.rtpEndpoint, isRTCP: false, counters: rtp),
+                        Stream(local: Endpoint(address: p.interface.address, port: ports.rtcp),
+                               endpoint: rtcp.endpoint ?? m.rtcpEndpoint, isRTCP: true, counters: rtcp),
+                    ]
+                }
+                return Media(index: m.index, type: m.type, proto: m.proto, codec: codec, streams: streams)
+            }
+            return Tag(tag: p.tag ?? "", kind: kind, label: p.label ?? "", branch: p.viaBranch ?? "",
+                       created: p.created, subscriptions: call.subscriptions(of: i).map { call.participants[$0].tag ?? "" },
+                       medias: medias)
+        }
+        families = call.answered == nil ? nil : Self.families(of: call)
+    }
+
+    /// By the addresses each side's SDP gave for its media.
+    static func families(of call: Call) -> FamilyMix? {
+        var v4 = false, v6 = false
+        for p in call.participants {
+            for m in p.medias {
+                guard let e = m.rtpEndpoint else { continue }
+                if e.address.family == .inet { v4 = true } else { v6 = true }
+            }
+        }
+        switch (v4, v6) {
+        case (true, false): return .ipv4Only
+        case (false, true): return .ipv6Only
+        case (true, true): return .mixed
+        default: return nil
+        }
+    }
+}
+
+extension CallRegistry {
+    /// Every call the registry holds (lingering deleted ones too), oldest first.
+    public func summaries() -> [CallSummary] {
+        let calls = state.withLock { $0.values.sorted { $0.created < $1.created } }
+        let tos = settings.tos
+        return calls.map { CallSummary($0, defaultTOS: tos, counters: streamCounters) }
+    }
+
+    /// One call, or nil when the registry has no such call-id.
+    public func summary(callID: String) -> CallSummary? {
+        guard let call = state.withLock({ $0[callID] }) else { return nil }
+        return CallSummary(call, defaultTOS: settings.tos, counters: streamCounters)
+    }
+
+    /// Media streams of active calls that have received packets (all relayed in userspace).
+    public func streamsWithTraffic() -> Int {
+        let calls = state.withLock { $0.values.filter { $0.deleteAt == nil } }
+        var n = 0
+        for call in calls {
+            for held in call.participants.flatMap({ p in p.medias.compactMap(\.localPorts).map { (p.interface.address, $0) } }) {
+                for port in [held.1.rtp, held.1.rtcp] where (streamCounters(LocalSocket(address: held.0, port: port))?.packets ?? 0) > 0 {
+                    n += 1
+                }
+            }
+        }
+        return n
+    }
+
+    /// Changes settings at run time (the CLI's `set` commands); calls see them from their
+    /// next request or timer check on.
+    public func updateSettings(_ change: (inout Settings) -> Void) {
+        settingsBox.withLock { change(&$0) }
+    }
+
+    /// Ends a call now, ignoring its delete delay (CLI `terminate`); false when unknown.
+    @discardableResult
+    public func terminate(callID: String, now: Double) -> Bool {
+        let ended: Call? = state.withLock { calls in
+            guard let call = calls.removeValue(forKey: callID) else { return nil }
+            if call.deleteAt == nil { recordEnd(call, .forced, now: now) }
+            return call
+        }
+        guard let ended else { return false }
+        releasePorts(of: ended)
+        return true
+    }
+
+    /// Ends every call now (CLI `terminate all`); returns how many were active.
+    @discardableResult
+    public func terminateAll(now: Double) -> Int {
+        let ended: [Call] = state.withLock { calls in
+            let all = Array(calls.values)
+            calls.removeAll()
+            for call in all where call.deleteAt == nil { recordEnd(call, .forced, now: now) }
+            return all
+        }
+        for call in ended { releasePorts(of: call) }
+        return ended.filter { $0.deleteAt == nil }.count
+    }
+}
