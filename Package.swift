@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "rtpengine", targets: ["rtpengine"]),
         .executable(name: "rtpengine-supervisor", targets: ["rtpengine-supervisor"]),
+        .executable(name: "rtpengine-ctl", targets: ["rtpengine-ctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -36,6 +37,7 @@ let package = Package(
         .target(name: "NG", dependencies: ["Bencode", "NetAddress"]),
         .target(name: "Session", dependencies: ["NG", "SDP", "Bencode", "NetAddress"]),
         .target(name: "Appliance", dependencies: ["Config", "NetAddress"]),
+        .target(name: "CLI", dependencies: ["Session", "NG", "Bencode"]),
 
         // 4. Engines with IO.
         .target(name: "CMediaIO"),
@@ -50,12 +52,13 @@ let package = Package(
 
         // 5. Executables (thin) and their lifecycle library.
         .target(name: "Daemon", dependencies: [
-            "Config", "Control", "NG", "Session", "Media", "Systemd", "NetAddress", "Digest", "SRTP", "Appliance",
+            "Config", "Control", "NG", "Session", "Media", "Systemd", "NetAddress", "Digest", "SRTP", "Appliance", "CLI",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "rtpengine", dependencies: ["Daemon"]),
         .target(name: "Supervisor", dependencies: ["Appliance", "Config", "Daemon", "KeyFile", "NetAddress", "Systemd", "CFirewall"]),
         .executableTarget(name: "rtpengine-supervisor", dependencies: ["Supervisor"]),
+        .executableTarget(name: "rtpengine-ctl", dependencies: ["CLI", "KeyFile"]),
 
         .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
@@ -67,6 +70,7 @@ let package = Package(
         .testTarget(name: "SessionTests", dependencies: ["Session", "NG", "SDP", "Bencode", "NetAddress"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "Session", "NetAddress"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Config"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Bencode", "rtpengine"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Session", "Bencode", "NetAddress"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Bencode", "rtpengine", "rtpengine-ctl"]),
     ]
 )

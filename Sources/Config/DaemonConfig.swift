@@ -16,6 +16,10 @@ public struct DaemonConfig: Sendable {
     public var interfaces: [InterfaceSpec]
     public var listenNG: [ListenAddress]
     public var listenTCPNG: [ListenAddress]
+    /// `--listen-cli`: the operator's CLI (rtpengine-ctl).
+    public var listenCLI: [ListenAddress]
+    /// `--log-level-SUBSYSTEM`, for the subsystems that were given one.
+    public var subsystemLogLevels: [String: Int]
     public var foreground: Bool
     public var logLevel: Int
     public var logStderr: Bool
@@ -43,6 +47,12 @@ public struct DaemonConfig: Sendable {
         interfaces = options.strings("interface").compactMap { try? InterfaceSpec.parse($0).get() }
         listenNG = options.strings("listen-ng").compactMap { try? ListenAddress.parse($0).get() }
         listenTCPNG = options.strings("listen-tcp-ng").compactMap { try? ListenAddress.parse($0).get() }
+        listenCLI = options.string("listen-cli").flatMap { try? ListenAddress.parse($0).get() }.map { [$0] } ?? []
+        var subsystems: [String: Int] = [:]
+        for spec in OptionRegistry.all where spec.long.hasPrefix("log-level-") {
+            if let level = options.int(spec.long) { subsystems[String(spec.long.dropFirst("log-level-".count))] = level }
+        }
+        subsystemLogLevels = subsystems
         foreground = options.flag("foreground")
         logLevel = options.int("log-level") ?? 6
         logStderr = options.flag("log-stderr")

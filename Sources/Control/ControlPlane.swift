@@ -14,6 +14,7 @@ public final class ControlPlane: @unchecked Sendable {
     private let group: MultiThreadedEventLoopGroup
     private var udpServers: [NGUDPServer] = []
     private var tcpServers: [NGTCPServer] = []
+    private var cliServers: [CLIServer] = []
     private let logger: Logger
     private let dispatcher: NGDispatcher
 
@@ -31,6 +32,9 @@ public final class ControlPlane: @unchecked Sendable {
         udpServers.map { ("UDP", $0.localAddress) } + tcpServers.map { ("TCP", $0.localAddress) }
     }
 
+    /// The CLI listeners' addresses.
+    public var cliAddresses: [SocketAddress] { cliServers.map(\.localAddress) }
+
     /// Binds every `--listen-ng` (UDP) address. A bare port binds `0.0.0.0` and `[::]`; on a
     /// host without IPv6 the second is skipped with a warning. Any other failure is thrown.
     public func startNG(_ addresses: [ListenAddress]) throws {
@@ -43,6 +47,13 @@ public final class ControlPlane: @unchecked Sendable {
     public func startTCPNG(_ addresses: [ListenAddress]) throws {
         try bindAll(addresses, kind: "TCP ng") { address in
             tcpServers.append(try NGTCPServer.bind(address, group: group, dispatcher: dispatcher, logger: logger))
+        }
+    }
+
+    /// Binds the `--listen-cli` address; each connection's command line goes to `answer`.
+    public func startCLI(_ addresses: [ListenAddress], answer: @escaping @Sendable (String) -> String) throws {
+        try bindAll(addresses, kind: "CLI") { address in
+            cliServers.append(try CLIServer.bind(address, group: group, logger: logger, answer: answer))
         }
     }
 
@@ -70,8 +81,10 @@ public final class ControlPlane: @unchecked Sendable {
     public func shutdown() {
         for server in udpServers { server.close() }
         for server in tcpServers { server.close() }
+        for server in cliServers { server.close() }
         udpServers.removeAll()
         tcpServers.removeAll()
+        cliServers.removeAll()
         try? group.syncShutdownGracefully()
     }
 

@@ -1,5 +1,6 @@
 import Config
 import Appliance
+import CLI
 import Control
 import Digest
 import Logging
@@ -54,7 +55,8 @@ public enum Daemon {
 
         let destination: LogDestination =
             config.logStderr ? .stderr(timestamps: config.logTimestamps) : .syslog(config.logFacility)
-        DaemonLogHandler.bootstrap(level: config.logLevel, destination: destination)
+        let logLevels = LogLevels(base: config.logLevel, overrides: config.subsystemLogLevels)
+        DaemonLogHandler.bootstrap(levels: logLevels, destination: destination)
         let logger = Logger(label: "core")
 
         for warning in config.options.warnings { logger.warning("\(warning)") }
@@ -116,6 +118,8 @@ public enum Daemon {
         do {
             try control.startNG(config.listenNG)
             try control.startTCPNG(config.listenTCPNG)
+            let cli = DaemonCLI(calls: calls, commands: commands, levels: logLevels, clock: wallClock)
+            try control.startCLI(config.listenCLI) { CLIInterpreter.answer($0, backend: cli) }
             try pidfile?.write()
         } catch {
             logger.critical("Fatal error: \(error)")
@@ -126,6 +130,7 @@ public enum Daemon {
         for (transport, address) in control.boundAddresses {
             logger.info("Listening for ng over \(transport) on \(address.logDescription)")
         }
+        for address in control.cliAddresses { logger.info("Listening for CLI commands on \(address.logDescription)") }
         control.every(seconds: 1) {
             calls.expire(now: wallClock())
             relay.sample(now: wallClock())

@@ -14,14 +14,23 @@ public enum LogDestination: Sendable {
 /// (0 emerg .. 7 debug); a message is written when its priority is at most that level.
 public struct DaemonLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level
+    /// Read at every message, so the CLI's `set loglevel` takes effect at once.
+    public var logLevel: Logger.Level {
+        get { Self.loggerLevel(forPriority: levels.level(of: subsystem)) }
+        set { _ = levels.set(Self.priority(forLoggerLevel: newValue), subsystem: subsystem) }
+    }
     private let destination: LogDestination
     private let subsystem: String
+    private let levels: LogLevels
 
-    public init(subsystem: String, level: Int, destination: LogDestination) {
+    public init(subsystem: String, levels: LogLevels, destination: LogDestination) {
         self.subsystem = subsystem
-        self.logLevel = Self.loggerLevel(forPriority: level)
+        self.levels = levels
         self.destination = destination
+    }
+
+    static func priority(forLoggerLevel level: Logger.Level) -> Int {
+        Int(priority(of: level))
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -32,6 +41,8 @@ public struct DaemonLogHandler: LogHandler {
     /// The swift-log level whose messages are exactly those with priority <= `priority`.
     public static func loggerLevel(forPriority priority: Int) -> Logger.Level {
         switch priority {
+        // Off (`internals` by default): nothing swift-log sends is that severe.
+        case ..<0: return .critical
         case ...2: return .critical
         case 3: return .error
         case 4: return .warning
@@ -88,12 +99,12 @@ public struct DaemonLogHandler: LogHandler {
     }
 
     /// Opens syslog for `facility` (a no-op for stderr) and installs the handler.
-    public static func bootstrap(level: Int, destination: LogDestination) {
+    public static func bootstrap(levels: LogLevels, destination: LogDestination) {
         if case .syslog(let facility) = destination {
             openlog("rtpengine", LOG_PID | LOG_NDELAY, facilityCode(facility))
         }
         LoggingSystem.bootstrap { label in
-            DaemonLogHandler(subsystem: label, level: level, destination: destination)
+            DaemonLogHandler(subsystem: label, levels: levels, destination: destination)
         }
     }
 

@@ -22,19 +22,22 @@ import Glibc
         #expect(portIsFree("0.0.0.0", ng) && portIsFree("::", ng), "ng port still bound after exit")
         // Options whose features are not built are reported, once each.
         let log = d.output
-        for option in ["--listen-cli", "--listen-udp", "--silence-detect"] {
+        for option in ["--listen-udp", "--silence-detect"] {
             #expect(log.components(separatedBy: "Option \(option)=").count == 2, "\(option) reported once:\n\(log)")
         }
+        #expect(!log.contains("Option --listen-cli="), "the CLI listener is built:\n\(log)")
         #expect(log.contains("Startup complete"))
     }
 
     @Test func shippedLoopbackConfigStarts() throws {
         let ng = freePort()
         let conf = packageRoot.appendingPathComponent("conf.d/rtpengine.conf").path
-        // The shipped file sets everything but the ng port, which a test must not share.
-        let d = try DaemonProcess(arguments: ["--config-file=\(conf)", "--listen-ng=127.0.0.1:\(ng)"])
+        // The shipped file sets everything but the ng and CLI ports, which a test must not share.
+        let cli = freePort()
+        let d = try DaemonProcess(arguments: ["--config-file=\(conf)", "--listen-ng=127.0.0.1:\(ng)", "--listen-cli=127.0.0.1:\(cli)"])
         defer { d.stop(signal: SIGKILL) }
         #expect(waitForPong("127.0.0.1", ng), "log:\n\(d.output)")
+        #expect(cliCommand(cli, "list timeout") == "TIMEOUT=60\n")
         #expect(d.stop(signal: SIGTERM).status == 0)
     }
 

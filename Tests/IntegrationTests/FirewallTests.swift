@@ -16,16 +16,7 @@ import Glibc
     /// Runs a command to completion; returns its output.
     @discardableResult
     static func sh(_ arguments: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: arguments[0])
-        p.arguments = Array(arguments.dropFirst())
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try runProcess(arguments[0], Array(arguments.dropFirst())).output
     }
 
     @Test(.enabled(if: usable, "needs root and iproute2 + iptables (legacy) to make a network namespace"))

@@ -10,6 +10,20 @@ func daemonBinary() -> String {
     return exe.deletingLastPathComponent().appendingPathComponent("rtpengine").path
 }
 
+/// Runs a program to completion; its exit status and its output (stdout and stderr together).
+func runProcess(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = arguments
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
 /// The package's root folder, for shipped files such as `conf.d/rtpengine.conf`.
 let packageRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -174,12 +188,15 @@ final class ReferencePair {
     let ref: DaemonProcess
     let ours: DaemonProcess
 
-    init(interfaces: [String] = ["127.0.0.1"]) throws {
+    /// `extra` options per daemon; `portRange` ports each (the same count, so port usage compares).
+    init(interfaces: [String] = ["127.0.0.1"], extra: (ref: [String], ours: [String]) = ([], []), portRange: Int = 1000) throws {
         let common = ["--config-file=none", "--table=-1", "--foreground", "--log-stderr"] + interfaces.map { "--interface=\($0)" }
-        ref = try DaemonProcess(Self.reference, arguments: common + [
-            "--listen-ng=127.0.0.1:\(refPort)", "--port-min=44000", "--port-max=44999",
+        ref = try DaemonProcess(Self.reference, arguments: common + extra.ref + [
+            "--listen-ng=127.0.0.1:\(refPort)", "--port-min=44000", "--port-max=\(44000 + portRange - 1)",
         ])
-        ours = try DaemonProcess(arguments: common + ["--listen-ng=127.0.0.1:\(ourPort)", "--port-min=45000", "--port-max=45999"])
+        ours = try DaemonProcess(arguments: common + extra.ours + [
+            "--listen-ng=127.0.0.1:\(ourPort)", "--port-min=45000", "--port-max=\(45000 + portRange - 1)",
+        ])
         guard waitForPong("127.0.0.1", refPort) else { throw StartFailure(description: "reference did not start: \(ref.output)") }
         guard waitForPong("127.0.0.1", ourPort) else { throw StartFailure(description: "ours did not start: \(ours.output)") }
     }
