@@ -58,6 +58,7 @@ run: deps build
 install: build
 	install -D -m 0755 .build/release/rtpengine $(DESTDIR)$(PREFIX)/bin/rtpengine
 	install -D -m 0755 .build/release/rtpengine-supervisor $(DESTDIR)$(PREFIX)/bin/rtpengine-supervisor
+	install -D -m 0755 .build/release/rtpengine-ctl $(DESTDIR)$(PREFIX)/bin/rtpengine-ctl
 	install -D -m 0644 conf.d/rtpengine.conf $(DESTDIR)/usr/share/doc/rtpengine/examples/rtpengine.conf
 	@# Never overwrite an operator's existing configuration.
 	[ -e $(DESTDIR)/etc/rtpengine/rtpengine.conf ] || \
