@@ -35,6 +35,9 @@ restore() {
 	fi
 }
 trap restore EXIT
+# Units enabled before installing (Debian's rtpengine enables its own): installing ours
+# must add none (removing the reference's may take some away).
+find /etc/systemd/system -path '*.wants/*' | sort >"$work/wants.before"
 echo "package-test: install"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$daemon_deb" "$utils_deb" >/dev/null
 rtpengine --version | grep -q 'Swift media proxy'
@@ -42,7 +45,8 @@ rtpengine-supervisor check -c /etc/rtpengine/rtpengine.conf
 for u in rtpengine.service rtpengine@.service rtpengine-supervisor.service; do test -f "/lib/systemd/system/$u"; done
 test -f /usr/share/man/man5/rtpengine.conf.5.gz
 # Nothing is enabled on installation. (`set -e` ignores a failing `! pipeline`, hence the if.)
-if ls /etc/systemd/system/multi-user.target.wants/ 2>/dev/null | grep -q rtpengine; then
+find /etc/systemd/system -path '*.wants/*' | sort >"$work/wants.after"
+if [ -n "$(comm -13 "$work/wants.before" "$work/wants.after")" ]; then
 	echo "package-test: a unit was enabled on installation" >&2; exit 1
 fi
 # rtpengine-ctl is ours (a compiled program, not the Perl script of rtpengine-utils).
@@ -70,6 +74,11 @@ echo "package-test: purge"
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -q rtpengine-swift-daemon rtpengine-swift-utils >/dev/null
 test ! -e /usr/bin/rtpengine-supervisor
 test ! -e /usr/bin/rtpengine-ctl
-test ! -e /etc/rtpengine
-test ! -e /var/spool/rtpengine
+test ! -e /etc/rtpengine/rtpengine.conf
+# Folders stay only when another installed package (rtpengine-recording-daemon) owns them.
+for d in /etc/rtpengine /var/spool/rtpengine; do
+	if [ -e "$d" ] && ! dpkg -S "$d" >/dev/null 2>&1; then
+		echo "package-test: purge left $d behind" >&2; exit 1
+	fi
+done
 echo "package-test: ok"
