@@ -92,7 +92,7 @@ func cliCommand(_ port: UInt16, _ line: String, timeout: Double = 3) -> String? 
     func everyCommandAnswersAsTheReference() throws {
         let refCLI = freePort(), ourCLI = freePort()
         let pair = try ReferencePair(extra: (ref: ["--listen-cli=127.0.0.1:\(refCLI)"], ours: ["--listen-cli=127.0.0.1:\(ourCLI)"]),
-                                     portRange: 100)
+                                     bases: (42000, 42200), portRange: 100)
         let theirs = try Self.run(ng: pair.refPort, cli: refCLI)
         let mine = try Self.run(ng: pair.ourPort, cli: ourCLI)
         // The comparison means something only when the reference answered for real.
@@ -108,7 +108,7 @@ func cliCommand(_ port: UInt16, _ line: String, timeout: Double = 3) -> String? 
 
     @Test func rtpengineCtlPrintsTheDaemonsAnswer() throws {
         let cli = freePort()
-        let (daemon, ng) = try startRelayDaemon(portMin: 47600, extra: ["--listen-cli=127.0.0.1:\(cli)"])
+        let (daemon, ng) = try startRelayDaemon(portMin: 48600, extra: ["--listen-cli=127.0.0.1:\(cli)"])
         defer { daemon.stop(signal: SIGKILL) }
         let call = RelayedCall(ng: ng)
         try call.establish()
@@ -140,7 +140,7 @@ func cliCommand(_ port: UInt16, _ line: String, timeout: Double = 3) -> String? 
 
     @Test func cliListenerSurvivesHostileInput() throws {
         let cli = freePort()
-        let (daemon, ng) = try startRelayDaemon(portMin: 47800, extra: ["--listen-cli=127.0.0.1:\(cli)"])
+        let (daemon, ng) = try startRelayDaemon(portMin: 48800, extra: ["--listen-cli=127.0.0.1:\(cli)"])
         defer { daemon.stop(signal: SIGKILL) }
         // No newline, then end of input: the bytes are the command.
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

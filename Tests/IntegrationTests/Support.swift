@@ -188,14 +188,16 @@ final class ReferencePair {
     let ref: DaemonProcess
     let ours: DaemonProcess
 
-    /// `extra` options per daemon; `portRange` ports each (the same count, so port usage compares).
-    init(interfaces: [String] = ["127.0.0.1"], extra: (ref: [String], ours: [String]) = ([], []), portRange: Int = 1000) throws {
+    /// `extra` options per daemon; media ports from `bases` (a range no concurrent test uses),
+    /// `portRange` ports each (the same count, so port usage compares).
+    init(interfaces: [String] = ["127.0.0.1"], extra: (ref: [String], ours: [String]) = ([], []),
+         bases: (ref: Int, ours: Int) = (44000, 45000), portRange: Int = 1000) throws {
         let common = ["--config-file=none", "--table=-1", "--foreground", "--log-stderr"] + interfaces.map { "--interface=\($0)" }
         ref = try DaemonProcess(Self.reference, arguments: common + extra.ref + [
-            "--listen-ng=127.0.0.1:\(refPort)", "--port-min=44000", "--port-max=\(44000 + portRange - 1)",
+            "--listen-ng=127.0.0.1:\(refPort)", "--port-min=\(bases.ref)", "--port-max=\(bases.ref + portRange - 1)",
         ])
         ours = try DaemonProcess(arguments: common + extra.ours + [
-            "--listen-ng=127.0.0.1:\(ourPort)", "--port-min=45000", "--port-max=\(45000 + portRange - 1)",
+            "--listen-ng=127.0.0.1:\(ourPort)", "--port-min=\(bases.ours)", "--port-max=\(bases.ours + portRange - 1)",
         ])
         guard waitForPong("127.0.0.1", refPort) else { throw StartFailure(description: "reference did not start: \(ref.output)") }
         guard waitForPong("127.0.0.1", ourPort) else { throw StartFailure(description: "ours did not start: \(ours.output)") }
