@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(name: "rtpengine", dependencies: ["Daemon"]),
         .target(name: "Supervisor", dependencies: ["Appliance", "Config", "Daemon", "KeyFile", "NetAddress", "Systemd", "CFirewall"]),
         .executableTarget(name: "rtpengine-supervisor", dependencies: ["Supervisor"]),
-        .executableTarget(name: "rtpengine-ctl", dependencies: ["CLI", "KeyFile"]),
+        .executableTarget(name: "rtpengine-ctl", dependencies: ["CLI", "KeyFile", "Daemon", "Appliance", "Config"]),
 
         .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),

@@ -16,10 +16,12 @@ public struct CtlInvocation: Equatable, Sendable {
         case usageError(String)
     }
 
-    /// `listenCLI(path)` reads `listen-cli` from the `[rtpengine]` section of the config file
-    /// at `path`: nil when the file or the key is absent; it throws when the file is unreadable.
-    public static func parse(_ arguments: [String], listenCLI: (String) throws -> String?) rethrows -> Action {
-        var ip: String?, port: Int?, config = defaultConfigFile
+    /// `listenCLI(path, instance)` reads `listen-cli` from the config file at `path`: from the
+    /// `[rtpengine]` section, or the settings of instance `NAME` of a multi-instance config
+    /// (`-instance NAME`). Nil when the file or the key is absent; it throws when the file is
+    /// unreadable or has no such instance.
+    public static func parse(_ arguments: [String], listenCLI: (String, String?) throws -> String?) rethrows -> Action {
+        var ip: String?, port: Int?, config = defaultConfigFile, instance: String?
         var i = 0
         // Options come first; the first other word starts the command (as Getopt's require_order).
         while i < arguments.count {
@@ -45,6 +47,9 @@ public struct CtlInvocation: Equatable, Sendable {
             case "config-file":
                 guard let v = value() else { return .usageError("option -config-file needs a value") }
                 config = v
+            case "instance":
+                guard let v = value() else { return .usageError("option -instance needs a name") }
+                instance = v
             default: return .usageError("unknown option \(arg)")
             }
             i += 1
@@ -52,7 +57,13 @@ public struct CtlInvocation: Equatable, Sendable {
         let command = arguments[i...].joined(separator: " ").trimmingSpaces()
         guard !command.isEmpty else { return .usageError("no command given") }
 
-        if ip == nil || port == nil, let listen = try listenCLI(config)?.trimmingSpaces(), !listen.isEmpty {
+        // An instance's listener must come from its settings: the defaults would reach another daemon.
+        if let instance, ip == nil || port == nil {
+            guard let listen = try listenCLI(config, instance)?.trimmingSpaces(), !listen.isEmpty else {
+                return .usageError("instance '\(instance)' in \(config) has no listen-cli")
+            }
+            if let p = Int(listen) { port = port ?? p } else { ip = ip ?? listen }
+        } else if ip == nil || port == nil, let listen = try listenCLI(config, nil)?.trimmingSpaces(), !listen.isEmpty {
             if let p = Int(listen) {
                 port = port ?? p
             } else {
@@ -84,11 +95,12 @@ public struct CtlInvocation: Equatable, Sendable {
     }
 
     public static let usage = """
-        Usage: rtpengine-ctl [-ip ADDRESS[:PORT]] [-port PORT] [-config-file FILE] COMMAND...
+        Usage: rtpengine-ctl [-ip ADDRESS[:PORT]] [-port PORT] [-config-file FILE] [-instance NAME] COMMAND...
 
         Sends COMMAND to the CLI listener of a running rtpengine (its --listen-cli) and prints
         the answer. The address is -ip/-port, else listen-cli from the [rtpengine] section of
-        FILE (default \(defaultConfigFile)), else \(defaultHost):\(defaultPort).
+        FILE (default \(defaultConfigFile)) or, with -instance, from instance NAME's
+        settings in it, else \(defaultHost):\(defaultPort).
 
         Commands (see rtpengine-ctl(8)):
           list numsessions | sessions all|own|foreign|CALL-ID | totals | jsonstats | interfaces

@@ -1,4 +1,7 @@
+import Appliance
 import CLI
+import Config
+import Daemon
 import KeyFile
 #if canImport(Glibc)
 import Glibc
@@ -12,18 +15,33 @@ func fail(_ message: String, status: Int32 = 1) -> Never {
     exit(status)
 }
 
+struct CtlConfigError: Error, CustomStringConvertible { let description: String }
+
+struct NoInstance: Error, CustomStringConvertible {
+    let name: String, path: String
+    var description: String { "\(path) has no instance '\(name)'" }
+}
+
 func printOut(_ text: String) {
     _ = text.withCString { write(1, $0, strlen($0)) }
 }
 
 let action: CtlInvocation.Action
 do {
-    action = try CtlInvocation.parse(Array(CommandLine.arguments.dropFirst())) { path in
-        guard access(path, F_OK) == 0 else { return nil }
-        return try KeyFile(path: path).rawValue(group: "rtpengine", key: "listen-cli")
+    action = try CtlInvocation.parse(Array(CommandLine.arguments.dropFirst())) { path, instance in
+        guard let instance else {
+            guard access(path, F_OK) == 0 else { return nil }
+            return try KeyFile(path: path).rawValue(group: "rtpengine", key: "listen-cli")
+        }
+        // The instance's own settings: its section over [rtpengine], drop-ins included.
+        let config: ApplianceConfig
+        do { config = try ConfigFiles.check(path).config } catch { throw CtlConfigError(description: "\(path): \(error)") }
+        guard let found = config.instance(named: instance) else { throw NoInstance(name: instance, path: path) }
+        guard case .string(let listen)? = config.settings(for: found).values["listen-cli"] else { return nil }
+        return listen
     }
 } catch {
-    fail("failed to read config file: \(error)")
+    fail("\(error)")
 }
 
 let invocation: CtlInvocation

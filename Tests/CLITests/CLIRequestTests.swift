@@ -54,7 +54,7 @@ import Testing
 
     @Test func ctlFindsTheListenerAsTheReferenceToolDoes() {
         func run(_ args: [String], config: String? = nil) -> CtlInvocation.Action {
-            CtlInvocation.parse(args) { _ in config }
+            CtlInvocation.parse(args) { _, instance in instance == nil ? config : nil }
         }
         #expect(run(["list", "totals"]) == .run(.init(host: "127.0.0.1", port: 9900, command: "list totals")))
         #expect(run(["-ip", "10.0.0.1:9901", "list", "numsessions"]) == .run(.init(host: "10.0.0.1", port: 9901, command: "list numsessions")))
@@ -66,6 +66,12 @@ import Testing
         #expect(run(["-port", "1", "list"], config: "127.0.0.2:9912") == .run(.init(host: "127.0.0.2", port: 1, command: "list")))
         // Options stop at the first command word; later dashes belong to the command.
         #expect(run(["set", "maxsessions", "-1"]) == .run(.init(host: "127.0.0.1", port: 9900, command: "set maxsessions -1")))
+        let instances = { (args: [String]) in
+            CtlInvocation.parse(args) { _, instance in ["a": "127.0.0.1:9901", "b": "9902"][instance ?? "-"] }
+        }
+        #expect(instances(["-instance", "a", "list"]) == .run(.init(host: "127.0.0.1", port: 9901, command: "list")))
+        #expect(instances(["--instance=b", "list"]) == .run(.init(host: "127.0.0.1", port: 9902, command: "list")))
+        #expect(instances(["-instance", "c", "list"]) == .usageError("instance 'c' in /etc/rtpengine/rtpengine.conf has no listen-cli"))
         #expect(run(["-h"]) == .help)
         #expect(run([]) == .usageError("no command given"))
         #expect(run(["-port", "70000", "list"]) == .usageError("port 70000 is out of range"))

@@ -138,6 +138,50 @@ func cliCommand(_ port: UInt16, _ line: String, timeout: Double = 3) -> String? 
         #expect(daemon.stop().status == 0)
     }
 
+    @Test func rtpengineCtlReachesAnInstanceByName() throws {
+        let ngA = freePort(), cliA = freePort(), ngB = freePort(), cliB = freePort()
+        let dir = NSTemporaryDirectory() + "ctl-instances-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = dir + "/rtpengine.conf"
+        try """
+            [rtpengine]
+            table = -1
+            timeout = 60
+            [interface-a-lo]
+            address = 127.0.0.1
+            port-min = 42400
+            port-max = 42499
+            [interface-b-lo]
+            address = 127.0.0.1
+            port-min = 42500
+            port-max = 42599
+            [instance-a]
+            interfaces = a-lo
+            listen-ng = 127.0.0.1:\(ngA)
+            listen-cli = 127.0.0.1:\(cliA)
+            timeout = 11
+            [instance-b]
+            interfaces = b-lo
+            listen-ng = 127.0.0.1:\(ngB)
+            listen-cli = 127.0.0.1:\(cliB)
+            timeout = 22
+
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(arguments: ["--config-file=\(config)", "--config-section=instance-a", "-f", "-E"])
+        defer { daemon.stop(signal: SIGKILL) }
+        try #require(waitForPong("127.0.0.1", ngA), "\(daemon.output)")
+        let ctl = URL(fileURLWithPath: daemonBinary()).deletingLastPathComponent().appendingPathComponent("rtpengine-ctl").path
+        let a = try runProcess(ctl, ["-config-file", config, "-instance", "a", "list", "timeout"])
+        #expect(a.status == 0 && a.output == "TIMEOUT=11\n", "\(a)")
+        // Instance b is not running: the error names its own listener, not the default one.
+        let b = try runProcess(ctl, ["-config-file", config, "-instance", "b", "list", "timeout"])
+        #expect(b.status == 1 && b.output.contains("127.0.0.1:\(cliB)"), "\(b)")
+        let unknown = try runProcess(ctl, ["-config-file", config, "-instance", "zzz", "list", "timeout"])
+        #expect(unknown.status == 1 && unknown.output.contains("has no instance 'zzz'"), "\(unknown)")
+        #expect(daemon.stop().status == 0)
+    }
+
     @Test func cliListenerSurvivesHostileInput() throws {
         let cli = freePort()
         let (daemon, ng) = try startRelayDaemon(portMin: 48800, extra: ["--listen-cli=127.0.0.1:\(cli)"])
