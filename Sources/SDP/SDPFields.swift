@@ -15,9 +15,9 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init?(parsing value: String) {
-        let f = value.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let f = value.asciiSplit(UInt8(ascii: " ")).map(String.init)
         guard f.count >= 3, !f[0].isEmpty else { return nil }
-        let portParts = f[1].split(separator: "/", omittingEmptySubsequences: false)
+        let portParts = f[1].asciiSplit(UInt8(ascii: "/"), omittingEmpty: false)
         guard portParts.count <= 2, let port = UInt16(portParts[0]) else { return nil }
         var count: Int?
         if portParts.count == 2 {
@@ -64,9 +64,9 @@ public struct Connection: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init?(parsing value: String) {
-        let f = value.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let f = value.asciiSplit(UInt8(ascii: " "))
         guard f.count == 3 else { return nil }
-        self.init(networkType: f[0], addressType: f[1], address: f[2])
+        self.init(networkType: String(f[0]), addressType: String(f[1]), address: String(f[2]))
     }
 
     public var description: String { "\(networkType) \(addressType) \(address)" }
@@ -82,7 +82,7 @@ public struct Origin: Hashable, Sendable, CustomStringConvertible {
     public var address: String
 
     public init?(parsing value: String) {
-        let f = value.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let f = value.asciiSplit(UInt8(ascii: " ")).map(String.init)
         guard f.count == 6 else { return nil }
         username = f[0]; sessionID = f[1]; sessionVersion = f[2]
         networkType = f[3]; addressType = f[4]; address = f[5]
@@ -108,9 +108,9 @@ public struct RTPMap: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init?(parsing value: String) {
-        let parts = value.split(separator: " ", maxSplits: 1).map(String.init)
+        let parts = value.asciiSplit(UInt8(ascii: " "), maxSplits: 1).map(String.init)
         guard parts.count == 2, let pt = Int(parts[0]), (0...127).contains(pt) else { return nil }
-        let enc = parts[1].split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let enc = parts[1].asciiSplit(UInt8(ascii: "/"), omittingEmpty: false).map(String.init)
         guard enc.count == 2 || enc.count == 3, !enc[0].isEmpty, let clock = Int(enc[1]) else { return nil }
         var channels: Int?
         if enc.count == 3 {
@@ -139,7 +139,7 @@ public struct RTCPAttribute: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init?(parsing value: String) {
-        let f = value.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let f = value.asciiSplit(UInt8(ascii: " ")).map(String.init)
         guard f.count == 1 || f.count == 4, let port = UInt16(f[0]) else { return nil }
         self.init(port: port, connection: f.count == 4 ? Connection(networkType: f[1], addressType: f[2], address: f[3]) : nil)
     }

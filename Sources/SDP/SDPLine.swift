@@ -2,8 +2,11 @@
 /// lines the proxy does not rewrite go out exactly as they came in.
 public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
     /// The one-letter type (`v`, `o`, `c`, `m`, `a`, ...).
-    public var type: Character
-    public var value: String
+    public private(set) var type: Character
+    public private(set) var value: String
+    /// For `a=` lines: the attribute name (`rtpmap` in `a=rtpmap:0 PCMU/8000`, `sendrecv`).
+    /// Kept from construction: every offer and answer looks lines up by it many times.
+    public private(set) var attributeName: String?
     /// The line's own terminator as received. Lines the proxy generates use CRLF
     /// (RFC 8866); a line it only rewrites keeps what it came with, as rtpengine does.
     public var ending: LineEnding = .crlf
@@ -17,6 +20,9 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
         self.type = type
         self.value = value
         self.ending = ending
+        if type == "a" {
+            attributeName = value.asciiFirstIndex(of: UInt8(ascii: ":")).map { String(value[..<$0]) } ?? value
+        }
     }
 
     /// The same line with another value, keeping its type and line ending.
@@ -26,16 +32,9 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(type)=\(value)" }
 
-    /// For `a=` lines: the attribute name (`rtpmap` in `a=rtpmap:0 PCMU/8000`, `sendrecv`).
-    public var attributeName: String? {
-        guard type == "a" else { return nil }
-        if let colon = value.firstIndex(of: ":") { return String(value[..<colon]) }
-        return value
-    }
-
     /// For `a=name:value` lines: the part after the first colon.
     public var attributeValue: String? {
-        guard type == "a", let colon = value.firstIndex(of: ":") else { return nil }
+        guard type == "a", let colon = value.asciiFirstIndex(of: UInt8(ascii: ":")) else { return nil }
         return String(value[value.index(after: colon)...])
     }
 

@@ -27,9 +27,17 @@ public struct SessionDescription: Hashable, Sendable {
     /// The body as sent on the wire: every line followed by its own line ending.
     public var text: String {
         var out = ""
-        for line in sessionLines + media.flatMap(\.allLines) {
-            out += line.description
-            out += line.ending.rawValue
+        out.reserveCapacity(1024)
+        func write(_ type: Character, _ value: String, _ ending: SDPLine.LineEnding) {
+            out.append(type)
+            out.append("=")
+            out.append(value)
+            out.append(ending.rawValue)
+        }
+        for line in sessionLines { write(line.type, line.value, line.ending) }
+        for m in media {
+            write("m", m.mediaLine.description, m.mediaLineEnding)
+            for line in m.lines { write(line.type, line.value, line.ending) }
         }
         return out
     }

@@ -29,7 +29,7 @@ public enum StaticPayloadTypes {
             out[pt] = RTPMap(payloadType: pt, encoding: name, clockRate: clock, channels: channels).encodingDescription
         }
         for line in media.lines where line.attributeName == "rtpmap" {
-            guard let value = line.attributeValue, let space = value.firstIndex(of: " "),
+            guard let value = line.attributeValue, let space = value.asciiFirstIndex(of: UInt8(ascii: " ")),
                   let pt = Int(value[..<space]) else { continue }
             out[pt] = String(value[value.index(after: space)...])
         }
