@@ -62,8 +62,18 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
         var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         switch self {
         case .v4(let a):
-            var addr = in_addr(s_addr: a)
-            inet_ntop(AF_INET, &addr, &buf, socklen_t(buf.count))
+            // Dotted quad by hand: every SDP the proxy writes carries one.
+            var out: [UInt8] = []
+            out.reserveCapacity(15)
+            withUnsafeBytes(of: a) { octets in
+                for (i, octet) in octets.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ".")) }
+                    if octet >= 100 { out.append(UInt8(ascii: "0") + octet / 100) }
+                    if octet >= 10 { out.append(UInt8(ascii: "0") + (octet / 10) % 10) }
+                    out.append(UInt8(ascii: "0") + octet % 10)
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
         case .v6(let hi, let lo):
             var words = (hi, lo)
             withUnsafeBytes(of: &words) { raw in

@@ -39,6 +39,10 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
     }
 
     public static func attribute(_ name: String, _ value: String? = nil) -> SDPLine {
-        SDPLine("a", value.map { "\(name):\($0)" } ?? name)
+        var line = SDPLine("a", "")
+        line.value = value.map { name + ":" + $0 } ?? name
+        // A name with a colon would be read differently back from the text.
+        line.attributeName = name.asciiFirstIndex(of: UInt8(ascii: ":")).map { String(name[..<$0]) } ?? name
+        return line
     }
 }

@@ -21,41 +21,57 @@ public enum SDPError: Error, Equatable, Sendable, CustomStringConvertible {
 /// lines, as SIP stacks in the field produce both; every other line must be `<letter>=...`.
 public enum SDPParser {
     public static func parse(_ text: String) throws(SDPError) -> SessionDescription {
+        var text = text
+        // Contiguous UTF-8 makes the scan below a walk over bytes (bridged or lazily
+        // decoded strings are copied once).
+        text.makeContiguousUTF8()
+        let result = text.utf8.withContiguousStorageIfAvailable { bytes in
+            Result { () throws(SDPError) in try parse(bytes) }
+        }
+        return try result!.get()
+    }
+
+    static func parse(_ text: UnsafeBufferPointer<UInt8>) throws(SDPError) -> SessionDescription {
         var session: [SDPLine] = []
+        session.reserveCapacity(16)
         var media: [MediaDescription] = []
         var number = 0
         var sawAny = false
+        var lineStart = 0
         // Split on bytes: in Swift's Character view "\r\n" is one character, not two.
-        for raw in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        while lineStart <= text.count {
+            var lineEnd = lineStart
+            while lineEnd < text.count, text[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            defer { lineStart = lineEnd + 1 }
             number += 1
-            var bytes = raw
+            var end = lineEnd
             var ending = SDPLine.LineEnding.lf
-            if bytes.last == UInt8(ascii: "\r") {
-                bytes = bytes.dropLast()
+            if end > lineStart, text[end - 1] == UInt8(ascii: "\r") {
+                end -= 1
                 ending = .crlf
             }
-            if bytes.isEmpty { continue }
-            let line = String(decoding: bytes, as: UTF8.self)
-            guard bytes.count >= 2, let first = bytes.first,
-                  first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z"),
-                  bytes[bytes.index(after: bytes.startIndex)] == UInt8(ascii: "=")
-            else { throw .malformedLine(number: number, text: String(line.prefix(80))) }
-            let value = String(decoding: bytes.dropFirst(2), as: UTF8.self)
-            let sdpLine = SDPLine(Character(Unicode.Scalar(first)), value, ending: ending)
+            if end == lineStart { continue }
+            let bytes = UnsafeBufferPointer(rebasing: text[lineStart..<end])
+            let first = bytes[0]
+            guard bytes.count >= 2, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z"), bytes[1] == UInt8(ascii: "=") else {
+                throw .malformedLine(number: number, text: String(String(decoding: bytes, as: UTF8.self).prefix(80)))
+            }
+            let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[2...]), as: UTF8.self)
             if !sawAny {
-                guard sdpLine.type == "v", sdpLine.value == "0" else { throw .missingVersion }
+                guard first == UInt8(ascii: "v"), value == "0" else { throw .missingVersion }
                 sawAny = true
             }
-            if sdpLine.type == "m" {
-                guard let m = MediaLine(parsing: sdpLine.value) else {
-                    throw .badMediaLine(number: number, text: sdpLine.value)
-                }
-                media.append(MediaDescription(mediaLine: m, mediaLineEnding: ending))
+            if first == UInt8(ascii: "m") {
+                guard let m = MediaLine(parsing: value) else { throw .badMediaLine(number: number, text: value) }
+                var section = MediaDescription(mediaLine: m, mediaLineEnding: ending)
+                section.lines.reserveCapacity(16)
+                media.append(section)
                 continue
             }
-            if sdpLine.type == "c", Connection(parsing: sdpLine.value) == nil {
-                throw .badConnection(number: number, text: sdpLine.value)
+            if first == UInt8(ascii: "c"), Connection(parsing: value) == nil {
+                throw .badConnection(number: number, text: value)
             }
+            let sdpLine = SDPLine(Character(Unicode.Scalar(first)), value, ending: ending)
             if media.isEmpty { session.append(sdpLine) } else { media[media.count - 1].lines.append(sdpLine) }
         }
         guard sawAny else { throw .empty }

@@ -26,20 +26,21 @@ public struct SessionDescription: Hashable, Sendable {
 
     /// The body as sent on the wire: every line followed by its own line ending.
     public var text: String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(1024)
         func write(_ type: Character, _ value: String, _ ending: SDPLine.LineEnding) {
-            out.append(type)
-            out.append("=")
-            out.append(value)
-            out.append(ending.rawValue)
+            out.append(type.asciiValue ?? UInt8(ascii: "?"))
+            out.append(UInt8(ascii: "="))
+            out.append(contentsOf: value.utf8)
+            if ending == .crlf { out.append(UInt8(ascii: "\r")) }
+            out.append(UInt8(ascii: "\n"))
         }
         for line in sessionLines { write(line.type, line.value, line.ending) }
         for m in media {
             write("m", m.mediaLine.description, m.mediaLineEnding)
             for line in m.lines { write(line.type, line.value, line.ending) }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

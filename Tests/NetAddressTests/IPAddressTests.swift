@@ -9,6 +9,10 @@ import NetAddress
         ("2001:DB8:0:0:0:0:0:1", "2001:db8::1", .inet6),
         ("::ffff:10.0.0.1", "::ffff:10.0.0.1", .inet6),
         ("0.0.0.0", "0.0.0.0", .inet),
+        ("255.255.255.255", "255.255.255.255", .inet),
+        ("10.0.100.9", "10.0.100.9", .inet),
+        ("192.168.1.10", "192.168.1.10", .inet),
+        ("1.20.199.250", "1.20.199.250", .inet),
     ])
     func parsesAndPrints(text: String, printed: String, family: IPAddress.Family) throws {
         let ip = try #require(IPAddress(text))
