@@ -7,6 +7,8 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
     /// For `a=` lines: the attribute name (`rtpmap` in `a=rtpmap:0 PCMU/8000`, `sendrecv`).
     /// Kept from construction: every offer and answer looks lines up by it many times.
     public private(set) var attributeName: String?
+    /// `type` as its ASCII byte, for writing the line out (`Character.asciiValue` is slow).
+    var typeByte: UInt8
     /// The line's own terminator as received. Lines the proxy generates use CRLF
     /// (RFC 8866); a line it only rewrites keeps what it came with, as rtpengine does.
     public var ending: LineEnding = .crlf
@@ -17,17 +19,27 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init(_ type: Character, _ value: String, ending: LineEnding = .crlf) {
+        self.init(type: type, byte: type.asciiValue ?? UInt8(ascii: "?"), value, ending: ending)
+    }
+
+    /// From the parser, which has the type's byte already.
+    init(typeByte: UInt8, _ value: String, ending: LineEnding) {
+        self.init(type: Character(Unicode.Scalar(typeByte)), byte: typeByte, value, ending: ending)
+    }
+
+    private init(type: Character, byte: UInt8, _ value: String, ending: LineEnding) {
         self.type = type
         self.value = value
         self.ending = ending
-        if type == "a" {
+        typeByte = byte
+        if byte == UInt8(ascii: "a") {
             attributeName = value.asciiFirstIndex(of: UInt8(ascii: ":")).map { String(value[..<$0]) } ?? value
         }
     }
 
     /// The same line with another value, keeping its type and line ending.
     public func with(value: String) -> SDPLine {
-        SDPLine(type, value, ending: ending)
+        SDPLine(type: type, byte: typeByte, value, ending: ending)
     }
 
     public var description: String { "\(type)=\(value)" }
@@ -39,7 +51,7 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
     }
 
     public static func attribute(_ name: String, _ value: String? = nil) -> SDPLine {
-        var line = SDPLine("a", "")
+        var line = SDPLine(typeByte: UInt8(ascii: "a"), "", ending: .crlf)
         line.value = value.map { name + ":" + $0 } ?? name
         // A name with a colon would be read differently back from the text.
         line.attributeName = name.asciiFirstIndex(of: UInt8(ascii: ":")).map { String(name[..<$0]) } ?? name

@@ -71,7 +71,7 @@ public enum SDPParser {
             if first == UInt8(ascii: "c"), Connection(parsing: value) == nil {
                 throw .badConnection(number: number, text: value)
             }
-            let sdpLine = SDPLine(Character(Unicode.Scalar(first)), value, ending: ending)
+            let sdpLine = SDPLine(typeByte: first, value, ending: ending)
             if media.isEmpty { session.append(sdpLine) } else { media[media.count - 1].lines.append(sdpLine) }
         }
         guard sawAny else { throw .empty }

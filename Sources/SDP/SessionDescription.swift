@@ -28,17 +28,17 @@ public struct SessionDescription: Hashable, Sendable {
     public var text: String {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
-        func write(_ type: Character, _ value: String, _ ending: SDPLine.LineEnding) {
-            out.append(type.asciiValue ?? UInt8(ascii: "?"))
+        func write(_ type: UInt8, _ value: String, _ ending: SDPLine.LineEnding) {
+            out.append(type)
             out.append(UInt8(ascii: "="))
             out.append(contentsOf: value.utf8)
             if ending == .crlf { out.append(UInt8(ascii: "\r")) }
             out.append(UInt8(ascii: "\n"))
         }
-        for line in sessionLines { write(line.type, line.value, line.ending) }
+        for line in sessionLines { write(line.typeByte, line.value, line.ending) }
         for m in media {
-            write("m", m.mediaLine.description, m.mediaLineEnding)
-            for line in m.lines { write(line.type, line.value, line.ending) }
+            write(UInt8(ascii: "m"), m.mediaLine.description, m.mediaLineEnding)
+            for line in m.lines { write(line.typeByte, line.value, line.ending) }
         }
         return String(decoding: out, as: UTF8.self)
     }
