@@ -93,19 +93,30 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
         let commands: [MediaCommand] = state.withLock { s in
             guard !s.stopped else { return [] }
             var out: [MediaCommand] = []
+            out.reserveCapacity(rules.count * 2)
+            // One lookup per rule; targets are almost always the call's own sockets, found
+            // among the rules before the table is asked.
+            var ids: [Int32] = []
+            ids.reserveCapacity(rules.count)
             for rule in rules {
-                guard var socket = s.sockets[rule.socket] else { continue }
+                guard var socket = s.sockets[rule.socket] else {
+                    ids.append(-1)
+                    continue
+                }
                 if socket.thread == nil {
                     socket.thread = t
                     s.sockets[rule.socket] = socket
                     out.append(.attach(id: socket.id, fd: socket.fd))
                 }
+                ids.append(socket.id)
             }
-            let sockets = s.sockets
-            func target(_ l: LocalSocket?) -> Int32 { l.flatMap { sockets[$0]?.id } ?? -1 }
-            for rule in rules {
-                guard let socket = sockets[rule.socket] else { continue }
-                out.append(.rule(id: socket.id, SlotRule(
+            func target(_ l: LocalSocket?) -> Int32 {
+                guard let l else { return -1 }
+                if let i = rules.firstIndex(where: { $0.socket == l }) { return ids[i] }
+                return s.sockets[l]?.id ?? -1
+            }
+            for (i, rule) in rules.enumerated() where ids[i] >= 0 {
+                out.append(.rule(id: ids[i], SlotRule(
                     advertised: rule.advertised.map(mio_addr.init) ?? mio_addr(),
                     learning: Self.code(rule.learning),
                     flags: Self.flags(rule),

@@ -44,17 +44,35 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(type)=\(value)" }
 
+    /// For `a=name:N ...` lines (rtpmap, fmtp, rtcp-fb): the leading number N of the value,
+    /// read without building the value.
+    public var leadingNumber: Int? {
+        guard typeByte == UInt8(ascii: "a") else { return nil }
+        var bytes = value.utf8[...]
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        bytes = bytes[bytes.index(after: colon)...]
+        var n = 0, digits = 0
+        for b in bytes {
+            if b == UInt8(ascii: " ") { break }
+            guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9"), digits < 9 else { return nil }
+            n = n * 10 + Int(b - UInt8(ascii: "0"))
+            digits += 1
+        }
+        return digits > 0 ? n : nil
+    }
+
     /// For `a=name:value` lines: the part after the first colon.
     public var attributeValue: String? {
         guard type == "a", let colon = value.asciiFirstIndex(of: UInt8(ascii: ":")) else { return nil }
         return String(value[value.index(after: colon)...])
     }
 
+    /// `a=name` or `a=name:value`; `name` is an attribute name (no colon).
     public static func attribute(_ name: String, _ value: String? = nil) -> SDPLine {
+        assert(name.asciiFirstIndex(of: UInt8(ascii: ":")) == nil, "attribute name with a colon: \(name)")
         var line = SDPLine(typeByte: UInt8(ascii: "a"), "", ending: .crlf)
         line.value = value.map { name + ":" + $0 } ?? name
-        // A name with a colon would be read differently back from the text.
-        line.attributeName = name.asciiFirstIndex(of: UInt8(ascii: ":")).map { String(name[..<$0]) } ?? name
+        line.attributeName = name
         return line
     }
 }

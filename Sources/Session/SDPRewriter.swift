@@ -108,6 +108,9 @@ public enum SDPRewriter {
         return SessionDescription(sessionLines: session, media: media)
     }
 
+    /// The payload type an `a=rtpmap:`/`a=fmtp:`/`a=rtcp-fb:` line is about.
+    static func payloadType(of line: SDPLine) -> Int? { line.leadingNumber }
+
     static func rewriteMedia(
         _ m: MediaDescription, index: Int, port: UInt16?, plan: RewritePlan, ourConnection: Connection,
         zeroAddress: Bool, sessionDirection: String?
@@ -140,9 +143,9 @@ public enum SDPRewriter {
             let name = line.attributeName ?? ""
             switch name {
             case "rtpmap":
-                if let v = line.attributeValue, let pt = Int(v.prefix { $0 != " " }) { rtpmaps[pt] = line } else { others.append(line) }
+                if let pt = payloadType(of: line) { rtpmaps[pt] = line } else { others.append(line) }
             case "fmtp", "rtcp-fb":
-                if let v = line.attributeValue, let pt = Int(v.prefix { $0 != " " }) {
+                if let pt = payloadType(of: line) {
                     perFormat[pt, default: []].append(line)
                 } else {
                     others.append(line)

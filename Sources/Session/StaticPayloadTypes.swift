@@ -14,10 +14,15 @@ public enum StaticPayloadTypes {
         32: ("MPV", 90000, nil), 33: ("MP2T", 90000, nil), 34: ("H263", 90000, nil),
     ]
 
+    /// `PCMU/8000` per static payload type, formatted once (every offer and answer reads them).
+    static let encodings: [Int: String] = table.mapValues { name, clock, channels in
+        RTPMap(payloadType: 0, encoding: name, clockRate: clock, channels: channels).encodingDescription
+    }
+
     /// The rtpmap value for a payload type that has no `a=rtpmap` line in the SDP.
     public static func rtpmapValue(for payloadType: Int) -> String {
-        guard let (name, clock, channels) = table[payloadType] else { return "\(payloadType) /0" }
-        return RTPMap(payloadType: payloadType, encoding: name, clockRate: clock, channels: channels).description
+        guard let encoding = encodings[payloadType] else { return "\(payloadType) /0" }
+        return String(payloadType) + " " + encoding
     }
 
     /// Codec names by payload type, as `query` reports them: the section's rtpmap lines,
@@ -25,8 +30,8 @@ public enum StaticPayloadTypes {
     static func codecNames(of media: MediaDescription) -> [Int: String] {
         var out: [Int: String] = [:]
         for f in media.mediaLine.formats {
-            guard let pt = Int(f), let (name, clock, channels) = table[pt] else { continue }
-            out[pt] = RTPMap(payloadType: pt, encoding: name, clockRate: clock, channels: channels).encodingDescription
+            guard let pt = Int(f), let encoding = encodings[pt] else { continue }
+            out[pt] = encoding
         }
         for line in media.lines where line.attributeName == "rtpmap" {
             guard let value = line.attributeValue, let space = value.asciiFirstIndex(of: UInt8(ascii: " ")),

@@ -1,0 +1,38 @@
+import Testing
+@testable import SDP
+
+/// The byte-level helpers the parser uses agree with Swift's own splitting on every input
+/// SDP can carry, odd spacing included.
+@Suite struct ASCIITextTests {
+    static let samples = [
+        "", " ", "a", "IN IP4 10.0.0.1", "  IN  IP4   10.0.0.1  ", "audio 5000 RTP/AVP 0 8 101", "a//b/", "/",
+        "0 PCMU/8000", "x y", "héllo wörld ünïcode", "tab\there", "one  two",
+    ]
+
+    @Test(arguments: samples)
+    func splitMatchesSwift(_ text: String) {
+        for (sep, byte) in [(Character(" "), UInt8(ascii: " ")), (Character("/"), UInt8(ascii: "/"))] {
+            for omit in [true, false] {
+                for maxSplits in [0, 1, 2, Int.max] {
+                    let ours = text.asciiSplit(byte, maxSplits: maxSplits, omittingEmpty: omit).map(String.init)
+                    let swift = text.split(separator: sep, maxSplits: maxSplits, omittingEmptySubsequences: omit).map(String.init)
+                    #expect(ours == swift, "\(text) sep \(sep) omit \(omit) max \(maxSplits)")
+                }
+            }
+        }
+        let sub = text.dropFirst()
+        #expect(sub.asciiSplit(UInt8(ascii: " ")).map(String.init) == sub.split(separator: " ").map(String.init))
+    }
+
+    @Test func leadingNumberOfAttributes() {
+        #expect(SDPLine("a", "rtpmap:101 telephone-event/8000").leadingNumber == 101)
+        #expect(SDPLine("a", "fmtp:0").leadingNumber == 0)
+        #expect(SDPLine("a", "rtcp-fb:96 nack").leadingNumber == 96)
+        #expect(SDPLine("a", "rtpmap:x PCMU/8000").leadingNumber == nil)
+        #expect(SDPLine("a", "rtpmap: 0 PCMU/8000").leadingNumber == nil)
+        #expect(SDPLine("a", "sendrecv").leadingNumber == nil)
+        #expect(SDPLine("b", "AS:64").leadingNumber == nil)
+        #expect(SDPLine.attribute("rtpmap", "8 PCMA/8000").attributeName == "rtpmap")
+        #expect(SDPLine.attribute("rtpmap", "8 PCMA/8000") == SDPLine("a", "rtpmap:8 PCMA/8000"))
+    }
+}
