@@ -70,6 +70,15 @@ grep -q '^Current sessions total: 0$' "$work/numsessions"
 kill "$daemon_pid"
 wait "$daemon_pid" || true
 daemon_pid=
+# Upgrade (the same packages installed over themselves run the upgrade paths of every
+# maintainer script): the operator's edited configuration stays, the tools still work.
+echo "package-test: upgrade"
+echo "# edited by the operator" >>/etc/rtpengine/rtpengine.conf
+DEBIAN_FRONTEND=noninteractive dpkg -i "$daemon_deb" "$utils_deb" >/dev/null
+grep -q '^# edited by the operator$' /etc/rtpengine/rtpengine.conf
+rtpengine --version | grep -q 'Swift media proxy'
+rtpengine-ctl --help >/dev/null
+test -d /var/spool/rtpengine
 echo "package-test: purge"
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -q rtpengine-swift-daemon rtpengine-swift-utils >/dev/null
 test ! -e /usr/bin/rtpengine-supervisor
