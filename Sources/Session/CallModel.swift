@@ -160,16 +160,20 @@ public struct Call: Sendable {
         dialogues.firstIndex { ($0.offerer == x && $0.answerer == y) || ($0.offerer == y && $0.answerer == x) }
     }
 
-    /// Every local port pair the call holds, each once.
-    public var allPorts: Set<PortPairOnInterface> {
-        var out = Set<PortPairOnInterface>()
-        for d in dialogues {
-            for pair in d.offererPorts.compactMap({ $0 }) {
-                out.insert(PortPairOnInterface(pair: pair, interface: participants[d.offerer].interface))
+    /// Every local port pair the call holds, each once. A call holds a handful, so a linear
+    /// check beats hashing interfaces (name, addresses, excluded ports) for a set.
+    public var allPorts: [PortPairOnInterface] {
+        var out: [PortPairOnInterface] = []
+        func add(_ pair: PortPair, _ interface: MediaInterface) {
+            if !out.contains(where: { $0.pair == pair && $0.interface == interface }) {
+                out.append(PortPairOnInterface(pair: pair, interface: interface))
             }
         }
+        for d in dialogues {
+            for pair in d.offererPorts.compactMap({ $0 }) { add(pair, participants[d.offerer].interface) }
+        }
         for p in participants {
-            for pair in p.medias.compactMap(\.localPorts) { out.insert(PortPairOnInterface(pair: pair, interface: p.interface)) }
+            for pair in p.medias.compactMap(\.localPorts) { add(pair, p.interface) }
         }
         return out
     }
