@@ -128,6 +128,8 @@ public struct Call: Sendable {
     public var answered: Double?
     /// The ng client (`ip:port`) whose offer created the call.
     public var proxy: String?
+    /// The participant whose tag was the from-tag of the latest offer or answer.
+    public var lastFromTag: Int?
 
     public init(callID: String, created: Double) {
         self.callID = callID

@@ -195,6 +195,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 call.participants[receiver].medias[i].sentMux = mode != .off
             }
             if isAnswer, call.answered == nil { call.answered = now }
+            // The from-tag of the latest offer/answer is the FROM_TAG side (CLI listings).
+            call.lastFromTag = isAnswer ? receiver : sender
             applyMediaOptions(r, to: &call, sender: sender, receiver: receiver)
             calls[callID] = call
             installForwarding(call)
@@ -212,7 +214,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             selectInterface(request.direction.first, family: family)
         }
         call.participants[a].label = request.label ?? call.participants[a].label
-        call.participants[a].viaBranch = request.viaBranch ?? call.participants[a].viaBranch
+        // The via-branch names the callee's branch (forking); the offerer keeps none.
         let b: Int
         if let toTag, let existing = call.participantIndex(tag: toTag) {
             b = existing
@@ -258,11 +260,15 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // A second to-tag answering the same offer (forking): a branch of its own.
             let interface = call.peers(of: a).first.map { call.participants[$0].interface }
                 ?? selectInterface(nil, family: Self.family(of: sdp))
-            call.participants.append(Participant(tag: toTag, interface: interface, created: now))
+            var callee = Participant(tag: toTag, interface: interface, created: now)
+            callee.viaBranch = request.viaBranch
+            call.participants.append(callee)
             b = call.participants.count - 1
         }
         if call.dialogueIndex(a, b) == nil { call.dialogues.append(Dialogue(offerer: a, answerer: b)) }
-        call.participants[b].label = request.toLabel ?? request.setLabel ?? call.participants[b].label
+        // In an answer `label` names the answering side, as rtpengine 10.5 reads it
+        // (`set-label` and `to-label` change nothing there).
+        call.participants[b].label = request.label ?? call.participants[b].label
         try apply(sdp, from: b, to: a, in: &call, request: request, changes: &changes)
         return (b, a)
     }

@@ -59,9 +59,8 @@ extension CallSummary {
         proxy = call.proxy ?? ""
         tos = call.tos ?? defaultTOS
         deleted = call.deleteAt != nil
-        let offerers = Set(call.dialogues.map(\.offerer))
         tags = call.participants.enumerated().map { i, p in
-            let kind: TagKind = p.tag == nil ? .unknown : (offerers.contains(i) ? .fromTag : .toTag)
+            let kind: TagKind = p.tag == nil ? .unknown : (call.lastFromTag == i ? .fromTag : .toTag)
             let medias: [Media] = p.medias.map { m in
                 var streams: [Stream] = []
                 var codec: String?
