@@ -203,3 +203,107 @@ void mio_endpoint_read(const mio_slot *s, mio_addr *out) {
 int mio_replace_fd(int placeholder, int fd) { return dup3(placeholder, fd, O_CLOEXEC); }
 
 int mio_placeholder_socket(void) { return socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0); }
+
+// --- ng requests: a few large datagrams at a time -----------------------------------
+
+struct mio_ng_batch {
+    struct mmsghdr rx[MIO_NG_BATCH];
+    struct iovec rx_iov[MIO_NG_BATCH];
+    mio_addr src[MIO_NG_BATCH];
+    int len[MIO_NG_BATCH];
+    unsigned char *buf;
+    struct mmsghdr tx[MIO_NG_BATCH];
+    struct iovec tx_iov[MIO_NG_BATCH];
+};
+
+mio_ng_batch *mio_ng_batch_new(void) {
+    mio_ng_batch *b = calloc(1, sizeof *b);
+    if (!b) return NULL;
+    b->buf = malloc((size_t)MIO_NG_BATCH * MIO_NG_BUFSIZE);
+    if (!b->buf) {
+        free(b);
+        return NULL;
+    }
+    for (int i = 0; i < MIO_NG_BATCH; i++) {
+        b->rx_iov[i].iov_base = b->buf + (size_t)i * MIO_NG_BUFSIZE;
+        b->rx_iov[i].iov_len = MIO_NG_BUFSIZE;
+        b->rx[i].msg_hdr.msg_iov = &b->rx_iov[i];
+        b->rx[i].msg_hdr.msg_iovlen = 1;
+        b->rx[i].msg_hdr.msg_name = &b->src[i].u;
+        b->tx[i].msg_hdr.msg_iov = &b->tx_iov[i];
+        b->tx[i].msg_hdr.msg_iovlen = 1;
+    }
+    return b;
+}
+
+void mio_ng_batch_free(mio_ng_batch *b) {
+    if (!b) return;
+    free(b->buf);
+    free(b);
+}
+
+int mio_ng_recv(int fd, mio_ng_batch *b) {
+    for (int i = 0; i < MIO_NG_BATCH; i++) {
+        b->rx[i].msg_hdr.msg_namelen = sizeof(b->src[i].u);
+        b->rx[i].msg_hdr.msg_flags = 0;
+    }
+    int n = -1;
+    if (!__atomic_load_n(&no_mmsg, __ATOMIC_RELAXED)) {
+        do {
+            n = recvmmsg(fd, b->rx, MIO_NG_BATCH, MSG_DONTWAIT, NULL);
+        } while (n < 0 && errno == EINTR);
+        if (n < 0 && refuses_batches(errno)) __atomic_store_n(&no_mmsg, 1, __ATOMIC_RELAXED);
+    }
+    if (__atomic_load_n(&no_mmsg, __ATOMIC_RELAXED)) {
+        ssize_t r;
+        do {
+            r = recvmsg(fd, &b->rx[0].msg_hdr, MSG_DONTWAIT);
+        } while (r < 0 && errno == EINTR);
+        if (r >= 0) b->rx[0].msg_len = (unsigned)r;
+        n = r < 0 ? -1 : 1;
+    }
+    if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+    for (int i = 0; i < n; i++) {
+        b->src[i].len = b->rx[i].msg_hdr.msg_namelen;
+        b->len[i] = (b->rx[i].msg_hdr.msg_flags & MSG_TRUNC) ? -1 : (int)b->rx[i].msg_len;
+    }
+    return n;
+}
+
+const unsigned char *mio_ng_rx_data(const mio_ng_batch *b, int i) { return b->buf + (size_t)i * MIO_NG_BUFSIZE; }
+int mio_ng_rx_len(const mio_ng_batch *b, int i) { return b->len[i]; }
+const mio_addr *mio_ng_rx_source(const mio_ng_batch *b, int i) { return &b->src[i]; }
+
+int mio_ng_send(int fd, mio_ng_batch *b, const unsigned char *data, const int *offsets, const int *lens,
+                const int *requests, int count) {
+    if (count > MIO_NG_BATCH) count = MIO_NG_BATCH;
+    for (int i = 0; i < count; i++) {
+        b->tx_iov[i].iov_base = (void *)(data + offsets[i]);
+        b->tx_iov[i].iov_len = (size_t)lens[i];
+        b->tx[i].msg_hdr.msg_name = &b->src[requests[i]].u;
+        b->tx[i].msg_hdr.msg_namelen = b->src[requests[i]].len;
+    }
+    int done = 0, ok = 0;
+    while (done < count) {
+        int n;
+        if (__atomic_load_n(&no_mmsg, __ATOMIC_RELAXED)) {
+            n = sendmsg(fd, &b->tx[done].msg_hdr, MSG_DONTWAIT) < 0 ? -1 : 1;
+        } else {
+            n = sendmmsg(fd, &b->tx[done], (unsigned)(count - done), MSG_DONTWAIT);
+            if (n < 0 && refuses_batches(errno)) {
+                __atomic_store_n(&no_mmsg, 1, __ATOMIC_RELAXED);
+                continue;
+            }
+        }
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            // This reply could not go (full buffer, unreachable peer): the proxy retransmits.
+            done++;
+            continue;
+        }
+        if (n == 0) break;
+        done += n;
+        ok += n;
+    }
+    return ok;
+}

@@ -1,4 +1,5 @@
 import CMediaIO
+import NetAddress
 import NIOCore
 import Synchronization
 #if canImport(Glibc)
@@ -82,35 +83,48 @@ final class NGUDPServer: @unchecked Sendable {
 
     private func run() {
         var tags = [UInt64](repeating: 0, count: 4)
-        var buffer = [UInt8](repeating: 0, count: 65536)
+        guard let batch = mio_ng_batch_new() else { preconditionFailure("cannot allocate the ng receive buffers") }
+        defer { mio_ng_batch_free(batch) }
+        var replies: [UInt8] = []
+        var offsets: [Int32] = [], lengths: [Int32] = [], requests: [Int32] = []
         while !stopping.load(ordering: .acquiring) {
             let n = tags.withUnsafeMutableBufferPointer { mio_epoll_wait(epoll, $0.baseAddress, 4, -1) }
             guard n > 0 else { continue }
-            // Every queued datagram, then back to waiting.
+            // Every queued request, a batch at a time: the replies to one batch leave in one
+            // sendmmsg, so a proxy with several requests in flight is woken once per batch.
             while !stopping.load(ordering: .relaxed) {
-                var source = sockaddr_storage()
-                var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-                let received = buffer.withUnsafeMutableBytes { bytes in
-                    withUnsafeMutablePointer(to: &source) {
-                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                            recvfrom(fd, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), $0, &length)
-                        }
-                    }
+                let count = mio_ng_recv(fd, batch)
+                guard count > 0 else { break }
+                replies.removeAll(keepingCapacity: true)
+                offsets.removeAll(keepingCapacity: true)
+                lengths.removeAll(keepingCapacity: true)
+                requests.removeAll(keepingCapacity: true)
+                for i in 0..<count {
+                    let length = Int(mio_ng_rx_len(batch, i))
+                    guard length >= 0, let data = mio_ng_rx_data(batch, i),
+                          let peer = Self.peer(mio_ng_rx_source(batch, i)),
+                          let reply = dispatcher.handle(Array(UnsafeBufferPointer(start: data, count: length)), from: peer)
+                    else { continue }
+                    offsets.append(Int32(replies.count))
+                    lengths.append(Int32(reply.count))
+                    requests.append(i)
+                    replies.append(contentsOf: reply)
                 }
-                if received < 0 {
-                    if errno == EINTR { continue }
-                    break
-                }
-                guard let peer = NGPeer(source),
-                      let reply = dispatcher.handle(Array(buffer[0..<received]), from: peer) else { continue }
-                _ = reply.withUnsafeBytes { bytes in
-                    withUnsafePointer(to: &source) {
-                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                            sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), $0, length)
-                        }
-                    }
+                guard !requests.isEmpty else { continue }
+                _ = replies.withUnsafeBufferPointer { data in
+                    mio_ng_send(fd, batch, data.baseAddress, offsets, lengths, requests, Int32(requests.count))
                 }
             }
+        }
+    }
+
+    static func peer(_ source: UnsafePointer<mio_addr>?) -> NGPeer? {
+        guard let source else { return nil }
+        return withUnsafeBytes(of: source.pointee.u) { raw in
+            guard let (address, port) = IPAddress.fromSocketAddress(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self)) else {
+                return nil
+            }
+            return NGPeer(address: address, port: port)
         }
     }
 

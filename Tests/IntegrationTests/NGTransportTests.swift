@@ -94,4 +94,45 @@ func tcpReceive(_ fd: Int32, atLeast expected: Int) -> String {
         #expect(d.stop().status == 0)
         #expect(d.output.contains("as a duplicate"))
     }
+
+    /// Requests queued together are read and answered in batches: a burst from two clients,
+    /// with bad datagrams among them, gets every answer, each to its own sender.
+    @Test(arguments: [false, true])
+    func burstsOfRequestsAreAllAnsweredToTheirSenders(oneAtATime: Bool) throws {
+        let ng = freePort()
+        let d = try DaemonProcess(arguments: ["--config-file=none", "-t", "-1", "-i", "127.0.0.1", "-n", "127.0.0.1:\(ng)", "-f", "-E"],
+                                  environment: oneAtATime ? ["RTPENGINE_NO_MMSG": "1"] : [:])
+        defer { d.stop(signal: SIGKILL) }
+        #expect(waitForPong("127.0.0.1", ng))
+        let addr = TestAddress("127.0.0.1", ng)
+        let clients = (0..<2).map { _ in socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0) }
+        defer { clients.forEach { close($0) } }
+        for fd in clients {
+            var tv = timeval(tv_sec: 1, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            var size: Int32 = 1 << 20
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+        // 100 requests from each client, interleaved; every tenth is garbage without a cookie.
+        var expected: [[String]] = [[], []]
+        for i in 0..<100 {
+            for (c, fd) in clients.enumerated() {
+                let text = i % 10 == 9 ? "nocookie" : "c\(c)-\(i) d7:command4:pinge"
+                if i % 10 != 9 { expected[c].append("c\(c)-\(i) d6:result4:ponge") }
+                var bytes = Array(text.utf8)
+                _ = addr.withSockaddr { sendto(fd, &bytes, bytes.count, 0, $0, $1) }
+            }
+        }
+        for (c, fd) in clients.enumerated() {
+            var got: [String] = []
+            var buf = [UInt8](repeating: 0, count: 2048)
+            while got.count < expected[c].count {
+                let n = recv(fd, &buf, buf.count, 0)
+                guard n > 0 else { break }
+                got.append(String(decoding: buf.prefix(n), as: UTF8.self))
+            }
+            #expect(got == expected[c], "client \(c): \(got.count) of \(expected[c].count) answers")
+        }
+        #expect(d.stop().status == 0)
+    }
 }

@@ -48,6 +48,24 @@ int mio_send(int fd, mio_batch *b, int first, int count);
 /// Sends one datagram (an empty one is allowed) from `fd` to `dst`.
 int mio_send_one(int fd, const void *data, int len, const mio_addr *dst);
 
+/// ng requests: up to MIO_NG_BATCH datagrams of up to MIO_NG_BUFSIZE bytes per call, so
+/// requests queued together are answered with one sendmmsg (one wake-up of the proxy).
+#define MIO_NG_BATCH 16
+#define MIO_NG_BUFSIZE 65536
+typedef struct mio_ng_batch mio_ng_batch;
+mio_ng_batch *mio_ng_batch_new(void);
+void mio_ng_batch_free(mio_ng_batch *b);
+/// Receives up to MIO_NG_BATCH requests without blocking; the count (0: none, -1: error).
+int mio_ng_recv(int fd, mio_ng_batch *b);
+const unsigned char *mio_ng_rx_data(const mio_ng_batch *b, int i);
+/// The request's length, or -1 when it was truncated.
+int mio_ng_rx_len(const mio_ng_batch *b, int i);
+const mio_addr *mio_ng_rx_source(const mio_ng_batch *b, int i);
+/// Sends `count` replies, reply i being `lens[i]` bytes at `data + offsets[i]`, to the
+/// source of request `requests[i]`; returns how many the kernel took.
+int mio_ng_send(int fd, mio_ng_batch *b, const unsigned char *data, const int *offsets, const int *lens,
+                const int *requests, int count);
+
 int mio_epoll_create(void);
 int mio_epoll_add(int epfd, int fd, uint64_t data);
 int mio_epoll_del(int epfd, int fd);
