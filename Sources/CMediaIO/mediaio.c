@@ -91,14 +91,16 @@ void mio_tx_set(mio_batch *b, int slot, int rx_index, const mio_addr *dst) {
     b->tx[slot].msg_hdr.msg_namelen = dst->len;
 }
 
-int mio_send(int fd, mio_batch *b, int first, int count) {
+// Sends every message, in batches where the kernel takes them; a message that fails
+// (unreachable peer, full buffer) is skipped and the rest still go. Returns how many went.
+static int send_all(int fd, struct mmsghdr *msgs, int count) {
     int done = 0, ok = 0;
     while (done < count) {
         int n;
         if (__atomic_load_n(&no_mmsg, __ATOMIC_RELAXED)) {
-            n = sendmsg(fd, &b->tx[first + done].msg_hdr, MSG_DONTWAIT) < 0 ? -1 : 1;
+            n = sendmsg(fd, &msgs[done].msg_hdr, MSG_DONTWAIT) < 0 ? -1 : 1;
         } else {
-            n = sendmmsg(fd, &b->tx[first + done], (unsigned)(count - done), MSG_DONTWAIT);
+            n = sendmmsg(fd, &msgs[done], (unsigned)(count - done), MSG_DONTWAIT);
             if (n < 0 && refuses_batches(errno)) {
                 __atomic_store_n(&no_mmsg, 1, __ATOMIC_RELAXED);
                 continue;
@@ -106,7 +108,6 @@ int mio_send(int fd, mio_batch *b, int first, int count) {
         }
         if (n < 0) {
             if (errno == EINTR) continue;
-            // The first message failed (unreachable peer, full buffer): skip it, try the rest.
             done++;
             continue;
         }
@@ -115,6 +116,10 @@ int mio_send(int fd, mio_batch *b, int first, int count) {
         ok += n;
     }
     return ok;
+}
+
+int mio_send(int fd, mio_batch *b, int first, int count) {
+    return send_all(fd, &b->tx[first], count);
 }
 
 int mio_send_one(int fd, const void *data, int len, const mio_addr *dst) {
@@ -283,27 +288,6 @@ int mio_ng_send(int fd, mio_ng_batch *b, const unsigned char *data, const int *o
         b->tx[i].msg_hdr.msg_name = &b->src[requests[i]].u;
         b->tx[i].msg_hdr.msg_namelen = b->src[requests[i]].len;
     }
-    int done = 0, ok = 0;
-    while (done < count) {
-        int n;
-        if (__atomic_load_n(&no_mmsg, __ATOMIC_RELAXED)) {
-            n = sendmsg(fd, &b->tx[done].msg_hdr, MSG_DONTWAIT) < 0 ? -1 : 1;
-        } else {
-            n = sendmmsg(fd, &b->tx[done], (unsigned)(count - done), MSG_DONTWAIT);
-            if (n < 0 && refuses_batches(errno)) {
-                __atomic_store_n(&no_mmsg, 1, __ATOMIC_RELAXED);
-                continue;
-            }
-        }
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            // This reply could not go (full buffer, unreachable peer): the proxy retransmits.
-            done++;
-            continue;
-        }
-        if (n == 0) break;
-        done += n;
-        ok += n;
-    }
-    return ok;
+    // A reply that cannot go is lost like a dropped datagram: the proxy retransmits.
+    return send_all(fd, b->tx, count);
 }
