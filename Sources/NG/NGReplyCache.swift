@@ -15,6 +15,18 @@ public struct NGReplyCache<Source: Hashable & Sendable>: Sendable {
             self.source = source
             self.cookie = cookie
         }
+
+        /// The cookie's bytes in one go (an array hashes element by element).
+        @inlinable
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(source)
+            cookie.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+
+        @inlinable
+        public static func == (a: Key, b: Key) -> Bool {
+            a.source == b.source && a.cookie == b.cookie
+        }
     }
 
     public let lifetime: Double

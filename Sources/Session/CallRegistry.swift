@@ -341,8 +341,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 leg.rtpEndpoint = nil
                 leg.rtcpEndpoint = nil
             }
-            let direction = m.lines.first { SDPRewriter.directions.contains($0.attributeName ?? "") }?.attributeName
-                ?? sdp.sessionLines.first { SDPRewriter.directions.contains($0.attributeName ?? "") }?.attributeName
+            let direction = m.lines.first { SDPRewriter.isDirection($0.attributeName) }?.attributeName
+                ?? sdp.sessionLines.first { SDPRewriter.isDirection($0.attributeName) }?.attributeName
                 ?? "sendrecv"
             leg.sends = direction == "sendrecv" || direction == "sendonly"
             leg.receives = direction == "sendrecv" || direction == "recvonly"

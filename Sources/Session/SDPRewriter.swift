@@ -53,15 +53,27 @@ public struct RewritePlan: Sendable {
 /// every other line passes through unchanged, in order. ICE attributes are removed: the
 /// proxy does not speak ICE yet, and a peer must not try to reach the original candidates.
 public enum SDPRewriter {
-    static let directions: Set<String> = ["sendrecv", "sendonly", "recvonly", "inactive"]
-    static let iceAttributes: Set<String> = [
-        "ice-ufrag", "ice-pwd", "ice-options", "candidate", "end-of-candidates", "remote-candidates",
-        "ice-lite", "ice-mismatch", "ice-pacing",
-    ]
+    // Checked for every attribute line of every offer and answer: a switch over short
+    // names is cheaper than hashing them into a set.
+    static func isDirection(_ name: String?) -> Bool {
+        switch name {
+        case "sendrecv", "sendonly", "recvonly", "inactive": return true
+        default: return false
+        }
+    }
+
+    static func isICE(_ name: String?) -> Bool {
+        switch name {
+        case "ice-ufrag", "ice-pwd", "ice-options", "candidate", "end-of-candidates", "remote-candidates",
+             "ice-lite", "ice-mismatch", "ice-pacing": return true
+        default: return false
+        }
+    }
 
     public static func rewrite(_ sdp: SessionDescription, plan: RewritePlan) -> SessionDescription {
         let addrType = plan.address.family == .inet ? "IP4" : "IP6"
-        let ourConnection = Connection(addressType: addrType, address: plan.address.description)
+        let ourAddress = plan.address.description
+        let ourConnection = Connection(addressType: addrType, address: ourAddress)
         let sessionConnection = sdp.connection
         // The session c= only speaks for sections without their own c=; it is rewritten when
         // an active section relies on it (a rejected one does not).
@@ -75,7 +87,7 @@ public enum SDPRewriter {
             case "o" where plan.replaceOrigin:
                 if var o = Origin(parsing: line.value) {
                     o.addressType = addrType
-                    o.address = plan.address.description
+                    o.address = ourAddress
                     session.append(line.with(value: o.description))
                 } else {
                     session.append(line)
@@ -86,10 +98,10 @@ public enum SDPRewriter {
                 } else {
                     session.append(line)
                 }
-            case "a" where directions.contains(line.attributeName ?? ""):
+            case "a" where isDirection(line.attributeName):
                 // A session-level direction moves into each media section.
                 sessionDirection = line.attributeName
-            case "a" where iceAttributes.contains(line.attributeName ?? ""):
+            case "a" where isICE(line.attributeName):
                 continue
             case "a" where line.attributeName == "group":
                 // BUNDLE groups name transports the proxy replaces; rtpengine drops them.
@@ -150,7 +162,7 @@ public enum SDPRewriter {
                 } else {
                     others.append(line)
                 }
-            case _ where directions.contains(name):
+            case _ where isDirection(name):
                 direction = name
                 // `original sendrecv` leaves the attribute where it was, among the others.
                 if plan.originalSendrecv { others.append(line) }
@@ -159,7 +171,7 @@ public enum SDPRewriter {
             case "mid": mid = line
             case "ptime": ptime = line
             case "extmap" where plan.stripExtmap: continue
-            case _ where iceAttributes.contains(name): continue
+            case _ where isICE(name): continue
             default: others.append(line)
             }
         }
@@ -217,7 +229,12 @@ public enum SDPRewriter {
     }
 
     static func isZero(_ c: Connection) -> Bool {
-        IPAddress(c.address)?.isUnspecified ?? false
+        // An unspecified address is all zeros and colons ("0.0.0.0", "::", "0:0::0"):
+        // anything else is decided without parsing it.
+        guard c.address.utf8.allSatisfy({ $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") }) else {
+            return false
+        }
+        return IPAddress(c.address)?.isUnspecified ?? false
     }
 }
 
