@@ -106,46 +106,60 @@ public enum ForwardingPlan {
     public static func rules(for call: Call, defaultLearning: EndpointLearning) -> [SocketRule] {
         let anyEcho = call.participants.contains(where: \.echo)
         var rules: [SocketRule] = []
+        rules.reserveCapacity(call.dialogues.count * 4)
         for d in call.dialogues {
             let a = call.participants[d.offerer], b = call.participants[d.answerer]
             for i in 0..<max(a.medias.count, b.medias.count) {
                 guard let aPorts = d.offererPorts[safe: i] ?? nil, let bPorts = b.medias[safe: i]?.localPorts,
                       let aLeg = a.medias[safe: i], let bLeg = b.medias[safe: i] else { continue }
-                let aSide = Side(participant: a, leg: aLeg, ports: aPorts)
-                let bSide = Side(participant: b, leg: bLeg, ports: bPorts)
-                for (from, to) in [(aSide, bSide), (bSide, aSide)] {
-                    rules += sideRules(from: from, to: to, call: call, anyEcho: anyEcho, learning: defaultLearning)
-                }
+                let aSide = Side(a, leg: aLeg, ports: aPorts)
+                let bSide = Side(b, leg: bLeg, ports: bPorts)
+                addRules(from: aSide, to: bSide, call: call, anyEcho: anyEcho, learning: defaultLearning, into: &rules)
+                addRules(from: bSide, to: aSide, call: call, anyEcho: anyEcho, learning: defaultLearning, into: &rules)
             }
         }
         return rules
     }
 
+    /// What the rules need of one participant's leg (not the whole participant: copying it
+    /// for every rule cost more than the rules).
     struct Side {
-        var participant: Participant
+        var address: IPAddress
+        var mediaBlocked: Bool
+        var echo: Bool
         var leg: MediaLeg
         var ports: PortPair
 
-        var rtp: LocalSocket { LocalSocket(address: participant.interface.address, port: ports.rtp) }
-        var rtcp: LocalSocket { LocalSocket(address: participant.interface.address, port: ports.rtcp) }
+        init(_ participant: Participant, leg: MediaLeg, ports: PortPair) {
+            address = participant.interface.address
+            mediaBlocked = participant.mediaBlocked
+            echo = participant.echo
+            self.leg = leg
+            self.ports = ports
+        }
+
+        var rtp: LocalSocket { LocalSocket(address: address, port: ports.rtp) }
+        var rtcp: LocalSocket { LocalSocket(address: address, port: ports.rtcp) }
         /// The proxy muxes RTCP towards this side: it offered mux and was sent mux.
         var muxed: Bool { leg.rtcpMux && leg.sentMux }
     }
 
-    /// The RTP and RTCP rules of the sockets `from` sends to.
-    static func sideRules(from: Side, to: Side, call: Call, anyEcho: Bool, learning: EndpointLearning) -> [SocketRule] {
+    /// Appends the RTP and RTCP rules of the sockets `from` sends to.
+    static func addRules(from: Side, to: Side, call: Call, anyEcho: Bool, learning: EndpointLearning,
+                         into rules: inout [SocketRule]) {
         let mode = from.leg.asymmetric ? .off : (call.mediaOptions.learning ?? learning)
         let action: ArrivalAction
-        if call.mediaOptions.dropTraffic || call.mediaOptions.blackhole || from.participant.mediaBlocked {
+        if call.mediaOptions.dropTraffic || call.mediaOptions.blackhole || from.mediaBlocked {
             action = .drop
-        } else if from.participant.echo {
+        } else if from.echo {
             action = .echo
         } else {
             action = anyEcho ? .drop : .forward
         }
         let targetRTCP = to.muxed ? to.rtp : to.rtcp
-        return [(from.rtp, from.leg.rtpEndpoint, false), (from.rtcp, from.leg.rtcpEndpoint, true)].map { socket, endpoint, isRTCP in
-            var rule = SocketRule(socket: socket, isRTCP: isRTCP,
+        for isRTCP in [false, true] {
+            let endpoint = isRTCP ? from.leg.rtcpEndpoint : from.leg.rtpEndpoint
+            var rule = SocketRule(socket: isRTCP ? from.rtcp : from.rtp, isRTCP: isRTCP,
                                   advertised: endpoint.flatMap { $0.address.isUnspecified || $0.port == 0 ? nil : $0 },
                                   learning: mode)
             rule.strictSource = call.mediaOptions.strictSource
@@ -156,7 +170,7 @@ public enum ForwardingPlan {
             rule.action = action
             rule.rtpTarget = to.rtp
             rule.rtcpTarget = targetRTCP
-            return rule
+            rules.append(rule)
         }
     }
 }
