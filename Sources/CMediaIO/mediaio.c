@@ -48,35 +48,42 @@ mio_batch *mio_batch_new(void) {
 
 void mio_batch_free(mio_batch *b) { free(b); }
 
-int mio_recv(int fd, mio_batch *b) {
-    for (int i = 0; i < MIO_BATCH; i++) {
-        b->rx[i].msg_hdr.msg_namelen = sizeof(b->src[i].u);
-        b->rx[i].msg_hdr.msg_flags = 0;
+// Receives up to `max` datagrams into `msgs` (names point at `src`) without blocking, in one
+// recvmmsg where the kernel takes it; fills each source's length and each datagram's length
+// (-1: truncated) into `lens`. Returns the count, 0 when nothing is queued, -1 on error.
+static int recv_all(int fd, struct mmsghdr *msgs, mio_addr *src, int *lens, int max) {
+    for (int i = 0; i < max; i++) {
+        msgs[i].msg_hdr.msg_namelen = sizeof(src[i].u);
+        msgs[i].msg_hdr.msg_flags = 0;
     }
     int n = -1;
     if (!__atomic_load_n(&no_mmsg, __ATOMIC_RELAXED)) {
         do {
-            n = recvmmsg(fd, b->rx, MIO_BATCH, MSG_DONTWAIT, NULL);
+            n = recvmmsg(fd, msgs, (unsigned)max, MSG_DONTWAIT, NULL);
         } while (n < 0 && errno == EINTR);
         if (n < 0 && refuses_batches(errno)) __atomic_store_n(&no_mmsg, 1, __ATOMIC_RELAXED);
     }
     if (__atomic_load_n(&no_mmsg, __ATOMIC_RELAXED)) {
-        for (n = 0; n < MIO_BATCH; n++) {
+        for (n = 0; n < max; n++) {
             ssize_t r;
             do {
-                r = recvmsg(fd, &b->rx[n].msg_hdr, MSG_DONTWAIT);
+                r = recvmsg(fd, &msgs[n].msg_hdr, MSG_DONTWAIT);
             } while (r < 0 && errno == EINTR);
             if (r < 0) break;
-            b->rx[n].msg_len = (unsigned)r;
+            msgs[n].msg_len = (unsigned)r;
         }
         if (n == 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
     }
     if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
     for (int i = 0; i < n; i++) {
-        b->src[i].len = b->rx[i].msg_hdr.msg_namelen;
-        b->len[i] = (b->rx[i].msg_hdr.msg_flags & MSG_TRUNC) ? -1 : (int)b->rx[i].msg_len;
+        src[i].len = msgs[i].msg_hdr.msg_namelen;
+        lens[i] = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? -1 : (int)msgs[i].msg_len;
     }
     return n;
+}
+
+int mio_recv(int fd, mio_batch *b) {
+    return recv_all(fd, b->rx, b->src, b->len, MIO_BATCH);
 }
 
 unsigned char *mio_rx_data(mio_batch *b, int i) { return b->buf[i]; }
@@ -248,31 +255,7 @@ void mio_ng_batch_free(mio_ng_batch *b) {
 }
 
 int mio_ng_recv(int fd, mio_ng_batch *b) {
-    for (int i = 0; i < MIO_NG_BATCH; i++) {
-        b->rx[i].msg_hdr.msg_namelen = sizeof(b->src[i].u);
-        b->rx[i].msg_hdr.msg_flags = 0;
-    }
-    int n = -1;
-    if (!__atomic_load_n(&no_mmsg, __ATOMIC_RELAXED)) {
-        do {
-            n = recvmmsg(fd, b->rx, MIO_NG_BATCH, MSG_DONTWAIT, NULL);
-        } while (n < 0 && errno == EINTR);
-        if (n < 0 && refuses_batches(errno)) __atomic_store_n(&no_mmsg, 1, __ATOMIC_RELAXED);
-    }
-    if (__atomic_load_n(&no_mmsg, __ATOMIC_RELAXED)) {
-        ssize_t r;
-        do {
-            r = recvmsg(fd, &b->rx[0].msg_hdr, MSG_DONTWAIT);
-        } while (r < 0 && errno == EINTR);
-        if (r >= 0) b->rx[0].msg_len = (unsigned)r;
-        n = r < 0 ? -1 : 1;
-    }
-    if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
-    for (int i = 0; i < n; i++) {
-        b->src[i].len = b->rx[i].msg_hdr.msg_namelen;
-        b->len[i] = (b->rx[i].msg_hdr.msg_flags & MSG_TRUNC) ? -1 : (int)b->rx[i].msg_len;
-    }
-    return n;
+    return recv_all(fd, b->rx, b->src, b->len, MIO_NG_BATCH);
 }
 
 const unsigned char *mio_ng_rx_data(const mio_ng_batch *b, int i) { return b->buf + (size_t)i * MIO_NG_BUFSIZE; }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Appliance
 @testable import Supervisor
@@ -29,11 +30,21 @@ import Glibc
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             } == 0
         }
+        // Cases run in parallel: a port handed to one is never handed to another, even
+        // before its daemon has bound it.
         while true {
             let p = Int.random(in: 20000...28000)
+            let taken = handedOut.withLock { ports in
+                if ports.contains(where: { (p..<p + count).contains($0) }) { return true }
+                ports.formUnion(p..<p + count)
+                return false
+            }
+            if taken { continue }
             if (p..<p + count).allSatisfy({ free($0, Int32(SOCK_DGRAM.rawValue)) && free($0, Int32(SOCK_STREAM.rawValue)) }) { return p }
         }
     }
+
+    static let handedOut = Mutex<Set<Int>>([])
 
     /// Runs the daemon on `path` (as its first instance, if it declares any); returns its
     /// exit status (nil: still running after `seconds`, then killed) and its output.
