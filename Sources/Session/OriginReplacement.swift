@@ -16,6 +16,8 @@ public struct OutgoingOrigin: Sendable {
     /// bump the version.
     mutating func apply(to sdp: inout SessionDescription, from incoming: SessionDescription,
                         _ replace: Set<NGRequest.ReplaceOption>) {
+        // Without these options the o= line stays as the rewriter left it.
+        guard replace.contains(.username) || replace.contains(.sessionName) || replace.contains(.sdpVersion) else { return }
         guard let oIndex = sdp.sessionLines.firstIndex(where: { $0.type == "o" }),
               var origin = Origin(parsing: sdp.sessionLines[oIndex].value) else { return }
         if replace.contains(.username) {

@@ -108,6 +108,8 @@ func normalizeSDP(_ sdp: String) -> String {
         ("replace origin and session connection", [offer(["m=audio 5000 RTP/AVP 0"],
             extra: [("replace", .list([.string("origin"), .string("session-connection")]))])]),
         ("replace-origin as a plain flag is ignored", [offer(["m=audio 5000 RTP/AVP 0"], flags: ["replace-origin"])]),
+        ("odd spacing in o= kept as sent", [offer(["m=audio 5000 RTP/AVP 0"],
+            head: ["v=0", "o=alice  123 456   IN IP4 198.51.100.1", "s=call", "c=IN IP4 198.51.100.1", "t=0 0"])]),
         ("static payload types", [offer(["m=audio 5000 RTP/AVP 0 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 25 26 31 32 33 34 35"])]),
         ("answer recvonly with rtcp", [offer(["m=audio 5000 RTP/AVP 0 8", "a=sendrecv"]),
                                        answer(bob + ["m=audio 6000 RTP/AVP 8", "a=recvonly", "a=rtcp:7000"])]),
