@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "NG", dependencies: ["Bencode", "NetAddress"]),
         .target(name: "Session", dependencies: ["NG", "SDP", "Bencode", "NetAddress"]),
         .target(name: "Appliance", dependencies: ["Config", "NetAddress"]),
-        .target(name: "CLI", dependencies: ["Session", "NG", "Bencode"]),
+        .target(name: "CLI", dependencies: ["Session", "NG", "Bencode", "Config"]),
 
         // 4. Engines with IO.
         .target(name: "CMediaIO"),

@@ -1,3 +1,5 @@
+import Config
+
 /// What one `rtpengine-ctl` run does, from its arguments: which CLI address to connect to
 /// and which command line to send. Pure; the executable does the IO.
 public struct CtlInvocation: Equatable, Sendable {
@@ -54,16 +56,16 @@ public struct CtlInvocation: Equatable, Sendable {
             }
             i += 1
         }
-        let command = arguments[i...].joined(separator: " ").trimmingSpaces()
+        let command = arguments[i...].joined(separator: " ").trimmingSpaces
         guard !command.isEmpty else { return .usageError("no command given") }
 
         // An instance's listener must come from its settings: the defaults would reach another daemon.
         if let instance, ip == nil || port == nil {
-            guard let listen = try listenCLI(config, instance)?.trimmingSpaces(), !listen.isEmpty else {
+            guard let listen = try listenCLI(config, instance)?.trimmingSpaces, !listen.isEmpty else {
                 return .usageError("instance '\(instance)' in \(config) has no listen-cli")
             }
             if let p = Int(listen) { port = port ?? p } else { ip = ip ?? listen }
-        } else if ip == nil || port == nil, let listen = try listenCLI(config, nil)?.trimmingSpaces(), !listen.isEmpty {
+        } else if ip == nil || port == nil, let listen = try listenCLI(config, nil)?.trimmingSpaces, !listen.isEmpty {
             if let p = Int(listen) {
                 port = port ?? p
             } else {
@@ -115,10 +117,4 @@ public struct CtlInvocation: Equatable, Sendable {
           help | list help | set help
 
         """
-}
-
-extension String {
-    func trimmingSpaces() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
-    }
 }

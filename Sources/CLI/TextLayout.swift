@@ -1,5 +1,6 @@
-/// printf-style padding, for the CLI's column layouts.
-enum TextLayout {
+/// printf-style padding and numbers, for the CLI's column layouts and the figures of
+/// `statistics`.
+public enum TextLayout {
     /// `%Ns`: right-aligned in `width` (longer text is kept whole).
     static func right(_ text: String, _ width: Int) -> String {
         String(repeating: " ", count: max(0, width - text.count)) + text
@@ -10,8 +11,8 @@ enum TextLayout {
         text + String(repeating: " ", count: max(0, width - text.count))
     }
 
-    /// `%.Nf`, rounded half away from zero.
-    static func fixed(_ d: Double, digits: Int) -> String {
+    /// `%.Nf`, rounded half away from zero, as rtpengine prints its figures.
+    public static func fixed(_ d: Double, digits: Int) -> String {
         let scale = (0..<digits).reduce(1.0) { acc, _ in acc * 10 }
         let scaled = (abs(d) * scale).rounded()
         let whole = Int(scaled / scale)

@@ -18,19 +18,10 @@ final class CLIServer: Sendable {
 
     static func bind(_ address: SocketAddress, group: EventLoopGroup, logger: Logger,
                      answer: @escaping @Sendable (String) -> String) throws -> CLIServer {
-        var bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(CLILineHandler(logger: logger, answer: answer))
-                }
-            }
-        if case .v6 = address {
-            bootstrap = bootstrap.serverChannelOption(
-                ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
-        }
-        return CLIServer(channel: try bootstrap.bind(to: address).wait())
+        // Half-closure: a client may send its command and shut down its side before reading.
+        CLIServer(channel: try TCPListener.bind(address, group: group, halfClosure: true) {
+            CLILineHandler(logger: logger, answer: answer)
+        })
     }
 
     func close() {

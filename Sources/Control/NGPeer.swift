@@ -27,10 +27,15 @@ public struct NGPeer: Hashable, Sendable {
     /// From a received datagram's source.
     init?(_ storage: sockaddr_storage) {
         var s = storage
-        guard let (address, port) = withUnsafePointer(to: &s, {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { IPAddress.fromSocketAddress($0) }
-        }) else { return nil }
-        self.init(address: address, port: port)
+        guard let peer = withUnsafePointer(to: &s, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { NGPeer($0) } })
+        else { return nil }
+        self = peer
+    }
+
+    /// From a C socket address (IPv4 or IPv6).
+    init?(_ address: UnsafePointer<sockaddr>) {
+        guard let (ip, port) = IPAddress.fromSocketAddress(address) else { return nil }
+        self.init(address: ip, port: port)
     }
 
     /// `127.0.0.1:5060` or `[::1]:5060`, as operators read addresses in rtpengine's logs.

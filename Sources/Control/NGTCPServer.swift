@@ -17,18 +17,9 @@ final class NGTCPServer: Sendable {
     static func bind(
         _ address: SocketAddress, group: EventLoopGroup, dispatcher: NGDispatcher, logger: Logger
     ) throws -> NGTCPServer {
-        var bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(NGStreamHandler(dispatcher: dispatcher, logger: logger))
-                }
-            }
-        if case .v6 = address {
-            bootstrap = bootstrap.serverChannelOption(
-                ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
-        }
-        return NGTCPServer(channel: try bootstrap.bind(to: address).wait())
+        NGTCPServer(channel: try TCPListener.bind(address, group: group) {
+            NGStreamHandler(dispatcher: dispatcher, logger: logger)
+        })
     }
 
     func close() {
@@ -79,5 +70,29 @@ final class NGStreamHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         context.close(promise: nil)
+    }
+}
+
+/// A TCP listening channel as the control listeners want it: address reuse, an IPv6
+/// wildcard bound IPv6-only (so the IPv4 one can be bound beside it), and a fresh
+/// `handler` on every connection.
+enum TCPListener {
+    static func bind<Handler: ChannelHandler>(
+        _ address: SocketAddress, group: EventLoopGroup, halfClosure: Bool = false,
+        handler: @escaping @Sendable () -> Handler
+    ) throws -> Channel {
+        var bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: halfClosure)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(handler())
+                }
+            }
+        if case .v6 = address {
+            bootstrap = bootstrap.serverChannelOption(
+                ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
+        }
+        return try bootstrap.bind(to: address).wait()
     }
 }

@@ -1,5 +1,4 @@
 import CMediaIO
-import NetAddress
 import NIOCore
 import Synchronization
 #if canImport(Glibc)
@@ -120,12 +119,7 @@ final class NGUDPServer: @unchecked Sendable {
 
     static func peer(_ source: UnsafePointer<mio_addr>?) -> NGPeer? {
         guard let source else { return nil }
-        return withUnsafeBytes(of: source.pointee.u) { raw in
-            guard let (address, port) = IPAddress.fromSocketAddress(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self)) else {
-                return nil
-            }
-            return NGPeer(address: address, port: port)
-        }
+        return withUnsafeBytes(of: source.pointee.u) { NGPeer($0.baseAddress!.assumingMemoryBound(to: sockaddr.self)) }
     }
 
     /// Stops the thread and closes the socket.

@@ -26,7 +26,7 @@ final class DaemonCLI: CLIBackend {
     func terminateAll() { calls.terminateAll(now: clock()) }
     var settings: CallRegistry.Settings { calls.settings }
     func updateSettings(_ change: (inout CallRegistry.Settings) -> Void) { calls.updateSettings(change) }
-    var logLevels: [LogSubsystemLevel] { levels.all.map { LogSubsystemLevel(name: $0.name, description: $0.description, level: $0.level) } }
+    var logLevels: [LogSubsystemLevel] { levels.all }
     func setLogLevel(_ level: Int, subsystem: String?) -> Bool { levels.set(level, subsystem: subsystem) }
 
     var openFiles: (limit: Int, pid: Int32) {

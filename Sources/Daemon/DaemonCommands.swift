@@ -1,4 +1,5 @@
 import Bencode
+import CLI
 import Media
 import NG
 import Session
@@ -79,7 +80,7 @@ enum StatisticsReport {
         let moved = relay.totals
         func u(_ v: UInt64) -> BencodeValue { .integer(Int64(clamping: v)) }
 
-        let n = Double(totals.finishedCalls)
+        let n = Double(totals.managedSessions)
         let mean = n > 0 ? totals.callSeconds / n : 0
         let variance = n > 0 ? max(0, totals.callSecondsSquared / n - mean * mean) : 0
         let total: [(key: String, value: BencodeValue)] = [
@@ -139,14 +140,7 @@ enum StatisticsReport {
     }
 
     /// `%.6f`, as rtpengine prints its floating-point statistics.
-    static func fixed(_ d: Double, digits: Int = 6) -> String {
-        let scale = (0..<digits).reduce(1.0) { acc, _ in acc * 10 }
-        let scaled = (abs(d) * scale).rounded()
-        let whole = Int(scaled / scale)
-        var frac = String(Int(scaled.truncatingRemainder(dividingBy: scale)))
-        frac = String(repeating: "0", count: max(0, digits - frac.count)) + frac
-        return (d < 0 && scaled > 0 ? "-" : "") + "\(whole).\(frac)"
-    }
+    static func fixed(_ d: Double, digits: Int = 6) -> String { TextLayout.fixed(d, digits: digits) }
 
     static func f2(_ d: Double) -> BencodeValue { .string(fixed(d, digits: 2)) }
 }

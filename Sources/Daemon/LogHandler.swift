@@ -16,21 +16,20 @@ public struct DaemonLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     /// Read at every message, so the CLI's `set loglevel` takes effect at once.
     public var logLevel: Logger.Level {
-        get { Self.loggerLevel(forPriority: levels.level(of: subsystem)) }
-        set { _ = levels.set(Self.priority(forLoggerLevel: newValue), subsystem: subsystem) }
+        get { Self.loggerLevel(forPriority: levels.level(at: subsystemIndex)) }
+        set { _ = levels.set(Int(Self.priority(of: newValue)), subsystem: subsystem) }
     }
     private let destination: LogDestination
     private let subsystem: String
+    /// Looked up once: the level is read on every message.
+    private let subsystemIndex: Int
     private let levels: LogLevels
 
     public init(subsystem: String, levels: LogLevels, destination: LogDestination) {
         self.subsystem = subsystem
+        self.subsystemIndex = LogLevels.index(of: subsystem)
         self.levels = levels
         self.destination = destination
-    }
-
-    static func priority(forLoggerLevel level: Logger.Level) -> Int {
-        Int(priority(of: level))
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -41,8 +40,7 @@ public struct DaemonLogHandler: LogHandler {
     /// The swift-log level whose messages are exactly those with priority <= `priority`.
     public static func loggerLevel(forPriority priority: Int) -> Logger.Level {
         switch priority {
-        // Off (`internals` by default): nothing swift-log sends is that severe.
-        case ..<0: return .critical
+        // Negative is off (`internals` by default): nothing swift-log sends is more severe.
         case ...2: return .critical
         case 3: return .error
         case 4: return .warning

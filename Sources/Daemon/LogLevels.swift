@@ -1,3 +1,4 @@
+import CLI
 import Config
 import Synchronization
 
@@ -19,14 +20,18 @@ public final class LogLevels: Sendable {
         levels = Mutex(Self.subsystems.map { overrides[$0.name] ?? ($0.name == "internals" ? -1 : base) })
     }
 
-    public func level(of subsystem: String) -> Int {
-        let index = Self.subsystems.firstIndex { $0.name == subsystem } ?? 0
-        return levels.withLock { $0[index] }
+    /// A subsystem's position, for `level(at:)`; an unknown name is `core`'s.
+    public static func index(of subsystem: String) -> Int {
+        subsystems.firstIndex { $0.name == subsystem } ?? 0
     }
 
-    public var all: [(name: String, description: String, level: Int)] {
+    public func level(at index: Int) -> Int {
+        levels.withLock { $0[index] }
+    }
+
+    public var all: [LogSubsystemLevel] {
         let current = levels.withLock { $0 }
-        return zip(Self.subsystems, current).map { ($0.name, $0.description, $1) }
+        return zip(Self.subsystems, current).map { LogSubsystemLevel(name: $0.name, description: $0.description, level: $1) }
     }
 
     /// Sets one subsystem, or every one when `subsystem` is nil; false for an unknown name.

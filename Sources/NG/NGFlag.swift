@@ -42,15 +42,17 @@ public enum NGFlag: String, CaseIterable, Sendable {
     /// The canonical form of a flag or key as sent: lower case, hyphens and underscores
     /// read as spaces (rtpengine treats them alike).
     public static func normalize(_ text: String) -> String {
-        // Every key of every request passes here, and most are already canonical: check the
-        // bytes first, map ASCII byte by byte, anything else the slow way.
+        // Every key of every request passes here, and most are already canonical: one look
+        // at the bytes; ASCII is mapped byte by byte, anything else the slow way.
         func needsMapping(_ b: UInt8) -> Bool {
             b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
         }
-        if !text.utf8.contains(where: { needsMapping($0) || $0 >= 0x80 }) { return text }
-        if text.utf8.contains(where: { $0 >= 0x80 }) {
-            return String(text.lowercased().map { $0 == "-" || $0 == "_" ? " " : $0 })
+        var mapping = false
+        for b in text.utf8 {
+            if b >= 0x80 { return String(text.lowercased().map { $0 == "-" || $0 == "_" ? " " : $0 }) }
+            mapping = mapping || needsMapping(b)
         }
+        guard mapping else { return text }
         return String(decoding: text.utf8.map { b in
             b == UInt8(ascii: "-") || b == UInt8(ascii: "_") ? UInt8(ascii: " ") : (needsMapping(b) ? b + 32 : b)
         }, as: UTF8.self)

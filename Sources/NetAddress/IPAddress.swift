@@ -59,7 +59,6 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
     public static let anyV6 = IPAddress.v6(0, 0)
 
     public var description: String {
-        var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         switch self {
         case .v4(let a):
             // Dotted quad by hand: every SDP the proxy writes carries one.
@@ -75,12 +74,13 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
             }
             return String(decoding: out, as: UTF8.self)
         case .v6(let hi, let lo):
+            var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
             var words = (hi, lo)
             withUnsafeBytes(of: &words) { raw in
                 _ = inet_ntop(AF_INET6, raw.baseAddress, &buf, socklen_t(buf.count))
             }
+            return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
-        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The address as it appears in `host:port` text: IPv6 in brackets.

@@ -22,7 +22,6 @@ extension CallRegistry {
             case .timedOut(.offer): t.offerTimeouts += 1
             }
             t.managedSessions += 1
-            t.finishedCalls += 1
             t.callSeconds += duration
             t.callSecondsSquared += duration * duration
             t.zeroWayStreams += zeroWay
@@ -38,7 +37,7 @@ extension CallRegistry {
             for (i, m) in offerer.medias.enumerated() {
                 func received(_ p: Participant, _ leg: MediaLeg?) -> Bool {
                     guard let port = leg?.localPorts?.rtp else { return false }
-                    return (streamCounters(LocalSocket(address: p.interface.address, port: port))?.packets ?? 0) > 0
+                    return hasTraffic(p.interface.address, port)
                 }
                 let ways = [received(offerer, m), received(answerer, i < answerer.medias.count ? answerer.medias[i] : nil)]
                     .filter { $0 }.count

@@ -67,7 +67,6 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         public var silentTimeouts = 0
         public var finalTimeouts = 0
         public var offerTimeouts = 0
-        public var finishedCalls = 0
         public var callSeconds = 0.0
         public var callSecondsSquared = 0.0
     }

@@ -64,10 +64,8 @@ extension CallSummary {
             let medias: [Media] = p.medias.map { m in
                 var streams: [Stream] = []
                 var codec: String?
-                if let ports = m.localPorts {
-                    let rtp = counters(LocalSocket(address: p.interface.address, port: ports.rtp)) ?? StreamCounters()
-                    let rtcp = counters(LocalSocket(address: p.interface.address, port: ports.rtcp)) ?? StreamCounters()
-                    codec = rtp.payloadType.flatMap { m.codecs[$0] }
+                if let ports = m.localPorts, let (rtp, rtcp) = m.streamCounters(on: p.interface.address, counters) {
+                    codec = m.codec(of: rtp)
                     streams = [
                         Stream(local: Endpoint(address: p.interface.address, port: ports.rtp),
                                endpoint: rtp.endpoint ?? m.rtpEndpoint, isRTCP: false, counters: rtp),
@@ -121,13 +119,19 @@ extension CallRegistry {
         let calls = state.withLock { $0.values.filter { $0.deleteAt == nil } }
         var n = 0
         for call in calls {
-            for held in call.participants.flatMap({ p in p.medias.compactMap(\.localPorts).map { (p.interface.address, $0) } }) {
-                for port in [held.1.rtp, held.1.rtcp] where (streamCounters(LocalSocket(address: held.0, port: port))?.packets ?? 0) > 0 {
-                    n += 1
+            for p in call.participants {
+                for ports in p.medias.compactMap(\.localPorts) {
+                    if hasTraffic(p.interface.address, ports.rtp) { n += 1 }
+                    if hasTraffic(p.interface.address, ports.rtcp) { n += 1 }
                 }
             }
         }
         return n
+    }
+
+    /// Whether the socket at `port` on `address` has received packets.
+    func hasTraffic(_ address: IPAddress, _ port: UInt16) -> Bool {
+        (streamCounters(LocalSocket(address: address, port: port))?.packets ?? 0) > 0
     }
 
     /// Changes settings at run time (the CLI's `set` commands); calls see them from their
@@ -149,9 +153,8 @@ extension CallRegistry {
         return true
     }
 
-    /// Ends every call now (CLI `terminate all`); returns how many were active.
-    @discardableResult
-    public func terminateAll(now: Double) -> Int {
+    /// Ends every call now (CLI `terminate all`).
+    public func terminateAll(now: Double) {
         let ended: [Call] = state.withLock { calls in
             let all = Array(calls.values)
             calls.removeAll()
@@ -159,6 +162,5 @@ extension CallRegistry {
             return all
         }
         for call in ended { releasePorts(of: call) }
-        return ended.filter { $0.deleteAt == nil }.count
     }
 }

@@ -45,10 +45,8 @@ enum QueryReport {
                       totals: inout (rtp: StreamCounters, rtcp: StreamCounters)) -> BencodeValue {
         var streams: [BencodeValue] = []
         var codec: String?
-        if let ports = m.localPorts {
-            let rtp = counters(LocalSocket(address: interface.address, port: ports.rtp)) ?? StreamCounters()
-            let rtcp = counters(LocalSocket(address: interface.address, port: ports.rtcp)) ?? StreamCounters()
-            codec = rtp.payloadType.flatMap { m.codecs[$0] }
+        if let ports = m.localPorts, let (rtp, rtcp) = m.streamCounters(on: interface.address, counters) {
+            codec = m.codec(of: rtp)
             totals.rtp.add(rtp)
             totals.rtcp.add(rtcp)
             streams.append(stream(port: ports.rtp, endpoint: m.rtpEndpoint, kind: "RTP", interface: interface,
@@ -106,5 +104,20 @@ extension StreamCounters {
         packets += other.packets
         bytes += other.bytes
         errors += other.errors
+    }
+}
+
+extension MediaLeg {
+    /// The counters of the leg's RTP and RTCP sockets on `address` (zero for a socket the
+    /// engine does not know); nil without local ports.
+    func streamCounters(on address: IPAddress, _ counters: QueryReport.Counters) -> (rtp: StreamCounters, rtcp: StreamCounters)? {
+        guard let ports = localPorts else { return nil }
+        return (counters(LocalSocket(address: address, port: ports.rtp)) ?? StreamCounters(),
+                counters(LocalSocket(address: address, port: ports.rtcp)) ?? StreamCounters())
+    }
+
+    /// The codec of the last RTP packet, by the SDP's payload types.
+    func codec(of rtp: StreamCounters) -> String? {
+        rtp.payloadType.flatMap { codecs[$0] }
     }
 }
