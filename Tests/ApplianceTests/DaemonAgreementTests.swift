@@ -46,6 +46,16 @@ import Glibc
 
     static let handedOut = Mutex<Set<Int>>([])
 
+    /// Replaces each `old` text with its `new` one in effect at once: replaced one by one, a
+    /// new port that begins with a later old one (`:22241` after `:2223`, then `:2224`) was
+    /// rewritten again into a bad port, and the daemon refused the config.
+    static func movePorts(_ text: String, _ moves: [(old: String, new: String)]) -> String {
+        var t = text
+        for (i, m) in moves.enumerated() { t = t.replacingOccurrences(of: m.old, with: "\u{1}\(i)\u{1}") }
+        for (i, m) in moves.enumerated() { t = t.replacingOccurrences(of: "\u{1}\(i)\u{1}", with: m.new) }
+        return t
+    }
+
     /// Runs the daemon on `path` (as its first instance, if it declares any); returns its
     /// exit status (nil: still running after `seconds`, then killed) and its output.
     static func start(_ path: String, seconds: Double = 5, namespace: String? = nil) throws -> (status: Int32?, output: String) {
@@ -98,10 +108,16 @@ import Glibc
         #expect(CheckCommand.run(o, host: ConfigFiles.currentHost()).status == 0)
         // A valid instance runs until stopped: still running after a second.
         let ng = Self.freePorts(2)
-        let copy = try writeConfig(String(contentsOfFile: example, encoding: .utf8)
-            .replacingOccurrences(of: "127.0.0.1:2223", with: "127.0.0.1:\(ng)").replacingOccurrences(of: "127.0.0.1:2224", with: "127.0.0.1:\(ng + 1)"))
+        let copy = try writeConfig(Self.movePorts(String(contentsOfFile: example, encoding: .utf8),
+                                                  [("127.0.0.1:2223", "127.0.0.1:\(ng)"), ("127.0.0.1:2224", "127.0.0.1:\(ng + 1)")]))
         let (status, output) = try Self.start(copy, seconds: 1)
         #expect(status == nil, "instance-a must keep running:\n\(output)")
+    }
+
+    @Test func movingPortsRewritesEachOldPortOnce() {
+        // 22241 begins with the next old port (2224); 22300 with the last (2230).
+        let moves = [("2223", 22241), ("2224", 22242), ("2225", 22300), ("2230", 22301)].map { (":\($0.0)", ":\($0.1)") }
+        #expect(Self.movePorts("a=1.2.3.4:2223 b=:2224 c=:2225 d=:2230", moves) == "a=1.2.3.4:22241 b=:22242 c=:22300 d=:22301")
     }
 
     /// The valid configs that only use this machine's loopback addresses start (the others
@@ -113,9 +129,7 @@ import Glibc
         let c = try #require(validCases.first { $0.name == name })
         let p = Self.freePorts(4)
         func movePorts(_ text: String) -> String {
-            var t = text
-            for (old, offset) in [("2223", 0), ("2224", 1), ("2225", 2), ("2230", 3)] { t = t.replacingOccurrences(of: ":\(old)", with: ":\(p + offset)") }
-            return t
+            Self.movePorts(text, [("2223", 0), ("2224", 1), ("2225", 2), ("2230", 3)].map { (":\($0.0)", ":\(p + $0.1)") })
         }
         let path = try writeConfig(movePorts(c.main), dropins: c.dropins.map { ($0.0, movePorts($0.1)) })
         let (status, output) = try Self.start(path, seconds: 1)
