@@ -92,6 +92,7 @@ import Glibc
     func theDaemonRefusesWhatCheckRejects(_ name: String) throws {
         let c = try #require(brokenCases.first { $0.name == name })
         let path = try writeConfig(c.main, dropins: c.dropins)
+        defer { removeConfig(path) }
         let (status, output) = try Self.start(path)
         #expect(status != nil && status != 0, "\(name): the daemon started (or hung):\n\(output)")
         if c.main.contains("[instance-") {
@@ -110,6 +111,7 @@ import Glibc
         let ng = Self.freePorts(2)
         let copy = try writeConfig(Self.movePorts(String(contentsOfFile: example, encoding: .utf8),
                                                   [("127.0.0.1:2223", "127.0.0.1:\(ng)"), ("127.0.0.1:2224", "127.0.0.1:\(ng + 1)")]))
+        defer { removeConfig(copy) }
         let (status, output) = try Self.start(copy, seconds: 1)
         #expect(status == nil, "instance-a must keep running:\n\(output)")
     }
@@ -132,6 +134,7 @@ import Glibc
             Self.movePorts(text, [("2223", 0), ("2224", 1), ("2225", 2), ("2230", 3)].map { (":\($0.0)", ":\(p + $0.1)") })
         }
         let path = try writeConfig(movePorts(c.main), dropins: c.dropins.map { ($0.0, movePorts($0.1)) })
+        defer { removeConfig(path) }
         let (status, output) = try Self.start(path, seconds: 1)
         #expect(status == nil, "\(name): the daemon must keep running:\n\(output)")
     }
@@ -156,6 +159,7 @@ import Glibc
             try ip(["netns", "exec", ns, "/usr/sbin/ip"] + command)
         }
         let path = try writeConfig(c.main, dropins: c.dropins)
+        defer { removeConfig(path) }
         let (status, output) = try Self.start(path, seconds: 1, namespace: ns)
         #expect(status == nil, "\(name): the daemon must keep running in the namespace:\n\(output)")
     }

@@ -21,8 +21,14 @@ func writeConfig(_ main: String, dropins: [(String, String)] = []) throws -> Str
     return dir + "/main.conf"
 }
 
+/// Removes the folder `writeConfig` made for `path` (tests clean up what they write).
+func removeConfig(_ path: String) {
+    try? FileManager.default.removeItem(atPath: String(path.dropLast("/main.conf".count)))
+}
+
 func diagnostics(_ main: String, dropins: [(String, String)] = [], strict: Bool = false) throws -> (path: String, found: [Diagnostic]) {
     let path = try writeConfig(main, dropins: dropins)
+    defer { removeConfig(path) }
     let config = ApplianceConfig(files: try ConfigFiles.load(path))
     return (path, Validator.check(config, host: testHost, strict: strict))
 }
@@ -81,6 +87,7 @@ func diagnostics(_ main: String, dropins: [(String, String)] = [], strict: Bool 
     @Test func checkCommandExitCodesJSONAndExplain() throws {
         let good = try writeConfig(twoInstances, dropins: [("10-a.conf", "[instance-a]\nlisten-ng = 127.0.0.1:2230\n")])
         var o = CheckCommand.Options()
+        defer { removeConfig(good) }
         o.file = good
         o.explain = true
         let (status, output) = CheckCommand.run(o, host: testHost)
@@ -90,10 +97,12 @@ func diagnostics(_ main: String, dropins: [(String, String)] = [], strict: Bool 
         #expect(output.contains("lo.port-min = 30000    # \(good):6"))
 
         o = CheckCommand.Options()
-        o.file = try writeConfig(base + "log-level = loud\n")
+        let bad = try writeConfig(base + "log-level = loud\n")
+        defer { removeConfig(bad) }
+        o.file = bad
         o.json = true
-        let (bad, json) = CheckCommand.run(o, host: testHost)
-        #expect(bad == 1)
+        let (status1, json) = CheckCommand.run(o, host: testHost)
+        #expect(status1 == 1)
         #expect(json.hasPrefix("{\"valid\":false,\"diagnostics\":[{\"severity\":\"error\""))
         #expect(json.contains("\"line\":7") && json.contains("\"key\":\"log-level\""))
 
@@ -109,6 +118,7 @@ func diagnostics(_ main: String, dropins: [(String, String)] = [], strict: Bool 
         #expect(SupervisorCLI.run(["launch"]).status == 2)
         // A dry run on a config without firewall management says so.
         let path = try writeConfig(twoInstances)
+        defer { removeConfig(path) }
         #expect(SupervisorCLI.run(["rules", "--dry-run", "-c", path]).output.hasPrefix("# no instance has firewall = iptables"))
     }
 }
