@@ -20,6 +20,9 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
         var sockets: [LocalSocket: Socket] = [:]
         var freeIDs: [Int32] = []
         var nextID: Int32 = 0
+        /// Per slot id, the ticket of the post that attached its socket: once the thread
+        /// has applied it, the socket itself (not the placeholder) is in its epoll set.
+        var attachTickets: [UInt64] = []
         var stopped = false
     }
 
@@ -46,6 +49,17 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
     }
 
     public var threadCount: Int { threads.count }
+
+    /// Whether every thread has carried out every command posted to it (for tests).
+    var isSettled: Bool { threads.allSatisfy(\.isSettled) }
+
+    /// Sets what every thread runs between taking a batch of commands and applying it (tests).
+    func setBeforeApplying(_ hook: (@Sendable () -> Void)?) {
+        for t in threads { t.beforeApplying.withLock { $0 = hook } }
+    }
+
+    /// The threads' epoll descriptors (for tests).
+    var epollDescriptors: [Int32] { threads.map(\.epollDescriptor) }
     public var batching: Bool { mio_batching() != 0 }
 
     // MARK: SocketOwner
@@ -59,6 +73,7 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
                 guard store.reserve(s.nextID) else { return false }
                 id = s.nextID
                 s.nextID += 1
+                s.attachTickets.append(0)
             }
             s.sockets[socket] = Socket(id: id, fd: fd, thread: nil)
             return true
@@ -66,17 +81,21 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
     }
 
     public func release(_ socket: LocalSocket) {
-        let found: (Socket, stopped: Bool)? = state.withLock { s in
+        let found: (Socket, stopped: Bool, attachTicket: UInt64)? = state.withLock { s in
             guard let held = s.sockets.removeValue(forKey: socket) else { return nil }
             if held.thread == nil || s.stopped {
                 s.freeIDs.append(held.id)
             }
-            return (held, s.stopped)
+            return (held, s.stopped, s.attachTickets[Int(held.id)])
         }
-        guard let (held, stopped) = found else { return }
+        guard let (held, stopped, attachTicket) = found else { return }
         if let t = held.thread, !stopped {
+            // Polled before the swap: the kernel drops the socket from the epoll set when
+            // the swap closes it. Otherwise the thread may come to poll the placeholder
+            // and must remove it.
+            let polledBefore = threads[t].appliedTicket >= attachTicket
             _ = mio_replace_fd(placeholder, held.fd)
-            threads[t].post([.detach(id: held.id)])
+            threads[t].post([.detach(id: held.id, unregister: !polledBefore)])
         } else {
             close(held.fd)
         }
@@ -90,8 +109,8 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
 
     public func install(callID: String, rules: [SocketRule]) {
         let t = Self.thread(for: callID, of: threads.count)
-        let commands: [MediaCommand] = state.withLock { s in
-            guard !s.stopped else { return [] }
+        state.withLock { s in
+            guard !s.stopped else { return }
             var out: [MediaCommand] = []
             out.reserveCapacity(rules.count * 2)
             // One lookup per rule; targets are almost always the call's own sockets, found
@@ -124,9 +143,12 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
                     rtpTarget: target(rule.rtpTarget),
                     rtcpTarget: target(rule.rtcpTarget))))
             }
-            return out
+            // Posted under the lock, so a release of these sockets sees their ticket.
+            let ticket = threads[t].post(out)
+            for command in out {
+                if case .attach(let id, _) = command { s.attachTickets[Int(id)] = ticket }
+            }
         }
-        threads[t].post(commands)
     }
 
     public func counters(of socket: LocalSocket) -> StreamCounters? {

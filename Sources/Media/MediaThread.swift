@@ -9,8 +9,10 @@ enum MediaCommand {
     /// Starts polling `fd` for slot `id`.
     case attach(id: Int32, fd: Int32)
     case rule(id: Int32, SlotRule)
-    /// Stops polling slot `id`, closes its socket and gives the id back.
-    case detach(id: Int32)
+    /// Stops polling slot `id`, closes its socket and gives the id back. `unregister` is
+    /// false when the socket was polled before the engine swapped it for the placeholder:
+    /// the kernel dropped it from the epoll set with the socket, so there is nothing to remove.
+    case detach(id: Int32, unregister: Bool)
 }
 
 /// A socket rule in the media thread's terms: C addresses and slot ids.
@@ -98,14 +100,29 @@ final class MediaThread: @unchecked Sendable {
         thread = tid
     }
 
-    /// Queues commands for the thread's next wake-up (control plane).
-    func post(_ commands: [MediaCommand]) {
-        guard !commands.isEmpty else { return }
-        queue.withLock { q in
+    /// Queues commands for the thread's next wake-up (control plane). Returns their ticket:
+    /// once `appliedTicket` reaches it, the thread has carried them out.
+    @discardableResult
+    func post(_ commands: [MediaCommand]) -> UInt64 {
+        guard !commands.isEmpty else { return 0 }
+        return queue.withLock { q in
             q.append(contentsOf: commands)
-            posted.add(UInt64(commands.count), ordering: .releasing)
+            return posted.add(UInt64(commands.count), ordering: .releasing).newValue
         }
     }
+
+    /// How many posted commands the thread has carried out.
+    var appliedTicket: UInt64 { applied.load(ordering: .acquiring) }
+
+    /// Runs on the thread after it has taken a batch and before it applies it (tests use
+    /// it to release a socket exactly then).
+    let beforeApplying = Mutex<(@Sendable () -> Void)?>(nil)
+
+    /// Whether every posted command has been carried out (for tests).
+    var isSettled: Bool { appliedTicket == posted.load(ordering: .acquiring) }
+
+    /// The epoll descriptor, whose /proc fdinfo lists what the thread polls (for tests).
+    var epollDescriptor: Int32 { epoll }
 
     /// Stops the loop and waits for it; the thread's sockets stay open for the caller.
     func stop() {
@@ -144,6 +161,20 @@ final class MediaThread: @unchecked Sendable {
             return (q, posted.load(ordering: .relaxed))
         }
         defer { applied.store(ticket, ordering: .releasing) }
+        if let hook = beforeApplying.withLock({ $0 }) { hook() }
+        // A socket attached and detached in the same batch (a call set up and torn down
+        // within one wake-up) is never polled: that saves an epoll add and delete.
+        var shortLived: Set<Int32> = []
+        if commands.count > 1 {
+            var attachedNow: Set<Int32> = []
+            for command in commands {
+                switch command {
+                case .attach(let id, _): attachedNow.insert(id)
+                case .detach(let id, _) where attachedNow.contains(id): shortLived.insert(id)
+                default: break
+                }
+            }
+        }
         for command in commands {
             switch command {
             case .attach(let id, let fd):
@@ -157,16 +188,18 @@ final class MediaThread: @unchecked Sendable {
                 ssrcState ^= ssrcState << 17
                 s.pointee.echo_ssrc = UInt32(truncatingIfNeeded: ssrcState >> 16) | 1
                 s.pointee.attached = 1
-                _ = mio_epoll_add(epoll, fd, UInt64(id))
+                if !shortLived.contains(id) { _ = mio_epoll_add(epoll, fd, UInt64(id)) }
             case .rule(let id, let rule):
                 apply(rule, to: store.slot(id))
                 if rule.flags & UInt8(MIO_F_PIERCE) != 0 { piercing.insert(id) } else { piercing.remove(id) }
-            case .detach(let id):
+            case .detach(let id, let unregister):
                 // The engine has already swapped the socket for a placeholder (so its port
-                // is free at once); this closes the placeholder's descriptor.
+                // is free at once); this closes the placeholder's descriptor. A placeholder
+                // that was polled must leave the epoll set by hand: closing one of its
+                // descriptors does not drop it while the others keep it open.
                 let s = store.slot(id)
                 if s.pointee.attached != 0 {
-                    _ = mio_epoll_del(epoll, s.pointee.fd)
+                    if unregister, !shortLived.contains(id) { _ = mio_epoll_del(epoll, s.pointee.fd) }
                     close(s.pointee.fd)
                 }
                 s.pointee = mio_slot()
