@@ -53,9 +53,15 @@ public enum NGFlag: String, CaseIterable, Sendable {
             mapping = mapping || needsMapping(b)
         }
         guard mapping else { return text }
-        return String(decoding: text.utf8.map { b in
-            b == UInt8(ascii: "-") || b == UInt8(ascii: "_") ? UInt8(ascii: " ") : (needsMapping(b) ? b + 32 : b)
-        }, as: UTF8.self)
+        let count = text.utf8.count
+        return String(unsafeUninitializedCapacity: count) { out in
+            var i = 0
+            for b in text.utf8 {
+                out[i] = b == UInt8(ascii: "-") || b == UInt8(ascii: "_") ? UInt8(ascii: " ") : (needsMapping(b) ? b + 32 : b)
+                i += 1
+            }
+            return count
+        }
     }
 
     public init?(wire: String) {

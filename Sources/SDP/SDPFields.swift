@@ -15,7 +15,7 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init?(parsing value: String) {
-        let f = value.asciiSplit(UInt8(ascii: " ")).map(String.init)
+        let f = value.asciiFields(UInt8(ascii: " "))
         guard f.count >= 3, !f[0].isEmpty else { return nil }
         let portParts = f[1].asciiSplit(UInt8(ascii: "/"), omittingEmpty: false)
         guard portParts.count <= 2, let port = UInt16(portParts[0]) else { return nil }
@@ -28,11 +28,28 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        var s = "\(media) \(port)"
-        if let portCount { s += "/\(portCount)" }
-        s += " \(proto)"
-        for fmt in formats { s += " \(fmt)" }
-        return s
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        write(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the line's value (what follows `m=`) as bytes: the SDP writer's path, which
+    /// string interpolation made a tenth of an offer's serialisation.
+    public func write(into out: inout [UInt8]) {
+        out.append(contentsOf: media.utf8)
+        out.append(UInt8(ascii: " "))
+        appendDecimal(Int(port), to: &out)
+        if let portCount {
+            out.append(UInt8(ascii: "/"))
+            appendDecimal(portCount, to: &out)
+        }
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: proto.utf8)
+        for fmt in formats {
+            out.append(UInt8(ascii: " "))
+            out.append(contentsOf: fmt.utf8)
+        }
     }
 
     /// The RTP profiles over UDP the proxy relays as RTP (RFC 3551, 4585, 3711, 5124, 5764);
@@ -64,9 +81,9 @@ public struct Connection: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init?(parsing value: String) {
-        let f = value.asciiSplit(UInt8(ascii: " "))
+        let f = value.asciiFields(UInt8(ascii: " "))
         guard f.count == 3 else { return nil }
-        self.init(networkType: String(f[0]), addressType: String(f[1]), address: String(f[2]))
+        self.init(networkType: f[0], addressType: f[1], address: f[2])
     }
 
     public var description: String { "\(networkType) \(addressType) \(address)" }
@@ -82,7 +99,7 @@ public struct Origin: Hashable, Sendable, CustomStringConvertible {
     public var address: String
 
     public init?(parsing value: String) {
-        let f = value.asciiSplit(UInt8(ascii: " ")).map(String.init)
+        let f = value.asciiFields(UInt8(ascii: " "))
         guard f.count == 6 else { return nil }
         username = f[0]; sessionID = f[1]; sessionVersion = f[2]
         networkType = f[3]; addressType = f[4]; address = f[5]
@@ -108,9 +125,9 @@ public struct RTPMap: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init?(parsing value: String) {
-        let parts = value.asciiSplit(UInt8(ascii: " "), maxSplits: 1).map(String.init)
+        let parts = value.asciiFields(UInt8(ascii: " "), maxSplits: 1)
         guard parts.count == 2, let pt = Int(parts[0]), (0...127).contains(pt) else { return nil }
-        let enc = parts[1].asciiSplit(UInt8(ascii: "/"), omittingEmpty: false).map(String.init)
+        let enc = parts[1].asciiFields(UInt8(ascii: "/"), omittingEmpty: false)
         guard enc.count == 2 || enc.count == 3, !enc[0].isEmpty, let clock = Int(enc[1]) else { return nil }
         var channels: Int?
         if enc.count == 3 {
@@ -139,7 +156,7 @@ public struct RTCPAttribute: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init?(parsing value: String) {
-        let f = value.asciiSplit(UInt8(ascii: " ")).map(String.init)
+        let f = value.asciiFields(UInt8(ascii: " "))
         guard f.count == 1 || f.count == 4, let port = UInt16(f[0]) else { return nil }
         self.init(port: port, connection: f.count == 4 ? Connection(networkType: f[1], addressType: f[2], address: f[3]) : nil)
     }
@@ -147,4 +164,15 @@ public struct RTCPAttribute: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         connection.map { "\(port) \($0)" } ?? String(port)
     }
+}
+
+/// Appends `n`'s decimal digits.
+func appendDecimal(_ n: Int, to out: inout [UInt8]) {
+    if n < 0 {
+        out.append(UInt8(ascii: "-"))
+        appendDecimal(-n, to: &out)
+        return
+    }
+    if n >= 10 { appendDecimal(n / 10, to: &out) }
+    out.append(UInt8(ascii: "0") + UInt8(n % 10))
 }

@@ -2,13 +2,14 @@
 /// lines the proxy does not rewrite go out exactly as they came in.
 public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
     /// The one-letter type (`v`, `o`, `c`, `m`, `a`, ...).
-    public private(set) var type: Character
+    public var type: Character { Character(Unicode.Scalar(typeByte)) }
     public private(set) var value: String
     /// For `a=` lines: the attribute name (`rtpmap` in `a=rtpmap:0 PCMU/8000`, `sendrecv`).
     /// Kept from construction: every offer and answer looks lines up by it many times.
     public private(set) var attributeName: String?
-    /// `type` as its ASCII byte, for writing the line out (`Character.asciiValue` is slow).
-    var typeByte: UInt8
+    /// `type` as its ASCII byte: the line stores only this (a stored `Character` made every
+    /// copy of a line retain and release one more string).
+    public private(set) var typeByte: UInt8
     /// The line's own terminator as received. Lines the proxy generates use CRLF
     /// (RFC 8866); a line it only rewrites keeps what it came with, as rtpengine does.
     public var ending: LineEnding = .crlf
@@ -19,16 +20,15 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init(_ type: Character, _ value: String, ending: LineEnding = .crlf) {
-        self.init(type: type, byte: type.asciiValue ?? UInt8(ascii: "?"), value, ending: ending)
+        self.init(byte: type.asciiValue ?? UInt8(ascii: "?"), value, ending: ending)
     }
 
     /// From the parser, which has the type's byte already.
     init(typeByte: UInt8, _ value: String, ending: LineEnding) {
-        self.init(type: Character(Unicode.Scalar(typeByte)), byte: typeByte, value, ending: ending)
+        self.init(byte: typeByte, value, ending: ending)
     }
 
-    private init(type: Character, byte: UInt8, _ value: String, ending: LineEnding) {
-        self.type = type
+    private init(byte: UInt8, _ value: String, ending: LineEnding) {
         self.value = value
         self.ending = ending
         typeByte = byte
@@ -39,7 +39,7 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
 
     /// The same line with another value, keeping its type and line ending.
     public func with(value: String) -> SDPLine {
-        SDPLine(type: type, byte: typeByte, value, ending: ending)
+        SDPLine(byte: typeByte, value, ending: ending)
     }
 
     public var description: String { "\(type)=\(value)" }
@@ -63,7 +63,7 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
 
     /// For `a=name:value` lines: the part after the first colon.
     public var attributeValue: String? {
-        guard type == "a", let colon = value.asciiFirstIndex(of: UInt8(ascii: ":")) else { return nil }
+        guard typeByte == UInt8(ascii: "a"), let colon = value.asciiFirstIndex(of: UInt8(ascii: ":")) else { return nil }
         return String(value[value.index(after: colon)...])
     }
 

@@ -12,12 +12,12 @@ public struct SessionDescription: Hashable, Sendable {
 
     /// The session's `o=` line, parsed.
     public var origin: Origin? {
-        sessionLines.first { $0.type == "o" }.flatMap { Origin(parsing: $0.value) }
+        sessionLines.first { $0.typeByte == UInt8(ascii: "o") }.flatMap { Origin(parsing: $0.value) }
     }
 
     /// The session-level `c=` line, parsed.
     public var connection: Connection? {
-        sessionLines.first { $0.type == "c" }.flatMap { Connection(parsing: $0.value) }
+        sessionLines.first { $0.typeByte == UInt8(ascii: "c") }.flatMap { Connection(parsing: $0.value) }
     }
 
     public func sessionAttributes(_ name: String) -> [SDPLine] {
@@ -28,17 +28,23 @@ public struct SessionDescription: Hashable, Sendable {
     public var text: String {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
-        func write(_ type: UInt8, _ value: String, _ ending: SDPLine.LineEnding) {
-            out.append(type)
-            out.append(UInt8(ascii: "="))
-            out.append(contentsOf: value.utf8)
+        func end(_ ending: SDPLine.LineEnding) {
             if ending == .crlf { out.append(UInt8(ascii: "\r")) }
             out.append(UInt8(ascii: "\n"))
         }
-        for line in sessionLines { write(line.typeByte, line.value, line.ending) }
+        func write(_ line: SDPLine) {
+            out.append(line.typeByte)
+            out.append(UInt8(ascii: "="))
+            out.append(contentsOf: line.value.utf8)
+            end(line.ending)
+        }
+        for line in sessionLines { write(line) }
         for m in media {
-            write(UInt8(ascii: "m"), m.mediaLine.description, m.mediaLineEnding)
-            for line in m.lines { write(line.typeByte, line.value, line.ending) }
+            out.append(UInt8(ascii: "m"))
+            out.append(UInt8(ascii: "="))
+            m.mediaLine.write(into: &out)
+            end(m.mediaLineEnding)
+            for line in m.lines { write(line) }
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -60,7 +66,7 @@ public struct MediaDescription: Hashable, Sendable {
 
     /// The media-level `c=` line, parsed.
     public var connection: Connection? {
-        lines.first { $0.type == "c" }.flatMap { Connection(parsing: $0.value) }
+        lines.first { $0.typeByte == UInt8(ascii: "c") }.flatMap { Connection(parsing: $0.value) }
     }
 
     public func attributes(_ name: String) -> [SDPLine] {

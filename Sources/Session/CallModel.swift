@@ -65,7 +65,14 @@ public struct MediaLeg: Sendable {
     /// The last SDP sent to this participant for the section offered or granted rtcp-mux.
     public var sentMux = false
     /// Codec names (`PCMU/8000`) by payload type, from this participant's last SDP.
-    public var codecs: [Int: String] = [:]
+    public var codecs: [CodecName] = []
+}
+
+/// A payload type's codec as an SDP names it (`PCMU/8000`); a leg keeps a short list of them
+/// rather than a dictionary, which cost every offer and answer a hash table.
+public struct CodecName: Sendable, Hashable {
+    public var payloadType: Int
+    public var name: String
 }
 
 /// One call participant ("monologue"): a SIP tag and the media it negotiated.

@@ -143,7 +143,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // An RTP section whose formats are not payload types cannot be relayed.
         guard sdp.media.allSatisfy(\.mediaLine.hasValidPayloadTypes) else { throw .incompleteSDP }
         for m in sdp.media where !m.isRejected {
-            if m.mediaLine.proto.contains("SAVP") { throw .notSupported("SRTP (\(m.mediaLine.proto))") }
+            if m.mediaLine.proto.asciiContains("SAVP") { throw .notSupported("SRTP (\(m.mediaLine.proto))") }
             if m.lines.contains(where: { $0.attributeName == "crypto" || $0.attributeName == "fingerprint" }) {
                 throw .notSupported("SRTP (SDES/DTLS)")
             }

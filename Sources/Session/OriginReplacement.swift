@@ -18,12 +18,12 @@ public struct OutgoingOrigin: Sendable {
                         _ replace: Set<NGRequest.ReplaceOption>) {
         // Without these options the o= line stays as the rewriter left it.
         guard replace.contains(.username) || replace.contains(.sessionName) || replace.contains(.sdpVersion) else { return }
-        guard let oIndex = sdp.sessionLines.firstIndex(where: { $0.type == "o" }),
+        guard let oIndex = sdp.sessionLines.firstIndex(where: { $0.typeByte == UInt8(ascii: "o") }),
               var origin = Origin(parsing: sdp.sessionLines[oIndex].value) else { return }
         if replace.contains(.username) {
             if let username { origin.username = username } else { username = origin.username }
         }
-        if replace.contains(.sessionName), let sIndex = sdp.sessionLines.firstIndex(where: { $0.type == "s" }) {
+        if replace.contains(.sessionName), let sIndex = sdp.sessionLines.firstIndex(where: { $0.typeByte == UInt8(ascii: "s") }) {
             if let sessionName {
                 sdp.sessionLines[sIndex] = sdp.sessionLines[sIndex].with(value: sessionName)
             } else {
@@ -32,7 +32,7 @@ public struct OutgoingOrigin: Sendable {
         }
         if replace.contains(.sdpVersion), let incomingVersion = UInt64(origin.sessionVersion) {
             var masked = incoming
-            if let i = masked.sessionLines.firstIndex(where: { $0.type == "o" }),
+            if let i = masked.sessionLines.firstIndex(where: { $0.typeByte == UInt8(ascii: "o") }),
                var o = Origin(parsing: masked.sessionLines[i].value) {
                 o.sessionVersion = "0"
                 masked.sessionLines[i] = masked.sessionLines[i].with(value: o.description)

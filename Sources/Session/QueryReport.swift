@@ -118,6 +118,6 @@ extension MediaLeg {
 
     /// The codec of the last RTP packet, by the SDP's payload types.
     func codec(of rtp: StreamCounters) -> String? {
-        rtp.payloadType.flatMap { codecs[$0] }
+        rtp.payloadType.flatMap { pt in codecs.last { $0.payloadType == pt }?.name }
     }
 }

@@ -129,8 +129,8 @@ public enum SDPRewriter {
     ) -> MediaDescription {
         var mline = m.mediaLine
         var head: [SDPLine] = []   // c=, b=, i=, k=: kept in place, c= rewritten
-        for line in m.lines where line.type != "a" {
-            if line.type == "c", let c = Connection(parsing: line.value), plan.replaceZeroAddress || !isZero(c) {
+        for line in m.lines where line.typeByte != UInt8(ascii: "a") {
+            if line.typeByte == UInt8(ascii: "c"), let c = Connection(parsing: line.value), plan.replaceZeroAddress || !isZero(c) {
                 head.append(line.with(value: ourConnection.description))
             } else {
                 head.append(line)
@@ -151,7 +151,7 @@ public enum SDPRewriter {
         var direction = sessionDirection
         var rtcpMux: SDPLine?
         var ptime: SDPLine?
-        for line in m.lines where line.type == "a" {
+        for line in m.lines where line.typeByte == UInt8(ascii: "a") {
             let name = line.attributeName ?? ""
             switch name {
             case "rtpmap":

@@ -25,18 +25,21 @@ public enum StaticPayloadTypes {
         return String(payloadType) + " " + encoding
     }
 
-    /// Codec names by payload type, as `query` reports them: the section's rtpmap lines,
-    /// else the static table.
-    static func codecNames(of media: MediaDescription) -> [Int: String] {
-        var out: [Int: String] = [:]
+    /// `encodings` as an array by payload type (a lookup per format of every SDP).
+    static let encodingByType: [String?] = (0...127).map { encodings[$0] }
+
+    /// Codec names by payload type, as `query` reports them: the static table for the
+    /// section's formats, then its rtpmap lines (the later entry for a type wins).
+    static func codecNames(of media: MediaDescription) -> [CodecName] {
+        var out: [CodecName] = []
+        out.reserveCapacity(media.mediaLine.formats.count)
         for f in media.mediaLine.formats {
-            guard let pt = Int(f), let encoding = encodings[pt] else { continue }
-            out[pt] = encoding
+            guard let pt = Int(f), (0...127).contains(pt), let encoding = encodingByType[pt] else { continue }
+            out.append(CodecName(payloadType: pt, name: encoding))
         }
         for line in media.lines where line.attributeName == "rtpmap" {
-            guard let value = line.attributeValue, let space = value.asciiFirstIndex(of: UInt8(ascii: " ")),
-                  let pt = Int(value[..<space]) else { continue }
-            out[pt] = String(value[value.index(after: space)...])
+            guard let pt = line.leadingNumber, let space = line.value.asciiFirstIndex(of: UInt8(ascii: " ")) else { continue }
+            out.append(CodecName(payloadType: pt, name: String(line.value[line.value.index(after: space)...])))
         }
         return out
     }

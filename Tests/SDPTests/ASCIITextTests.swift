@@ -17,11 +17,27 @@ import Testing
                     let ours = text.asciiSplit(byte, maxSplits: maxSplits, omittingEmpty: omit).map(String.init)
                     let swift = text.split(separator: sep, maxSplits: maxSplits, omittingEmptySubsequences: omit).map(String.init)
                     #expect(ours == swift, "\(text) sep \(sep) omit \(omit) max \(maxSplits)")
+                    #expect(text.asciiFields(byte, maxSplits: maxSplits, omittingEmpty: omit) == swift, "fields: \(text) sep \(sep) omit \(omit) max \(maxSplits)")
                 }
             }
         }
         let sub = text.dropFirst()
         #expect(sub.asciiSplit(UInt8(ascii: " ")).map(String.init) == sub.split(separator: " ").map(String.init))
+        #expect(sub.asciiFields(UInt8(ascii: " ")) == sub.split(separator: " ").map(String.init))
+    }
+
+    @Test(arguments: samples)
+    func containsMatchesSwift(_ text: String) {
+        #expect(text.asciiContains("IP4") == text.contains("IP4"), "\(text)")
+        #expect(text.asciiContains(" ") == text.contains(" "), "\(text)")
+        #expect(text.asciiContains("") && text.dropFirst().asciiContains(""))
+        #expect(text.dropFirst().asciiContains("AVP") == text.dropFirst().contains("AVP"), "\(text)")
+    }
+
+    @Test func containsFindsWordsAnywhere() {
+        #expect("RTP/SAVP".asciiContains("SAVP") && "UDP/TLS/RTP/SAVPF".asciiContains("SAVP"))
+        #expect(!"RTP/AVP".asciiContains("SAVP") && !"SAV".asciiContains("SAVP") && !"SSAV P".asciiContains("SAVP"))
+        #expect("SSAVP".asciiContains("SAVP") && "SAVP".asciiContains("SAVP"))
     }
 
     @Test func leadingNumberOfAttributes() {
