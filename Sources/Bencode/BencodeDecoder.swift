@@ -58,8 +58,8 @@ public struct BencodeDecoder {
                 guard bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") else {
                     throw .unexpectedByte(bytes[index], at: index)
                 }
-                let key = try string()
-                entries.append((String(decoding: key, as: UTF8.self), try value(depth: depth + 1)))
+                let key = try keyString()
+                entries.append((key, try value(depth: depth + 1)))
             }
         case UInt8(ascii: "0")...UInt8(ascii: "9"):
             return .string(try string())
@@ -69,13 +69,24 @@ public struct BencodeDecoder {
     }
 
     private mutating func string() throws(BencodeError) -> [UInt8] {
+        let range = try stringRange()
+        return Array(bytes[range])
+    }
+
+    /// A dictionary key, made into a `String` straight from the input (no array between).
+    private mutating func keyString() throws(BencodeError) -> String {
+        let range = try stringRange()
+        return String(decoding: bytes[range], as: UTF8.self)
+    }
+
+    /// Where the string starting here lies in the input; moves past it.
+    private mutating func stringRange() throws(BencodeError) -> Range<Int> {
         let start = index
         let length = try integer(until: UInt8(ascii: ":"))
         guard length >= 0, bytes[start] != UInt8(ascii: "-") else { throw .badStringLength(at: start) }
         guard length <= bytes.count - index else { throw .truncated }
-        let s = Array(bytes[index..<index + Int(length)])
-        index += Int(length)
-        return s
+        defer { index += Int(length) }
+        return index..<index + Int(length)
     }
 
     /// Reads a decimal integer up to `terminator`, rejecting empty, `-0` and leading zeros.

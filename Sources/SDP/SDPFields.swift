@@ -37,7 +37,7 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
     /// Appends the line's value (what follows `m=`) as bytes: the SDP writer's path, which
     /// string interpolation made a tenth of an offer's serialisation.
     public func write(into out: inout [UInt8]) {
-        out.append(contentsOf: media.utf8)
+        out.appendUTF8(media)
         out.append(UInt8(ascii: " "))
         appendDecimal(Int(port), to: &out)
         if let portCount {
@@ -45,10 +45,10 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
             appendDecimal(portCount, to: &out)
         }
         out.append(UInt8(ascii: " "))
-        out.append(contentsOf: proto.utf8)
+        out.appendUTF8(proto)
         for fmt in formats {
             out.append(UInt8(ascii: " "))
-            out.append(contentsOf: fmt.utf8)
+            out.appendUTF8(fmt)
         }
     }
 

@@ -37,6 +37,13 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// An `a=` line whose name is known (nothing to look up in `value`).
+    private init(attribute name: String, _ value: String) {
+        self.value = value
+        typeByte = UInt8(ascii: "a")
+        attributeName = name
+    }
+
     /// The same line with another value, keeping its type and line ending.
     public func with(value: String) -> SDPLine {
         SDPLine(byte: typeByte, value, ending: ending)
@@ -70,9 +77,12 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
     /// `a=name` or `a=name:value`; `name` is an attribute name (no colon).
     public static func attribute(_ name: String, _ value: String? = nil) -> SDPLine {
         assert(name.asciiFirstIndex(of: UInt8(ascii: ":")) == nil, "attribute name with a colon: \(name)")
-        var line = SDPLine(typeByte: UInt8(ascii: "a"), "", ending: .crlf)
-        line.value = value.map { name + ":" + $0 } ?? name
-        line.attributeName = name
-        return line
+        var text = name
+        if let value {
+            text.reserveCapacity(name.utf8.count + 1 + value.utf8.count)
+            text.append(":")
+            text.append(value)
+        }
+        return SDPLine(attribute: name, text)
     }
 }

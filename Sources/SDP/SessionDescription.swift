@@ -35,7 +35,7 @@ public struct SessionDescription: Hashable, Sendable {
         func write(_ line: SDPLine) {
             out.append(line.typeByte)
             out.append(UInt8(ascii: "="))
-            out.append(contentsOf: line.value.utf8)
+            out.appendUTF8(line.value)
             end(line.ending)
         }
         for line in sessionLines { write(line) }

@@ -73,7 +73,8 @@ public enum SDPRewriter {
     public static func rewrite(_ sdp: SessionDescription, plan: RewritePlan) -> SessionDescription {
         let addrType = plan.address.family == .inet ? "IP4" : "IP6"
         let ourAddress = plan.address.description
-        let ourConnection = Connection(addressType: addrType, address: ourAddress)
+        // Written out once: every rewritten c= line and a full a=rtcp carry it.
+        let ourConnection = Connection(addressType: addrType, address: ourAddress).description
         let sessionConnection = sdp.connection
         // The session c= only speaks for sections without their own c=; it is rewritten when
         // an active section relies on it (a rejected one does not).
@@ -82,9 +83,10 @@ public enum SDPRewriter {
         }
         var sessionDirection: String?
         var session: [SDPLine] = []
+        session.reserveCapacity(sdp.sessionLines.count + 1)
         for line in sdp.sessionLines {
-            switch line.type {
-            case "o" where plan.replaceOrigin:
+            switch line.typeByte {
+            case UInt8(ascii: "o") where plan.replaceOrigin:
                 if var o = Origin(parsing: line.value) {
                     o.addressType = addrType
                     o.address = ourAddress
@@ -92,18 +94,18 @@ public enum SDPRewriter {
                 } else {
                     session.append(line)
                 }
-            case "c":
+            case UInt8(ascii: "c"):
                 if sessionCUsed, let c = sessionConnection, plan.replaceZeroAddress || !isZero(c) {
-                    session.append(line.with(value: ourConnection.description))
+                    session.append(line.with(value: ourConnection))
                 } else {
                     session.append(line)
                 }
-            case "a" where isDirection(line.attributeName):
+            case UInt8(ascii: "a") where isDirection(line.attributeName):
                 // A session-level direction moves into each media section.
                 sessionDirection = line.attributeName
-            case "a" where isICE(line.attributeName):
+            case UInt8(ascii: "a") where isICE(line.attributeName):
                 continue
-            case "a" where line.attributeName == "group":
+            case UInt8(ascii: "a") where line.attributeName == "group":
                 // BUNDLE groups name transports the proxy replaces; rtpengine drops them.
                 continue
             default:
@@ -112,6 +114,7 @@ public enum SDPRewriter {
         }
         if let token = plan.loopProtectToken { session.append(.attribute("rtpengine", token)) }
         var media: [MediaDescription] = []
+        media.reserveCapacity(sdp.media.count)
         for (i, m) in sdp.media.enumerated() {
             let zero = (m.connection ?? sessionConnection).map(isZero) ?? false
             media.append(rewriteMedia(m, index: i, port: plan.rtpPorts[safe: i] ?? nil, plan: plan,
@@ -124,14 +127,15 @@ public enum SDPRewriter {
     static func payloadType(of line: SDPLine) -> Int? { line.leadingNumber }
 
     static func rewriteMedia(
-        _ m: MediaDescription, index: Int, port: UInt16?, plan: RewritePlan, ourConnection: Connection,
+        _ m: MediaDescription, index: Int, port: UInt16?, plan: RewritePlan, ourConnection: String,
         zeroAddress: Bool, sessionDirection: String?
     ) -> MediaDescription {
         var mline = m.mediaLine
         var head: [SDPLine] = []   // c=, b=, i=, k=: kept in place, c= rewritten
+        head.reserveCapacity(m.lines.count + 8)
         for line in m.lines where line.typeByte != UInt8(ascii: "a") {
             if line.typeByte == UInt8(ascii: "c"), let c = Connection(parsing: line.value), plan.replaceZeroAddress || !isZero(c) {
-                head.append(line.with(value: ourConnection.description))
+                head.append(line.with(value: ourConnection))
             } else {
                 head.append(line)
             }
@@ -145,6 +149,7 @@ public enum SDPRewriter {
         if let formats = plan.formats[safe: index] ?? nil { mline.formats = formats }
 
         var others: [SDPLine] = []
+        others.reserveCapacity(m.lines.count)
         var mid: SDPLine?
         var rtpmaps: [Int: SDPLine] = [:]
         var perFormat: [Int: [SDPLine]] = [:]   // fmtp, then rtcp-fb
@@ -175,7 +180,8 @@ public enum SDPRewriter {
             default: others.append(line)
             }
         }
-        var lines = head + others
+        var lines = head
+        lines.append(contentsOf: others)
         if let mid {
             lines.append(mid)
         } else if plan.generateMid {

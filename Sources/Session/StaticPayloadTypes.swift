@@ -21,9 +21,13 @@ public enum StaticPayloadTypes {
 
     /// The rtpmap value for a payload type that has no `a=rtpmap` line in the SDP.
     public static func rtpmapValue(for payloadType: Int) -> String {
+        if (0...127).contains(payloadType), let value = rtpmapValues[payloadType] { return value }
         guard let encoding = encodings[payloadType] else { return "\(payloadType) /0" }
         return String(payloadType) + " " + encoding
     }
+
+    /// `rtpmapValue` of the static types, formatted once.
+    static let rtpmapValues: [String?] = (0...127).map { pt in encodings[pt].map { String(pt) + " " + $0 } }
 
     /// `encodings` as an array by payload type (a lookup per format of every SDP).
     static let encodingByType: [String?] = (0...127).map { encodings[$0] }

@@ -6,6 +6,11 @@ import Testing
         ("i0e", .integer(0)),
         ("i-42e", .integer(-42)),
         ("i9223372036854775807e", .integer(Int64.max)),
+        ("i10e", .integer(10)),
+        ("i-7e", .integer(-7)),
+        ("10:0123456789", .string("0123456789")),
+        ("d10:sixteen-ch0:e", .dictionary([("sixteen-ch", .string([]))])),
+        ("d26:a key longer than 15 bytesi1e5:h\u{E9}!!i2ee", .dictionary([("a key longer than 15 bytes", .integer(1)), ("hé!!", .integer(2))])),
         ("0:", .string([])),
         ("4:spam", .string("spam")),
         ("le", .list([])),
@@ -62,6 +67,10 @@ import Testing
     @Test(arguments: good)
     func encodeRoundTrips(text: String, value: BencodeValue) {
         #expect(String(decoding: BencodeEncoder.encode(value), as: UTF8.self) == text)
+    }
+
+    @Test func encodesTheSmallestInteger() {
+        #expect(String(decoding: BencodeEncoder.encode(.integer(Int64.min)), as: UTF8.self) == "i-9223372036854775808e")
     }
 
     @Test func stringsAreBytes() throws {
