@@ -191,7 +191,7 @@ final class MediaThread: @unchecked Sendable {
                 if !shortLived.contains(id) { _ = mio_epoll_add(epoll, fd, UInt64(id)) }
             case .rule(let id, let rule):
                 apply(rule, to: store.slot(id))
-                if rule.flags & UInt8(MIO_F_PIERCE) != 0 { piercing.insert(id) } else { piercing.remove(id) }
+                if rule.flags & UInt8(MIO_F_PIERCE) != 0 { piercing.insert(id) } else if !piercing.isEmpty { piercing.remove(id) }
             case .detach(let id, let unregister):
                 // The engine has already swapped the socket for a placeholder (so its port
                 // is free at once); this closes the placeholder's descriptor. A placeholder
@@ -203,7 +203,7 @@ final class MediaThread: @unchecked Sendable {
                     close(s.pointee.fd)
                 }
                 s.pointee = mio_slot()
-                piercing.remove(id)
+                if !piercing.isEmpty { piercing.remove(id) }
                 reclaim(id)
             }
         }

@@ -38,7 +38,7 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// An `a=` line whose name is known (nothing to look up in `value`).
-    private init(attribute name: String, _ value: String) {
+    init(attribute name: String, _ value: String) {
         self.value = value
         typeByte = UInt8(ascii: "a")
         attributeName = name

@@ -64,6 +64,9 @@ public struct MediaDescription: Hashable, Sendable {
 
     public var allLines: [SDPLine] { [SDPLine("m", mediaLine.description, ending: mediaLineEnding)] + lines }
 
+    /// Whether the section has a `c=` line of its own (without parsing it).
+    public var hasConnection: Bool { lines.contains { $0.typeByte == UInt8(ascii: "c") } }
+
     /// The media-level `c=` line, parsed.
     public var connection: Connection? {
         lines.first { $0.typeByte == UInt8(ascii: "c") }.flatMap { Connection(parsing: $0.value) }

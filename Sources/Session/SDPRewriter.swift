@@ -79,7 +79,7 @@ public enum SDPRewriter {
         // The session c= only speaks for sections without their own c=; it is rewritten when
         // an active section relies on it (a rejected one does not).
         let sessionCUsed = sdp.media.indices.contains { i in
-            plan.rtpPorts[safe: i] != nil && !sdp.media[i].isRejected && sdp.media[i].connection == nil
+            plan.rtpPorts[safe: i] != nil && !sdp.media[i].isRejected && !sdp.media[i].hasConnection
         }
         var sessionDirection: String?
         var session: [SDPLine] = []

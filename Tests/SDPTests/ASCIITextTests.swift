@@ -50,5 +50,11 @@ import Testing
         #expect(SDPLine("b", "AS:64").leadingNumber == nil)
         #expect(SDPLine.attribute("rtpmap", "8 PCMA/8000").attributeName == "rtpmap")
         #expect(SDPLine.attribute("rtpmap", "8 PCMA/8000") == SDPLine("a", "rtpmap:8 PCMA/8000"))
+        // The parser names attributes from the bytes; the result equals a line built from text.
+        let sdp = try! SDPParser.parse("v=0\r\nm=audio 1 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\na=x:\r\na=:y\r\nc=IN IP4 1.2.3.4\r\n")
+        #expect(sdp.media[0].lines == [SDPLine("a", "rtpmap:0 PCMU/8000"), SDPLine("a", "sendrecv", ending: .lf), SDPLine("a", "x:"),
+                                        SDPLine("a", ":y"), SDPLine("c", "IN IP4 1.2.3.4")])
+        #expect(sdp.media[0].lines.map(\.attributeName) == ["rtpmap", "sendrecv", "x", "", nil])
+        #expect(sdp.media[0].hasConnection && !(try! SDPParser.parse("v=0\r\nm=audio 1 RTP/AVP 0\r\n")).media[0].hasConnection)
     }
 }
