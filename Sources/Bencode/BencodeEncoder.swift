@@ -2,9 +2,36 @@
 public enum BencodeEncoder {
     public static func encode(_ value: BencodeValue) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(256)
+        // Sized exactly: growing by doubling reaches 1 KiB, a large-bin request that makes
+        // glibc consolidate its fast bins on every reply.
+        out.reserveCapacity(encodedCount(value))
         encode(value, into: &out)
         return out
+    }
+
+    /// How many bytes `value` encodes to.
+    public static func encodedCount(_ value: BencodeValue) -> Int {
+        switch value {
+        case .string(let b): return digits(Int64(b.count)) + 1 + b.count
+        case .integer(let i): return digits(i) + 2
+        case .list(let items): return items.reduce(2) { $0 + encodedCount($1) }
+        case .dictionary(let entries):
+            return entries.reduce(2) { n, e in
+                let k = e.key.utf8.count
+                return n + digits(Int64(k)) + 1 + k + encodedCount(e.value)
+            }
+        }
+    }
+
+    /// Characters of `n` in decimal, sign included.
+    private static func digits(_ n: Int64) -> Int {
+        var count = n < 0 ? 2 : 1
+        var rest = (n / 10).magnitude
+        while rest > 0 {
+            count += 1
+            rest /= 10
+        }
+        return count
     }
 
     /// `N:` for a string of `count` bytes.

@@ -26,7 +26,7 @@ public final class NGDispatcher: Sendable {
 
     /// Handles one message from `peer`; returns the reply to send, or nil to send nothing.
     public func handle(_ message: [UInt8], from peer: NGPeer) -> [UInt8]? {
-        let key = message.firstIndex(of: 0x20).map { NGReplyCache.Key(source: peer, cookie: Array(message[..<$0])) }
+        let key = message.firstIndex(of: 0x20).map { NGReplyCache.Key(source: peer, cookie: message[..<$0]) }
         let now = Self.monotonicSeconds()
         if let key, let cached = cache.withLockedValue({ $0.reply(for: key, now: now) }) {
             logger.info("Detected command from \(peer.logDescription) as a duplicate, resending previous reply")

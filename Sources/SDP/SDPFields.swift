@@ -34,6 +34,14 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// How many bytes `write(into:)` appends.
+    public var writtenCount: Int {
+        var n = media.utf8.count + 1 + decimalCount(Int(port)) + 1 + proto.utf8.count
+        if let portCount { n += 1 + decimalCount(portCount) }
+        for fmt in formats { n += 1 + fmt.utf8.count }
+        return n
+    }
+
     /// Appends the line's value (what follows `m=`) as bytes: the SDP writer's path, which
     /// string interpolation made a tenth of an offer's serialisation.
     public func write(into out: inout [UInt8]) {
@@ -164,6 +172,17 @@ public struct RTCPAttribute: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         connection.map { "\(port) \($0)" } ?? String(port)
     }
+}
+
+/// How many characters `appendDecimal` writes for `n`.
+func decimalCount(_ n: Int) -> Int {
+    var count = n < 0 ? 2 : 1
+    var rest = n < 0 ? -(n / 10) : n / 10
+    while rest > 0 {
+        count += 1
+        rest /= 10
+    }
+    return count
 }
 
 /// Appends `n`'s decimal digits.

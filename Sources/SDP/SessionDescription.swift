@@ -26,8 +26,16 @@ public struct SessionDescription: Hashable, Sendable {
 
     /// The body as sent on the wire: every line followed by its own line ending.
     public var text: String {
+        // Sized exactly: a buffer of 1 KiB or more is a large-bin request for glibc, which
+        // then consolidates its fast bins on every SDP written.
+        var size = 0
+        for line in sessionLines { size += line.value.utf8.count + 4 }
+        for m in media {
+            size += m.mediaLine.writtenCount + 4
+            for line in m.lines { size += line.value.utf8.count + 4 }
+        }
         var out: [UInt8] = []
-        out.reserveCapacity(1024)
+        out.reserveCapacity(size)
         func end(_ ending: SDPLine.LineEnding) {
             if ending == .crlf { out.append(UInt8(ascii: "\r")) }
             out.append(UInt8(ascii: "\n"))

@@ -67,10 +67,15 @@ import Testing
     @Test(arguments: good)
     func encodeRoundTrips(text: String, value: BencodeValue) {
         #expect(String(decoding: BencodeEncoder.encode(value), as: UTF8.self) == text)
+        #expect(BencodeEncoder.encodedCount(value) == text.utf8.count)
     }
 
     @Test func encodesTheSmallestInteger() {
         #expect(String(decoding: BencodeEncoder.encode(.integer(Int64.min)), as: UTF8.self) == "i-9223372036854775808e")
+        #expect(BencodeEncoder.encodedCount(.integer(Int64.min)) == 22)
+        for n: Int64 in [0, 9, 10, 99, 100, -1, -9, -10, -99, 1_000_000, Int64.max] {
+            #expect(BencodeEncoder.encodedCount(.integer(n)) == "i\(n)e".utf8.count, "\(n)")
+        }
     }
 
     @Test func stringsAreBytes() throws {

@@ -25,6 +25,21 @@ import Testing
         #expect(cache.reply(for: .init(source: "s", cookie: Array("249".utf8)), now: 1) == [249])
     }
 
+    @Test func longAndShortCookiesAreTheirOwnKeys() {
+        var cache = NGReplyCache<String>(lifetime: 30)
+        let cookies = ["", "a", "abc", String(repeating: "x", count: 24), String(repeating: "x", count: 25),
+                       String(repeating: "x", count: 23) + "y", String(repeating: "y", count: 200), String(repeating: "y", count: 201)]
+        for (i, c) in cookies.enumerated() { cache.store([UInt8(i)], for: .init(source: "s", cookie: Array(c.utf8)), now: 1) }
+        #expect(cache.count == cookies.count)
+        for (i, c) in cookies.enumerated() {
+            #expect(cache.reply(for: .init(source: "s", cookie: Array(c.utf8)), now: 2) == [UInt8(i)], "\(c.count) bytes")
+            // A slice of a larger message names the same key.
+            let message = Array((c + " d7:command4:pinge").utf8)
+            #expect(cache.reply(for: .init(source: "s", cookie: message[..<c.utf8.count]), now: 2) == [UInt8(i)])
+            #expect(cache.reply(for: .init(source: "t", cookie: Array(c.utf8)), now: 2) == nil)
+        }
+    }
+
     @Test func manyExpiriesStayBounded() {
         var cache = NGReplyCache<String>(lifetime: 1)
         for i in 0..<20_000 {

@@ -85,6 +85,14 @@ import Testing
         #expect(RTPMap(parsing: text) == nil)
     }
 
+    @Test(arguments: ["audio 0 RTP/AVP 0", "audio 65535 RTP/AVP 0 8 101", "video 49170/2 RTP/AVPF 96 97",
+                      "application 9 UDP/DTLS/SCTP webrtc-datachannel", "audio 7 RTP/AVP", "audio 10/10 RTP/AVP 127"])
+    func mediaLineWritesWhatItCounts(_ text: String) throws {
+        let m = try #require(MediaLine(parsing: text))
+        #expect(m.description == text)
+        #expect(m.writtenCount == text.utf8.count)
+    }
+
     @Test func randomBytesNeverCrash() {
         let alphabet = Array("v=0\r\nmcao audio RTP/AVP 0123456789:/ IN IP4".unicodeScalars)
         for _ in 0..<3000 {
