@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """ng signalling benchmark: offer + answer + delete cycles against our daemon and, when it
 is installed, the reference rtpengine, in one run. Reports cycles per second and daemon CPU
-time per ng request (from /proc/PID/stat), as `name: value unit` lines."""
+time per ng request (from /proc/PID/stat), as `name: value unit` lines: the median of
+NG_BENCH_ROUNDS interleaved rounds (ours, reference, ours, ...; default 3), each round's
+figures on stderr. A single round's CPU figure varies by about 5 % on a shared machine."""
 import os, random, select, signal, socket, subprocess, sys, time
 
 CYCLES = int(os.environ.get("NG_BENCH_CYCLES", "10000"))
 WINDOW = int(os.environ.get("NG_BENCH_WINDOW", "16"))   # cycles in flight at once
+ROUNDS = max(1, int(os.environ.get("NG_BENCH_ROUNDS", "3")))
 # NG_BENCH_PING=1: three pings per cycle instead of offer/answer/delete, to measure what the
 # ng transport alone costs (receive, reply over loopback), the floor of any request.
 PING_ONLY = os.environ.get("NG_BENCH_PING") == "1"
@@ -30,9 +33,6 @@ def cpu_split(pid):
     fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
     tick = os.sysconf("SC_CLK_TCK")
     return int(fields[11]) / tick, int(fields[12]) / tick
-
-def cpu_seconds(pid):
-    return sum(cpu_split(pid))
 
 def free_port():
     """A free UDP port outside the media port ranges the daemons get (a daemon refuses an
@@ -87,22 +87,48 @@ def run(name, binary):
                 pending[cycle] = step + 1
                 sock.send(request(cycle, step + 1))
         elapsed, split1 = time.monotonic() - t0, cpu_split(proc.pid)
-        cpu = sum(split1) - cpu0
         requests = CYCLES * 3
         # System time is mostly socket work both daemons must do: a reply sent over loopback
         # (the receiver's side runs in the sender's system call), media sockets opened and closed.
-        print("%s_user_cpu_per_request: %.1f us" % (name, (split1[0] - split0[0]) / requests * 1e6))
-        print("%s_system_cpu_per_request: %.1f us" % (name, (split1[1] - split0[1]) / requests * 1e6))
-        print("%s_cycles_per_second: %.0f cycles/s" % (name, CYCLES / elapsed))
-        print("%s_cpu_per_request: %.1f us" % (name, cpu / requests * 1e6))
-        print("%s_errors: %d requests" % (name, errors))
-        return cpu / requests
+        figures = {
+            "user_cpu_per_request": (split1[0] - split0[0]) / requests * 1e6,
+            "system_cpu_per_request": (split1[1] - split0[1]) / requests * 1e6,
+            "cycles_per_second": CYCLES / elapsed,
+            "cpu_per_request": (sum(split1) - cpu0) / requests * 1e6,
+            "errors": errors,
+        }
+        print("round: %s %.1f us per request (user %.1f, system %.1f), %.0f cycles/s" % (
+            name, figures["cpu_per_request"], figures["user_cpu_per_request"],
+            figures["system_cpu_per_request"], figures["cycles_per_second"]), file=sys.stderr)
+        return figures
     finally:
         proc.send_signal(signal.SIGKILL); proc.wait()
 
-ours = run("ours", OURS)
-if os.access(REFERENCE, os.X_OK):
-    ref = run("reference", REFERENCE)
-    print("cpu_per_request_ratio_ours_to_reference: %.2f ratio" % (ours / ref))
+UNITS = {"user_cpu_per_request": "us", "system_cpu_per_request": "us", "cycles_per_second": "cycles/s",
+         "cpu_per_request": "us", "errors": "requests"}
+
+def report(name, rounds):
+    """The median round's figures (errors summed over all rounds)."""
+    out = {}
+    for key, unit in UNITS.items():
+        values = sorted(r[key] for r in rounds)
+        out[key] = sum(values) if key == "errors" else values[len(values) // 2]
+        fmt = "%s_%s: %d %s" if key == "errors" else ("%s_%s: %.0f %s" if unit == "cycles/s" else "%s_%s: %.1f %s")
+        print(fmt % (name, key, out[key], unit))
+    return out
+
+reference = os.access(REFERENCE, os.X_OK)
+ours_rounds, reference_rounds, ratios = [], [], []
+for _ in range(ROUNDS):
+    ours_rounds.append(run("ours", OURS))
+    if reference:
+        reference_rounds.append(run("reference", REFERENCE))
+        ratios.append(ours_rounds[-1]["cpu_per_request"] / reference_rounds[-1]["cpu_per_request"])
+report("ours", ours_rounds)
+if reference:
+    report("reference", reference_rounds)
+    # The ratio of each round (the two daemons measured back to back), then their median.
+    print("round_ratios: %s" % " ".join("%.2f" % r for r in ratios), file=sys.stderr)
+    print("cpu_per_request_ratio_ours_to_reference: %.2f ratio" % sorted(ratios)[len(ratios) // 2])
 else:
     print("reference: not installed (apt-get install rtpengine-daemon)", file=sys.stderr)
