@@ -1,6 +1,6 @@
 /// A bencode value. Dictionaries keep their keys in the order they were read or built,
 /// because ng replies are written in insertion order (rtpengine's replies are not sorted).
-public indirect enum BencodeValue: Equatable, Sendable {
+public enum BencodeValue: Equatable, Sendable {
     case string([UInt8])
     case integer(Int64)
     case list([BencodeValue])

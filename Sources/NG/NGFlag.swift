@@ -44,6 +44,15 @@ public enum NGFlag: String, CaseIterable, Sendable {
     public static func normalize(_ text: String) -> String {
         // Every key of every request passes here, and most are already canonical: one look
         // at the bytes; ASCII is mapped byte by byte, anything else the slow way.
+        // The hyphenated keys every offer, answer and delete from Kamailio carries.
+        switch text {
+        case "call-id": return "call id"
+        case "from-tag": return "from tag"
+        case "to-tag": return "to tag"
+        case "via-branch": return "via branch"
+        case "received-from": return "received from"
+        default: break
+        }
         func needsMapping(_ b: UInt8) -> Bool {
             b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
         }

@@ -60,15 +60,16 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The RTP profiles over UDP the proxy relays as RTP (RFC 3551, 4585, 3711, 5124, 5764);
-    /// any other transport (UDPTL, BFCP, SCTP, RTP over TCP, unknown ones) is passed through
-    /// as opaque, without rtpmap or RTCP handling, as rtpengine does.
-    public static let rtpProfiles: Set<String> = [
-        "RTP/AVP", "RTP/AVPF", "RTP/SAVP", "RTP/SAVPF", "UDP/TLS/RTP/SAVP", "UDP/TLS/RTP/SAVPF",
-    ]
-
-    /// Whether the formats are RTP payload types.
-    public var isRTP: Bool { Self.rtpProfiles.contains(proto) }
+    /// Whether the formats are RTP payload types: the proxy relays the RTP profiles over UDP
+    /// as RTP (RFC 3551, 4585, 3711, 5124, 5764); any other transport (UDPTL, BFCP, SCTP, RTP
+    /// over TCP, unknown ones) is passed through as opaque, without rtpmap or RTCP handling,
+    /// as rtpengine does.
+    public var isRTP: Bool {
+        switch proto {
+        case "RTP/AVP", "RTP/AVPF", "RTP/SAVP", "RTP/SAVPF", "UDP/TLS/RTP/SAVP", "UDP/TLS/RTP/SAVPF": return true
+        default: return false
+        }
+    }
 
     /// For RTP: every format is a payload type number 0-127.
     public var hasValidPayloadTypes: Bool {

@@ -55,17 +55,19 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
     /// read without building the value.
     public var leadingNumber: Int? {
         guard typeByte == UInt8(ascii: "a") else { return nil }
-        var bytes = value.utf8[...]
-        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        bytes = bytes[bytes.index(after: colon)...]
-        var n = 0, digits = 0
-        for b in bytes {
-            if b == UInt8(ascii: " ") { break }
-            guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9"), digits < 9 else { return nil }
-            n = n * 10 + Int(b - UInt8(ascii: "0"))
-            digits += 1
+        func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+            guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+            var n = 0, digits = 0
+            for b in bytes[(colon + 1)...] {
+                if b == UInt8(ascii: " ") { break }
+                guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9"), digits < 9 else { return nil }
+                n = n * 10 + Int(b - UInt8(ascii: "0"))
+                digits += 1
+            }
+            return digits > 0 ? n : nil
         }
-        return digits > 0 ? n : nil
+        if let n = value.utf8.withContiguousStorageIfAvailable(read) { return n }
+        return Array(value.utf8).withUnsafeBufferPointer(read)
     }
 
     /// For `a=name:value` lines: the part after the first colon.
@@ -77,11 +79,25 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
     /// `a=name` or `a=name:value`; `name` is an attribute name (no colon).
     public static func attribute(_ name: String, _ value: String? = nil) -> SDPLine {
         assert(name.asciiFirstIndex(of: UInt8(ascii: ":")) == nil, "attribute name with a colon: \(name)")
-        var text = name
-        if let value {
-            text.reserveCapacity(name.utf8.count + 1 + value.utf8.count)
-            text.append(":")
-            text.append(value)
+        guard let value else { return SDPLine(attribute: name, name) }
+        // One copy of each part into the new string (appending to `name` grew it twice).
+        let count = name.utf8.count + 1 + value.utf8.count
+        let text = String(unsafeUninitializedCapacity: count) { out in
+            var i = 0
+            func copy(_ part: String) {
+                var part = part
+                part.withUTF8 { bytes in
+                    for b in bytes {
+                        out[i] = b
+                        i += 1
+                    }
+                }
+            }
+            copy(name)
+            out[i] = UInt8(ascii: ":")
+            i += 1
+            copy(value)
+            return i
         }
         return SDPLine(attribute: name, text)
     }

@@ -18,6 +18,17 @@ import Testing
         #expect(r.ignored.isEmpty)
     }
 
+    @Test func keysNormalizeTheSameOnEveryPath() {
+        // The spellings the fast path knows, and the same keys through the byte mapping.
+        for (wire, canonical) in [("call-id", "call id"), ("from-tag", "from tag"), ("to-tag", "to tag"),
+                                  ("via-branch", "via branch"), ("received-from", "received from")] {
+            #expect(NGFlag.normalize(wire) == canonical)
+            #expect(NGFlag.normalize(wire.uppercased()) == canonical)
+            #expect(NGFlag.normalize(String(wire.map { $0 == "-" ? "_" : $0 })) == canonical)
+        }
+        #expect(NGFlag.normalize("sdp") == "sdp" && NGFlag.normalize("Ä-b") == "ä b")
+    }
+
     @Test func wrongTypesAreAbsent() {
         let r = Self.parse([("call-id", .integer(5)), ("from-tag", .string("")), ("flags", .integer(3))])
         #expect(r.callID == nil)
