@@ -150,8 +150,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         }
 
         let result: Result<String, NGError> = state.withLock { calls in
+            // One lookup: every `calls[callID]` copies the whole call out and destroys it again.
+            let stored = calls[callID]
             var call: Call
-            if let existing = calls[callID], existing.deleteAt == nil {
+            if let existing = stored, existing.deleteAt == nil {
                 call = existing
             } else {
                 if isAnswer { return .failure(.unknownCall) }
@@ -163,7 +165,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 call = Call(callID: callID, created: now)
                 call.proxy = r.source
             }
-            let isNew = calls[callID].map { $0.deleteAt != nil } ?? true
+            let isNew = stored.map { $0.deleteAt != nil } ?? true
             call.lastSignal = now
             // A failed request changes nothing: ports it took are returned, ports it would
             // have released stay with the call as it was.
@@ -179,9 +181,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
             for (pair, interface) in changes.released { ports.release(pair, on: interface) }
             applyTOS(r.tos, to: &call, newPorts: changes.allocated)
-            if isNew {
-                if let old = calls[callID] { releasePorts(of: old) }
-            }
+            if isNew, let old = stored { releasePorts(of: old) }
             let plan = plan(for: receiver, from: sender, in: call, sdp: sdp, request: r)
             if isAnswer {
                 call.participants[receiver].lastAnswer = (call.dialogueIndex(sender, receiver) ?? -1, plan.formats.enumerated().map {
