@@ -60,6 +60,7 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
 
     /// The threads' epoll descriptors (for tests).
     var epollDescriptors: [Int32] { threads.map(\.epollDescriptor) }
+
     public var batching: Bool { mio_batching() != 0 }
 
     // MARK: SocketOwner
