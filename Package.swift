@@ -17,9 +17,10 @@ let package = Package(
     ],
     targets: [
         // 1. Wire formats: no IO, no C.
-        .target(name: "Bencode"),
+        .target(name: "ByteText"),
+        .target(name: "Bencode", dependencies: ["ByteText"]),
         .target(name: "NetAddress"),
-        .target(name: "SDP"),
+        .target(name: "SDP", dependencies: ["ByteText"]),
 
         // 2. C libraries, each reached through one shim and one Swift owner type.
         .systemLibrary(name: "CGLib", pkgConfig: "glib-2.0", providers: [.apt(["libglib2.0-dev"])]),

@@ -13,11 +13,12 @@ build() {  # module name, then its sources
 }
 # gold warns about every ASan helper symbol; the warnings say nothing about our code.
 quiet() { "$@" 2> >(grep -v "Cannot export local symbol" >&2); }
+build ByteText Sources/ByteText/*.swift
 build Bencode Sources/Bencode/*.swift
 build NetAddress Sources/NetAddress/*.swift
 build SDP Sources/SDP/*.swift
 build NG Sources/NG/*.swift
 build Session Sources/Session/*.swift
-quiet swiftc "${flags[@]}" -o "$out/fuzz-ng" fuzz/FuzzNG.swift -lSession -lNG -lSDP -lNetAddress -lBencode
+quiet swiftc "${flags[@]}" -o "$out/fuzz-ng" fuzz/FuzzNG.swift -lSession -lNG -lSDP -lNetAddress -lBencode -lByteText
 cp fuzz/corpus/* "$out/corpus/" 2>/dev/null || true
 "$out/fuzz-ng" -max_total_time="${FUZZ_SECONDS:-60}" -max_len=65536 -print_final_stats=1 "$out/corpus" 2>&1 | tail -n 15

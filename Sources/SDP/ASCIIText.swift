@@ -67,13 +67,3 @@ extension StringProtocol where SubSequence == Substring {
         return utf8.withContiguousStorageIfAvailable(search) ?? Array(utf8).withUnsafeBufferPointer(search)
     }
 }
-
-extension Array where Element == UInt8 {
-    /// Appends a string's UTF-8 bytes with one copy (appending `utf8` as a sequence went
-    /// byte by byte and was a fifth of writing an SDP out).
-    mutating func appendUTF8(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ append(contentsOf: $0) }) == nil {
-            append(contentsOf: text.utf8)
-        }
-    }
-}

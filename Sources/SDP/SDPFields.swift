@@ -1,3 +1,5 @@
+import ByteText
+
 /// `m=<media> <port>[/<count>] <proto> <fmt> ...` (RFC 8866 section 5.14).
 public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
     public var media: String
@@ -36,8 +38,8 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
 
     /// How many bytes `write(into:)` appends.
     public var writtenCount: Int {
-        var n = media.utf8.count + 1 + decimalCount(Int(port)) + 1 + proto.utf8.count
-        if let portCount { n += 1 + decimalCount(portCount) }
+        var n = media.utf8.count + 1 + decimalCount(Int64(port)) + 1 + proto.utf8.count
+        if let portCount { n += 1 + decimalCount(Int64(portCount)) }
         for fmt in formats { n += 1 + fmt.utf8.count }
         return n
     }
@@ -47,10 +49,10 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
     public func write(into out: inout [UInt8]) {
         out.appendUTF8(media)
         out.append(UInt8(ascii: " "))
-        appendDecimal(Int(port), to: &out)
+        out.appendDecimal(Int64(port))
         if let portCount {
             out.append(UInt8(ascii: "/"))
-            appendDecimal(portCount, to: &out)
+            out.appendDecimal(Int64(portCount))
         }
         out.append(UInt8(ascii: " "))
         out.appendUTF8(proto)
@@ -173,26 +175,4 @@ public struct RTCPAttribute: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         connection.map { "\(port) \($0)" } ?? String(port)
     }
-}
-
-/// How many characters `appendDecimal` writes for `n`.
-func decimalCount(_ n: Int) -> Int {
-    var count = n < 0 ? 2 : 1
-    var rest = n < 0 ? -(n / 10) : n / 10
-    while rest > 0 {
-        count += 1
-        rest /= 10
-    }
-    return count
-}
-
-/// Appends `n`'s decimal digits.
-func appendDecimal(_ n: Int, to out: inout [UInt8]) {
-    if n < 0 {
-        out.append(UInt8(ascii: "-"))
-        appendDecimal(-n, to: &out)
-        return
-    }
-    if n >= 10 { appendDecimal(n / 10, to: &out) }
-    out.append(UInt8(ascii: "0") + UInt8(n % 10))
 }

@@ -1,3 +1,5 @@
+import ByteText
+
 /// A parsed SDP body: the session-level lines, then one `MediaDescription` per `m=` line.
 /// Serialising an unmodified value gives back the input with CRLF line endings.
 public struct SessionDescription: Hashable, Sendable {
