@@ -14,23 +14,22 @@ public enum StaticPayloadTypes {
         32: ("MPV", 90000, nil), 33: ("MP2T", 90000, nil), 34: ("H263", 90000, nil),
     ]
 
-    /// `PCMU/8000` per static payload type, formatted once (every offer and answer reads them).
-    static let encodings: [Int: String] = table.mapValues { name, clock, channels in
-        RTPMap(payloadType: 0, encoding: name, clockRate: clock, channels: channels).encodingDescription
+    /// `PCMU/8000` by payload type (nil: not a static type), formatted once: every offer and
+    /// answer looks its formats up here.
+    static let encodings: [String?] = (0...127).map { pt in
+        table[pt].map { name, clock, channels in
+            RTPMap(payloadType: pt, encoding: name, clockRate: clock, channels: channels).encodingDescription
+        }
     }
+
+    /// `rtpmapValue` of the static types (`0 PCMU/8000`), formatted once.
+    static let rtpmapValues: [String?] = encodings.enumerated().map { pt, encoding in encoding.map { "\(pt) \($0)" } }
 
     /// The rtpmap value for a payload type that has no `a=rtpmap` line in the SDP.
     public static func rtpmapValue(for payloadType: Int) -> String {
-        if (0...127).contains(payloadType), let value = rtpmapValues[payloadType] { return value }
-        guard let encoding = encodings[payloadType] else { return "\(payloadType) /0" }
-        return String(payloadType) + " " + encoding
+        guard (0...127).contains(payloadType), let value = rtpmapValues[payloadType] else { return "\(payloadType) /0" }
+        return value
     }
-
-    /// `rtpmapValue` of the static types, formatted once.
-    static let rtpmapValues: [String?] = (0...127).map { pt in encodings[pt].map { String(pt) + " " + $0 } }
-
-    /// `encodings` as an array by payload type (a lookup per format of every SDP).
-    static let encodingByType: [String?] = (0...127).map { encodings[$0] }
 
     /// Codec names by payload type, as `query` reports them: the static table for the
     /// section's formats, then its rtpmap lines (the later entry for a type wins).
@@ -38,7 +37,7 @@ public enum StaticPayloadTypes {
         var out: [CodecName] = []
         out.reserveCapacity(media.mediaLine.formats.count)
         for f in media.mediaLine.formats {
-            guard let pt = Int(f), (0...127).contains(pt), let encoding = encodingByType[pt] else { continue }
+            guard let pt = Int(f), (0...127).contains(pt), let encoding = encodings[pt] else { continue }
             out.append(CodecName(payloadType: pt, name: encoding))
         }
         for line in media.lines where line.attributeName == "rtpmap" {
