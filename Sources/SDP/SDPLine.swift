@@ -32,9 +32,17 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
         self.value = value
         self.ending = ending
         typeByte = byte
-        if byte == UInt8(ascii: "a") {
-            attributeName = value.asciiFirstIndex(of: UInt8(ascii: ":")).map { String(value[..<$0]) } ?? value
+        if byte == UInt8(ascii: "a") { attributeName = Self.attributeName(of: value) }
+    }
+
+    /// The name of `a=name[:value]`: made from the bytes before the colon (a substring of
+    /// the value costs more, and every attribute line of every SDP passes here).
+    static func attributeName(of value: String) -> String {
+        func name(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+            bytes.firstIndex(of: UInt8(ascii: ":")).map { String(decoding: UnsafeBufferPointer(rebasing: bytes[..<$0]), as: UTF8.self) }
         }
+        if let found = value.utf8.withContiguousStorageIfAvailable(name) { return found ?? value }
+        return value.asciiFirstIndex(of: UInt8(ascii: ":")).map { String(value[..<$0]) } ?? value
     }
 
     /// An `a=` line whose name is known (nothing to look up in `value`).

@@ -71,18 +71,7 @@ public enum SDPParser {
             if first == UInt8(ascii: "c"), Connection(parsing: value) == nil {
                 throw .badConnection(number: number, text: value)
             }
-            var sdpLine: SDPLine
-            if first == UInt8(ascii: "a") {
-                // The name from the bytes at hand (a substring of `value` costs more).
-                let rest = UnsafeBufferPointer(rebasing: bytes[2...])
-                let name = rest.firstIndex(of: UInt8(ascii: ":")).map {
-                    String(decoding: UnsafeBufferPointer(rebasing: rest[..<$0]), as: UTF8.self)
-                } ?? value
-                sdpLine = SDPLine(attribute: name, value)
-            } else {
-                sdpLine = SDPLine(typeByte: first, value, ending: ending)
-            }
-            sdpLine.ending = ending
+            let sdpLine = SDPLine(typeByte: first, value, ending: ending)
             if media.isEmpty { session.append(sdpLine) } else { media[media.count - 1].lines.append(sdpLine) }
         }
         guard sawAny else { throw .empty }
