@@ -42,8 +42,6 @@ public enum NGFlag: String, CaseIterable, Sendable {
     /// The canonical form of a flag or key as sent: lower case, hyphens and underscores
     /// read as spaces (rtpengine treats them alike).
     public static func normalize(_ text: String) -> String {
-        // Every key of every request passes here, and most are already canonical: one look
-        // at the bytes; ASCII is mapped byte by byte, anything else the slow way.
         // The hyphenated keys every offer, answer and delete from Kamailio carries.
         switch text {
         case "call-id": return "call id"
@@ -53,6 +51,8 @@ public enum NGFlag: String, CaseIterable, Sendable {
         case "received-from": return "received from"
         default: break
         }
+        // Every other key passes here too, and most are already canonical: one look at the
+        // bytes; ASCII is mapped byte by byte, anything else the slow way.
         func needsMapping(_ b: UInt8) -> Bool {
             b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
         }
