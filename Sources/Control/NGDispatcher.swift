@@ -57,8 +57,7 @@ public final class NGDispatcher: Sendable {
 
     private func proxyName(_ peer: NGPeer) -> (ip: String, full: String) {
         if let last = lastProxy.withLockedValue({ $0 }), last.0 == peer { return (last.ip, last.full) }
-        let ip = peer.address.description
-        let full = peer.address.family == .inet ? "\(ip):\(peer.port)" : "[\(ip)]:\(peer.port)"
+        let ip = peer.address.description, full = peer.logDescription
         lastProxy.withLockedValue { $0 = (peer, ip, full) }
         return (ip, full)
     }

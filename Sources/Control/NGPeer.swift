@@ -40,6 +40,6 @@ public struct NGPeer: Hashable, Sendable {
 
     /// `127.0.0.1:5060` or `[::1]:5060`, as operators read addresses in rtpengine's logs.
     public var logDescription: String {
-        address.family == .inet ? "\(address):\(port)" : "[\(address)]:\(port)"
+        "\(address.bracketedDescription):\(port)"
     }
 }

@@ -11,7 +11,7 @@ public struct LocalSocket: Hashable, Sendable, CustomStringConvertible {
         self.port = port
     }
 
-    public var description: String { address.family == .inet ? "\(address):\(port)" : "[\(address)]:\(port)" }
+    public var description: String { "\(address.bracketedDescription):\(port)" }
 }
 
 /// How a socket learns where the participant it faces really sends from (`--endpoint-learning`).
