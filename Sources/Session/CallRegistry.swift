@@ -109,12 +109,15 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     /// Drops calls whose delete delay has passed and ends calls whose media timed out;
     /// returns their ports. Called by the daemon's once-a-second timer.
     public func expire(now: Double) {
+        // Read once: each read of `settings` takes its lock and copies it, and this scans
+        // every call every second.
+        let settings = self.settings
         let gone: [Call] = state.withLock { calls in
             var ended: [Call] = []
             for (id, call) in calls {
                 if (call.deleteAt ?? .infinity) <= now {
                     ended.append(call)
-                } else if call.deleteAt == nil, let reason = timedOut(call, now: now) {
+                } else if call.deleteAt == nil, let reason = timedOut(call, now: now, settings: settings) {
                     recordEnd(call, .timedOut(reason), now: now)
                     ended.append(call)
                 }
@@ -157,8 +160,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 call = existing
             } else {
                 if isAnswer { return .failure(.unknownCall) }
-                if settings.maxSessions >= 0,
-                   calls.values.filter({ $0.deleteAt == nil }).count >= settings.maxSessions {
+                let limit = settings.maxSessions
+                if limit >= 0, calls.values.filter({ $0.deleteAt == nil }).count >= limit {
                     totals.withLock { $0.rejectedSessions += 1 }
                     return .failure(.sessionLimit)
                 }
@@ -397,17 +400,18 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     /// too large one (256 or more) goes back to `--tos`, as rtpengine reads it. New ports
     /// get the call's TOS; a change reaches every port of the call.
     private func applyTOS(_ requested: Int?, to call: inout Call, newPorts: [(PortPair, MediaInterface)]) {
-        let previous = call.tos ?? settings.tos
+        let defaultTOS = settings.tos
+        let previous = call.tos ?? defaultTOS
         let wanted: Int
         switch requested {
         case let t? where t < 0: wanted = previous
         case let t? where t < 256: wanted = t
-        default: wanted = settings.tos
+        default: wanted = defaultTOS
         }
         call.tos = wanted
         if wanted != previous {
             for held in call.allPorts { ports.setTOS(wanted, for: held.pair, on: held.interface) }
-        } else if wanted != settings.tos {
+        } else if wanted != defaultTOS {
             // New sockets start with --tos; bring them to the call's own value.
             for (pair, interface) in newPorts { ports.setTOS(wanted, for: pair, on: interface) }
         }

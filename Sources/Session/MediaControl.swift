@@ -57,7 +57,7 @@ extension CallRegistry {
     /// call's creation, the offer timeout from an offer nobody answered; otherwise the call
     /// lives while one of its streams had a packet within `--timeout` (`--silent-timeout`
     /// for a stream whose sender is muted or on hold, or that has no peer yet).
-    func timedOut(_ call: Call, now: Double) -> TimeoutReason? {
+    func timedOut(_ call: Call, now: Double, settings: Settings) -> TimeoutReason? {
         if settings.finalTimeout > 0, now - call.created >= settings.finalTimeout { return .final }
         if call.answered == nil {
             return settings.offerTimeout > 0 && now - call.created >= settings.offerTimeout ? .offer : nil
