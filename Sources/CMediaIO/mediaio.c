@@ -30,19 +30,26 @@ void mio_set_batching(int on) { __atomic_store_n(&no_mmsg, !on, __ATOMIC_RELAXED
 
 static int refuses_batches(int e) { return e == ENOSYS || e == EOPNOTSUPP || e == EINVAL; }
 
+// Points received message i at buffer i (`size` bytes each, from `buf`) and at its source
+// address, and sent message i at its own iovec; the media and ng batches share this layout.
+static void wire(struct mmsghdr *rx, struct iovec *rx_iov, mio_addr *src, unsigned char *buf, size_t size,
+                 struct mmsghdr *tx, struct iovec *tx_iov, int count) {
+    for (int i = 0; i < count; i++) {
+        rx_iov[i].iov_base = buf + (size_t)i * size;
+        rx_iov[i].iov_len = size;
+        rx[i].msg_hdr.msg_iov = &rx_iov[i];
+        rx[i].msg_hdr.msg_iovlen = 1;
+        rx[i].msg_hdr.msg_name = &src[i].u;
+        tx[i].msg_hdr.msg_iov = &tx_iov[i];
+        tx[i].msg_hdr.msg_iovlen = 1;
+    }
+}
+
 mio_batch *mio_batch_new(void) {
     mio_batch *b = calloc(1, sizeof(*b));
     if (!b) return NULL;
-    for (int i = 0; i < MIO_BATCH; i++) {
-        b->rx_iov[i].iov_base = b->buf[i];
-        b->rx_iov[i].iov_len = MIO_BUFSIZE;
-        b->rx[i].msg_hdr.msg_iov = &b->rx_iov[i];
-        b->rx[i].msg_hdr.msg_iovlen = 1;
-        b->rx[i].msg_hdr.msg_name = &b->src[i].u;
-        b->tx[i].msg_hdr.msg_iov = &b->tx_iov[i];
-        b->tx[i].msg_hdr.msg_iovlen = 1;
-        b->tx[i].msg_hdr.msg_name = &b->dst[i].u;
-    }
+    wire(b->rx, b->rx_iov, b->src, &b->buf[0][0], MIO_BUFSIZE, b->tx, b->tx_iov, MIO_BATCH);
+    for (int i = 0; i < MIO_BATCH; i++) b->tx[i].msg_hdr.msg_name = &b->dst[i].u;
     return b;
 }
 
@@ -236,15 +243,7 @@ mio_ng_batch *mio_ng_batch_new(void) {
         free(b);
         return NULL;
     }
-    for (int i = 0; i < MIO_NG_BATCH; i++) {
-        b->rx_iov[i].iov_base = b->buf + (size_t)i * MIO_NG_BUFSIZE;
-        b->rx_iov[i].iov_len = MIO_NG_BUFSIZE;
-        b->rx[i].msg_hdr.msg_iov = &b->rx_iov[i];
-        b->rx[i].msg_hdr.msg_iovlen = 1;
-        b->rx[i].msg_hdr.msg_name = &b->src[i].u;
-        b->tx[i].msg_hdr.msg_iov = &b->tx_iov[i];
-        b->tx[i].msg_hdr.msg_iovlen = 1;
-    }
+    wire(b->rx, b->rx_iov, b->src, b->buf, MIO_NG_BUFSIZE, b->tx, b->tx_iov, MIO_NG_BATCH);
     return b;
 }
 
