@@ -66,7 +66,8 @@ enum StatisticsReport {
         relay: (totals: RelayRates.Figures, rates: (packets: Double, bytes: Double, errors: Double)), control: ControlStatistics,
         interfaces: [(MediaInterface, usedPorts: Int, last: UInt16)], portRange: (min: Int, max: Int), uptime: Double
     ) -> BencodeValue {
-        func f(_ d: Double) -> BencodeValue { .string(fixed(d)) }
+        // `%.6f`, as rtpengine prints its floating-point statistics.
+        func f(_ d: Double) -> BencodeValue { .string(TextLayout.fixed(d, digits: 6)) }
         func i(_ n: Int) -> BencodeValue { .integer(Int64(n)) }
         let rate = relay.rates
         let userRates: [BencodeValue] = [i(Int(rate.packets.rounded())), i(Int(rate.bytes.rounded())), i(Int(rate.errors.rounded()))]
@@ -139,8 +140,5 @@ enum StatisticsReport {
         ])
     }
 
-    /// `%.6f`, as rtpengine prints its floating-point statistics.
-    static func fixed(_ d: Double, digits: Int = 6) -> String { TextLayout.fixed(d, digits: digits) }
-
-    static func f2(_ d: Double) -> BencodeValue { .string(fixed(d, digits: 2)) }
+    static func f2(_ d: Double) -> BencodeValue { .string(TextLayout.fixed(d, digits: 2)) }
 }
