@@ -77,10 +77,7 @@ func cliCommand(_ port: UInt16, _ line: String, timeout: Double = 3) -> String? 
         let (b, _) = UDPPeer.pair()
         let call = RelayedCall(ng: ng, callID: "call-one", b: b)
         try call.establish()
-        for seq in 0..<3 {
-            call.a.send(rtpPacket(seq: UInt16(seq), ssrc: 0x0102_0304, payloadType: 8), to: call.aSendsTo)
-            _ = call.b.receive()
-        }
+        call.relayPCMAFromA(3)
         let x = UDPPeer()
         let offer = ngRequest(ng, [("command", .string("offer")), ("call-id", .string("call-two")), ("from-tag", .string("x")),
                                    ("sdp", .string(phoneSDP(x.port)))])

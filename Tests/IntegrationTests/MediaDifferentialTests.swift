@@ -16,10 +16,7 @@ import Glibc
         let (b, bRTCP) = UDPPeer.pair()
         let call = RelayedCall(ng: ng, callID: "media-diff-\(UUID().uuidString)", b: b)
         try call.establish()
-        for seq in 0..<3 {
-            call.a.send(rtpPacket(seq: UInt16(seq), ssrc: 0x0102_0304, payloadType: 8), to: call.aSendsTo)
-            _ = call.b.receive()
-        }
+        call.relayPCMAFromA(3)
         call.a.send(rtcpPacket(), to: call.aSendsTo + 1)
         _ = bRTCP.receive()
         for seq in 0..<2 {

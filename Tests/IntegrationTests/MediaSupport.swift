@@ -102,6 +102,14 @@ final class RelayedCall {
     func command(_ name: String, _ extra: [(String, BencodeValue)] = []) -> BencodeValue? {
         ngRequest(ng, [("command", .string(name)), ("call-id", .string(callID))] + extra)
     }
+
+    /// Sends `count` PCMA packets of one SSRC (sequence 0, 1, ...) from A, each received at B.
+    func relayPCMAFromA(_ count: Int) {
+        for seq in 0..<count {
+            a.send(rtpPacket(seq: UInt16(seq), ssrc: 0x0102_0304, payloadType: 8), to: aSendsTo)
+            _ = b.receive()
+        }
+    }
 }
 
 /// A daemon on loopback with its own media port range.
