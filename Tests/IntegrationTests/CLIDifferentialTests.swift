@@ -74,8 +74,7 @@ func cliCommand(_ port: UInt16, _ line: String, timeout: Double = 3) -> String? 
     /// Three calls (one answered, with 3 PCMA packets from A; one only offered; one with
     /// labels and a via-branch, re-INVITEd by the callee), then every command; the answers as sent.
     static func run(ng: UInt16, cli: UInt16) throws -> [String] {
-        let (b, _) = UDPPeer.pair()
-        let call = RelayedCall(ng: ng, callID: "call-one", b: b)
+        let call = RelayedCall(ng: ng, callID: "call-one")
         try call.establish()
         call.relayPCMAFromA(3)
         let x = UDPPeer()

@@ -13,8 +13,8 @@ import Glibc
     /// RTCP report, B→A 2 RTP packets, and returns the query with each learned endpoint
     /// replaced by the name of the phone socket it points at.
     static func run(ng: UInt16) throws -> BencodeValue? {
-        let (b, bRTCP) = UDPPeer.pair()
-        let call = RelayedCall(ng: ng, callID: "media-diff-\(UUID().uuidString)", b: b)
+        let call = RelayedCall(ng: ng, callID: "media-diff-\(UUID().uuidString)")
+        let (b, bRTCP) = (call.b, call.bRTCP)
         try call.establish()
         call.relayPCMAFromA(3)
         call.a.send(rtcpPacket(), to: call.aSendsTo + 1)

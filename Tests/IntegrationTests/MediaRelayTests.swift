@@ -86,8 +86,8 @@ import Glibc
         let (d, ng) = try startRelayDaemon(portMin: 46200)
         defer { d.stop(signal: SIGKILL) }
         // B receives RTCP on its own socket at B's port + 1.
-        let (b, bRTCP) = UDPPeer.pair()
-        let call = RelayedCall(ng: ng, b: b)
+        let call = RelayedCall(ng: ng)
+        let (b, bRTCP) = (call.b, call.bRTCP)
         try call.establish()
         let report = rtcpPacket()
         call.a.send(report, to: call.aSendsTo + 1)
@@ -99,8 +99,8 @@ import Glibc
     @Test func rtcpMuxIsDemuxedTowardsAPeerWithoutMux() throws {
         let (d, ng) = try startRelayDaemon(portMin: 46400)
         defer { d.stop(signal: SIGKILL) }
-        let (b, bRTCP) = UDPPeer.pair()
-        let call = RelayedCall(ng: ng, b: b)
+        let call = RelayedCall(ng: ng)
+        let (b, bRTCP) = (call.b, call.bRTCP)
         // A offers mux; the proxy accepts it for A and demuxes towards B, which does not mux.
         try call.establish(offer: [("rtcp-mux", .list([.string("demux")]))], aSDP: ["a=rtcp-mux"])
         let report = rtcpPacket()
@@ -258,15 +258,5 @@ import Glibc
         // Now B's source is learned, so A's media has somewhere to go.
         a.send(rtpPacket(seq: 3), to: toA)
         #expect(b.receive()?.bytes == rtpPacket(seq: 3))
-    }
-}
-
-extension UDPPeer {
-    /// An RTP socket and an RTCP socket on the port after it.
-    static func pair() -> (UDPPeer, UDPPeer) {
-        while true {
-            let rtp = UDPPeer()
-            if rtp.port < 65535, portIsFree("127.0.0.1", rtp.port + 1) { return (rtp, UDPPeer(port: rtp.port + 1)) }
-        }
     }
 }

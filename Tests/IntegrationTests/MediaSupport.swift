@@ -9,10 +9,20 @@ final class UDPPeer {
     let fd: Int32
     let port: UInt16
 
-    init(_ ip: String = "127.0.0.1", port wanted: UInt16 = 0) {
+    /// A socket on `ip`:`port` (an ephemeral port by default); a port that is taken is a test bug.
+    convenience init(_ ip: String = "127.0.0.1", port wanted: UInt16 = 0) {
+        self.init(binding: ip, port: wanted)!
+    }
+
+    /// A socket bound to `ip`:`port`, or nil when that port is taken.
+    init?(binding ip: String, port wanted: UInt16) {
         let any = TestAddress(ip, wanted)
         let s = socket(any.family, Int32(SOCK_DGRAM.rawValue), 0)
-        precondition(s >= 0 && any.withSockaddr { bind(s, $0, $1) } == 0, "cannot bind a test socket")
+        guard s >= 0 else { return nil }
+        guard any.withSockaddr({ bind(s, $0, $1) }) == 0 else {
+            close(s)
+            return nil
+        }
         var sin = sockaddr_in()
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &sin) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &len) } }
@@ -40,6 +50,15 @@ final class UDPPeer {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, &buf, buf.count, 0, $0, &len) }
         }
         return n >= 0 ? (Array(buf.prefix(n)), UInt16(bigEndian: sin.sin_port)) : nil
+    }
+
+    /// An RTP socket and an RTCP socket on the port after it. A phone whose RTCP port is not
+    /// held could have another test's socket there, and RTCP relayed to it would land in that test.
+    static func pair() -> (UDPPeer, UDPPeer) {
+        while true {
+            let rtp = UDPPeer()
+            if rtp.port < 65535, let rtcp = UDPPeer(binding: "127.0.0.1", port: rtp.port + 1) { return (rtp, rtcp) }
+        }
     }
 
     /// Drains what is queued; returns how many datagrams there were.
@@ -73,15 +92,16 @@ func phoneSDP(_ port: UInt16, ip: String = "127.0.0.1", extra: [String] = []) ->
 final class RelayedCall {
     let ng: UInt16
     let callID: String
-    let a: UDPPeer, b: UDPPeer
+    /// Each phone's RTP socket and the RTCP socket on the port after it (see `UDPPeer.pair`).
+    let a: UDPPeer, aRTCP: UDPPeer, b: UDPPeer, bRTCP: UDPPeer
     /// Where each phone sends to: the proxy ports its SDP named.
     var aSendsTo: UInt16 = 0, bSendsTo: UInt16 = 0
 
-    init(ng: UInt16, callID: String = "relay-\(UInt32.random(in: 0...UInt32.max))", a: UDPPeer = UDPPeer(), b: UDPPeer = UDPPeer()) {
+    init(ng: UInt16, callID: String = "relay-\(UInt32.random(in: 0...UInt32.max))") {
         self.ng = ng
         self.callID = callID
-        self.a = a
-        self.b = b
+        (a, aRTCP) = UDPPeer.pair()
+        (b, bRTCP) = UDPPeer.pair()
     }
 
     struct Failed: Error, CustomStringConvertible { let description: String }
