@@ -51,7 +51,8 @@ import Glibc
             for name in ["a", "b"] { if let p = Self.pid(name, in: runDir) { kill(p, SIGKILL) } }
         }
         // READY comes from the supervisor alone, once both instances answer.
-        #expect(notify.receive().hasPrefix("READY=1"))
+        let ready = notify.receive()
+        #expect(ready.hasPrefix("READY=1"), "notification '\(ready)'; supervisor said: \(s.output)")
         #expect(udpExchange("127.0.0.1", ngA, "r d7:command4:pinge") == "r d6:result4:ponge")
         #expect(udpExchange("127.0.0.1", ngB, "r d7:command4:pinge") == "r d6:result4:ponge")
 
