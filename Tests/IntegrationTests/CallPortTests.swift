@@ -15,10 +15,12 @@ import Glibc
         return UInt16(line.split(separator: " ")[1])
     }
 
+    /// Both tests count ports exactly, so their ranges lie outside the ephemeral range.
     @Test func offeredPortsAreBoundUntilDeleteAndFreedOnShutdown() throws {
+        try #require(outsideEphemeralRange(65220...65319), "media range overlaps the kernel's ephemeral ports")
         let ng = freePort()
         let d = try DaemonProcess(arguments: ["--config-file=none", "-t", "-1", "-i", "127.0.0.1", "-n", "127.0.0.1:\(ng)",
-                                              "-m", "48000", "-M", "48099", "-f", "-E"])
+                                              "-m", "65220", "-M", "65319", "-f", "-E"])
         defer { d.stop(signal: SIGKILL) }
         try #require(waitForPong("127.0.0.1", ng), "\(d.output)")
         func offer(_ id: String) -> UInt16? {
@@ -26,7 +28,7 @@ import Glibc
                                           ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]))
         }
         let p1 = try #require(offer("call-1"))
-        #expect((48000...48098).contains(Int(p1)) && p1 % 2 == 0)
+        #expect((65220...65318).contains(Int(p1)) && p1 % 2 == 0)
         #expect(!portIsFree("127.0.0.1", p1) && !portIsFree("127.0.0.1", p1 + 1), "RTP/RTCP must be bound")
         _ = ngRequest(ng, [("command", .string("delete")), ("call-id", .string("call-1")), ("delete-delay", .integer(0))])
         #expect(portIsFree("127.0.0.1", p1) && portIsFree("127.0.0.1", p1 + 1), "ports must be released on delete")
@@ -40,10 +42,11 @@ import Glibc
     }
 
     @Test func exhaustedRangeAnswersAnErrorAndRecovers() throws {
+        try #require(outsideEphemeralRange(65320...65323), "media range overlaps the kernel's ephemeral ports")
         let ng = freePort()
         // Room for two pairs: one offer takes both (caller and callee side).
         let d = try DaemonProcess(arguments: ["--config-file=none", "-t", "-1", "-i", "127.0.0.1", "-n", "127.0.0.1:\(ng)",
-                                              "-m", "48200", "-M", "48203", "-f", "-E"])
+                                              "-m", "65320", "-M", "65323", "-f", "-E"])
         defer { d.stop(signal: SIGKILL) }
         try #require(waitForPong("127.0.0.1", ng))
         let offer: (String) -> BencodeValue? = { id in

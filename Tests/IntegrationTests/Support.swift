@@ -141,6 +141,17 @@ func waitForPong(_ ip: String, _ port: UInt16, timeout: Double = 10) -> Bool {
     return false
 }
 
+/// Whether `ports` lie outside the kernel's ephemeral range (32768-60999 by default). A test
+/// that counts a daemon's ports exactly (exhaustion, free after release) needs that: inside
+/// it, any test's ephemeral socket (every `ngRequest` binds one) may hold a port for a moment.
+/// Such tests use 61000-65535.
+func outsideEphemeralRange(_ ports: ClosedRange<Int>) -> Bool {
+    let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? "32768 60999"
+    let bounds = text.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+    guard bounds.count == 2 else { return false }
+    return !ports.overlaps(bounds[0]...bounds[1])
+}
+
 /// Whether a UDP (or TCP) port can be bound on `ip` right now, i.e. nobody holds it. For TCP
 /// SO_REUSEADDR is set, as servers do, so connections in TIME_WAIT do not count.
 func portIsFree(_ ip: String, _ port: UInt16, type: Int32 = Int32(SOCK_DGRAM.rawValue)) -> Bool {
