@@ -31,9 +31,9 @@ import Glibc
             } == 0
         }
         // Cases run in parallel: a port handed to one is never handed to another, even
-        // before its daemon has bound it.
+        // before its daemon has bound it. IntegrationTests' freePort takes 20000-25999.
         while true {
-            let p = Int.random(in: 20000...28000)
+            let p = Int.random(in: 26000...29999 - count)
             let taken = handedOut.withLock { ports in
                 if ports.contains(where: { (p..<p + count).contains($0) }) { return true }
                 ports.formUnion(p..<p + count)

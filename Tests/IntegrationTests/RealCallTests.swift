@@ -15,12 +15,7 @@ import Glibc
 
     /// A port that is free for UDP and TCP, with the next one free too (baresip binds SIP
     /// over UDP and TCP on it and TLS on the next).
-    static func sipPort() -> UInt16 {
-        while true {
-            let p = freePort()
-            if portIsFree("127.0.0.1", p + 1, type: Int32(SOCK_STREAM.rawValue)) { return p }
-        }
-    }
+    static func sipPort() -> UInt16 { freePort(count: 2) }
 
     static func kamailioConfig(sip: UInt16, ng: UInt16, alice: UInt16, bob: UInt16) -> String {
         """

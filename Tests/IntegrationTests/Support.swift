@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -170,12 +171,25 @@ func portIsFree(_ ip: String, _ port: UInt16, type: Int32 = Int32(SOCK_DGRAM.raw
     return addr.withSockaddr { bind(fd, $0, $1) } == 0
 }
 
-/// A port that is free on loopback for both families, from a range tests alone use.
-func freePort() -> UInt16 {
+/// Ports `freePort` has handed out in this process. Tests run in parallel, and a port is free
+/// until its daemon binds it, so without this two tests could be given the same one.
+private let handedOut = Mutex(Set<UInt16>())
+
+/// The first of `count` consecutive ports that are free on loopback for UDP on both families
+/// and for TCP, from a range tests alone use (20000-25999; ApplianceTests take theirs from
+/// 26000-29999); no port is handed out twice.
+func freePort(count: UInt16 = 1) -> UInt16 {
     while true {
-        let p = UInt16.random(in: 20000...29000)
-        if portIsFree("127.0.0.1", p), portIsFree("::1", p), portIsFree("0.0.0.0", p),
-           portIsFree("127.0.0.1", p, type: Int32(SOCK_STREAM.rawValue)) { return p }
+        let p = UInt16.random(in: 20000...(25999 - count + 1))
+        let ports = p..<p + count
+        let reserved = handedOut.withLock { taken in
+            guard taken.isDisjoint(with: ports) else { return false }
+            taken.formUnion(ports)
+            return true
+        }
+        guard reserved else { continue }
+        if ports.allSatisfy({ portIsFree("127.0.0.1", $0) && portIsFree("::1", $0) && portIsFree("0.0.0.0", $0)
+                              && portIsFree("127.0.0.1", $0, type: Int32(SOCK_STREAM.rawValue)) }) { return p }
     }
 }
 
