@@ -66,12 +66,14 @@ let package = Package(
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "CLibraryTests", dependencies: ["KeyFile", "Digest", "SRTP", "Systemd"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
-        .testTarget(name: "ApplianceTests", dependencies: ["Appliance", "Supervisor", "Daemon", "NetAddress"]),
+        // Ports for tests that start daemons, shared so parallel tests never get the same one.
+        .target(name: "TestPorts", path: "Tests/TestPorts"),
+        .testTarget(name: "ApplianceTests", dependencies: ["Appliance", "Supervisor", "Daemon", "NetAddress", "TestPorts"]),
         .testTarget(name: "NGTests", dependencies: ["NG", "Bencode"]),
         .testTarget(name: "SessionTests", dependencies: ["Session", "NG", "SDP", "Bencode", "NetAddress"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "Session", "NetAddress"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Config"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Session", "Bencode", "NetAddress"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Bencode", "rtpengine", "rtpengine-ctl"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Bencode", "TestPorts", "rtpengine", "rtpengine-ctl"]),
     ]
 )

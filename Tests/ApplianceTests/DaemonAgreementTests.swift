@@ -1,9 +1,9 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import Appliance
 @testable import Supervisor
 import Daemon
+import TestPorts
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,35 +16,6 @@ import Glibc
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
             .appendingPathComponent("rtpengine").path
     }
-
-    /// The first of `count` consecutive ports free for UDP and TCP on loopback.
-    static func freePorts(_ count: Int) -> Int {
-        func free(_ port: Int, _ type: Int32) -> Bool {
-            let fd = socket(AF_INET, type, 0)
-            defer { close(fd) }
-            var sin = sockaddr_in()
-            sin.sin_family = sa_family_t(AF_INET)
-            sin.sin_port = UInt16(port).bigEndian
-            sin.sin_addr = in_addr(s_addr: UInt32(0x7f00_0001).bigEndian)
-            return withUnsafePointer(to: &sin) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            } == 0
-        }
-        // Cases run in parallel: a port handed to one is never handed to another, even
-        // before its daemon has bound it. IntegrationTests' freePort takes 20000-25999.
-        while true {
-            let p = Int.random(in: 26000...29999 - count)
-            let taken = handedOut.withLock { ports in
-                if ports.contains(where: { (p..<p + count).contains($0) }) { return true }
-                ports.formUnion(p..<p + count)
-                return false
-            }
-            if taken { continue }
-            if (p..<p + count).allSatisfy({ free($0, Int32(SOCK_DGRAM.rawValue)) && free($0, Int32(SOCK_STREAM.rawValue)) }) { return p }
-        }
-    }
-
-    static let handedOut = Mutex<Set<Int>>([])
 
     /// Replaces each `old` text with its `new` one in effect at once: replaced one by one, a
     /// new port that begins with a later old one (`:22241` after `:2223`, then `:2224`) was
@@ -108,7 +79,7 @@ import Glibc
         o.file = example
         #expect(CheckCommand.run(o, host: ConfigFiles.currentHost()).status == 0)
         // A valid instance runs until stopped: still running after a second.
-        let ng = Self.freePorts(2)
+        let ng = Int(freePort(count: 2))
         let copy = try writeConfig(Self.movePorts(String(contentsOfFile: example, encoding: .utf8),
                                                   [("127.0.0.1:2223", "127.0.0.1:\(ng)"), ("127.0.0.1:2224", "127.0.0.1:\(ng + 1)")]))
         defer { removeConfig(copy) }
@@ -129,7 +100,7 @@ import Glibc
                       "custom interface prefix"])
     func theDaemonStartsWhatCheckAccepts(_ name: String) throws {
         let c = try #require(validCases.first { $0.name == name })
-        let p = Self.freePorts(4)
+        let p = Int(freePort(count: 4))
         func movePorts(_ text: String) -> String {
             Self.movePorts(text, [("2223", 0), ("2224", 1), ("2225", 2), ("2230", 3)].map { (":\($0.0)", ":\(p + $0.1)") })
         }

@@ -1,5 +1,6 @@
 import Bencode
 import Foundation
+import TestPorts
 #if canImport(Glibc)
 import Glibc
 #endif

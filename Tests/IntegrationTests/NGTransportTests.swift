@@ -1,4 +1,5 @@
 import Foundation
+import TestPorts
 import Testing
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,6 @@
 import Bencode
 import Foundation
+import TestPorts
 import Testing
 #if canImport(Glibc)
 import Glibc
