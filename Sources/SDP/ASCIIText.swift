@@ -41,7 +41,12 @@ extension StringProtocol where SubSequence == Substring {
                 String(decoding: UnsafeBufferPointer(rebasing: buffer[from..<to]), as: UTF8.self)
             }
         }
-        return utf8.withContiguousStorageIfAvailable(fields) ?? Array(utf8).withUnsafeBufferPointer(fields)
+        return withUTF8Bytes(fields)
+    }
+
+    /// Runs `body` over the UTF-8 bytes: in place for native strings, over a copy otherwise.
+    func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        utf8.withContiguousStorageIfAvailable(body) ?? Array(utf8).withUnsafeBufferPointer(body)
     }
 
     /// The position of the first `byte` (an ASCII character).
@@ -64,6 +69,6 @@ extension StringProtocol where SubSequence == Substring {
             }
             return false
         }
-        return utf8.withContiguousStorageIfAvailable(search) ?? Array(utf8).withUnsafeBufferPointer(search)
+        return withUTF8Bytes(search)
     }
 }

@@ -41,8 +41,7 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
         func name(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
             bytes.firstIndex(of: UInt8(ascii: ":")).map { String(decoding: UnsafeBufferPointer(rebasing: bytes[..<$0]), as: UTF8.self) }
         }
-        if let found = value.utf8.withContiguousStorageIfAvailable(name) { return found ?? value }
-        return value.asciiFirstIndex(of: UInt8(ascii: ":")).map { String(value[..<$0]) } ?? value
+        return value.withUTF8Bytes(name) ?? value
     }
 
     /// An `a=` line whose name is known (nothing to look up in `value`).
@@ -74,8 +73,7 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
             }
             return digits > 0 ? n : nil
         }
-        if let n = value.utf8.withContiguousStorageIfAvailable(read) { return n }
-        return Array(value.utf8).withUnsafeBufferPointer(read)
+        return value.withUTF8Bytes(read)
     }
 
     /// For `a=name:value` lines: the part after the first colon.
