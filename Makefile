@@ -5,17 +5,20 @@ DESTDIR ?=
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
 
-# Debian packages the build and the tests need. rtpengine-daemon is the reference
-# implementation the differential tests compare against; kamailio and baresip-core make
-# the end-to-end call test; gcc builds bench/relay's load generator for the load test.
+# Debian packages the build and the tests need. baresip-core makes the end-to-end call
+# test with kamailio; gcc builds bench/relay's load generator for the load test.
 DEB_DEPS := pkg-config libglib2.0-dev libssl-dev libsrtp2-dev libsystemd-dev \
-            netcat-openbsd groff-base mandoc rtpengine-daemon kamailio baresip-core gcc \
+            netcat-openbsd groff-base mandoc baresip-core gcc \
             libip4tc-dev libip6tc-dev iptables iproute2 debhelper lintian fakeroot dpkg-dev
+# Test peers Debian ships as services: rtpengine-daemon (the reference the differential
+# tests compare with) and kamailio. They are unpacked into .build-peers/, never installed,
+# so no rtpengine or SIP server is enabled or started on the machine (tools/unpack-peers.sh).
+PEERS := rtpengine-daemon kamailio
 
 missing = $(shell for p in $(DEB_DEPS); do \
 	dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)
 
-.PHONY: all build deps check test run install clean man-check fuzz package-test
+.PHONY: all build deps peers check test run install clean man-check fuzz package-test
 
 all: build
 
@@ -30,7 +33,11 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$m >/dev/null; \
 	fi
 
-check: deps
+# The service-shipping test peers, unpacked (see PEERS).
+peers: deps
+	@tools/unpack-peers.sh $(PEERS)
+
+check: deps peers
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --build-tests
 	$(MAKE) --no-print-directory man-check
 	$(MAKE) --no-print-directory fuzz

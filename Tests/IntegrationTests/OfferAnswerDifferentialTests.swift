@@ -305,7 +305,7 @@ func normalizeSDP(_ sdp: String) -> String {
     }
 
     @Test(.enabled(if: ReferencePair.installed,
-                   "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
+                   ReferencePair.missing))
     func repliesMatchTheReference() throws {
         try Self.compare(Self.scenarios, interfaces: ["127.0.0.1"])
     }
@@ -339,7 +339,7 @@ func normalizeSDP(_ sdp: String) -> String {
     ]
 
     @Test(.enabled(if: ReferencePair.installed,
-                   "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
+                   ReferencePair.missing))
     func interfaceSelectionMatchesTheReference() throws {
         try Self.compare(Self.interfaceScenarios, interfaces: [
             "pub/127.0.0.1", "priv/127.0.0.2", "ext:1/127.0.0.3", "ext:2/127.0.0.4", "v6/::1",
@@ -364,7 +364,7 @@ func normalizeSDP(_ sdp: String) -> String {
     }
 
     @Test(.enabled(if: ReferencePair.installed,
-                   "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
+                   ReferencePair.missing))
     func queryListDeleteAndStatisticsCarryTheReferenceKeys() throws {
         let pair = try ReferencePair()
         let (refPort, ourPort, ours) = (pair.refPort, pair.ourPort, pair.ours)
@@ -390,7 +390,7 @@ func normalizeSDP(_ sdp: String) -> String {
     /// An SDP that already carries a proxy's own loop-protect token comes back untouched;
     /// each daemon's token is learned from its own first reply.
     @Test(.enabled(if: ReferencePair.installed,
-                   "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
+                   ReferencePair.missing))
     func loopProtectReturnsItsOwnSDPUntouched() throws {
         let pair = try ReferencePair()
         let (refPort, ourPort, ours) = (pair.refPort, pair.ourPort, pair.ours)
@@ -413,7 +413,7 @@ func normalizeSDP(_ sdp: String) -> String {
     /// Which address a participant's stream is recorded with (query `endpoint`), and the
     /// media flags, after offers with the address-trust options.
     @Test(.enabled(if: ReferencePair.installed,
-                   "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
+                   ReferencePair.missing))
     func endpointsFollowTheReference() throws {
         let pair = try ReferencePair()
         let (refPort, ourPort, ours) = (pair.refPort, pair.ourPort, pair.ours)
@@ -447,7 +447,7 @@ func normalizeSDP(_ sdp: String) -> String {
 
     /// Who is subscribed to whom after forks and re-answers, as `query` reports it.
     @Test(.enabled(if: ReferencePair.installed,
-                   "reference rtpengine not installed at /usr/bin/rtpengine (apt-get install rtpengine-daemon)"))
+                   ReferencePair.missing))
     func forkSubscriptionsFollowTheReference() throws {
         let pair = try ReferencePair()
         func subscriptions(_ port: UInt16, _ call: [(String, BencodeValue)]) -> String {

@@ -10,7 +10,7 @@ import Glibc
 /// call between two baresip user agents on loopback; audio flows both ways through our
 /// daemon, and the call is gone after the BYE.
 @Suite struct RealCallTests {
-    static let kamailio = "/usr/sbin/kamailio"
+    static let kamailio = Peers.kamailio
     static let baresip = "/usr/bin/baresip"
     static var installed: Bool { access(kamailio, X_OK) == 0 && access(baresip, X_OK) == 0 }
 
@@ -26,7 +26,7 @@ import Glibc
         children=1
         auto_aliases=no
         listen=udp:127.0.0.1:\(sip)
-        mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+        mpath="\(Peers.kamailioModules)"
         loadmodule "tm.so"
         loadmodule "sl.so"
         loadmodule "rr.so"
@@ -167,7 +167,7 @@ import Glibc
         return figures.count == 2 ? (figures[0], figures[1]) : nil
     }
 
-    @Test(.enabled(if: installed, "kamailio or baresip not installed (apt-get install kamailio baresip-core)"))
+    @Test(.enabled(if: installed, "kamailio (make peers unpacks it) or baresip (apt-get install baresip-core) missing"))
     func kamailioRoutesACallBetweenTwoBaresipAgentsThroughUs() throws {
         let dir = NSTemporaryDirectory() + "realcall-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

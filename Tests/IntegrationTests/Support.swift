@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TestPorts
 #if canImport(Glibc)
 import Glibc
@@ -120,11 +121,23 @@ func processEnded(_ pid: pid_t) -> Bool {
     return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
 }
 
+/// Test peers Debian ships as services, unpacked by `make peers` (tools/unpack-peers.sh)
+/// into `.build-peers/PACKAGE` rather than installed, so none runs as a service.
+enum Peers {
+    static let folder = packageRoot.appendingPathComponent(".build-peers").path
+    /// rtpengine 10.5, the reference (`RTPENGINE_REFERENCE` names another binary).
+    static let rtpengine = ProcessInfo.processInfo.environment["RTPENGINE_REFERENCE"]
+        ?? folder + "/rtpengine-daemon/usr/bin/rtpengine"
+    static let kamailio = folder + "/kamailio/usr/sbin/kamailio"
+    static let kamailioModules = folder + "/kamailio/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+}
+
 /// The reference rtpengine and ours, started side by side with the same interfaces on
 /// their own ng ports and media ranges; both are killed when this is released.
 final class ReferencePair {
-    static let reference = "/usr/bin/rtpengine"
+    static let reference = Peers.rtpengine
     static var installed: Bool { FileManager.default.isExecutableFile(atPath: reference) }
+    static let missing: Comment = "reference rtpengine not at \(reference) (make peers unpacks it)"
 
     let refPort = freePort()
     let ourPort = freePort()

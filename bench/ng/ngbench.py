@@ -14,7 +14,8 @@ ROUNDS = max(1, int(os.environ.get("NG_BENCH_ROUNDS", "3")))
 PING_ONLY = os.environ.get("NG_BENCH_PING") == "1"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OURS = os.environ.get("RTPENGINE_BIN", os.path.join(ROOT, ".build/release/rtpengine"))
-REFERENCE = "/usr/bin/rtpengine"
+# Debian's rtpengine 10.5 as `make peers` unpacks it (never installed as a service).
+REFERENCE = os.environ.get("RTPENGINE_REFERENCE", os.path.join(ROOT, ".build-peers/rtpengine-daemon/usr/bin/rtpengine"))
 
 def benc(v):
     if isinstance(v, int): return b"i%de" % v

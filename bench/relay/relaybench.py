@@ -15,7 +15,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 BUILD = os.path.join(ROOT, ".build-bench")
 OURS = os.environ.get("RTPENGINE_BIN", os.path.join(ROOT, ".build/release/rtpengine"))
-REFERENCE = "/usr/bin/rtpengine"
+# Debian's rtpengine 10.5 as `make peers` unpacks it (never installed as a service).
+REFERENCE = os.environ.get("RTPENGINE_REFERENCE", os.path.join(ROOT, ".build-peers/rtpengine-daemon/usr/bin/rtpengine"))
 CALLS = int(os.environ.get("RELAY_CALLS", "500"))
 RATE = int(os.environ.get("RELAY_RATE", "50"))
 SECONDS = float(os.environ.get("RELAY_SECONDS", "10"))
