@@ -109,10 +109,11 @@ import Glibc
         try data.write(to: URL(fileURLWithPath: path))
     }
 
-    static func start(_ path: String, _ arguments: [String], log: String) throws -> Process {
+    static func start(_ path: String, _ arguments: [String], log: String, environment: [String: String] = [:]) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = arguments
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         FileManager.default.createFile(atPath: log, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         p.standardOutput = out
@@ -181,7 +182,8 @@ import Glibc
         let alice = try Self.agent("alice", port: alicePort, in: dir, tone: dir + "/tone.wav")
         let bob = try Self.agent("bob", port: bobPort, in: dir, tone: dir + "/tone.wav")
 
-        let kam = try Self.start(Self.kamailio, ["-DD", "-E", "-f", dir + "/kamailio.cfg", "-w", dir], log: dir + "/kamailio.log")
+        let kam = try Self.start(Self.kamailio, ["-DD", "-E", "-f", dir + "/kamailio.cfg", "-w", dir], log: dir + "/kamailio.log",
+                                 environment: ["LD_LIBRARY_PATH": Peers.kamailioLibraries])
         // SIGTERM lets Kamailio's main process stop its workers; any left are killed by pid.
         defer { Self.stopKamailio(kam) }
         let callee = try Self.start(Self.baresip, ["-f", bob, "-t", "30"], log: dir + "/bob.log")

@@ -130,6 +130,8 @@ enum Peers {
         ?? folder + "/rtpengine-daemon/usr/bin/rtpengine"
     static let kamailio = folder + "/kamailio/usr/sbin/kamailio"
     static let kamailioModules = folder + "/kamailio/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+    /// Kamailio's own libraries (libsrdb1 and friends), which its modules link against.
+    static let kamailioLibraries = folder + "/kamailio/usr/lib/x86_64-linux-gnu/kamailio"
 }
 
 /// The reference rtpengine and ours, started side by side with the same interfaces on
