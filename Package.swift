@@ -35,16 +35,16 @@ let package = Package(
 
         // 3. Sans-IO logic.
         .target(name: "Config", dependencies: ["KeyFile", "NetAddress"]),
-        .target(name: "NG", dependencies: ["Bencode", "NetAddress"]),
-        .target(name: "Session", dependencies: ["NG", "SDP", "Bencode", "NetAddress"]),
+        .target(name: "NG", dependencies: ["Bencode", "ByteText", "NetAddress"]),
+        .target(name: "Session", dependencies: ["NG", "SDP", "Bencode", "ByteText", "NetAddress"]),
         .target(name: "Appliance", dependencies: ["Config", "NetAddress"]),
-        .target(name: "CLI", dependencies: ["Session", "NG", "Bencode", "Config"]),
+        .target(name: "CLI", dependencies: ["Session", "NG", "Bencode", "ByteText", "Config"]),
 
         // 4. Engines with IO.
         .target(name: "CMediaIO"),
-        .target(name: "Media", dependencies: ["CMediaIO", "Session", "NetAddress"]),
+        .target(name: "Media", dependencies: ["CMediaIO", "Session", "ByteText", "NetAddress"]),
         .target(name: "Control", dependencies: [
-            "NG", "Config", "CMediaIO", "NetAddress",
+            "NG", "Config", "CMediaIO", "NetAddress", "ByteText",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -53,7 +53,7 @@ let package = Package(
 
         // 5. Executables (thin) and their lifecycle library.
         .target(name: "Daemon", dependencies: [
-            "Config", "Control", "NG", "Session", "Media", "Systemd", "NetAddress", "Digest", "SRTP", "Appliance", "CLI",
+            "Config", "Control", "NG", "Session", "Media", "Systemd", "NetAddress", "Digest", "SRTP", "Appliance", "CLI", "ByteText",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "rtpengine", dependencies: ["Daemon"]),
@@ -61,6 +61,7 @@ let package = Package(
         .executableTarget(name: "rtpengine-supervisor", dependencies: ["Supervisor"]),
         .executableTarget(name: "rtpengine-ctl", dependencies: ["CLI", "KeyFile", "Daemon", "Appliance", "Config"]),
 
+        .testTarget(name: "ByteTextTests", dependencies: ["ByteText"]),
         .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
@@ -70,10 +71,10 @@ let package = Package(
         .target(name: "TestPorts", path: "Tests/TestPorts"),
         .testTarget(name: "ApplianceTests", dependencies: ["Appliance", "Supervisor", "Daemon", "NetAddress", "TestPorts"]),
         .testTarget(name: "NGTests", dependencies: ["NG", "Bencode"]),
-        .testTarget(name: "SessionTests", dependencies: ["Session", "NG", "SDP", "Bencode", "NetAddress"]),
-        .testTarget(name: "MediaTests", dependencies: ["Media", "Session", "NetAddress"]),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "NG", "SDP", "Bencode", "ByteText", "NetAddress"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "Session", "ByteText", "NetAddress"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Config"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Session", "Bencode", "NetAddress"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Bencode", "TestPorts", "rtpengine", "rtpengine-ctl"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Bencode", "ByteText", "TestPorts", "rtpengine", "rtpengine-ctl"]),
     ]
 )

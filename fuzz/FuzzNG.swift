@@ -2,6 +2,7 @@
 // (cookie split, bencode and JSON decoding, typed request parsing) and the SDP parser with
 // the rewriter behind it. Built and run by fuzz/run.sh.
 import Bencode
+import ByteText
 import NG
 import NetAddress
 import SDP
@@ -30,7 +31,7 @@ func dropAllCalls() {
     guard case .list(let ids)? = (try? registry.handle(list))?.first?.value else { return }
     for id in ids {
         var delete = NGRequest(command: .delete)
-        delete.callID = id.stringValue
+        delete.callID = id.bytesValue.map(ByteString.init)
         delete.deleteDelay = 0
         _ = try? registry.handle(delete)
     }
@@ -51,8 +52,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var framer = NGStreamFramer(maxMessageSize: 4096)
     framer.append(bytes)
     while let m = try? framer.next() { _ = m }
-    if let sdp = try? SDPParser.parse(String(decoding: bytes, as: UTF8.self)) {
-        _ = sdp.text
+    // Bytes that are not UTF-8 round-trip through lossless text unchanged.
+    if LosslessText.encode(LosslessText.decode(bytes)) != bytes { fatalError("lossless text lost bytes") }
+    if let sdp = try? SDPParser.parse(bytes) {
+        // Written out and read again, a body gives the same bytes: nothing is re-encoded.
+        let written = sdp.bytes
+        if let again = try? SDPParser.parse(written), again.bytes != written { fatalError("SDP bytes changed on a round trip") }
         var plan = RewritePlan(address: .v4(0x0100_007f), rtpPorts: sdp.media.indices.map { UInt16(30000 + 2 * $0) })
         plan.rtcpAttribute = size % 2 == 0 ? .short : .full
         _ = SDPRewriter.rewrite(sdp, plan: plan).text

@@ -1,3 +1,5 @@
+import ByteText
+
 /// Why bytes are not valid bencode.
 public enum BencodeError: Error, Equatable, Sendable {
     case truncated
@@ -73,10 +75,11 @@ public struct BencodeDecoder {
         return Array(bytes[range])
     }
 
-    /// A dictionary key, made into a `String` straight from the input (no array between).
+    /// A dictionary key, made into a `String` straight from the input (no array between),
+    /// losslessly: a key that is not UTF-8 is written back with its own bytes.
     private mutating func keyString() throws(BencodeError) -> String {
         let range = try stringRange()
-        return String(decoding: bytes[range], as: UTF8.self)
+        return bytes.withUnsafeBufferPointer { LosslessText.decode(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     /// Where the string starting here lies in the input; moves past it.

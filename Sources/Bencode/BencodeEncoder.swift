@@ -19,7 +19,7 @@ public enum BencodeEncoder {
         case .list(let items): return items.reduce(2) { $0 + encodedCount($1) }
         case .dictionary(let entries):
             return entries.reduce(2) { n, e in
-                let k = e.key.utf8.count
+                let k = LosslessText.encodedCount(e.key)
                 return n + decimalCount(Int64(k)) + 1 + k + encodedCount(e.value)
             }
         }
@@ -43,10 +43,10 @@ public enum BencodeEncoder {
             out.append(UInt8(ascii: "d"))
             for (key, v) in entries {
                 // Keys straight from the string's bytes (an array per key was the
-                // encoder's largest cost).
-                out.appendDecimal(Int64(key.utf8.count))
+                // encoder's largest cost); a key decoded losslessly gets its bytes back.
+                out.appendDecimal(Int64(LosslessText.encodedCount(key)))
                 out.append(UInt8(ascii: ":"))
-                out.appendUTF8(key)
+                LosslessText.encode(key, into: &out)
                 encode(v, into: &out)
             }
             out.append(UInt8(ascii: "e"))

@@ -1,3 +1,5 @@
+import ByteText
+
 /// A bencode value. Dictionaries keep their keys in the order they were read or built,
 /// because ng replies are written in insertion order (rtpengine's replies are not sorted).
 public enum BencodeValue: Equatable, Sendable {
@@ -7,6 +9,8 @@ public enum BencodeValue: Equatable, Sendable {
     case dictionary([(key: String, value: BencodeValue)])
 
     public static func string(_ s: String) -> BencodeValue { .string(Array(s.utf8)) }
+
+    public static func string(_ s: ByteString) -> BencodeValue { .string(s.bytes) }
 
     public static func == (a: BencodeValue, b: BencodeValue) -> Bool {
         switch (a, b) {
@@ -36,7 +40,14 @@ public enum BencodeValue: Equatable, Sendable {
         return nil
     }
 
-    /// A string's bytes as UTF-8 text (invalid sequences repaired), else nil.
+    /// A string's bytes, else nil.
+    public var bytesValue: [UInt8]? {
+        if case .string(let b) = self { return b }
+        return nil
+    }
+
+    /// A string's bytes as UTF-8 text (invalid sequences repaired), else nil. For values
+    /// that are only read (flags, option words); ids and SDP use `bytesValue`.
     public var stringValue: String? {
         if case .string(let b) = self { return String(decoding: b, as: UTF8.self) }
         return nil

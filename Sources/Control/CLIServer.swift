@@ -1,3 +1,4 @@
+import ByteText
 import Logging
 import NIOCore
 import NIOPosix
@@ -65,11 +66,12 @@ final class CLILineHandler: ChannelInboundHandler {
         answered = true
         var bytes = line
         if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
-        let command = String(decoding: bytes, as: UTF8.self)
-        logger.info("Got CLI command: \(command)")
-        let text = answer(command)
+        // Lossless both ways: a call-id in a command or a listing keeps its bytes.
+        let command = LosslessText.decode(bytes)
+        logger.info("Got CLI command: \(String(decoding: bytes, as: UTF8.self))")
+        let text = LosslessText.encode(answer(command))
         // Close once the whole answer is written: the client reads until the end.
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: text))).assumeIsolated().whenComplete { _ in
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: text))).assumeIsolated().whenComplete { _ in
             context.close(promise: nil)
         }
     }

@@ -1,4 +1,5 @@
 import Bencode
+import ByteText
 import CLI
 import Session
 #if canImport(Glibc)
@@ -21,8 +22,9 @@ final class DaemonCLI: CLIBackend {
 
     func statistics() -> BencodeValue { commands.statistics() }
     func summaries() -> [CallSummary] { calls.summaries() }
-    func summary(callID: String) -> CallSummary? { calls.summary(callID: callID) }
-    func terminate(callID: String) -> Bool { calls.terminate(callID: callID, now: clock()) }
+    // The CLI's text is lossless (`LosslessText`): a call-id typed there is the call's bytes.
+    func summary(callID: String) -> CallSummary? { calls.summary(callID: ByteString(losslessText: callID)) }
+    func terminate(callID: String) -> Bool { calls.terminate(callID: ByteString(losslessText: callID), now: clock()) }
     func terminateAll() { calls.terminateAll(now: clock()) }
     var settings: CallRegistry.Settings { calls.settings }
     func updateSettings(_ change: (inout CallRegistry.Settings) -> Void) { calls.updateSettings(change) }

@@ -1,3 +1,4 @@
+import ByteText
 import CMediaIO
 import NetAddress
 import Session
@@ -108,7 +109,7 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
 
     // MARK: MediaPlane
 
-    public func install(callID: String, rules: [SocketRule]) {
+    public func install(callID: ByteString, rules: [SocketRule]) {
         let t = Self.thread(for: callID, of: threads.count)
         state.withLock { s in
             guard !s.stopped else { return }
@@ -207,9 +208,9 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
     // MARK: helpers
 
     /// A stable spread of calls over threads (FNV-1a of the call-id).
-    static func thread(for callID: String, of count: Int) -> Int {
+    static func thread(for callID: ByteString, of count: Int) -> Int {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in callID.utf8 {
+        for b in callID.bytes {
             h ^= UInt64(b)
             h = h &* 0x100_0000_01b3
         }

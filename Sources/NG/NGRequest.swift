@@ -1,3 +1,4 @@
+import ByteText
 import NetAddress
 
 /// An ng request with every key and flag read into typed fields. Values the oracle would
@@ -66,17 +67,18 @@ public struct NGRequest: Sendable, Equatable {
     /// Who sent the request (`ip:port`), when the transport says; a call remembers the
     /// proxy that created it for the CLI's session listings.
     public var source: String?
-    public var callID: String?
-    public var fromTag: String?
-    public var toTag: String?
-    public var fromTags: [String] = []
-    public var viaBranch: String?
-    public var sdp: String?
-    public var label: String?
+    // Ids and SDP are bytes, as on the wire (see `ByteString`).
+    public var callID: ByteString?
+    public var fromTag: ByteString?
+    public var toTag: ByteString?
+    public var fromTags: [ByteString] = []
+    public var viaBranch: ByteString?
+    public var sdp: [UInt8]?
+    public var label: ByteString?
     /// `address`: selects a participant by its media address (block media and friends).
     public var address: String?
-    public var setLabel: String?
-    public var toLabel: String?
+    public var setLabel: ByteString?
+    public var toLabel: ByteString?
     public var flags: Set<NGFlag> = []
     public var replace: Set<ReplaceOption> = []
     public var direction: [String] = []

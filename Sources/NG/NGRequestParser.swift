@@ -1,4 +1,5 @@
 import Bencode
+import ByteText
 import NetAddress
 
 /// Reads an ng request dictionary into an `NGRequest`. Keys may use spaces, hyphens or
@@ -23,7 +24,8 @@ public enum NGRequestParser {
             apply(k, value, to: &request, as: key)
         }
         for item in flagValues {
-            guard let flag = item.stringValue else { continue }
+            // Losslessly: `from-tags-TAG` and `label=...` carry ids, which are bytes.
+            guard let flag = item.bytesValue.map(LosslessText.decode) else { continue }
             applyFlag(flag, to: &request)
         }
         return request
@@ -32,7 +34,7 @@ public enum NGRequestParser {
     static func applyFlag(_ flag: String, to r: inout NGRequest) {
         if let eq = flag.firstIndex(of: "=") {
             let key = String(flag[..<eq])
-            apply(NGFlag.normalize(key), .string(String(flag[flag.index(after: eq)...])), to: &r, as: flag)
+            apply(NGFlag.normalize(key), .string(LosslessText.encode(String(flag[flag.index(after: eq)...]))), to: &r, as: flag)
             return
         }
         if let f = NGFlag(wire: flag) {
@@ -59,7 +61,7 @@ public enum NGRequestParser {
         ("transcode ", { rest, r in addCodec(verb: "transcode", rest, to: &r) }),
         ("sdes ", { rest, r in r.sdes.append(rest); return true }),
         ("osrtp ", { rest, r in r.osrtp.append(rest); return true }),
-        ("from tags ", { rest, r in r.fromTags.append(rest); return true }),
+        ("from tags ", { rest, r in r.fromTags.append(ByteString(losslessText: rest)); return true }),
         ("endpoint learning ", { rest, r in
             guard let v = NGRequest.EndpointLearning(rawValue: NGFlag.normalize(rest)) else { return false }
             r.endpointLearning = v
@@ -96,16 +98,16 @@ public enum NGRequestParser {
     static func apply(_ key: String, _ value: BencodeValue, to r: inout NGRequest, as original: String) {
         var understood = true
         switch key {
-        case "call id": r.callID = value.stringValue.flatMap(nonEmpty)
-        case "from tag": r.fromTag = value.stringValue.flatMap(nonEmpty)
-        case "to tag": r.toTag = value.stringValue.flatMap(nonEmpty)
-        case "via branch": r.viaBranch = value.stringValue.flatMap(nonEmpty)
-        case "sdp": r.sdp = value.stringValue
-        case "label", "from label": r.label = value.stringValue
+        case "call id": r.callID = id(value)
+        case "from tag": r.fromTag = id(value)
+        case "to tag": r.toTag = id(value)
+        case "via branch": r.viaBranch = id(value)
+        case "sdp": r.sdp = value.bytesValue
+        case "label", "from label": r.label = value.bytesValue.map(ByteString.init)
         case "address": r.address = value.stringValue
-        case "set label": r.setLabel = value.stringValue
-        case "to label": r.toLabel = value.stringValue
-        case "from tags": r.fromTags += strings(value)
+        case "set label": r.setLabel = value.bytesValue.map(ByteString.init)
+        case "to label": r.toLabel = value.bytesValue.map(ByteString.init)
+        case "from tags": r.fromTags += byteStrings(value)
         case "interface": r.interface = value.stringValue
         case "direction": r.direction += strings(value)
         case "metadata": r.metadata = value.stringValue
@@ -179,7 +181,20 @@ public enum NGRequestParser {
         if !understood { r.ignored.append(original) }
     }
 
-    private static func nonEmpty(_ s: String) -> String? { s.isEmpty ? nil : s }
+    /// An id (call-id, tag, via-branch): its bytes; empty counts as absent.
+    private static func id(_ value: BencodeValue) -> ByteString? {
+        guard let b = value.bytesValue, !b.isEmpty else { return nil }
+        return ByteString(b)
+    }
+
+    /// A list of byte strings, or a single one as a one-element list.
+    static func byteStrings(_ value: BencodeValue) -> [ByteString] {
+        switch value {
+        case .string(let b): return [ByteString(b)]
+        case .list(let items): return items.compactMap { $0.bytesValue.map(ByteString.init) }
+        default: return []
+        }
+    }
 
     /// A list of strings, or a single string as a one-element list.
     static func strings(_ value: BencodeValue) -> [String] {

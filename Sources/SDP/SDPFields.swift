@@ -33,7 +33,7 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
         var out: [UInt8] = []
         out.reserveCapacity(64)
         write(into: &out)
-        return String(decoding: out, as: UTF8.self)
+        return LosslessText.decode(out)
     }
 
     /// How many bytes `write(into:)` appends.
@@ -47,7 +47,7 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
     /// Appends the line's value (what follows `m=`) as bytes: the SDP writer's path, which
     /// string interpolation made a tenth of an offer's serialisation.
     public func write(into out: inout [UInt8]) {
-        out.appendUTF8(media)
+        LosslessText.encode(media, into: &out)
         out.append(UInt8(ascii: " "))
         out.appendDecimal(Int64(port))
         if let portCount {
@@ -55,10 +55,10 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
             out.appendDecimal(Int64(portCount))
         }
         out.append(UInt8(ascii: " "))
-        out.appendUTF8(proto)
+        LosslessText.encode(proto, into: &out)
         for fmt in formats {
             out.append(UInt8(ascii: " "))
-            out.appendUTF8(fmt)
+            LosslessText.encode(fmt, into: &out)
         }
     }
 

@@ -1,3 +1,5 @@
+import ByteText
+
 /// Why an SDP body cannot be used.
 public enum SDPError: Error, Equatable, Sendable, CustomStringConvertible {
     case empty
@@ -19,16 +21,18 @@ public enum SDPError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// Parses SDP from untrusted input. Accepts CRLF or bare LF line endings and ignores empty
 /// lines, as SIP stacks in the field produce both; every other line must be `<letter>=...`.
+/// The body is bytes: line values are decoded losslessly (`LosslessText`), so bytes that
+/// are not UTF-8 go out again as they came.
 public enum SDPParser {
-    public static func parse(_ text: String) throws(SDPError) -> SessionDescription {
-        var text = text
-        // Contiguous UTF-8 makes the scan below a walk over bytes (bridged or lazily
-        // decoded strings are copied once).
-        text.makeContiguousUTF8()
-        let result = text.utf8.withContiguousStorageIfAvailable { bytes in
+    public static func parse(_ body: [UInt8]) throws(SDPError) -> SessionDescription {
+        let result = body.withUnsafeBufferPointer { bytes in
             Result { () throws(SDPError) in try parse(bytes) }
         }
-        return try result!.get()
+        return try result.get()
+    }
+
+    public static func parse(_ text: String) throws(SDPError) -> SessionDescription {
+        try parse(Array(text.utf8))
     }
 
     static func parse(_ text: UnsafeBufferPointer<UInt8>) throws(SDPError) -> SessionDescription {
@@ -54,9 +58,9 @@ public enum SDPParser {
             let bytes = UnsafeBufferPointer(rebasing: text[lineStart..<end])
             let first = bytes[0]
             guard bytes.count >= 2, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z"), bytes[1] == UInt8(ascii: "=") else {
-                throw .malformedLine(number: number, text: String(String(decoding: bytes, as: UTF8.self).prefix(80)))
+                throw .malformedLine(number: number, text: String(LosslessText.decode(bytes).prefix(80)))
             }
-            let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[2...]), as: UTF8.self)
+            let value = LosslessText.decode(UnsafeBufferPointer(rebasing: bytes[2...]))
             if !sawAny {
                 guard first == UInt8(ascii: "v"), value == "0" else { throw .missingVersion }
                 sawAny = true

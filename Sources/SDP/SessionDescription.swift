@@ -26,8 +26,11 @@ public struct SessionDescription: Hashable, Sendable {
         sessionLines.filter { $0.attributeName == name }
     }
 
+    /// The body as text (decoded losslessly, see `LosslessText`).
+    public var text: String { LosslessText.decode(bytes) }
+
     /// The body as sent on the wire: every line followed by its own line ending.
-    public var text: String {
+    public var bytes: [UInt8] {
         // Sized exactly: a buffer of 1 KiB or more is a large-bin request for glibc, which
         // then consolidates its fast bins on every SDP written.
         var size = 0
@@ -45,7 +48,7 @@ public struct SessionDescription: Hashable, Sendable {
         func write(_ line: SDPLine) {
             out.append(line.typeByte)
             out.append(UInt8(ascii: "="))
-            out.appendUTF8(line.value)
+            LosslessText.encode(line.value, into: &out)
             end(line.ending)
         }
         for line in sessionLines { write(line) }
@@ -56,7 +59,7 @@ public struct SessionDescription: Hashable, Sendable {
             end(m.mediaLineEnding)
             for line in m.lines { write(line) }
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 }
 

@@ -1,3 +1,4 @@
+import ByteText
 import NetAddress
 
 /// A logical interface as signalling sees it: the name `direction`/`interface` select, the
@@ -77,11 +78,11 @@ public struct CodecName: Sendable, Hashable {
 
 /// One call participant ("monologue"): a SIP tag and the media it negotiated.
 public struct Participant: Sendable {
-    public var tag: String?
+    public var tag: ByteString?
     /// The local interface this participant talks to (chosen when it first appears).
     public var interface: MediaInterface
-    public var label: String?
-    public var viaBranch: String?
+    public var label: ByteString?
+    public var viaBranch: ByteString?
     public var created: Double
     public var medias: [MediaLeg] = []
     /// The participant's SDP has been seen (offer or answer), not only reserved by a peer's.
@@ -95,7 +96,7 @@ public struct Participant: Sendable {
     /// `media echo`: what this participant sends comes back to it.
     public var echo = false
 
-    public init(tag: String?, interface: MediaInterface, created: Double) {
+    public init(tag: ByteString?, interface: MediaInterface, created: Double) {
         self.tag = tag
         self.interface = interface
         self.created = created
@@ -117,7 +118,7 @@ public struct Dialogue: Sendable {
 
 /// A call: participants keyed by position, and the dialogues between them.
 public struct Call: Sendable {
-    public let callID: String
+    public let callID: ByteString
     public let created: Double
     public var lastSignal: Double
     public var participants: [Participant] = []
@@ -138,13 +139,13 @@ public struct Call: Sendable {
     /// The participant whose tag was the from-tag of the latest offer or answer.
     public var lastFromTag: Int?
 
-    public init(callID: String, created: Double) {
+    public init(callID: ByteString, created: Double) {
         self.callID = callID
         self.created = created
         self.lastSignal = created
     }
 
-    public func participantIndex(tag: String) -> Int? {
+    public func participantIndex(tag: ByteString) -> Int? {
         participants.firstIndex { $0.tag == tag }
     }
 

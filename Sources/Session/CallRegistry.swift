@@ -1,3 +1,4 @@
+import ByteText
 import Bencode
 import NG
 import NetAddress
@@ -44,7 +45,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     /// Where forwarding rules go; nil in tests of signalling alone.
     let media: (any MediaPlane)?
     private let clock: @Sendable () -> Double
-    let state = Mutex<[String: Call]>([:])
+    let state = Mutex<[ByteString: Call]>([:])
     /// This instance's `loop protect` token: an SDP that already carries it has passed
     /// through this proxy and is returned untouched.
     public let loopToken: String
@@ -152,7 +153,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
         }
 
-        let result: Result<String, NGError> = state.withLock { calls in
+        let result: Result<[UInt8], NGError> = state.withLock { calls in
             // One lookup: every `calls[callID]` copies the whole call out and destroys it again.
             let stored = calls[callID]
             var call: Call
@@ -202,13 +203,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             applyMediaOptions(r, to: &call, sender: sender, receiver: receiver)
             calls[callID] = call
             installForwarding(call)
-            return .success(out.text)
+            return .success(out.bytes)
         }
         return [("sdp", .string(try result.get()))]
     }
 
     private func offer(
-        _ call: inout Call, fromTag: String, toTag: String?, sdp: SessionDescription, request: NGRequest, now: Double,
+        _ call: inout Call, fromTag: ByteString, toTag: ByteString?, sdp: SessionDescription, request: NGRequest, now: Double,
         changes: inout PortChanges
     ) throws(NGError) -> (sender: Int, receiver: Int) {
         let family = Self.family(of: sdp)
@@ -240,14 +241,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     }
 
     /// An untagged callee of `a`'s offer (no answer yet), matched by via-branch when given.
-    static func unansweredPeer(of a: Int, in call: Call, viaBranch: String?) -> Int? {
+    static func unansweredPeer(of a: Int, in call: Call, viaBranch: ByteString?) -> Int? {
         call.peers(of: a).first { p in
             call.participants[p].tag == nil && (viaBranch == nil || call.participants[p].viaBranch == viaBranch)
         }
     }
 
     private func answer(
-        _ call: inout Call, fromTag: String, toTag: String, sdp: SessionDescription, request: NGRequest, now: Double,
+        _ call: inout Call, fromTag: ByteString, toTag: ByteString, sdp: SessionDescription, request: NGRequest, now: Double,
         changes: inout PortChanges
     ) throws(NGError) -> (sender: Int, receiver: Int) {
         guard let a = call.participantIndex(tag: fromTag) else { throw .unknownCall }
@@ -275,7 +276,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         return (b, a)
     }
 
-    private func participant(_ call: inout Call, tag: String, now: Double, interface: () -> MediaInterface) -> Int {
+    private func participant(_ call: inout Call, tag: ByteString, now: Double, interface: () -> MediaInterface) -> Int {
         if let i = call.participantIndex(tag: tag) { return i }
         call.participants.append(Participant(tag: tag, interface: interface(), created: now))
         return call.participants.count - 1

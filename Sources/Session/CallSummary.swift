@@ -1,7 +1,9 @@
+import ByteText
 import NetAddress
 
 /// A call as the operator's CLI lists it: plain values, read under the registry's lock
-/// together with the media engine's counters, so formatting needs neither.
+/// together with the media engine's counters, so formatting needs neither. Ids are
+/// lossless text (`LosslessText`): the CLI writes their bytes out as they came.
 public struct CallSummary: Sendable, Equatable {
     public enum TagKind: String, Sendable, Equatable {
         case fromTag = "FROM_TAG"
@@ -53,7 +55,7 @@ public struct CallSummary: Sendable, Equatable {
 
 extension CallSummary {
     init(_ call: Call, defaultTOS: Int, counters: (LocalSocket) -> StreamCounters?) {
-        callID = call.callID
+        callID = call.callID.losslessText
         created = call.created
         lastSignal = call.lastSignal
         proxy = call.proxy ?? ""
@@ -75,12 +77,15 @@ extension CallSummary {
                 }
                 return Media(index: m.index, type: m.type, proto: m.proto, codec: codec, streams: streams)
             }
-            return Tag(tag: p.tag ?? "", kind: kind, label: p.label ?? "", branch: p.viaBranch ?? "",
-                       created: p.created, subscriptions: call.subscriptions(of: i).map { call.participants[$0].tag ?? "" },
+            return Tag(tag: Self.text(p.tag), kind: kind, label: Self.text(p.label), branch: Self.text(p.viaBranch),
+                       created: p.created, subscriptions: call.subscriptions(of: i).map { Self.text(call.participants[$0].tag) },
                        medias: medias)
         }
         families = call.answered == nil ? nil : Self.families(of: call)
     }
+
+    /// An id as lossless text (the CLI writes its bytes back), "" when absent.
+    private static func text(_ id: ByteString?) -> String { id?.losslessText ?? "" }
 
     /// By the addresses each side's SDP gave for its media.
     static func families(of call: Call) -> FamilyMix? {
@@ -109,7 +114,7 @@ extension CallRegistry {
     }
 
     /// One call, or nil when the registry has no such call-id.
-    public func summary(callID: String) -> CallSummary? {
+    public func summary(callID: ByteString) -> CallSummary? {
         guard let call = state.withLock({ $0[callID] }) else { return nil }
         return CallSummary(call, defaultTOS: settings.tos, counters: streamCounters)
     }
@@ -142,7 +147,7 @@ extension CallRegistry {
 
     /// Ends a call now, ignoring its delete delay (CLI `terminate`); false when unknown.
     @discardableResult
-    public func terminate(callID: String, now: Double) -> Bool {
+    public func terminate(callID: ByteString, now: Double) -> Bool {
         let ended: Call? = state.withLock { calls in
             guard let call = calls.removeValue(forKey: callID) else { return nil }
             if call.deleteAt == nil { recordEnd(call, .forced, now: now) }

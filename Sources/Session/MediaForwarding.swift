@@ -1,3 +1,4 @@
+import ByteText
 import NG
 import NetAddress
 
@@ -63,7 +64,7 @@ public struct SocketRule: Hashable, Sendable {
 public protocol MediaPlane: AnyObject, Sendable {
     /// Replaces the rules of `callID`'s sockets. Sockets keep their counters and learned
     /// endpoints unless their advertised endpoint changed.
-    func install(callID: String, rules: [SocketRule])
+    func install(callID: ByteString, rules: [SocketRule])
     /// Counters of one socket; nil for a socket the engine does not know.
     func counters(of socket: LocalSocket) -> StreamCounters?
 }

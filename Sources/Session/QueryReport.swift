@@ -14,15 +14,16 @@ enum QueryReport {
             // A callee not yet answered has no tag: rtpengine lists it as `<untagged N>`.
             let key: String
             if let tag = p.tag {
-                key = tag
+                // Losslessly: the encoder writes the tag's own bytes back as the key.
+                key = tag.losslessText
             } else {
                 untagged += 1
                 key = "<untagged \(untagged)>"
             }
-            var entry: [(key: String, value: BencodeValue)] = [("tag", .string(p.tag ?? ""))]
-            if let label = p.label { entry.append(("label", .string(label))) }
+            var entry: [(key: String, value: BencodeValue)] = [("tag", .string(p.tag?.bytes ?? []))]
+            if let label = p.label { entry.append(("label", .string(label.bytes))) }
             entry.append(("created", .integer(Int64(p.created))))
-            let peers = call.subscriptions(of: i).map { call.participants[$0].tag ?? "" }
+            let peers = call.subscriptions(of: i).map { call.participants[$0].tag?.bytes ?? [] }
             let subs: BencodeValue = .list(peers.map { .dictionary([("tag", .string($0)), ("type", .string("offer/answer"))]) })
             entry.append(("subscriptions", subs))
             entry.append(("subscribers", subs))

@@ -83,3 +83,17 @@ import Testing
         #expect(try BencodeDecoder.decode(raw) == .string([0x00, 0xff, 0x20]))
     }
 }
+
+@Suite struct BencodeBytesTests {
+    /// Keys and strings that are not UTF-8 are encoded back with their own bytes.
+    @Test func nonUTF8KeysAndStringsRoundTrip() throws {
+        let input: [UInt8] = Array("d2:".utf8) + [0xFF, 0xFE] + Array("1:".utf8) + [0x80]
+            + Array("2:".utf8) + [0xF4, 0x8F] + Array("i1ee".utf8)
+        let value = try BencodeDecoder.decode(input)
+        #expect(BencodeEncoder.encode(value) == input)
+        #expect(BencodeEncoder.encodedCount(value) == input.count)
+        guard case .dictionary(let entries) = value else { Issue.record("not a dictionary"); return }
+        #expect(entries.count == 2 && entries[0].key != entries[1].key)
+        #expect(entries[0].value.bytesValue == [0x80])
+    }
+}

@@ -1,3 +1,4 @@
+import ByteText
 import Foundation
 @testable import Media
 import NetAddress
@@ -33,7 +34,7 @@ import Glibc
             r.rtpTarget = LocalSocket(address: address, port: target)
             return r
         }
-        engine.install(callID: call, rules: [rule(a.rtp, to: b.rtp, rtcp: false), rule(b.rtp, to: a.rtp, rtcp: false),
+        engine.install(callID: ByteString(call), rules: [rule(a.rtp, to: b.rtp, rtcp: false), rule(b.rtp, to: a.rtp, rtcp: false),
                                              rule(a.rtp + 1, to: b.rtp + 1, rtcp: true), rule(b.rtp + 1, to: a.rtp + 1, rtcp: true)])
     }
 

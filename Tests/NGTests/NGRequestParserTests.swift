@@ -14,7 +14,7 @@ import Testing
         let r = Self.parse([("call-id", .string("c1")), ("from_tag", .string("f1")), ("to tag", .string("t1")),
                             ("via-branch", .string("z9")), ("sdp", .string("v=0")), ("label", .string("caller"))])
         #expect(r.callID == "c1" && r.fromTag == "f1" && r.toTag == "t1" && r.viaBranch == "z9")
-        #expect(r.sdp == "v=0" && r.label == "caller")
+        #expect(r.sdp == Array("v=0".utf8) && r.label == "caller")
         #expect(r.ignored.isEmpty)
     }
 

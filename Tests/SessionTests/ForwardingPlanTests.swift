@@ -1,3 +1,4 @@
+import ByteText
 import Bencode
 import NG
 import NetAddress
@@ -7,12 +8,12 @@ import Testing
 
 /// Records what the registry installs, as the media engine would receive it.
 final class FakeMedia: MediaPlane {
-    let installed = Mutex<[String: [SocketRule]]>([:])
+    let installed = Mutex<[ByteString: [SocketRule]]>([:])
     let counters = Mutex<[LocalSocket: StreamCounters]>([:])
 
-    func install(callID: String, rules: [SocketRule]) { installed.withLock { $0[callID] = rules } }
+    func install(callID: ByteString, rules: [SocketRule]) { installed.withLock { $0[callID] = rules } }
     func counters(of socket: LocalSocket) -> StreamCounters? { counters.withLock { $0[socket] } }
-    func rules(_ id: String) -> [SocketRule] { installed.withLock { $0[id] ?? [] } }
+    func rules(_ id: String) -> [SocketRule] { installed.withLock { $0[ByteString(id)] ?? [] } }
 }
 
 /// The socket rules signalling hands to the media engine, without sockets.
