@@ -57,8 +57,9 @@ void mio_batch_free(mio_batch *b) { free(b); }
 
 // Receives up to `max` datagrams into `msgs` (names point at `src`) without blocking, in one
 // recvmmsg where the kernel takes it; fills each source's length and each datagram's length
-// (-1: truncated) into `lens`. Returns the count, 0 when nothing is queued, -1 on error.
-static int recv_all(int fd, struct mmsghdr *msgs, mio_addr *src, int *lens, int max) {
+// into `lens` (with `keep_truncated`, a datagram longer than its buffer counts as the bytes
+// that fit; otherwise as -1). Returns the count, 0 when nothing is queued, -1 on error.
+static int recv_all(int fd, struct mmsghdr *msgs, mio_addr *src, int *lens, int max, int keep_truncated) {
     for (int i = 0; i < max; i++) {
         msgs[i].msg_hdr.msg_namelen = sizeof(src[i].u);
         msgs[i].msg_hdr.msg_flags = 0;
@@ -84,13 +85,13 @@ static int recv_all(int fd, struct mmsghdr *msgs, mio_addr *src, int *lens, int 
     if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
     for (int i = 0; i < n; i++) {
         src[i].len = msgs[i].msg_hdr.msg_namelen;
-        lens[i] = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? -1 : (int)msgs[i].msg_len;
+        lens[i] = (!keep_truncated && (msgs[i].msg_hdr.msg_flags & MSG_TRUNC)) ? -1 : (int)msgs[i].msg_len;
     }
     return n;
 }
 
 int mio_recv(int fd, mio_batch *b) {
-    return recv_all(fd, b->rx, b->src, b->len, MIO_BATCH);
+    return recv_all(fd, b->rx, b->src, b->len, MIO_BATCH, 1);
 }
 
 unsigned char *mio_rx_data(mio_batch *b, int i) { return b->buf[i]; }
@@ -254,7 +255,7 @@ void mio_ng_batch_free(mio_ng_batch *b) {
 }
 
 int mio_ng_recv(int fd, mio_ng_batch *b) {
-    return recv_all(fd, b->rx, b->src, b->len, MIO_NG_BATCH);
+    return recv_all(fd, b->rx, b->src, b->len, MIO_NG_BATCH, 0);
 }
 
 const unsigned char *mio_ng_rx_data(const mio_ng_batch *b, int i) { return b->buf + (size_t)i * MIO_NG_BUFSIZE; }

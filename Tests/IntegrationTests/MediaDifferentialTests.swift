@@ -55,4 +55,26 @@ import Glibc
         #expect(theirs != nil)
         #expect(mine == theirs, "\n--- reference\n\(String(describing: theirs))\n--- ours\n\(String(describing: mine))")
     }
+
+    /// Datagrams up to 8192 bytes are relayed whole, longer ones as their first 8192 bytes
+    /// (and counted so), as 10.5 relays them.
+    static func sizes(ng: UInt16) throws -> [String] {
+        let call = RelayedCall(ng: ng, callID: "media-size-\(UUID().uuidString)")
+        try call.establish()
+        var seen: [String] = []
+        for (seq, size) in [172, 2048, 2049, 8192, 8193, 9000, 65000].enumerated() {
+            call.a.send(rtpPacket(seq: UInt16(seq), payloadType: 8, payload: size - 12), to: call.aSendsTo)
+            seen.append("\(size)->\(call.b.receive()?.bytes.count ?? -1)")
+        }
+        seen.append("totals \(String(describing: call.command("query")?["totals"]?["RTP"]))")
+        return seen
+    }
+
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func largeDatagramsAreRelayedAsTheReferenceRelaysThem() throws {
+        let pair = try ReferencePair()
+        let mine = try Self.sizes(ng: pair.ourPort)
+        #expect(mine.prefix(7) == ["172->172", "2048->2048", "2049->2049", "8192->8192", "8193->8192", "9000->8192", "65000->8192"])
+        #expect(mine == (try Self.sizes(ng: pair.refPort)))
+    }
 }

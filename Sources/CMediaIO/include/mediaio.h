@@ -9,8 +9,9 @@
 #include <netinet/in.h>
 
 #define MIO_BATCH 32
-// Larger than any RTP packet on an Ethernet path; a longer datagram is counted as an error.
-#define MIO_BUFSIZE 2048
+// rtpengine 10.5's media buffer: datagrams up to 8192 bytes are relayed whole, longer ones
+// as their first 8192 bytes (and counted as such), as 10.5 relays them.
+#define MIO_BUFSIZE 8192
 
 /// A socket address big enough for IPv4 and IPv6, with its length (0: none).
 typedef struct mio_addr {
@@ -35,7 +36,7 @@ void mio_batch_free(mio_batch *b);
 /// (0 when nothing is queued, -1 on another error).
 int mio_recv(int fd, mio_batch *b);
 unsigned char *mio_rx_data(mio_batch *b, int i);
-/// The datagram's length, or -1 when it was truncated (longer than MIO_BUFSIZE).
+/// The datagram's length (at most MIO_BUFSIZE: a longer one arrives truncated to it).
 int mio_rx_len(const mio_batch *b, int i);
 const mio_addr *mio_rx_source(const mio_batch *b, int i);
 /// Replaces received datagram `i`'s length (after editing it in place).
