@@ -75,7 +75,10 @@ final class NGStreamHandler: ChannelInboundHandler {
 
 /// A TCP listening channel as the control listeners want it: address reuse, an IPv6
 /// wildcard bound IPv6-only (so the IPv4 one can be bound beside it), and a fresh
-/// `handler` on every connection.
+/// `handler` on every connection. A proxy that reconnects all its workers at once (1,000
+/// connections in a burst) must not overflow the listen queue: each overflow costs the
+/// client a SYN retransmission, a stall of a second or more. So the queue is as long as the
+/// kernel allows (it caps the value at net.core.somaxconn) and a wake-up accepts many.
 enum TCPListener {
     static func bind<Handler: ChannelHandler>(
         _ address: SocketAddress, group: EventLoopGroup, halfClosure: Bool = false,
@@ -83,6 +86,8 @@ enum TCPListener {
     ) throws -> Channel {
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 65535)
+            .serverChannelOption(.maxMessagesPerRead, value: 256)
             .childChannelOption(.allowRemoteHalfClosure, value: halfClosure)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

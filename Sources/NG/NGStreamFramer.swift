@@ -41,7 +41,9 @@ public struct NGStreamFramer: Sendable {
         if first == UInt8(ascii: "{") {
             guard let n = Self.jsonObjectLength(body) else { return try checkSize(cookie) }
             length = n
-        } else if first == UInt8(ascii: "d") {
+        } else if Self.startsBencode(first) {
+            // Any complete bencode value is a message: one that is not a dictionary is
+            // answered "Invalid NG data format" and the connection goes on, as in 10.5.
             do throws(BencodeError) {
                 length = try BencodeDecoder.decodePrefix(body).1
             } catch {
@@ -56,6 +58,13 @@ public struct NGStreamFramer: Sendable {
         let message = Array(buffer[..<end])
         buffer.removeFirst(end)
         return message
+    }
+
+    static func startsBencode(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "d"), UInt8(ascii: "l"), UInt8(ascii: "i"), UInt8(ascii: "0")...UInt8(ascii: "9"): return true
+        default: return false
+        }
     }
 
     private func checkSize(_ cookie: [UInt8]) throws(FramingError) -> [UInt8]? {

@@ -54,11 +54,18 @@ func tcpReceive(_ fd: Int32, atLeast expected: Int) -> String {
                 + "c d6:result4:ponge"
             #expect(tcpReceive(fd, atLeast: expected.utf8.count) == expected)
         }
-        // Garbage closes the connection after an error reply; the listener lives on.
+        // A complete message that is not a dictionary is answered and the connection stays
+        // open, as in 10.5; garbage the stream cannot be read past closes it after an error
+        // reply (10.5 answers nothing and waits forever); the listener lives on.
         let bad = tcpConnect("127.0.0.1", tcp)
         try #require(bad >= 0)
+        let invalid = "z d6:result5:error12:error-reason22:Invalid NG data formate"
         tcpSend(bad, "z l4:pinge")
-        #expect(tcpReceive(bad, atLeast: 1000) == "z d6:result5:error12:error-reason22:Invalid NG data formate")
+        #expect(tcpReceive(bad, atLeast: invalid.utf8.count) == invalid)
+        tcpSend(bad, "y d7:command4:pinge")
+        #expect(tcpReceive(bad, atLeast: 18) == "y d6:result4:ponge")
+        tcpSend(bad, "x garbage")
+        #expect(tcpReceive(bad, atLeast: 1000) == "x d6:result5:error12:error-reason22:Invalid NG data formate")
         close(bad)
         let again = tcpConnect("127.0.0.1", tcp)
         defer { close(again) }
@@ -135,5 +142,93 @@ func tcpReceive(_ fd: Int32, atLeast expected: Int) -> String {
             #expect(got == expected[c], "client \(c): \(got.count) of \(expected[c].count) answers")
         }
         #expect(d.stop().status == 0)
+    }
+
+    /// The kernel's count of connections refused because a listen queue was full
+    /// (TcpExt ListenOverflows): each costs its client a SYN retransmission, a stall of 1 s.
+    static func listenOverflows() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/net/netstat", encoding: .utf8) else { return -1 }
+        let lines = text.split(separator: "\n").map { $0.split(separator: " ") }
+        for (names, values) in zip(lines, lines.dropFirst()) where names.first == "TcpExt:" && values.first == "TcpExt:" {
+            if let i = names.firstIndex(of: "ListenOverflows"), i < values.count { return Int(values[i]) ?? -1 }
+        }
+        return -1
+    }
+
+    /// A proxy reconnecting all its workers at once: 1,000 connections opened together, each
+    /// sending a ping, are all accepted and answered without one listen-queue overflow.
+    @Test func aBurstOfAThousandTCPConnectionsIsAccepted() throws {
+        let udp = freePort(), tcp = freePort()
+        let d = try DaemonProcess(arguments: [
+            "--config-file=none", "-t", "-1", "-i", "127.0.0.1", "-n", "127.0.0.1:\(udp)", "-N", "127.0.0.1:\(tcp)", "-f", "-E",
+        ])
+        defer { d.stop(signal: SIGKILL) }
+        #expect(waitForPong("127.0.0.1", udp), "\(d.output)")
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        if limit.rlim_cur < 1200 {
+            limit.rlim_cur = min(limit.rlim_max, 4096)
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        let count = 1000
+        let before = Self.listenOverflows()
+        let addr = TestAddress("127.0.0.1", tcp)
+        var fds: [Int32] = []
+        defer { fds.forEach { close($0) } }
+        for _ in 0..<count {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            try #require(fd >= 0, "socket: \(String(cString: strerror(errno)))")
+            _ = addr.withSockaddr { connect(fd, $0, $1) }
+            fds.append(fd)
+        }
+        // Each socket: connected -> send its ping -> read its answer.
+        var sent = [Bool](repeating: false, count: count), answers = [String](repeating: "", count: count)
+        let deadline = Date().addingTimeInterval(30)
+        while answers.contains(where: { !$0.hasSuffix("ponge") }), Date() < deadline {
+            var pfds = fds.enumerated().filter { !answers[$0.offset].hasSuffix("ponge") }.map {
+                pollfd(fd: $0.element, events: Int16(sent[$0.offset] ? POLLIN : POLLOUT), revents: 0)
+            }
+            guard poll(&pfds, nfds_t(pfds.count), 1000) > 0 else { continue }
+            for p in pfds where p.revents != 0 {
+                let i = fds.firstIndex(of: p.fd)!
+                if !sent[i] {
+                    tcpSend(p.fd, "c\(i) d7:command4:pinge")
+                    sent[i] = true
+                } else {
+                    var buf = [UInt8](repeating: 0, count: 256)
+                    let n = recv(p.fd, &buf, buf.count, 0)
+                    if n > 0 { answers[i] += String(decoding: buf.prefix(n), as: UTF8.self) }
+                }
+            }
+        }
+        let answered = answers.enumerated().filter { $0.element == "c\($0.offset) d6:result4:ponge" }.count
+        #expect(answered == count)
+        #expect(Self.listenOverflows() - before == 0, "the listen queue overflowed")
+        #expect(d.stop().status == 0)
+    }
+
+    /// Over TCP, an error reply leaves the connection open for the next message, in 10.5
+    /// and ours, for every message 10.5 answers.
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func tcpConnectionsStayOpenAfterErrorRepliesAsInTheReference() throws {
+        let refTCP = freePort(), ourTCP = freePort()
+        let pair = try ReferencePair(extra: (ref: ["--listen-tcp-ng=127.0.0.1:\(refTCP)"], ours: ["--listen-tcp-ng=127.0.0.1:\(ourTCP)"]))
+        let conversation = ["a1 d7:command3:fooe", "a2 d7:command4:pinge", "a3 i3e", "a4 d7:command4:pinge", "a5 l4:pinge",
+                            "a6 d7:command5:querye", "a7 d7:command5:query7:call-id7:unknowne", "a8 d7:command4:pinge"]
+        var seen: [[String]] = [[], []]
+        for (k, port) in [refTCP, ourTCP].enumerated() {
+            let fd = tcpConnect("127.0.0.1", port)
+            try #require(fd >= 0)
+            defer { close(fd) }
+            for message in conversation {
+                tcpSend(fd, message)
+                var buf = [UInt8](repeating: 0, count: 4096)
+                let n = recv(fd, &buf, buf.count, 0)
+                seen[k].append(n > 0 ? String(decoding: buf.prefix(n), as: UTF8.self) : "closed")
+            }
+        }
+        #expect(seen[1] == seen[0])
+        #expect(!seen[1].contains("closed"))
+        #expect(pair.ours.stop().status == 0)
     }
 }

@@ -71,6 +71,12 @@ import Testing
         #expect(try Self.frames(["a d3:sdp10:0123", "456789e"]) == ["a d3:sdp10:0123456789e"])
     }
 
+    @Test func completeValuesThatAreNotDictionariesAreMessages() throws {
+        // The processor answers them "Invalid NG data format"; the stream goes on.
+        #expect(try Self.frames(["a l4:pingeb i3", "ec 4:spamd d7:command4:pinge"])
+                == ["a l4:pinge", "b i3e", "c 4:spam", "d d7:command4:pinge"])
+    }
+
     @Test func garbageIsAnErrorCarryingTheCookie() {
         #expect(throws: NGStreamFramer.FramingError.malformed(cookie: Array("x".utf8))) {
             try Self.frames(["x garbage"])
