@@ -88,7 +88,9 @@ public final class ControlPlane: @unchecked Sendable {
         try? group.syncShutdownGracefully()
     }
 
-    static func socketAddresses(for listen: ListenAddress) throws -> [(SocketAddress, optional: Bool)] {
+    /// The socket addresses a listener value binds (hostnames resolved); `optional` ones may
+    /// fail to bind with a warning.
+    public static func socketAddresses(for listen: ListenAddress) throws -> [(SocketAddress, optional: Bool)] {
         let port = Int(listen.port)
         switch listen.host {
         case .any:

@@ -1,4 +1,5 @@
 import Appliance
+import Config
 import KeyFile
 import NetAddress
 #if canImport(Glibc)
@@ -34,8 +35,28 @@ public enum ConfigFiles {
     /// Loads `path` and its drop-ins and checks them. GKeyFile (the parser the daemon's
     /// legacy path uses) must accept each file too: one it refuses is an error even where
     /// the line scanner saw nothing.
+    ///
+    /// A file the validator passes is then planned as the daemon plans its start-up
+    /// (`StartupPlan`), once per instance, against `host`: what would stop the daemon is an
+    /// error here too, so `check` and the daemon agree by construction.
     public static func check(_ path: String, host: HostFacts = currentHost(), strict: Bool = false) throws(LoadError) -> Checked {
-        check(files: try load(path), host: host, strict: strict)
+        let checked = check(files: try load(path), host: host, strict: strict)
+        guard checked.errors.isEmpty else { return checked }
+        var findings = checked.findings
+        let addresses = host.interfaces.flatMap { name, list in list.map { (interface: name, address: $0) } }
+        for instance in checked.config.instances {
+            var arguments = ["--config-file=\(path)"]
+            if let section = instance.section { arguments.append("--config-section=\(section.name)") }
+            do {
+                _ = try StartupPlan.make(try CommandLineOptions.parse(arguments), hostAddresses: addresses)
+            } catch {
+                let (file, line) = instance.section.map { ($0.file, $0.line) } ?? instance.base.map { ($0.file, $0.line) } ?? (path, 1)
+                findings.insert(Diagnostic(.error, file, line, section: instance.sectionName, key: nil,
+                                           "the daemon would not start: \(error)",
+                                           hint: "rtpengine refuses this instance on this host"), at: 0)
+            }
+        }
+        return Checked(config: checked.config, findings: findings)
     }
 
     /// Checks files already loaded (see `check(_:host:strict:)`).

@@ -38,49 +38,26 @@ public enum Daemon {
             return fail("--codecs: transcoding is not built in this version, so no codecs can be listed")
         }
 
-        let config: DaemonConfig
-        var interfacePorts: [String: InterfacePorts] = [:]
+        // Everything that can stop the start, decided before anything is bound; `check`
+        // runs the same plan (StartupPlan).
+        let plan: StartupPlan
         do {
-            let options: ResolvedOptions
-            if let instance = try InstanceLoader.load(commandLine) {
-                options = instance.options
-                interfacePorts = instance.ports
-            } else {
-                options = try ConfigLoader.load(commandLine: commandLine) { access($0, F_OK) == 0 }
-            }
-            config = try DaemonConfig(options)
+            plan = try StartupPlan.make(commandLine)
         } catch {
-            return fail("\(error)")
+            guard let config = error.config else { return fail(error.description) }
+            bootstrapLogging(config)
+            Logger(label: "core").critical("Fatal error: \(error.description)")
+            return 1
         }
-
-        let destination: LogDestination =
-            config.logStderr ? .stderr(timestamps: config.logTimestamps) : .syslog(config.logFacility)
-        let logLevels = LogLevels(base: config.logLevel, overrides: config.subsystemLogLevels)
-        DaemonLogHandler.bootstrap(levels: logLevels, destination: destination)
+        let config = plan.config
+        let mediaInterfaces = plan.interfaces
+        let logLevels = bootstrapLogging(config)
         let logger = Logger(label: "core")
-
-        for warning in config.options.warnings { logger.warning("\(warning)") }
-        for (spec, value, feature) in config.options.notBuiltOptions {
-            logger.warning("Option --\(spec.long)=\(value) is accepted but not in effect: \(feature) is not built yet")
+        for warning in plan.warnings { logger.warning("\(warning)") }
+        for i in mediaInterfaces {
+            logger.debug("Interface '\(i.name)': \(i.address)\(i.advertised.map { " advertised as \($0)" } ?? "")")
         }
-        if config.table >= 0 {
-            if config.noFallback {
-                logger.critical("Fatal error: kernel table \(config.table) requested with --no-fallback, but kernel forwarding is not built yet")
-                return 1
-            }
-            logger.warning("Kernel forwarding is not built yet: table \(config.table) unused, forwarding in userspace only")
-        }
-        let mediaInterfaces: [MediaInterface]
         do {
-            let (interfaces, warnings) = try InterfaceResolver.resolve(config.interfaces)
-            mediaInterfaces = interfaces.map {
-                MediaInterface(name: $0.name, address: $0.address, advertised: $0.advertised,
-                               portRange: interfacePorts[$0.name]?.range, excludedPorts: interfacePorts[$0.name]?.excluded ?? [])
-            }
-            for w in warnings { logger.warning("\(w)") }
-            for i in interfaces {
-                logger.debug("Interface '\(i.name)': \(i.address)\(i.advertised.map { " advertised as \($0)" } ?? "")")
-            }
             try SRTPLibrary.initialize()
             logger.debug("Using \(OpenSSLLibrary.version), \(SRTPLibrary.version)")
         } catch {
@@ -155,6 +132,15 @@ public enum Daemon {
         ports.releaseAll()
         pidfile?.remove()
         return 0
+    }
+
+    @discardableResult
+    static func bootstrapLogging(_ config: DaemonConfig) -> LogLevels {
+        let destination: LogDestination =
+            config.logStderr ? .stderr(timestamps: config.logTimestamps) : .syslog(config.logFacility)
+        let levels = LogLevels(base: config.logLevel, overrides: config.subsystemLogLevels)
+        DaemonLogHandler.bootstrap(levels: levels, destination: destination)
+        return levels
     }
 
     @Sendable static func wallClock() -> Double {
