@@ -216,4 +216,17 @@ struct ConfigGenerator {
         #expect(all.count >= 200)
         #expect(disagreements.isEmpty, "\(disagreements.count) of \(all.count) configs:\n\(disagreements.joined(separator: "\n\n"))")
     }
+
+    /// The case that started it: `300.1.1.1` reads as a system interface name, which this
+    /// host lacks, so the daemon refuses; check used to call the file valid.
+    @Test func aLegacyInterfaceThatIsNoAddressOfThisHostIsAnError() throws {
+        let path = try writeConfig("[rtpengine]\ntable = -1\ninterface = pub/300.1.1.1\nlisten-ng = 127.0.0.1:\(freePort())\n")
+        defer { removeConfig(path) }
+        var o = CheckCommand.Options()
+        o.file = path
+        let (status, output) = CheckCommand.run(o)
+        #expect(status == 1)
+        #expect(output.contains("the daemon would not start") && output.contains("'pub/300.1.1.1'"), "\(output)")
+        #expect(try Self.daemonVerdict(path).0 == .refuses)
+    }
 }
