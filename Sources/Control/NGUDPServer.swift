@@ -50,7 +50,9 @@ final class NGUDPServer: @unchecked Sendable {
         guard rc == 0 else {
             let e = errno
             Glibc.close(fd)
-            throw ControlError(String(cString: strerror(e)))
+            // The usual cause on a Debian host: its rtpengine-daemon service holds ng port 2223.
+            throw ControlError(String(cString: strerror(e))
+                               + (e == EADDRINUSE ? " (is another rtpengine, such as Debian's rtpengine-daemon service, running?)" : ""))
         }
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
