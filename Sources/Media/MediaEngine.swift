@@ -140,6 +140,7 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
                 out.append(.rule(id: ids[i], SlotRule(
                     advertised: rule.advertised.map(mio_addr.init) ?? mio_addr(),
                     learning: Self.code(rule.learning),
+                    learnUntil: UInt64(max(0, rule.learnUntil) * 1e9),
                     flags: Self.flags(rule),
                     action: rule.action.rawValue,
                     rtpTarget: target(rule.rtpTarget),
@@ -172,6 +173,7 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
             var endpoint = mio_addr()
             mio_endpoint_read(slot, &endpoint)
             c.endpoint = endpoint.endpoint
+            c.confirmed = mio_load(&slot.pointee.confirmed) != 0 && c.packets > 0
             return c
         }
     }

@@ -19,6 +19,8 @@ enum MediaCommand {
 struct SlotRule {
     var advertised: mio_addr
     var learning: UInt8
+    /// Wall-clock ns: delayed and heuristic learning end with the first packet after it.
+    var learnUntil: UInt64
     var flags: UInt8
     var action: UInt8
     var rtpTarget: Int32
@@ -34,7 +36,6 @@ struct SlotRule {
 final class MediaThread: @unchecked Sendable {
     static let wakeTag = UInt64.max
     static let tickMilliseconds: Int32 = 10
-    static let learningWindowNS: UInt64 = 3_000_000_000
 
     let index: Int
     private let store: SlotStore
@@ -217,12 +218,17 @@ final class MediaThread: @unchecked Sendable {
         s.pointee.action = rule.action
         s.pointee.rtp_target = rule.rtpTarget
         s.pointee.rtcp_target = rule.rtcpTarget
+        // Every signal moves the end of learning (10.5 waits for a quiet spell after the
+        // last offer or answer); a confirmed endpoint stays confirmed.
+        s.pointee.learn_deadline_ns = rule.learnUntil
         if changed {
-            // A new SDP address (or learning mode) starts learning over from it.
+            // A new SDP address (or learning mode) starts learning over from it; without
+            // learning, the SDP's endpoint is final from the first packet on.
             s.pointee.advertised = advertised
             s.pointee.learning = rule.learning
-            s.pointee.learn_state = 0
+            s.pointee.learn_state = rule.learning == UInt8(MIO_LEARN_OFF) ? 2 : 0
             s.pointee.learn_score = 0
+            mio_store(&s.pointee.confirmed, 0)
             mio_endpoint_publish(s, &advertised)
         }
     }
@@ -272,7 +278,7 @@ final class MediaThread: @unchecked Sendable {
         mio_add(&x.pointee.packets, 1)
         mio_add(&x.pointee.bytes, UInt64(len))
         mio_store(&x.pointee.last_packet_ns, now.real)
-        guard learn(from: mio_rx_source(batch, i)!, at: x, now: now.mono) else {
+        guard learn(from: mio_rx_source(batch, i)!, at: x, now: now.real) else {
             mio_add(&x.pointee.dropped, 1)
             return nil
         }
@@ -314,9 +320,10 @@ final class MediaThread: @unchecked Sendable {
     /// Endpoint learning: where the participant really sends from becomes where it
     /// receives. Returns false when `strict source` drops the packet.
     @inline(__always)
-    private func learn(from source: UnsafePointer<mio_addr>, at x: UnsafeMutablePointer<mio_slot>, now nowMono: UInt64) -> Bool {
+    private func learn(from source: UnsafePointer<mio_addr>, at x: UnsafeMutablePointer<mio_slot>, now: UInt64) -> Bool {
         let learning = x.pointee.learning, state = x.pointee.learn_state, flags = x.pointee.flags
-        if state == 2 || learning == UInt8(MIO_LEARN_OFF) {
+        if state == 2 {
+            if x.pointee.confirmed == 0 { mio_store(&x.pointee.confirmed, 1) }
             // The common case once learning is over: nothing to do unless the source moved
             // and strict source or media handover cares.
             if flags & UInt8(MIO_F_HANDOVER | MIO_F_STRICT) == 0 { return true }
@@ -328,37 +335,32 @@ final class MediaThread: @unchecked Sendable {
             return flags & UInt8(MIO_F_STRICT) == 0
         }
         let s = x.pointee
+        let over = now >= s.learn_deadline_ns
         switch Int(learning) {
+        case Int(MIO_LEARN_OFF):
+            // A socket without a rule yet: nothing to learn.
+            x.pointee.learn_state = 2
         case Int(MIO_LEARN_IMMEDIATE):
             mio_endpoint_publish(x, source)
             x.pointee.learn_state = 2
         case Int(MIO_LEARN_HEURISTIC):
+            // The best match of the SDP's endpoint wins: the same address and port, else
+            // the same address, else the newest source.
             var advertised = s.advertised
             let score: UInt8 = mio_addr_equal(source, &advertised) != 0 ? 3 : (mio_addr_same_host(source, &advertised) != 0 ? 2 : 1)
-            if s.learn_state == 0 {
-                x.pointee.learn_state = 1
-                x.pointee.learn_deadline_ns = nowMono + Self.learningWindowNS
-            } else if nowMono >= s.learn_deadline_ns {
-                x.pointee.learn_state = 2
-                return true
-            }
-            if score >= x.pointee.learn_score {
+            if score >= s.learn_score {
                 x.pointee.learn_score = score
                 mio_endpoint_publish(x, source)
             }
-            if score == 3 { x.pointee.learn_state = 2 }
+            x.pointee.learn_state = over ? 2 : 1
         default:
-            // delayed: the newest source within three seconds of the first packet wins.
-            if s.learn_state == 0 {
-                x.pointee.learn_state = 1
-                x.pointee.learn_deadline_ns = nowMono + Self.learningWindowNS
-            } else if nowMono >= s.learn_deadline_ns {
-                x.pointee.learn_state = 2
-                return true
-            }
+            // delayed: the newest source wins until the first packet after the window,
+            // whose source is final.
             var current = s.endpoint
             if mio_addr_equal(source, &current) == 0 { mio_endpoint_publish(x, source) }
+            x.pointee.learn_state = over ? 2 : 1
         }
+        if x.pointee.learn_state == 2 { mio_store(&x.pointee.confirmed, 1) }
         return true
     }
 

@@ -38,6 +38,10 @@ public struct SocketRule: Hashable, Sendable {
     /// Where the participant this socket faces receives, from its SDP (nil: unknown or hold).
     public var advertised: Endpoint?
     public var learning: EndpointLearning
+    /// Wall-clock seconds: delayed and heuristic learning end with the first packet after
+    /// this, as in 10.5, which commits to an endpoint once the whole second of the last
+    /// offer or answer and the three after it have passed.
+    public var learnUntil: Double = 0
     public var strictSource = false
     public var mediaHandover = false
     /// NAT-wait: nothing is sent to the participant before it has sent something.
@@ -82,6 +86,8 @@ public struct StreamCounters: Sendable, Equatable {
     /// The payload type of the last RTP packet.
     public var payloadType: Int?
     public var lost: UInt64 = 0
+    /// Endpoint learning is over and a packet has arrived (query's `confirmed`).
+    public var confirmed = false
 
     public init() {}
 }
@@ -163,6 +169,7 @@ public enum ForwardingPlan {
             var rule = SocketRule(socket: isRTCP ? from.rtcp : from.rtp, isRTCP: isRTCP,
                                   advertised: endpoint.flatMap { $0.address.isUnspecified || $0.port == 0 ? nil : $0 },
                                   learning: mode)
+            rule.learnUntil = (call.lastSignal.rounded(.down) + 4)
             rule.strictSource = call.mediaOptions.strictSource
             rule.mediaHandover = call.mediaOptions.mediaHandover
             rule.natWait = call.mediaOptions.natWait

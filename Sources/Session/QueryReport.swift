@@ -81,7 +81,12 @@ enum QueryReport {
         ]
         // No packet yet: rtpengine reports the stream's creation time.
         entry.append(("last packet", .integer(Int64(counters.lastPacket ?? created))))
-        entry.append(("flags", .list([.string(kind)] + (endpoint != nil ? [.string("filled")] : []))))
+        var flags: [BencodeValue] = [.string(kind)]
+        if endpoint != nil { flags.append(.string("filled")) }
+        // Learning over: 10.5 then kernelizes the stream, which without a kernel table it
+        // marks as both kernelized and without kernel support.
+        if counters.confirmed { flags += [.string("confirmed"), .string("kernelized"), .string("no kernel support")] }
+        entry.append(("flags", .list(flags)))
         if let ssrc = counters.ssrc { entry.append(("SSRC", .integer(Int64(ssrc)))) }
         entry.append(("stats", stats(counters)))
         return .dictionary(entry)

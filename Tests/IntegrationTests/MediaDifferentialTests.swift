@@ -77,4 +77,32 @@ import Glibc
         #expect(mine.prefix(7) == ["172->172", "2048->2048", "2049->2049", "8192->8192", "8193->8192", "9000->8192", "65000->8192"])
         #expect(mine == (try Self.sizes(ng: pair.refPort)))
     }
+
+    /// Each stream's flags (`confirmed` once learning is over) after media from both sides,
+    /// by tag: with learning off or immediate the first packet confirms, with delayed or
+    /// heuristic learning not yet (10.5 waits until the whole second of the last signal
+    /// and three more have passed; EndpointLearningTests drives that deadline).
+    static func streamFlags(ng: UInt16) throws -> [String] {
+        let call = RelayedCall(ng: ng, callID: "media-flags-\(UUID().uuidString)")
+        try call.establish()
+        call.relayPCMAFromA(2)
+        call.b.send(rtpPacket(seq: 0, ssrc: 0x0a0b_0c0d, payloadType: 8), to: call.bSendsTo)
+        _ = call.a.receive()
+        guard case .dictionary(let tags)? = call.command("query")?["tags"] else { return [] }
+        return tags.map { tag, entry in
+            let streams = (0..<2).map { i in
+                (0..<8).compactMap { entry["medias"]?[0]?["streams"]?[i]?["flags"]?[$0]?.stringValue }.joined(separator: ",")
+            }
+            return "\(tag): \(streams.joined(separator: " | "))"
+        }.sorted()
+    }
+
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing), arguments: ["off", "immediate", "delayed", "heuristic"])
+    func streamFlagsAfterMediaMatchTheReference(learning: String) throws {
+        let option = ["--endpoint-learning=\(learning)"]
+        let pair = try ReferencePair(extra: (option, option))
+        let mine = try Self.streamFlags(ng: pair.ourPort)
+        #expect(mine.contains { $0.contains("confirmed") } == (learning == "off" || learning == "immediate"))
+        #expect(mine == (try Self.streamFlags(ng: pair.refPort)))
+    }
 }

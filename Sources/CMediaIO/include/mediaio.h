@@ -102,9 +102,10 @@ typedef struct mio_slot {
     uint64_t lost;
     uint64_t payload_type;      // last RTP payload type + 1 (0: none yet)
     uint64_t endpoint_seq;      // seqlock over `endpoint` (odd while being written)
+    uint64_t confirmed;         // 1 once learning is over (query's `confirmed` flag)
     mio_addr endpoint;          // where the participant receives now (len 0: unknown)
     mio_addr advertised;        // where its SDP says it receives
-    uint64_t learn_deadline_ns;
+    uint64_t learn_deadline_ns; // wall clock: delayed/heuristic learning ends at the first packet after it
     int32_t fd;
     int32_t rtp_target, rtcp_target;  // slot ids that send onward (-1: none)
     uint32_t echo_ssrc;
