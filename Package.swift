@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "ByteText"),
         .target(name: "Bencode", dependencies: ["ByteText"]),
         .target(name: "NetAddress"),
-        .target(name: "SDP", dependencies: ["ByteText"]),
+        .target(name: "SDP", dependencies: ["ByteText", "NetAddress"]),
 
         // 2. C libraries, each reached through one shim and one Swift owner type.
         .systemLibrary(name: "CGLib", pkgConfig: "glib-2.0", providers: [.apt(["libglib2.0-dev"])]),

@@ -1,3 +1,4 @@
+import NetAddress
 import ByteText
 
 /// `m=<media> <port>[/<count>] <proto> <fmt> ...` (RFC 8866 section 5.14).
@@ -79,25 +80,36 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// `c=<nettype> <addrtype> <address>` (RFC 8866 section 5.7).
+/// `c=<nettype> <addrtype> <address>` (RFC 8866 section 5.7), as 10.5 reads it: the fields
+/// one space apart, `IN`, `IP4` or `IP6`, and a literal address of that family (no host
+/// name, no multicast `/ttl`); what follows the address after a space is kept.
 public struct Connection: Hashable, Sendable, CustomStringConvertible {
     public var networkType: String
     public var addressType: String
     public var address: String
+    /// Text after the address and its space, written back after the address.
+    public var trailing: String?
 
-    public init(networkType: String = "IN", addressType: String, address: String) {
+    public init(networkType: String = "IN", addressType: String, address: String, trailing: String? = nil) {
         self.networkType = networkType
         self.addressType = addressType
         self.address = address
+        self.trailing = trailing
     }
 
     public init?(parsing value: String) {
-        let f = value.asciiFields(UInt8(ascii: " "))
-        guard f.count == 3 else { return nil }
-        self.init(networkType: f[0], addressType: f[1], address: f[2])
+        let f = value.asciiFields(UInt8(ascii: " "), maxSplits: 3, omittingEmpty: false)
+        guard f.count >= 3, f[0] == "IN", !f[2].hasPrefix("["), let ip = IPAddress(f[2]) else { return nil }
+        switch (f[1], ip.family) {
+        case ("IP4", .inet), ("IP6", .inet6): break
+        default: return nil
+        }
+        self.init(networkType: f[0], addressType: f[1], address: f[2], trailing: f.count == 4 ? f[3] : nil)
     }
 
-    public var description: String { "\(networkType) \(addressType) \(address)" }
+    public var description: String {
+        "\(networkType) \(addressType) \(address)" + (trailing.map { " " + $0 } ?? "")
+    }
 }
 
 /// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>` (section 5.2).

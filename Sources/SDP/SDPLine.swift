@@ -17,6 +17,8 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
     public enum LineEnding: String, Sendable, Hashable {
         case crlf = "\r\n"
         case lf = "\n"
+        /// The body's last line, without an ending.
+        case none = ""
     }
 
     public init(_ type: Character, _ value: String, ending: LineEnding = .crlf) {

@@ -1,29 +1,74 @@
 import ByteText
 
-/// A parsed SDP body: the session-level lines, then one `MediaDescription` per `m=` line.
-/// Serialising an unmodified value gives back the input with CRLF line endings.
+/// A parsed SDP body: one or more sessions one after another (each from its `v=` line up to
+/// the next), every session's lines followed by its media sections. Media sections are
+/// numbered across sessions, as rtpengine numbers them. Serialising an unmodified value
+/// gives back the input's bytes (see `SDPParser` for what it drops).
 public struct SessionDescription: Hashable, Sendable {
-    /// Session-level lines in order, from `v=` up to the first `m=`.
-    public var sessionLines: [SDPLine]
-    public var media: [MediaDescription]
+    /// One session's own lines and which of the body's media sections are its.
+    public struct Session: Hashable, Sendable {
+        public var lines: [SDPLine]
+        public var media: Range<Int>
 
+        public init(lines: [SDPLine], media: Range<Int>) {
+            self.lines = lines
+            self.media = media
+        }
+    }
+
+    public var sessions: [Session]
+    /// Every media section of every session, in order.
+    public var media: [MediaDescription]
+    /// Bytes after the last line that are no line (fewer than two, without a line
+    /// ending): 10.5 leaves them at the end of the body it writes.
+    public var trailer: [UInt8] = []
+
+    /// A body of one session.
     public init(sessionLines: [SDPLine], media: [MediaDescription] = []) {
-        self.sessionLines = sessionLines
+        sessions = [Session(lines: sessionLines, media: 0..<media.count)]
         self.media = media
     }
 
-    /// The session's `o=` line, parsed.
+    public init(sessions: [Session], media: [MediaDescription], trailer: [UInt8] = []) {
+        self.sessions = sessions
+        self.media = media
+        self.trailer = trailer
+    }
+
+    /// The first session's lines, from `v=` up to its first `m=` (empty without a session).
+    public var sessionLines: [SDPLine] {
+        get { sessions.first?.lines ?? [] }
+        set {
+            if sessions.isEmpty { sessions.append(Session(lines: newValue, media: 0..<0)) } else { sessions[0].lines = newValue }
+        }
+    }
+
+    /// The session media section `index` belongs to.
+    public func session(ofMedia index: Int) -> Session {
+        sessions.first { $0.media.contains(index) } ?? sessions[0]
+    }
+
+    /// The first session's `o=` line, parsed.
     public var origin: Origin? {
         sessionLines.first { $0.typeByte == UInt8(ascii: "o") }.flatMap { Origin(parsing: $0.value) }
     }
 
-    /// The session-level `c=` line, parsed.
-    public var connection: Connection? {
-        sessionLines.first { $0.typeByte == UInt8(ascii: "c") }.flatMap { Connection(parsing: $0.value) }
+    /// The first session's `c=` line, parsed.
+    public var connection: Connection? { Self.connection(in: sessionLines) }
+
+    /// The session-level `c=` line that speaks for media section `index`.
+    public func sessionConnection(ofMedia index: Int) -> Connection? {
+        Self.connection(in: session(ofMedia: index).lines)
     }
 
+    /// The `c=` line among a session's `lines`, parsed.
+    public static func connection(in lines: [SDPLine]) -> Connection? {
+        lines.first { $0.typeByte == UInt8(ascii: "c") }.flatMap { Connection(parsing: $0.value) }
+    }
+
+    /// Session-level attributes named `name`, of every session.
     public func sessionAttributes(_ name: String) -> [SDPLine] {
-        sessionLines.filter { $0.attributeName == name }
+        sessions.flatMap { $0.lines.filter { $0.attributeName == name } }
     }
 
     /// The body as text (decoded losslessly, see `LosslessText`).
@@ -33,8 +78,10 @@ public struct SessionDescription: Hashable, Sendable {
     public var bytes: [UInt8] {
         // Sized exactly: a buffer of 1 KiB or more is a large-bin request for glibc, which
         // then consolidates its fast bins on every SDP written.
-        var size = 0
-        for line in sessionLines { size += line.value.utf8.count + 4 }
+        var size = trailer.count
+        for s in sessions {
+            for line in s.lines { size += line.value.utf8.count + 4 }
+        }
         for m in media {
             size += m.mediaLine.writtenCount + 4
             for line in m.lines { size += line.value.utf8.count + 4 }
@@ -42,23 +89,36 @@ public struct SessionDescription: Hashable, Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(size)
         func end(_ ending: SDPLine.LineEnding) {
-            if ending == .crlf { out.append(UInt8(ascii: "\r")) }
-            out.append(UInt8(ascii: "\n"))
+            switch ending {
+            case .crlf: out.append(UInt8(ascii: "\r")); out.append(UInt8(ascii: "\n"))
+            case .lf: out.append(UInt8(ascii: "\n"))
+            case .none: break
+            }
         }
-        func write(_ line: SDPLine) {
-            out.append(line.typeByte)
+        // The last line of the input may have had no ending: it stays so only where it is
+        // still the last line; anything after it needs a line break (10.5 runs the two
+        // lines together, which loses the second).
+        var pending: SDPLine.LineEnding?
+        func write(type: UInt8, _ body: (inout [UInt8]) -> Void, ending: SDPLine.LineEnding) {
+            if let p = pending { end(p == .none ? .crlf : p) }
+            out.append(type)
             out.append(UInt8(ascii: "="))
-            LosslessText.encode(line.value, into: &out)
-            end(line.ending)
+            body(&out)
+            pending = ending
         }
-        for line in sessionLines { write(line) }
-        for m in media {
-            out.append(UInt8(ascii: "m"))
-            out.append(UInt8(ascii: "="))
-            m.mediaLine.write(into: &out)
-            end(m.mediaLineEnding)
-            for line in m.lines { write(line) }
+        for s in sessions {
+            for line in s.lines {
+                write(type: line.typeByte, { LosslessText.encode(line.value, into: &$0) }, ending: line.ending)
+            }
+            for m in media[s.media] {
+                write(type: UInt8(ascii: "m"), { m.mediaLine.write(into: &$0) }, ending: m.mediaLineEnding)
+                for line in m.lines {
+                    write(type: line.typeByte, { LosslessText.encode(line.value, into: &$0) }, ending: line.ending)
+                }
+            }
         }
+        if let p = pending { end(p) }
+        out.append(contentsOf: trailer)
         return out
     }
 }

@@ -143,7 +143,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         if r.has(.loopProtect), sdp.sessionAttributes("rtpengine").contains(where: { $0.attributeValue == loopToken }) {
             return [("sdp", .string(body))]
         }
-        guard !sdp.media.isEmpty else { throw .sdpRewrite }
+        // Every session needs a media section (a body without any session, 10.5 passes on).
+        guard sdp.sessions.allSatisfy({ !$0.media.isEmpty }) else { throw .sdpRewrite }
         // An RTP section whose formats are not payload types cannot be relayed.
         guard sdp.media.allSatisfy(\.mediaLine.hasValidPayloadTypes) else { throw .incompleteSDP }
         for m in sdp.media where !m.isRejected {
@@ -205,7 +206,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             installForwarding(call)
             return .success(out.bytes)
         }
-        return [("sdp", .string(try result.get()))]
+        // A body without a session comes back as it was; an empty one is left out, as 10.5 does.
+        let out = try result.get()
+        return out.isEmpty ? [] : [("sdp", .string(out))]
     }
 
     private func offer(
@@ -326,7 +329,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 if isOfferer { call.dialogues[d].offererPorts[i] = pair }
                 call.participants[side].medias[i].localPorts = pair
             }
-            var address = (m.connection ?? sdp.connection).flatMap { IPAddress($0.address) }
+            var address = (m.connection ?? sdp.sessionConnection(ofMedia: i)).flatMap { IPAddress($0.address) }
             // `SIP source address` (or --sip-source) takes the SIP message's source instead
             // of the SDP's address, unless `trust address` says otherwise.
             if (settings.sipSource || request.has(.sipSourceAddress)) && !request.has(.trustAddress), !m.isRejected {
@@ -345,7 +348,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 leg.rtcpEndpoint = nil
             }
             let direction = m.lines.first { SDPRewriter.isDirection($0.attributeName) }?.attributeName
-                ?? sdp.sessionLines.first { SDPRewriter.isDirection($0.attributeName) }?.attributeName
+                ?? sdp.session(ofMedia: i).lines.first { SDPRewriter.isDirection($0.attributeName) }?.attributeName
                 ?? "sendrecv"
             leg.sends = direction == "sendrecv" || direction == "sendonly"
             leg.receives = direction == "sendrecv" || direction == "recvonly"

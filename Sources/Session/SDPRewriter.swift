@@ -75,52 +75,64 @@ public enum SDPRewriter {
         let ourAddress = plan.address.description
         // Written out once: every rewritten c= line and a full a=rtcp carry it.
         let ourConnection = Connection(addressType: addrType, address: ourAddress).description
-        let sessionConnection = sdp.connection
-        // The session c= only speaks for sections without their own c=; it is rewritten when
-        // an active section relies on it (a rejected one does not).
-        let sessionCUsed = sdp.media.indices.contains { i in
-            plan.rtpPorts[safe: i] != nil && !sdp.media[i].isRejected && !sdp.media[i].hasConnection
-        }
-        var sessionDirection: String?
-        var session: [SDPLine] = []
-        session.reserveCapacity(sdp.sessionLines.count + 1)
-        for line in sdp.sessionLines {
-            switch line.typeByte {
-            case UInt8(ascii: "o") where plan.replaceOrigin:
-                if var o = Origin(parsing: line.value) {
-                    o.addressType = addrType
-                    o.address = ourAddress
-                    session.append(line.with(value: o.description))
-                } else {
-                    session.append(line)
-                }
-            case UInt8(ascii: "c"):
-                if sessionCUsed, let c = sessionConnection, plan.replaceZeroAddress || !isZero(c) {
-                    session.append(line.with(value: ourConnection))
-                } else {
-                    session.append(line)
-                }
-            case UInt8(ascii: "a") where isDirection(line.attributeName):
-                // A session-level direction moves into each media section.
-                sessionDirection = line.attributeName
-            case UInt8(ascii: "a") where isICE(line.attributeName):
-                continue
-            case UInt8(ascii: "a") where line.attributeName == "group":
-                // BUNDLE groups name transports the proxy replaces; rtpengine drops them.
-                continue
-            default:
-                session.append(line)
-            }
-        }
-        if let token = plan.loopProtectToken { session.append(.attribute("rtpengine", token)) }
+        var sessions: [SessionDescription.Session] = []
+        sessions.reserveCapacity(sdp.sessions.count)
         var media: [MediaDescription] = []
         media.reserveCapacity(sdp.media.count)
-        for (i, m) in sdp.media.enumerated() {
-            let zero = (m.connection ?? sessionConnection).map(isZero) ?? false
-            media.append(rewriteMedia(m, index: i, port: plan.rtpPorts[safe: i] ?? nil, plan: plan,
-                                      ourConnection: ourConnection, zeroAddress: zero, sessionDirection: sessionDirection))
+        // Each session of the body is rewritten on its own, its media numbered on.
+        for (k, s) in sdp.sessions.enumerated() {
+            let sessionConnection = SessionDescription.connection(in: s.lines)
+            // The session c= only speaks for sections without their own c=; it is rewritten
+            // when an active section relies on it (a rejected one does not).
+            let sessionCUsed = s.media.contains { i in
+                plan.rtpPorts[safe: i] != nil && !sdp.media[i].isRejected && !sdp.media[i].hasConnection
+            }
+            var sessionDirection: String?
+            var session: [SDPLine] = []
+            session.reserveCapacity(s.lines.count + 1)
+            for line in s.lines {
+                switch line.typeByte {
+                case UInt8(ascii: "o") where plan.replaceOrigin:
+                    if var o = Origin(parsing: line.value) {
+                        o.addressType = addrType
+                        o.address = ourAddress
+                        session.append(line.with(value: o.description))
+                    } else {
+                        session.append(line)
+                    }
+                case UInt8(ascii: "c"):
+                    if sessionCUsed, let c = sessionConnection, plan.replaceZeroAddress || !isZero(c) {
+                        session.append(line.with(value: connection(ourConnection, keeping: c)))
+                    } else {
+                        session.append(line)
+                    }
+                case UInt8(ascii: "a") where isDirection(line.attributeName):
+                    // A session-level direction moves into each media section.
+                    sessionDirection = line.attributeName
+                case UInt8(ascii: "a") where isICE(line.attributeName):
+                    continue
+                case UInt8(ascii: "a") where line.attributeName == "group":
+                    // BUNDLE groups name transports the proxy replaces; rtpengine drops them.
+                    continue
+                default:
+                    session.append(line)
+                }
+            }
+            if k == 0, let token = plan.loopProtectToken { session.append(.attribute("rtpengine", token)) }
+            for i in s.media {
+                let m = sdp.media[i]
+                let zero = (m.connection ?? sessionConnection).map(isZero) ?? false
+                media.append(rewriteMedia(m, index: i, port: plan.rtpPorts[safe: i] ?? nil, plan: plan,
+                                          ourConnection: ourConnection, zeroAddress: zero, sessionDirection: sessionDirection))
+            }
+            sessions.append(SessionDescription.Session(lines: session, media: s.media))
         }
-        return SessionDescription(sessionLines: session, media: media)
+        return SessionDescription(sessions: sessions, media: media, trailer: sdp.trailer)
+    }
+
+    /// Our `c=` value in place of `c`, with what followed its address kept, as 10.5 keeps it.
+    static func connection(_ ours: String, keeping c: Connection) -> String {
+        c.trailing.map { ours + " " + $0 } ?? ours
     }
 
     /// The payload type an `a=rtpmap:`/`a=fmtp:`/`a=rtcp-fb:` line is about.
@@ -135,7 +147,7 @@ public enum SDPRewriter {
         head.reserveCapacity(m.lines.count + 8)
         for line in m.lines where line.typeByte != UInt8(ascii: "a") {
             if line.typeByte == UInt8(ascii: "c"), let c = Connection(parsing: line.value), plan.replaceZeroAddress || !isZero(c) {
-                head.append(line.with(value: ourConnection))
+                head.append(line.with(value: connection(ourConnection, keeping: c)))
             } else {
                 head.append(line)
             }

@@ -85,6 +85,11 @@ func normalizeSDP(_ sdp: String) -> String {
                              "a=fmtp:101 0-16", "a=ptime:20"]
     static let muxMedia = ["m=audio 5000 RTP/AVP 0", "a=rtcp-mux"]
     static let muxMedia6000 = ["m=audio 6000 RTP/AVP 0", "a=rtcp-mux"]
+    static let rawBody = "v=0\r\no=a 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n"
+    /// An offer of exactly `body`.
+    static func raw(_ body: String) -> [(String, BencodeValue)] {
+        [("command", .string("offer")), ("from-tag", .string("A")), ("sdp", .string(body))]
+    }
     static let replaceAll: BencodeValue = .list([.string("SDP-version"), .string("username"), .string("session-name")])
 
     /// Each scenario is a sequence of requests on one fresh call-id.
@@ -263,6 +268,36 @@ func normalizeSDP(_ sdp: String) -> String {
             [("command", .string("unblock media")), ("from-tag", .string("A"))],
             [("command", .string("unblock media"))]]),
         ("block media on a call nobody offered", [[("command", .string("block media")), ("from-tag", .string("A"))]]),
+        ("several sessions in one body", [raw("v=0\r\no=a 1 1 IN IP4 1.2.3.4\r\ns=one\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n"
+                                              + "v=0\r\no=b 2 2 IN IP4 5.6.7.8\r\ns=two\r\nc=IN IP4 5.6.7.8\r\nt=0 0\r\nm=audio 6000 RTP/AVP 8\r\n"
+                                              + "m=video 7000 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n"),
+                                          answer(bob + ["m=audio 8000 RTP/AVP 0", "m=audio 8002 RTP/AVP 8", "m=video 8004 RTP/AVP 96", "a=rtpmap:96 VP8/90000"])]),
+        ("a second session without media", [raw(rawBody + "v=0\r\no=b 2 2 IN IP4 5.6.7.8\r\ns=two\r\nt=0 0\r\n")]),
+        ("c= with an address that is not one", [raw(rawBody.replacingOccurrences(of: "c=IN IP4 1.2.3.4", with: "c=IN IP4 999.1.1.1"))]),
+        ("c= with a broken IPv6 address", [raw(rawBody.replacingOccurrences(of: "c=IN IP4 1.2.3.4", with: "c=IN IP6 :::::zz"))]),
+        ("c= with a host name", [raw(rawBody.replacingOccurrences(of: "c=IN IP4 1.2.3.4", with: "c=IN IP4 example.com"))]),
+        ("c= with a multicast TTL", [raw(rawBody.replacingOccurrences(of: "c=IN IP4 1.2.3.4", with: "c=IN IP4 224.2.1.1/127"))]),
+        ("c= of the other family", [raw(rawBody.replacingOccurrences(of: "c=IN IP4 1.2.3.4", with: "c=IN IP6 1.2.3.4"))]),
+        ("c= with a leading zero", [raw(rawBody.replacingOccurrences(of: "c=IN IP4 1.2.3.4", with: "c=IN IP4 01.2.3.4"))]),
+        ("c= with a double space", [raw(rawBody.replacingOccurrences(of: "c=IN IP4 1.2.3.4", with: "c=IN  IP4 1.2.3.4"))]),
+        ("c= with a field after the address", [raw(rawBody.replacingOccurrences(of: "c=IN IP4 1.2.3.4", with: "c=IN IP4 1.2.3.4 extra"))]),
+        ("c= IPv4-mapped IPv6", [raw(rawBody.replacingOccurrences(of: "c=IN IP4 1.2.3.4", with: "c=IN IP6 ::ffff:1.2.3.4"))]),
+        ("media c= that is no address", [raw(rawBody + "c=IN IP4 999.1.1.1\r\n")]),
+        ("rejected media with a bad c=", [raw(rawBody.replacingOccurrences(of: "m=audio 5000", with: "m=audio 0") + "c=IN IP4 999.1.1.1\r\n")]),
+        ("empty body", [raw(""), [("command", .string("query"))]]),
+        ("one-byte body", [raw(" ")]),
+        ("NUL body", [raw("\u{0}")]),
+        ("body of one line break", [raw("\r\n")]),
+        ("body starting with an empty line", [raw("\r\n" + rawBody)]),
+        ("empty line ends the body", [raw(rawBody + "\r\na=after\r\n")]),
+        ("empty lines at the end", [raw(rawBody + "\r\n\r\n")]),
+        ("empty line inside a session", [raw(rawBody.replacingOccurrences(of: "s=-\r\n", with: "s=-\r\n\r\n"))]),
+        ("a fragment after the last line", [raw(rawBody + "a")]),
+        ("NUL after the version", [raw("v=0\r\n\u{0}")]),
+        ("NUL inside a line", [raw(rawBody.replacingOccurrences(of: "s=-", with: "s=-\u{0}x") + "a=x:\u{0}y\r\n")]),
+        ("two-byte body", [raw("ab")]),
+        ("first line not v=", [raw("a=b\r\n" + rawBody)]),
+        ("answer with an empty body", [raw("\u{0}"), answer([]).filter { $0.0 != "sdp" } + [("sdp", .string(""))]]),
         ("answer for an unknown call", [answer(bob + ["m=audio 6000 RTP/AVP 8"])]),
         ("query unknown call", [[("command", .string("query"))]]),
         ("delete unknown call", [[("command", .string("delete"))]]),

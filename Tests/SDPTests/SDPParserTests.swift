@@ -62,8 +62,6 @@ import Testing
     }
 
     static let malformed: [(String, SDPError)] = [
-        ("", .empty),
-        ("\r\n\r\n", .empty),
         ("o=x\r\nv=0\r\n", .missingVersion),
         ("v=1\r\n", .missingVersion),
         ("v=0\r\nthis is not sdp\r\n", .malformedLine(number: 2, text: "this is not sdp")),
@@ -73,7 +71,61 @@ import Testing
         ("v=0\r\nm=audio 70000 RTP/AVP 0\r\n", .badMediaLine(number: 2, text: "audio 70000 RTP/AVP 0")),
         ("v=0\r\nm=audio 1000/0 RTP/AVP 0\r\n", .badMediaLine(number: 2, text: "audio 1000/0 RTP/AVP 0")),
         ("v=0\r\nc=IN IP4\r\n", .badConnection(number: 2, text: "IN IP4")),
+        // c= as 10.5 reads it: IN, IP4 or IP6, a literal of that family, one space apart.
+        ("v=0\r\nc=IN IP4 999.1.1.1\r\n", .badConnection(number: 2, text: "IN IP4 999.1.1.1")),
+        ("v=0\r\nc=IN IP6 :::::zz\r\n", .badConnection(number: 2, text: "IN IP6 :::::zz")),
+        ("v=0\r\nc=IN IP4 example.com\r\n", .badConnection(number: 2, text: "IN IP4 example.com")),
+        ("v=0\r\nc=IN IP4 224.2.1.1/127\r\n", .badConnection(number: 2, text: "IN IP4 224.2.1.1/127")),
+        ("v=0\r\nc=IN IP4 ::1\r\n", .badConnection(number: 2, text: "IN IP4 ::1")),
+        ("v=0\r\nc=IN IP6 1.2.3.4\r\n", .badConnection(number: 2, text: "IN IP6 1.2.3.4")),
+        ("v=0\r\nc=IN IP6 [::1]\r\n", .badConnection(number: 2, text: "IN IP6 [::1]")),
+        ("v=0\r\nc=XX IP4 1.2.3.4\r\n", .badConnection(number: 2, text: "XX IP4 1.2.3.4")),
+        ("v=0\r\nc=IN  IP4 1.2.3.4\r\n", .badConnection(number: 2, text: "IN  IP4 1.2.3.4")),
+        ("v=0\r\nc=IN IP4 01.2.3.4\r\n", .badConnection(number: 2, text: "IN IP4 01.2.3.4")),
+        // Lines of two bytes or more that are no line; a first line that is not v=0.
+        ("  ", .malformedLine(number: 1, text: "  ")),
+        ("ab", .malformedLine(number: 1, text: "ab")),
+        (" \r\n", .malformedLine(number: 1, text: " ")),
+        ("a=b\r\n", .missingVersion),
     ]
+
+    /// What 10.5 reads as no session at all, or stops reading at.
+    @Test func shortBodiesEmptyLinesAndTrailers() throws {
+        for tiny in ["", " ", "\n", "\u{0}", "a"] {
+            let sdp = try SDPParser.parse(tiny)
+            #expect(sdp.sessions.isEmpty && sdp.bytes == Array(tiny.utf8), "\(tiny.debugDescription)")
+        }
+        for stop in ["\r\n", "\r\n\r\n", "\r\nv=0\r\n"] {
+            let sdp = try SDPParser.parse(stop)
+            #expect(sdp.sessions.isEmpty && sdp.bytes.isEmpty, "\(stop.debugDescription)")
+        }
+        // An empty line ends the body; after the last line ending, a fragment shorter than a
+        // line is kept at the end; a last line without an ending stays without one.
+        let body = "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\nm=audio 1 RTP/AVP 0\r\n"
+        #expect(try SDPParser.parse(body + "\r\na=dropped\r\n").text == body)
+        #expect(try SDPParser.parse(body + "x").text == body + "x")
+        #expect(try SDPParser.parse(body + "a=last").text == body + "a=last")
+        var unterminated = try SDPParser.parse(body + "a=last")
+        unterminated.media[0].lines.append(.attribute("added"))
+        #expect(unterminated.text == body + "a=last\r\na=added\r\n", "a line after it gets a line break")
+    }
+
+    @Test func severalSessionsInOneBody() throws {
+        let one = "v=0\r\no=a 1 1 IN IP4 1.2.3.4\r\ns=one\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n"
+        let two = "v=0\r\no=b 2 2 IN IP4 5.6.7.8\r\ns=two\r\nc=IN IP4 5.6.7.8\r\nt=0 0\r\nm=audio 6000 RTP/AVP 8\r\nm=video 7000 RTP/AVP 96\r\n"
+        let sdp = try SDPParser.parse(one + two)
+        #expect(sdp.text == one + two)
+        #expect(sdp.sessions.map(\.media) == [0..<1, 1..<3])
+        #expect(sdp.sessionConnection(ofMedia: 0)?.address == "1.2.3.4")
+        #expect(sdp.sessionConnection(ofMedia: 2)?.address == "5.6.7.8")
+        #expect(sdp.session(ofMedia: 1).lines[2].value == "two")
+    }
+
+    @Test func connectionKeepsWhatFollowsItsAddress() throws {
+        let c = try #require(Connection(parsing: "IN IP4 1.2.3.4 extra"))
+        #expect(c.address == "1.2.3.4" && c.trailing == "extra" && c.description == "IN IP4 1.2.3.4 extra")
+        #expect(Connection(parsing: "IN IP6 ::ffff:1.2.3.4")?.address == "::ffff:1.2.3.4")
+    }
 
     @Test(arguments: malformed)
     func rejectsMalformed(text: String, expected: SDPError) {
