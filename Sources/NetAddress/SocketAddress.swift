@@ -32,6 +32,24 @@ extension IPAddress {
     }
 
     /// The address and port of an IPv4 or IPv6 socket address; nil for another family.
+    /// The address and port in the socket address held by `bytes` (a `sockaddr_storage` or
+    /// a union of the `sockaddr` kinds); nil when too short or not IP.
+    public static func fromSocketAddress(_ bytes: UnsafeRawBufferPointer) -> (address: IPAddress, port: UInt16)? {
+        guard bytes.count >= MemoryLayout<sockaddr>.size else { return nil }
+        switch Int32(bytes.loadUnaligned(fromByteOffset: 0, as: sockaddr.self).sa_family) {
+        case AF_INET:
+            guard bytes.count >= MemoryLayout<sockaddr_in>.size else { return nil }
+            let sin = bytes.loadUnaligned(as: sockaddr_in.self)
+            return (IPAddress(sin.sin_addr), UInt16(bigEndian: sin.sin_port))
+        case AF_INET6:
+            guard bytes.count >= MemoryLayout<sockaddr_in6>.size else { return nil }
+            let sin6 = bytes.loadUnaligned(as: sockaddr_in6.self)
+            return (IPAddress(sin6.sin6_addr), UInt16(bigEndian: sin6.sin6_port))
+        default:
+            return nil
+        }
+    }
+
     public static func fromSocketAddress(_ sa: UnsafePointer<sockaddr>) -> (address: IPAddress, port: UInt16)? {
         switch Int32(sa.pointee.sa_family) {
         case AF_INET:

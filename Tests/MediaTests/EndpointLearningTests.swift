@@ -1,4 +1,5 @@
 import ByteText
+import CMediaIO
 import Foundation
 @testable import Media
 import NetAddress
@@ -116,6 +117,27 @@ import Glibc
             #expect(c.confirmed)
             // Immediate learning takes the source; without learning the SDP's endpoint stays.
             #expect((c.endpoint?.port == x.port) == (learning == .immediate))
+        }
+    }
+}
+
+/// Endpoints through the C socket address the media threads keep: IPv6 addresses came back
+/// with their low half from the stack (the union's 16-byte `sockaddr` member was copied
+/// and read as a 28-byte `sockaddr_in6`), in 1-3 % of queries.
+@Suite struct MediaAddressTests {
+    @Test func endpointsSurviveTheSocketAddressWholly() {
+        var generator = SystemRandomNumberGenerator()
+        for i in 0..<20_000 {
+            let address: IPAddress = i % 4 == 0
+                ? .v4(UInt32.random(in: 0...UInt32.max, using: &generator))
+                : .v6(UInt64.random(in: 0...UInt64.max, using: &generator), UInt64.random(in: 0...UInt64.max, using: &generator))
+            let endpoint = Endpoint(address: address, port: UInt16(truncatingIfNeeded: i) | 1)
+            // Stack noise where a wrong read would land.
+            var noise = (UInt64.max, UInt64.max, UInt64.max, UInt64.max)
+            withUnsafeMutableBytes(of: &noise) { $0.storeBytes(of: UInt64(i), as: UInt64.self) }
+            let back = mio_addr(endpoint).endpoint
+            #expect(back == endpoint, "\(endpoint.address) came back as \(String(describing: back?.address))")
+            if back != endpoint { return }
         }
     }
 }
