@@ -428,7 +428,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         let delay = Double(r.deleteDelay ?? Int(settings.deleteDelay))
         // What rtpengine 10.5 does, case by case: an unknown call or from-tag only warns;
         // a to-tag alone deletes nothing; an unknown to-tag warns but deletes all the same;
-        // a deleted call lingers (queryable, not listed) and takes further deletes quietly.
+        // a deleted call lingers (queryable, not listed) and takes further deletes quietly,
+        // except that a shorter delay (`delete-delay: 0`) cuts its lingering short.
         let notFound: [(key: String, value: BencodeValue)] = [("warning", .string("Call-ID not found or tags didn't match"))]
         let outcome: (reply: [(key: String, value: BencodeValue)], released: Call?) = state.withLock { calls in
             guard var call = calls[callID] else { return (notFound, nil) }
@@ -439,7 +440,16 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 && !call.participants.contains { $0.tag == nil }
             // A tagged delete is answered with the call's statistics, a whole-call one bare.
             let reply = unknownToTag ? notFound : (r.fromTag == nil ? [] : QueryReport.entries(for: call, counters: streamCounters))
-            guard call.deleteAt == nil else { return (reply, nil) }
+            if let lingering = call.deleteAt {
+                guard now + delay < lingering else { return (reply, nil) }
+                if delay <= 0 {
+                    calls[callID] = nil
+                    return (reply, call)
+                }
+                call.deleteAt = now + delay
+                calls[callID] = call
+                return (reply, nil)
+            }
             recordEnd(call, .regular, now: now)
             if delay <= 0 {
                 calls[callID] = nil

@@ -119,6 +119,23 @@ final class FakeClock: Sendable {
         #expect(throws: NGError.unknownCall) { try registry.handle(request(.query, [("call-id", .string("nope"))])) }
     }
 
+    /// A lingering call deleted again with `delete-delay: 0` goes at once, as in 10.5 (it
+    /// held its ports for the first delete's 30 s).
+    @Test func aDelayOfZeroCutsALingeringCallShort() throws {
+        _ = try registry.handle(request(.offer, [("call-id", .string("f")), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]))
+        _ = try registry.handle(request(.delete, [("call-id", .string("f")), ("from-tag", .string("a"))]))
+        #expect(ports.live.count == 2)
+        _ = try registry.handle(request(.delete, [("call-id", .string("f")), ("delete-delay", .integer(10))]))
+        clock.advance(11)
+        registry.expire(now: clock.now.withLock { $0 })
+        #expect(ports.live.isEmpty, "the shorter delay ends the lingering")
+        _ = try registry.handle(request(.offer, [("call-id", .string("g")), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]))
+        _ = try registry.handle(request(.delete, [("call-id", .string("g"))]))
+        _ = try registry.handle(request(.delete, [("call-id", .string("g")), ("delete-delay", .integer(0))]))
+        #expect(ports.live.isEmpty)
+        #expect(throws: NGError.unknownCall) { try registry.handle(request(.query, [("call-id", .string("g"))])) }
+    }
+
     @Test func errorsNameWhatIsMissing() {
         #expect(throws: NGError.missingKey("call-id")) { try registry.handle(request(.offer, [("sdp", .string("v=0"))])) }
         #expect(throws: NGError.missingKey("from-tag")) {
