@@ -81,6 +81,7 @@ public enum Daemon {
         settings.deleteDelay = Double(config.deleteDelay)
         settings.maxSessions = config.maxSessions
         settings.sipSource = config.sipSource
+        settings.recordingDirectory = config.options.string("recording-dir") != nil
         settings.tos = config.tos
         let calls = CallRegistry(settings: settings, ports: ports, media: engine, clock: wallClock)
         let relay = RelayRates {

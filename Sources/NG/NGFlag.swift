@@ -1,5 +1,5 @@
-/// The boolean flags of an ng request (`flags` list), by their canonical spelling. The wire
-/// form may use hyphens or underscores for spaces and any letter case.
+/// The boolean flags of an ng request (`flags` list), by their canonical spelling in lower
+/// case. The wire form may use hyphens for spaces (see `normalize` for letter case).
 public enum NGFlag: String, CaseIterable, Sendable {
     case sipSourceAddress = "sip source address"
     case trustAddress = "trust address"
@@ -39,8 +39,19 @@ public enum NGFlag: String, CaseIterable, Sendable {
     case earlyMedia = "early media"
     case discardRecording = "discard recording"
 
-    /// The canonical form of a flag or key as sent: lower case, hyphens and underscores
-    /// read as spaces (rtpengine treats them alike).
+    /// The spellings with capitals rtpengine 10.5 knows (hyphens read as spaces); each is
+    /// accepted as written or all in lower case, and nothing else with capitals is.
+    static let mixedCase: [String: String] = Dictionary(uniqueKeysWithValues: [
+        "ICE", "DTLS", "SDES", "OSRTP", "TOS", "SIP source address", "trickle ICE", "reject ICE", "ICE lite",
+        "inject DTMF", "detect DTMF", "block DTMF", "unblock DTMF", "play DTMF", "generate RTCP", "RTCP mirror",
+        "pierce NAT", "NAT wait", "DTLS reverse", "DTLS fingerprint", "SDP version", "T38", "T.38",
+    ].map { ($0, $0.lowercased()) })
+
+    /// The canonical form of a flag or key as sent: hyphens read as spaces, as rtpengine
+    /// reads them, and lower case. 10.5 matches spellings exactly: the one in its
+    /// documentation or the same in lower case (`SIP source address`, `sip-source-address`),
+    /// never other capitals (`Sip-Source-Address`) or underscores (`sip_source_address`);
+    /// those come out as they are and match nothing.
     public static func normalize(_ text: String) -> String {
         // The hyphenated keys every offer, answer and delete from Kamailio carries.
         switch text {
@@ -52,25 +63,25 @@ public enum NGFlag: String, CaseIterable, Sendable {
         default: break
         }
         // Every other key passes here too, and most are already canonical: one look at the
-        // bytes; ASCII is mapped byte by byte, anything else the slow way.
-        func needsMapping(_ b: UInt8) -> Bool {
-            b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
-        }
-        var mapping = false
+        // bytes; ASCII is mapped byte by byte, anything else is left as it is.
+        var hyphens = false, capitals = false
         for b in text.utf8 {
-            if b >= 0x80 { return String(text.lowercased().map { $0 == "-" || $0 == "_" ? " " : $0 }) }
-            mapping = mapping || needsMapping(b)
+            if b >= 0x80 { return text }
+            if b == UInt8(ascii: "-") { hyphens = true }
+            if b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") { capitals = true }
         }
-        guard mapping else { return text }
+        guard hyphens || capitals else { return text }
         let count = text.utf8.count
-        return String(unsafeUninitializedCapacity: count) { out in
+        let spaced = String(unsafeUninitializedCapacity: count) { out in
             var i = 0
             for b in text.utf8 {
-                out[i] = b == UInt8(ascii: "-") || b == UInt8(ascii: "_") ? UInt8(ascii: " ") : (needsMapping(b) ? b + 32 : b)
+                out[i] = b == UInt8(ascii: "-") ? UInt8(ascii: " ") : b
                 i += 1
             }
             return count
         }
+        guard capitals else { return spaced }
+        return mixedCase[spaced] ?? spaced
     }
 
     public init?(wire: String) {

@@ -2,8 +2,9 @@ import Bencode
 import ByteText
 import NetAddress
 
-/// Reads an ng request dictionary into an `NGRequest`. Keys may use spaces, hyphens or
-/// underscores and any letter case; every dictionary key may also be given in the `flags`
+/// Reads an ng request dictionary into an `NGRequest`. Keys may use spaces or hyphens, in the
+/// spelling 10.5 knows or in lower case (`NGFlag.normalize`); every dictionary key may also
+/// be given in the `flags`
 /// list as `key=value`, and some families of options as prefixed flags (`codec-strip-PCMU`,
 /// `SDES-no-NULL_HMAC_SHA1_32`, `endpoint-learning-heuristic`, `from-tags-TAG`).
 /// `replace-origin` and `rtcp-mux-demux` as flags are not among them: rtpengine 10.5
@@ -41,10 +42,6 @@ public enum NGRequestParser {
             r.flags.insert(f)
             return
         }
-        if let proto = NGRequest.TransportProtocol(rawValue: flag.uppercased()), proto != .accept {
-            r.transportProtocol = proto
-            return
-        }
         for (prefix, handler) in prefixHandlers {
             guard let rest = dropPrefix(prefix, from: flag) else { continue }
             if handler(rest, &r) { return }
@@ -69,11 +66,14 @@ public enum NGRequestParser {
         }),
     ]
 
-    /// The part of `flag` after `prefix` when `flag` starts with it (compared normalized),
-    /// with its original spelling and case kept (codec names are case-sensitive).
+    /// The part of `flag` after `prefix` when `flag` starts with it (compared normalized;
+    /// `prefix` ends in its separator, which may be a space or a hyphen), with its original
+    /// spelling and case kept (codec names are case-sensitive).
     static func dropPrefix(_ prefix: String, from flag: String) -> String? {
-        guard flag.count > prefix.count,
-              NGFlag.normalize(String(flag.prefix(prefix.count))) == prefix else { return nil }
+        let word = prefix.dropLast()
+        guard flag.count > prefix.count, NGFlag.normalize(String(flag.prefix(word.count))) == word else { return nil }
+        let separator = flag[flag.index(flag.startIndex, offsetBy: word.count)]
+        guard separator == "-" || separator == " " else { return nil }
         return String(flag.dropFirst(prefix.count))
     }
 

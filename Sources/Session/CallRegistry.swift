@@ -24,6 +24,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         public var maxSessions: Int = -1
         /// `--sip-source`: endpoints come from `received from`, not from the SDP.
         public var sipSource = false
+        /// `--recording-dir` is set: `record call` asks for recording, which is not built.
+        public var recordingDirectory = false
         /// `--tos`: the TOS byte calls start with.
         public var tos = 0
         /// `--endpoint-learning`.
@@ -138,7 +140,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         guard let fromTag = r.fromTag else { throw .missingKey("from-tag") }
         let isAnswer = r.command == .answer
         if isAnswer, r.toTag == nil { throw .missingKey("to-tag") }
-        try Self.rejectUnbuilt(r)
+        try Self.rejectUnbuilt(r, recordingDirectory: settings.recordingDirectory)
         guard let sdp = try? SDPParser.parse(body) else { throw .sdpParse }
         if r.has(.loopProtect), sdp.sessionAttributes("rtpengine").contains(where: { $0.attributeValue == loopToken }) {
             return [("sdp", .string(body))]
@@ -347,8 +349,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 leg.rtpEndpoint = nil
                 leg.rtcpEndpoint = nil
             }
-            let direction = m.lines.first { SDPRewriter.isDirection($0.attributeName) }?.attributeName
-                ?? sdp.session(ofMedia: i).lines.first { SDPRewriter.isDirection($0.attributeName) }?.attributeName
+            // The session's direction wins over the section's, as 10.5 reads them.
+            let direction = sdp.session(ofMedia: i).lines.first { SDPRewriter.isDirection($0.attributeName) }?.attributeName
+                ?? m.lines.first { SDPRewriter.isDirection($0.attributeName) }?.attributeName
                 ?? "sendrecv"
             leg.sends = direction == "sendrecv" || direction == "sendonly"
             leg.receives = direction == "sendrecv" || direction == "recvonly"

@@ -57,8 +57,9 @@ enum QueryReport {
         }
         var flags: [BencodeValue] = [.string("initialized")]
         if m.asymmetric { flags.append(.string("asymmetric")) }
-        if m.sends { flags.append(.string("send")) }
-        if m.receives { flags.append(.string("recv")) }
+        // 10.5 names them from the proxy's side: it sends to a participant that receives.
+        if m.receives { flags.append(.string("send")) }
+        if m.sends { flags.append(.string("recv")) }
         var entry: [(key: String, value: BencodeValue)] = [
             ("index", .integer(Int64(m.index))), ("type", .string(m.type)), ("protocol", .string(m.proto)),
         ]

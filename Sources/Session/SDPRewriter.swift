@@ -107,8 +107,10 @@ public enum SDPRewriter {
                         session.append(line)
                     }
                 case UInt8(ascii: "a") where isDirection(line.attributeName):
-                    // A session-level direction moves into each media section.
+                    // A session-level direction moves into each media section, where it wins
+                    // over the section's own, as in 10.5; `original sendrecv` leaves it here.
                     sessionDirection = line.attributeName
+                    if plan.originalSendrecv { session.append(line) }
                 case UInt8(ascii: "a") where isICE(line.attributeName):
                     continue
                 case UInt8(ascii: "a") where line.attributeName == "group":
@@ -119,9 +121,13 @@ public enum SDPRewriter {
                 }
             }
             if k == 0, let token = plan.loopProtectToken { session.append(.attribute("rtpengine", token)) }
+            let sessionTrickles = tricklesICE(s.lines)
             for i in s.media {
                 let m = sdp.media[i]
-                let zero = (m.connection ?? sessionConnection).map(isZero) ?? false
+                // A zero address holds the stream, except as trickle ICE's placeholder
+                // before candidates arrive (RFC 8840 section 4.2), as 10.5 reads it.
+                let trickle = (sessionTrickles || tricklesICE(m.lines)) && (s.lines + m.lines).contains { $0.attributeName == "ice-ufrag" }
+                let zero = !trickle && ((m.connection ?? sessionConnection).map(isZero) ?? false)
                 media.append(rewriteMedia(m, index: i, port: plan.rtpPorts[safe: i] ?? nil, plan: plan,
                                           ourConnection: ourConnection, zeroAddress: zero, sessionDirection: sessionDirection))
             }
@@ -157,7 +163,8 @@ public enum SDPRewriter {
             return MediaDescription(mediaLine: mline, lines: head, mediaLineEnding: m.mediaLineEnding)
         }
         mline.port = port
-        if let proto = plan.transportProtocol { mline.proto = proto }
+        // `transport protocol` changes RTP sections only.
+        if let proto = plan.transportProtocol, mline.isRTP { mline.proto = proto }
         if let formats = plan.formats[safe: index] ?? nil { mline.formats = formats }
 
         var others: [SDPLine] = []
@@ -180,7 +187,7 @@ public enum SDPRewriter {
                     others.append(line)
                 }
             case _ where isDirection(name):
-                direction = name
+                if sessionDirection == nil { direction = name }
                 // `original sendrecv` leaves the attribute where it was, among the others.
                 if plan.originalSendrecv { others.append(line) }
             case "rtcp": continue
@@ -209,11 +216,12 @@ public enum SDPRewriter {
             return MediaDescription(mediaLine: mline, lines: lines, mediaLineEnding: m.mediaLineEnding)
         }
         do {
+            // These lines are the proxy's own, written anew: CRLF whatever the SDP's endings.
             for fmt in mline.formats {
                 guard let pt = Int(fmt) else { continue }
-                lines.append(rtpmaps[pt] ?? .attribute("rtpmap", StaticPayloadTypes.rtpmapValue(for: pt)))
+                lines.append(rtpmaps[pt].map(crlf) ?? .attribute("rtpmap", StaticPayloadTypes.rtpmapValue(for: pt)))
                 let extra = perFormat[pt] ?? []
-                lines += extra.filter { $0.attributeName == "fmtp" } + extra.filter { $0.attributeName == "rtcp-fb" }
+                lines += (extra.filter { $0.attributeName == "fmtp" } + extra.filter { $0.attributeName == "rtcp-fb" }).map(crlf)
             }
         }
         if !plan.originalSendrecv {
@@ -228,11 +236,22 @@ public enum SDPRewriter {
         }
         if mux != .off { lines.append(rtcpMux ?? .attribute("rtcp-mux")) }
         if let ptime {
-            lines.append(ptime)
+            lines.append(crlf(ptime))
         } else if let fallback = plan.fallbackPtime[safe: index] ?? nil {
             lines.append(.attribute("ptime", fallback))
         }
         return MediaDescription(mediaLine: mline, lines: lines, mediaLineEnding: m.mediaLineEnding)
+    }
+
+    static func crlf(_ line: SDPLine) -> SDPLine {
+        var line = line
+        line.ending = .crlf
+        return line
+    }
+
+    /// `a=ice-options` names `trickle`.
+    static func tricklesICE(_ lines: [SDPLine]) -> Bool {
+        lines.contains { $0.attributeName == "ice-options" && ($0.attributeValue?.asciiFields(UInt8(ascii: " ")).contains("trickle") ?? false) }
     }
 
     /// A zero connection address is the obsolete way to put a stream on hold (RFC 3264

@@ -136,6 +136,18 @@ final class FakeClock: Sendable {
         #expect(throws: NGError.unknownCall) { try registry.handle(request(.query, [("call-id", .string("g"))])) }
     }
 
+    /// `record call` without `--recording-dir` records nothing and is no error, as in 10.5;
+    /// with one, it asks for recording, which this version does not have.
+    @Test func recordCallIsRefusedOnlyWhereRecordingIsConfigured() throws {
+        let offer: [(String, BencodeValue)] = [("call-id", .string("r")), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP)),
+                                                ("record call", .string("yes"))]
+        #expect(try registry.handle(request(.offer, offer)).contains { $0.key == "sdp" })
+        registry.updateSettings { $0.recordingDirectory = true }
+        #expect(throws: NGError.notSupported("call recording")) {
+            try registry.handle(request(.offer, [("call-id", .string("r2"))] + offer.dropFirst(), flags: ["record-call"]))
+        }
+    }
+
     @Test func errorsNameWhatIsMissing() {
         #expect(throws: NGError.missingKey("call-id")) { try registry.handle(request(.offer, [("sdp", .string("v=0"))])) }
         #expect(throws: NGError.missingKey("from-tag")) {
