@@ -112,25 +112,26 @@ public struct Connection: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>` (section 5.2).
+/// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>` (section 5.2), as
+/// 10.5 reads it: fields one space apart, by position, an empty one between two spaces
+/// counting as a field; what is not changed is written back as it came, spacing included.
 public struct Origin: Hashable, Sendable, CustomStringConvertible {
-    public var username: String
-    public var sessionID: String
-    public var sessionVersion: String
-    public var networkType: String
-    public var addressType: String
-    public var address: String
+    public var fields: [String]
 
     public init?(parsing value: String) {
-        let f = value.asciiFields(UInt8(ascii: " "))
-        guard f.count == 6 else { return nil }
-        username = f[0]; sessionID = f[1]; sessionVersion = f[2]
-        networkType = f[3]; addressType = f[4]; address = f[5]
+        let f = value.asciiFields(UInt8(ascii: " "), omittingEmpty: false)
+        guard f.count >= 6 else { return nil }
+        fields = f
     }
 
-    public var description: String {
-        "\(username) \(sessionID) \(sessionVersion) \(networkType) \(addressType) \(address)"
-    }
+    public var username: String { get { fields[0] } set { fields[0] = newValue } }
+    public var sessionID: String { get { fields[1] } set { fields[1] = newValue } }
+    public var sessionVersion: String { get { fields[2] } set { fields[2] = newValue } }
+    public var networkType: String { get { fields[3] } set { fields[3] = newValue } }
+    public var addressType: String { get { fields[4] } set { fields[4] = newValue } }
+    public var address: String { get { fields[5] } set { fields[5] = newValue } }
+
+    public var description: String { fields.joined(separator: " ") }
 }
 
 /// `a=rtpmap:<pt> <encoding>/<clock>[/<channels>]` (section 6.6).

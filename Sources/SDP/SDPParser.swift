@@ -83,6 +83,7 @@ public enum SDPParser {
             if first == UInt8(ascii: "m") {
                 guard let m = MediaLine(parsing: value) else { throw .badMediaLine(number: number, text: value) }
                 var section = MediaDescription(mediaLine: m, mediaLineEnding: ending)
+                section.receivedMediaLine = (m, value)
                 section.lines.reserveCapacity(16)
                 media.append(section)
                 sessions[current].media = sessions[current].media.lowerBound..<media.count

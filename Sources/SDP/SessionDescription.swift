@@ -83,7 +83,7 @@ public struct SessionDescription: Hashable, Sendable {
             for line in s.lines { size += line.value.utf8.count + 4 }
         }
         for m in media {
-            size += m.mediaLine.writtenCount + 4
+            size += (m.mediaLineText?.utf8.count ?? m.mediaLine.writtenCount) + 4
             for line in m.lines { size += line.value.utf8.count + 4 }
         }
         var out: [UInt8] = []
@@ -111,7 +111,11 @@ public struct SessionDescription: Hashable, Sendable {
                 write(type: line.typeByte, { LosslessText.encode(line.value, into: &$0) }, ending: line.ending)
             }
             for m in media[s.media] {
-                write(type: UInt8(ascii: "m"), { m.mediaLine.write(into: &$0) }, ending: m.mediaLineEnding)
+                if let text = m.mediaLineText {
+                    write(type: UInt8(ascii: "m"), { LosslessText.encode(text, into: &$0) }, ending: m.mediaLineEnding)
+                } else {
+                    write(type: UInt8(ascii: "m"), { m.mediaLine.write(into: &$0) }, ending: m.mediaLineEnding)
+                }
                 for line in m.lines {
                     write(type: line.typeByte, { LosslessText.encode(line.value, into: &$0) }, ending: line.ending)
                 }
@@ -128,10 +132,30 @@ public struct MediaDescription: Hashable, Sendable {
     public var mediaLine: MediaLine
     public var mediaLineEnding: SDPLine.LineEnding = .crlf
     public var lines: [SDPLine]
+    /// The `m=` line as received, with its own spacing: written as it came while
+    /// `mediaLine` is unchanged (10.5 copies the lines it does not rewrite).
+    public var receivedMediaLine: (line: MediaLine, text: String)?
 
-    public init(mediaLine: MediaLine, lines: [SDPLine] = [], mediaLineEnding: SDPLine.LineEnding = .crlf) {
+    public static func == (a: MediaDescription, b: MediaDescription) -> Bool {
+        a.mediaLine == b.mediaLine && a.mediaLineEnding == b.mediaLineEnding && a.lines == b.lines
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(mediaLine)
+        hasher.combine(lines)
+    }
+
+    /// The text written after `m=`.
+    public var mediaLineText: String? {
+        guard let received = receivedMediaLine, received.line == mediaLine else { return nil }
+        return received.text
+    }
+
+    public init(mediaLine: MediaLine, lines: [SDPLine] = [], receivedMediaLine: (line: MediaLine, text: String)? = nil,
+                mediaLineEnding: SDPLine.LineEnding = .crlf) {
         self.mediaLine = mediaLine
         self.lines = lines
+        self.receivedMediaLine = receivedMediaLine
         self.mediaLineEnding = mediaLineEnding
     }
 

@@ -59,8 +59,15 @@ public struct MediaLeg: Sendable {
     public var receives = true
     /// The `a=ptime` value of this participant's last SDP for the section.
     public var ptime: String?
+    /// The section's mid: the first this participant's SDP gave, or the one generated for
+    /// its offer (`generate mid`); later SDPs do not change it, as in 10.5.
+    public var mid: String?
     /// This participant's last SDP carried `a=rtcp-mux` for the section.
     public var rtcpMux = false
+    /// The participant's last SDP spoke ICE (`a=ice-ufrag`), trickle ICE too: 10.5 records
+    /// it for query even where `ICE=remove` takes the attributes out.
+    public var ice = false
+    public var trickleICE = false
     /// `asymmetric`: the participant sends from somewhere else than it receives on.
     public var asymmetric = false
     /// The last SDP sent to this participant for the section offered or granted rtcp-mux.
@@ -87,6 +94,9 @@ public struct Participant: Sendable {
     public var medias: [MediaLeg] = []
     /// The participant's SDP has been seen (offer or answer), not only reserved by a peer's.
     public var hasSDP = false
+    /// The proxy has sent this participant an offer: 10.5 then marks its media
+    /// `ICE controlling` (its ICE role, kept even without ICE).
+    public var receivedOffer = false
     /// `replace` state for SDPs sent to this participant.
     public var outgoingOrigin = OutgoingOrigin()
     /// The last answer sent to this participant: its dialogue and formats per section.

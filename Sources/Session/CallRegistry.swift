@@ -140,21 +140,25 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         guard let fromTag = r.fromTag else { throw .missingKey("from-tag") }
         let isAnswer = r.command == .answer
         if isAnswer, r.toTag == nil { throw .missingKey("to-tag") }
-        try Self.rejectUnbuilt(r, recordingDirectory: settings.recordingDirectory)
         guard let sdp = try? SDPParser.parse(body) else { throw .sdpParse }
         if r.has(.loopProtect), sdp.sessionAttributes("rtpengine").contains(where: { $0.attributeValue == loopToken }) {
             return [("sdp", .string(body))]
         }
-        // Every session needs a media section (a body without any session, 10.5 passes on).
-        guard sdp.sessions.allSatisfy({ !$0.media.isEmpty }) else { throw .sdpRewrite }
-        // An RTP section whose formats are not payload types cannot be relayed.
-        guard sdp.media.allSatisfy(\.mediaLine.hasValidPayloadTypes) else { throw .incompleteSDP }
+        // Every section needs an address (its own c= or its session's), and an RTP section
+        // formats that are payload types: 10.5 checks both before it looks the call up.
+        guard sdp.media.indices.allSatisfy({ sdp.media[$0].connection != nil || sdp.sessionConnection(ofMedia: $0) != nil }),
+              sdp.media.allSatisfy(\.mediaLine.hasValidPayloadTypes) else { throw .incompleteSDP }
+        // A session without media: an offer with one fails once its call is set up (10.5
+        // keeps that call); an answer of only such sessions is passed on as it is.
+        let medialess = sdp.sessions.contains { $0.media.isEmpty }
+        let passedOn = isAnswer && sdp.media.isEmpty
         for m in sdp.media where !m.isRejected {
             if m.mediaLine.proto.asciiContains("SAVP") { throw .notSupported("SRTP (\(m.mediaLine.proto))") }
             if m.lines.contains(where: { $0.attributeName == "crypto" || $0.attributeName == "fingerprint" }) {
                 throw .notSupported("SRTP (SDES/DTLS)")
             }
         }
+        try Self.rejectUnbuilt(r, recordingDirectory: settings.recordingDirectory)
 
         let result: Result<[UInt8], NGError> = state.withLock { calls in
             // One lookup: every `calls[callID]` copies the whole call out and destroys it again.
@@ -189,6 +193,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             for (pair, interface) in changes.released { ports.release(pair, on: interface) }
             applyTOS(r.tos, to: &call, newPorts: changes.allocated)
             if isNew, let old = stored { releasePorts(of: old) }
+            if medialess, !passedOn {
+                calls[callID] = call
+                return .failure(.sdpRewrite)
+            }
             let plan = plan(for: receiver, from: sender, in: call, sdp: sdp, request: r)
             if isAnswer {
                 call.participants[receiver].lastAnswer = (call.dialogueIndex(sender, receiver) ?? -1, plan.formats.enumerated().map {
@@ -297,6 +305,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         call.signals += 1
         call.dialogues[d].lastUsed = call.signals
         call.participants[sender].hasSDP = true
+        if request.command == .offer { call.participants[receiver].receivedOffer = true }
         for (i, m) in sdp.media.enumerated() {
             // rtpengine gives the other side new ports when a sender's media port moves,
             // unless `port latching` says to keep them.
@@ -339,8 +348,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 if address.map({ !$0.isUnspecified }) ?? true { address = source }
             }
             var leg = call.participants[sender].medias[i]
-            leg.asymmetric = request.has(.asymmetric) || (leg.asymmetric && !request.has(.symmetric))
-            if let address, !m.isRejected {
+            // Per signal, as 10.5 keeps it: the next offer or answer without the flag ends it.
+            leg.asymmetric = request.has(.asymmetric) && !m.isRejected
+            // A rejected section keeps its address with port 0 (query shows it, as 10.5 does).
+            if let address {
                 leg.rtpEndpoint = Endpoint(address: address, port: m.mediaLine.port)
                 let rtcp = m.attribute("rtcp")?.attributeValue.flatMap(RTCPAttribute.init(parsing:))
                 let rtcpAddress = rtcp?.connection.flatMap { IPAddress($0.address) } ?? address
@@ -355,8 +366,19 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 ?? "sendrecv"
             leg.sends = direction == "sendrecv" || direction == "sendonly"
             leg.receives = direction == "sendrecv" || direction == "recvonly"
+            // The other side is taken to do the opposite, until its own SDP says (10.5 sets
+            // both from each offer or answer).
+            call.participants[receiver].medias[i].sends = leg.receives
+            call.participants[receiver].medias[i].receives = leg.sends
             leg.ptime = m.attribute("ptime")?.attributeValue
             leg.rtcpMux = m.attribute("rtcp-mux") != nil
+            if leg.mid == nil {
+                leg.mid = m.attribute("mid")?.attributeValue
+                    ?? (request.command == .offer && request.has(.generateMid) ? String(i + 1) : nil)
+            }
+            let both = sdp.session(ofMedia: i).lines + m.lines
+            leg.ice = both.contains { $0.attributeName == "ice-ufrag" }
+            leg.trickleICE = leg.ice && SDPRewriter.tricklesICE(both)
             leg.codecs = StaticPayloadTypes.codecNames(of: m)
             call.participants[sender].medias[i] = leg
         }
@@ -378,6 +400,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         if let t = request.transportProtocol, t != .accept { plan.transportProtocol = t.rawValue }
         plan.fallbackPtime = sdp.media.indices.map { call.participants[receiver].medias[safe: $0]?.ptime }
         plan.generateMid = request.has(.generateMid)
+        // An offer carries its sender's mids; an answer its offerer's (the receiver's), and
+        // no other: 10.5 neither keeps an answer's own mid nor generates one for it.
+        let midOwner = request.command == .answer ? receiver : sender
+        plan.mids = sdp.media.indices.map { call.participants[midOwner].medias[safe: $0]?.mid }
         plan.stripExtmap = request.has(.stripExtmap)
         if request.has(.loopProtect) { plan.loopProtectToken = loopToken }
         plan.rtcpMux = sdp.media.indices.map { i in

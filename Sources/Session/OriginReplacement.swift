@@ -41,7 +41,8 @@ public struct OutgoingOrigin: Sendable {
             if let version {
                 if body != lastBody { self.version = version &+ 1 }
             } else {
-                version = incomingVersion
+                // A version of 0 is no version to count on: 10.5 starts from a random one.
+                version = incomingVersion != 0 ? incomingVersion : UInt64.random(in: 1...UInt64.max)
             }
             lastBody = body
             origin.sessionVersion = String(self.version ?? incomingVersion)

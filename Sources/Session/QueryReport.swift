@@ -21,6 +21,7 @@ enum QueryReport {
                 key = "<untagged \(untagged)>"
             }
             var entry: [(key: String, value: BencodeValue)] = [("tag", .string(p.tag?.bytes ?? []))]
+            if let branch = p.viaBranch { entry.append(("via-branch", .string(branch.bytes))) }
             if let label = p.label { entry.append(("label", .string(label.bytes))) }
             entry.append(("created", .integer(Int64(p.created))))
             let peers = call.subscriptions(of: i).map { call.participants[$0].tag?.bytes ?? [] }
@@ -28,7 +29,7 @@ enum QueryReport {
             entry.append(("subscriptions", subs))
             entry.append(("subscribers", subs))
             entry.append(("medias", .list(p.medias.map { m in
-                media(m, interface: p.interface, created: p.created, counters: counters, totals: &totals)
+                media(m, of: p, counters: counters, totals: &totals)
             })))
             tags.append((key, .dictionary(entry)))
         }
@@ -42,51 +43,78 @@ enum QueryReport {
         ]
     }
 
-    static func media(_ m: MediaLeg, interface: MediaInterface, created: Double, counters: Counters,
+    static func media(_ m: MediaLeg, of p: Participant, counters: Counters,
                       totals: inout (rtp: StreamCounters, rtcp: StreamCounters)) -> BencodeValue {
+        let interface = p.interface, created = p.created
         var streams: [BencodeValue] = []
         var codec: String?
         if let ports = m.localPorts, let (rtp, rtcp) = m.streamCounters(on: interface.address, counters) {
             codec = m.codec(of: rtp)
             totals.rtp.add(rtp)
             totals.rtcp.add(rtcp)
-            streams.append(stream(port: ports.rtp, endpoint: m.rtpEndpoint, kind: "RTP", interface: interface,
-                                  created: created, counters: rtp))
-            streams.append(stream(port: ports.rtcp, endpoint: m.rtcpEndpoint, kind: "RTCP", interface: interface,
-                                  created: created, counters: rtcp))
+            streams.append(stream(port: ports.rtp, endpoint: m.rtpEndpoint, kind: Self.rtpKinds(m), interface: interface,
+                                  created: created, counters: rtp, ice: m.ice))
+            streams.append(stream(port: ports.rtcp, endpoint: m.rtcpEndpoint, kind: Self.rtcpKinds(m), interface: interface,
+                                  created: created, counters: rtcp, ice: m.ice))
+        } else {
+            // A rejected section: its streams without local sockets, as 10.5 lists them.
+            streams.append(stream(port: nil, endpoint: m.rtpEndpoint, kind: Self.rtpKinds(m), interface: interface,
+                                  created: created, counters: StreamCounters(), ice: m.ice))
+            streams.append(stream(port: nil, endpoint: m.rtcpEndpoint, kind: Self.rtcpKinds(m), interface: interface,
+                                  created: created, counters: StreamCounters(), ice: m.ice))
         }
-        var flags: [BencodeValue] = [.string("initialized")]
+        // `initialized` once the participant's own SDP has been seen.
+        var flags: [BencodeValue] = p.hasSDP ? [.string("initialized")] : []
         if m.asymmetric { flags.append(.string("asymmetric")) }
         // 10.5 names them from the proxy's side: it sends to a participant that receives.
         if m.receives { flags.append(.string("send")) }
         if m.sends { flags.append(.string("recv")) }
-        var entry: [(key: String, value: BencodeValue)] = [
-            ("index", .integer(Int64(m.index))), ("type", .string(m.type)), ("protocol", .string(m.proto)),
-        ]
+        if m.rtcpMux { flags.append(.string("rtcp-mux")) }
+        if m.ice { flags.append(.string("ICE")) }
+        if m.trickleICE { flags.append(.string("trickle ICE")) }
+        if p.receivedOffer { flags.append(.string("ICE controlling")) }
+        var entry: [(key: String, value: BencodeValue)] = [("index", .integer(Int64(m.index))), ("type", .string(m.type))]
+        // 10.5 names only the profiles it knows (the RTP ones, and UDPTL in lower case).
+        if let known = knownProtocol(m.proto) { entry.append(("protocol", .string(known))) }
         // rtpengine names the codec once media has flowed.
         if let codec { entry.append(("codec", .string(codec))) }
         entry += [("streams", .list(streams)), ("flags", .list(flags))]
         return .dictionary(entry)
     }
 
-    static func stream(port: UInt16, endpoint: Endpoint?, kind: String, interface: MediaInterface, created: Double,
-                       counters: StreamCounters) -> BencodeValue {
+    static func knownProtocol(_ proto: String) -> String? {
+        switch proto {
+        case "RTP/AVP", "RTP/AVPF", "RTP/SAVP", "RTP/SAVPF", "UDP/TLS/RTP/SAVP", "UDP/TLS/RTP/SAVPF": return proto
+        case "udptl", "UDPTL": return "udptl"
+        default: return nil
+        }
+    }
+
+    /// The kind flags of a leg's RTP and RTCP streams: with rtcp-mux, RTP carries RTCP and
+    /// the RTCP port is only the fallback.
+    static func rtpKinds(_ m: MediaLeg) -> [String] { m.rtcpMux ? ["RTP", "RTCP"] : ["RTP"] }
+    static func rtcpKinds(_ m: MediaLeg) -> [String] { m.rtcpMux ? ["RTCP", "fallback RTCP"] : ["RTCP"] }
+
+    /// A stream; without `port` (a rejected section) it has no local socket to name.
+    static func stream(port: UInt16?, endpoint: Endpoint?, kind: [String], interface: MediaInterface, created: Double,
+                       counters: StreamCounters, ice: Bool) -> BencodeValue {
         let advertised = endpoint.map(address) ?? .dictionary([])
         let ep = (counters.endpoint ?? endpoint).map(address) ?? .dictionary([])
-        var entry: [(key: String, value: BencodeValue)] = [
-            ("local port", .integer(Int64(port))),
-            ("local address", .string(interface.address.description)),
-            ("family", .string(interface.address.family == .inet ? "IPv4" : "IPv6")),
-            ("endpoint", ep),
-            ("advertised endpoint", advertised),
-        ]
+        var entry: [(key: String, value: BencodeValue)] = []
+        if let port {
+            entry = [("local port", .integer(Int64(port))),
+                     ("local address", .string(interface.address.description)),
+                     ("family", .string(interface.address.family == .inet ? "IPv4" : "IPv6"))]
+        }
+        entry += [("endpoint", ep), ("advertised endpoint", advertised)]
         // No packet yet: rtpengine reports the stream's creation time.
         entry.append(("last packet", .integer(Int64(counters.lastPacket ?? created))))
-        var flags: [BencodeValue] = [.string(kind)]
+        var flags: [BencodeValue] = kind.map { .string($0) }
         if endpoint != nil { flags.append(.string("filled")) }
         // Learning over: 10.5 then kernelizes the stream, which without a kernel table it
         // marks as both kernelized and without kernel support.
         if counters.confirmed { flags += [.string("confirmed"), .string("kernelized"), .string("no kernel support")] }
+        if ice { flags.append(.string("ICE")) }
         entry.append(("flags", .list(flags)))
         if let ssrc = counters.ssrc { entry.append(("SSRC", .integer(Int64(ssrc)))) }
         entry.append(("stats", stats(counters)))

@@ -22,6 +22,9 @@ public struct RewritePlan: Sendable {
     /// Per m= section: the ptime to state when the SDP has none (the receiver's own).
     public var fallbackPtime: [String?] = []
     public var generateMid = false
+    /// Per m= section: the media's mid, when the call gave it one; it replaces the SDP's
+    /// own. Nil entries (or an empty list) leave the SDP's `a=mid` and `generateMid` to decide.
+    public var mids: [String?]?
     public var stripExtmap = false
     /// With `loop protect`: the token of the session-level `a=rtpengine:` attribute.
     public var loopProtectToken: String?
@@ -64,8 +67,8 @@ public enum SDPRewriter {
 
     static func isICE(_ name: String?) -> Bool {
         switch name {
-        case "ice-ufrag", "ice-pwd", "ice-options", "candidate", "end-of-candidates", "remote-candidates",
-             "ice-lite", "ice-mismatch", "ice-pacing": return true
+        // 10.5 leaves `a=ice-options` and `a=end-of-candidates` in place.
+        case "ice-ufrag", "ice-pwd", "candidate", "remote-candidates", "ice-lite", "ice-mismatch", "ice-pacing": return true
         default: return false
         }
     }
@@ -83,10 +86,9 @@ public enum SDPRewriter {
         for (k, s) in sdp.sessions.enumerated() {
             let sessionConnection = SessionDescription.connection(in: s.lines)
             // The session c= only speaks for sections without their own c=; it is rewritten
-            // when an active section relies on it (a rejected one does not).
-            let sessionCUsed = s.media.contains { i in
-                plan.rtpPorts[safe: i] != nil && !sdp.media[i].isRejected && !sdp.media[i].hasConnection
-            }
+            // when one of them relies on it, rejected or passed through as it is (10.5 then
+            // gives a passed-through section the original address of its own).
+            let sessionCUsed = s.media.contains { !sdp.media[$0].hasConnection }
             var sessionDirection: String?
             var session: [SDPLine] = []
             session.reserveCapacity(s.lines.count + 1)
@@ -128,12 +130,41 @@ public enum SDPRewriter {
                 // before candidates arrive (RFC 8840 section 4.2), as 10.5 reads it.
                 let trickle = (sessionTrickles || tricklesICE(m.lines)) && (s.lines + m.lines).contains { $0.attributeName == "ice-ufrag" }
                 let zero = !trickle && ((m.connection ?? sessionConnection).map(isZero) ?? false)
+                if isPassedThrough(m.mediaLine) {
+                    media.append(passThrough(m, index: i, plan: plan, sessionConnection: s.lines.first { $0.typeByte == UInt8(ascii: "c") }))
+                    continue
+                }
                 media.append(rewriteMedia(m, index: i, port: plan.rtpPorts[safe: i] ?? nil, plan: plan,
                                           ourConnection: ourConnection, zeroAddress: zero, sessionDirection: sessionDirection))
             }
             sessions.append(SessionDescription.Session(lines: session, media: s.media))
         }
         return SessionDescription(sessions: sessions, media: media, trailer: sdp.trailer)
+    }
+
+    /// Sections 10.5 leaves as they are, port and attributes included: MSRP runs over TCP,
+    /// which the proxy does not relay.
+    static func isPassedThrough(_ m: MediaLine) -> Bool {
+        m.proto == "TCP/MSRP" || m.proto == "TCP/TLS/MSRP"
+    }
+
+    /// A passed-through section: as received, with the session's original `c=` given to it
+    /// (the session's own now names the proxy; 10.5 ends that line with a bare LF) and a
+    /// generated `a=mid` first.
+    static func passThrough(_ m: MediaDescription, index: Int, plan: RewritePlan, sessionConnection: SDPLine?) -> MediaDescription {
+        var lines: [SDPLine] = []
+        lines.reserveCapacity(m.lines.count + 2)
+        if !m.hasConnection, var c = sessionConnection {
+            c.ending = .lf
+            lines.append(c)
+        }
+        if m.attribute("mid") == nil, let mid = plan.mids?[safe: index] ?? (plan.generateMid ? String(index + 1) : nil) {
+            lines.append(.attribute("mid", mid))
+        }
+        lines += m.lines
+        var out = m
+        out.lines = lines
+        return out
     }
 
     /// Our `c=` value in place of `c`, with what followed its address kept, as 10.5 keeps it.
@@ -158,14 +189,15 @@ public enum SDPRewriter {
                 head.append(line)
             }
         }
-        guard let port, !m.isRejected else {
-            // A rejected section keeps its m= and plain lines; its attributes go.
-            return MediaDescription(mediaLine: mline, lines: head, mediaLineEnding: m.mediaLineEnding)
+        // 10.5 writes the UDPTL profile in lower case.
+        if mline.proto == "UDPTL" { mline.proto = "udptl" }
+        let active = port != nil && !m.isRejected
+        if active, let port {
+            mline.port = port
+            // `transport protocol` changes RTP sections only.
+            if let proto = plan.transportProtocol, mline.isRTP { mline.proto = proto }
+            if let formats = plan.formats[safe: index] ?? nil { mline.formats = formats }
         }
-        mline.port = port
-        // `transport protocol` changes RTP sections only.
-        if let proto = plan.transportProtocol, mline.isRTP { mline.proto = proto }
-        if let formats = plan.formats[safe: index] ?? nil { mline.formats = formats }
 
         var others: [SDPLine] = []
         others.reserveCapacity(m.lines.count)
@@ -201,11 +233,18 @@ public enum SDPRewriter {
         }
         var lines = head
         lines.append(contentsOf: others)
-        if let mid {
+        if let mids = plan.mids {
+            // The media's mid as the call keeps it (10.5: first given, then fixed).
+            if let known = mids[safe: index] ?? nil { lines.append(.attribute("mid", known)) }
+        } else if let mid {
             lines.append(mid)
         } else if plan.generateMid {
             lines.append(.attribute("mid", String(index + 1)))
         }
+        // A rejected section keeps its m= line as it came, its plain lines and the
+        // attributes the proxy does not own (a mid too); codecs, direction, RTCP go.
+        guard active, let port else { return MediaDescription(mediaLine: mline, lines: lines, receivedMediaLine: m.receivedMediaLine,
+                                                               mediaLineEnding: m.mediaLineEnding) }
         guard mline.isRTP else {
             // Not RTP: the SDP's own attributes stay, plus a direction; no RTCP port and no
             // ptime (packetization means nothing there), as rtpengine writes it.
@@ -213,7 +252,7 @@ public enum SDPRewriter {
             if !plan.originalSendrecv {
                 lines.append(.attribute(outgoingDirection(direction ?? "sendrecv", zeroAddress: zeroAddress)))
             }
-            return MediaDescription(mediaLine: mline, lines: lines, mediaLineEnding: m.mediaLineEnding)
+            return MediaDescription(mediaLine: mline, lines: lines, receivedMediaLine: m.receivedMediaLine, mediaLineEnding: m.mediaLineEnding)
         }
         do {
             // These lines are the proxy's own, written anew: CRLF whatever the SDP's endings.
@@ -234,13 +273,13 @@ public enum SDPRewriter {
         case .short: lines.append(.attribute("rtcp", String(rtcpPort)))
         case .full: lines.append(.attribute("rtcp", "\(rtcpPort) \(ourConnection)"))
         }
-        if mux != .off { lines.append(rtcpMux ?? .attribute("rtcp-mux")) }
+        if mux != .off { lines.append(rtcpMux.map(crlf) ?? .attribute("rtcp-mux")) }
         if let ptime {
             lines.append(crlf(ptime))
         } else if let fallback = plan.fallbackPtime[safe: index] ?? nil {
             lines.append(.attribute("ptime", fallback))
         }
-        return MediaDescription(mediaLine: mline, lines: lines, mediaLineEnding: m.mediaLineEnding)
+        return MediaDescription(mediaLine: mline, lines: lines, receivedMediaLine: m.receivedMediaLine, mediaLineEnding: m.mediaLineEnding)
     }
 
     static func crlf(_ line: SDPLine) -> SDPLine {

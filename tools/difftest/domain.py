@@ -53,7 +53,9 @@ CODEC_NAMES = ["PCMU", "PCMA", "G722", "GSM", "G729", "CN", "opus", "telephone-e
                "VP8", "AMR", "speex", "iLBC", "G723", "opus/48000/2", "opus/48000", "PCMA/8000",
                "telephone-event/8000", "H264/90000"]
 CODEC_KEYWORDS = ["all", "full"]
-CODEC_ACTIONS_NAMED = ["strip", "except", "mask"]  # may name any codec
+# `mask` is left out: 10.5 masks through its transcoding engine (which then drops codecs it
+# cannot decode and adds telephone-event), a feature this proxy does not have yet.
+CODEC_ACTIONS_NAMED = ["strip", "except"]  # may name any codec
 CODEC_ACTIONS_PRESENT = ["offer"]                   # only codecs already in the SDP
 
 # Transport profiles for RTP m= lines (no SRTP).
