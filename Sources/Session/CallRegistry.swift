@@ -227,7 +227,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     ) throws(NGError) -> (sender: Int, receiver: Int) {
         let family = Self.family(of: sdp)
         let a = participant(&call, tag: fromTag, now: now) {
-            selectInterface(request.direction.first, family: family)
+            selectInterface(request.direction.first, family: family, needs: true)
         }
         call.participants[a].label = request.label ?? call.participants[a].label
         // The via-branch names the callee's branch (forking); the offerer keeps none.
@@ -306,6 +306,17 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         call.dialogues[d].lastUsed = call.signals
         call.participants[sender].hasSDP = true
         if request.command == .offer { call.participants[receiver].receivedOffer = true }
+        // A participant whose SDP speaks the other family is reached on that family from
+        // now on (10.5 follows the receiving end's known family): its sockets move.
+        let formerInterface = call.participants[sender].interface
+        var moveSender = false
+        // (Only outside forks: an offerer's ports are its dialogues', all on one interface.)
+        if let family = Self.family(of: sdp), formerInterface.address.family != family,
+           call.dialogues.filter({ $0.offerer == sender || $0.answerer == sender }).count <= 1,
+           let other = otherFamily(of: formerInterface, family) {
+            call.participants[sender].interface = other
+            moveSender = true
+        }
         for (i, m) in sdp.media.enumerated() {
             // rtpengine gives the other side new ports when a sender's media port moves,
             // unless `port latching` says to keep them.
@@ -328,8 +339,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     while call.dialogues[d].offererPorts.count <= i { call.dialogues[d].offererPorts.append(nil) }
                 }
                 var pair = isOfferer ? call.dialogues[d].offererPorts[i] : call.participants[side].medias[i].localPorts
-                if m.isRejected || (moved && side == receiver) {
-                    if let old = pair { changes.released.append((old, interface)) }
+                if m.isRejected || (moved && side == receiver) || (moveSender && side == sender) {
+                    if let old = pair { changes.released.append((old, side == sender && moveSender ? formerInterface : interface)) }
                     pair = nil
                 }
                 if !m.isRejected, pair == nil {
@@ -360,10 +371,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 leg.rtpEndpoint = nil
                 leg.rtcpEndpoint = nil
             }
-            // The session's direction wins over the section's, as 10.5 reads them.
-            let direction = sdp.session(ofMedia: i).lines.first { SDPRewriter.isDirection($0.attributeName) }?.attributeName
-                ?? m.lines.first { SDPRewriter.isDirection($0.attributeName) }?.attributeName
-                ?? "sendrecv"
+            let direction = SDPRewriter.direction(session: sdp.session(ofMedia: i).lines, media: m) ?? "sendrecv"
             leg.sends = direction == "sendrecv" || direction == "sendonly"
             leg.receives = direction == "sendrecv" || direction == "recvonly"
             // The other side is taken to do the opposite, until its own SDP says (10.5 sets
@@ -387,8 +395,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     /// The rewrite for an SDP going to `receiver`: its local ports, the call's interface.
     private func plan(for receiver: Int, from sender: Int, in call: Call, sdp: SessionDescription,
                       request: NGRequest) -> RewritePlan {
+        // `media address` is the address 10.5 writes for itself (c=, o= and a=rtcp).
         var plan = RewritePlan(
-            address: call.participants[receiver].interface.sdpAddress,
+            address: request.mediaAddress ?? call.participants[receiver].interface.sdpAddress,
             rtpPorts: sdp.media.indices.map { i in
                 sdp.media[i].isRejected ? nil : call.participants[receiver].medias[safe: i]?.localPorts?.rtp
             })

@@ -7,10 +7,16 @@ extension CallRegistry {
     /// take turns (round robin); an unknown or absent name means the default interface
     /// (the one named `default`, else the first configured), as in rtpengine. Within the
     /// logical interface, an address of `family` is preferred.
-    func selectInterface(_ name: String?, family: IPAddress.Family?) -> MediaInterface {
+    /// With `needs`, the participant can only be reached on `family` (its own SDP speaks
+    /// it): a logical interface without that family gives way to one that has it.
+    func selectInterface(_ name: String?, family wanted: IPAddress.Family?, needs: Bool = false) -> MediaInterface {
         let all = settings.interfaces
         var logical = all.contains { $0.name == InterfaceDefaults.name } ? InterfaceDefaults.name : all[0].name
-        if let name {
+        var family = wanted
+        // The legacy direction words select a family where no interface has the name.
+        if let name, name == "internal" || name == "external", !all.contains(where: { $0.name == name }) {
+            family = name == "internal" ? .inet : .inet6
+        } else if let name {
             if all.contains(where: { $0.name == name }) {
                 logical = name
             } else {
@@ -26,7 +32,20 @@ extension CallRegistry {
             }
         }
         let candidates = all.filter { $0.name == logical }
-        return candidates.first { $0.address.family == family } ?? candidates[0]
+        if let match = candidates.first(where: { $0.address.family == family }) { return match }
+        if needs, let family, let other = otherFamily(of: candidates[0], family) { return other }
+        return candidates[0]
+    }
+
+    /// An address of `family` for a participant on `interface`: the same logical interface's,
+    /// else the default interface's, else any; nil where none has that family (10.5 falls
+    /// back the same way).
+    func otherFamily(of interface: MediaInterface, _ family: IPAddress.Family) -> MediaInterface? {
+        let all = settings.interfaces
+        let fallback = all.contains { $0.name == InterfaceDefaults.name } ? InterfaceDefaults.name : all[0].name
+        return all.first { $0.name == interface.name && $0.address.family == family }
+            ?? all.first { $0.name == fallback && $0.address.family == family }
+            ?? all.first { $0.address.family == family }
     }
 
     /// The address family an SDP speaks in (session c=, else the first media c=).

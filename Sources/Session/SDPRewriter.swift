@@ -109,9 +109,10 @@ public enum SDPRewriter {
                         session.append(line)
                     }
                 case UInt8(ascii: "a") where isDirection(line.attributeName):
-                    // A session-level direction moves into each media section, where it wins
-                    // over the section's own, as in 10.5; `original sendrecv` leaves it here.
-                    sessionDirection = line.attributeName
+                    // A session-level direction moves into each media section, where it
+                    // counts with the section's own (`strongerDirection`); `original
+                    // sendrecv` leaves it here.
+                    sessionDirection = strongerDirection(sessionDirection, line.attributeName)
                     if plan.originalSendrecv { session.append(line) }
                 case UInt8(ascii: "a") where isICE(line.attributeName):
                     continue
@@ -219,7 +220,7 @@ public enum SDPRewriter {
                     others.append(line)
                 }
             case _ where isDirection(name):
-                if sessionDirection == nil { direction = name }
+                direction = strongerDirection(direction, name)
                 // `original sendrecv` leaves the attribute where it was, among the others.
                 if plan.originalSendrecv { others.append(line) }
             case "rtcp": continue
@@ -280,6 +281,26 @@ public enum SDPRewriter {
             lines.append(.attribute("ptime", fallback))
         }
         return MediaDescription(mediaLine: mline, lines: lines, receivedMediaLine: m.receivedMediaLine, mediaLineEnding: m.mediaLineEnding)
+    }
+
+    /// Of two direction attributes, the one 10.5 goes by, wherever they stand (session or
+    /// section): recvonly over sendonly over inactive over sendrecv.
+    static func strongerDirection(_ a: String?, _ b: String?) -> String? {
+        func rank(_ d: String?) -> Int {
+            switch d {
+            case "recvonly": return 4
+            case "sendonly": return 3
+            case "inactive": return 2
+            case "sendrecv": return 1
+            default: return 0
+            }
+        }
+        return rank(b) > rank(a) ? b : a
+    }
+
+    /// The direction of media section `m` under its session's `lines`, as 10.5 reads it.
+    public static func direction(session lines: [SDPLine], media m: MediaDescription) -> String? {
+        (lines + m.lines).reduce(nil as String?) { isDirection($1.attributeName) ? strongerDirection($0, $1.attributeName) : $0 }
     }
 
     static func crlf(_ line: SDPLine) -> SDPLine {
