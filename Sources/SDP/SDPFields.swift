@@ -67,7 +67,9 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
     /// as RTP (RFC 3551, 4585, 3711, 5124, 5764); any other transport (UDPTL, BFCP, SCTP, RTP
     /// over TCP, unknown ones) is passed through as opaque, without rtpmap or RTCP handling,
     /// as rtpengine does.
-    public var isRTP: Bool {
+    public var isRTP: Bool { Self.isRTPProfile(proto) }
+
+    public static func isRTPProfile(_ proto: String) -> Bool {
         switch proto {
         case "RTP/AVP", "RTP/AVPF", "RTP/SAVP", "RTP/SAVPF", "UDP/TLS/RTP/SAVP", "UDP/TLS/RTP/SAVPF": return true
         default: return false

@@ -59,9 +59,12 @@ public struct MediaLeg: Sendable {
     public var receives = true
     /// The `a=ptime` value of this participant's last SDP for the section.
     public var ptime: String?
-    /// The section's mid: the first this participant's SDP gave, or the one generated for
-    /// its offer (`generate mid`); later SDPs do not change it, as in 10.5.
+    /// The section's mid: the first this participant's offers gave, or the one generated
+    /// for its offer (`generate mid`); later SDPs do not change it and answers never set
+    /// it, as in 10.5.
     public var mid: String?
+    /// `mid` was generated, not the participant's own: 10.5 then writes it in offers only.
+    public var midGenerated = false
     /// This participant's last SDP carried `a=rtcp-mux` for the section.
     public var rtcpMux = false
     /// The participant's last SDP spoke ICE (`a=ice-ufrag`), trickle ICE too: 10.5 records

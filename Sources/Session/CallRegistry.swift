@@ -330,8 +330,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                         MediaLeg(index: n + 1, type: m.mediaLine.media, proto: m.mediaLine.proto))
                 }
                 call.participants[side].medias[i].type = m.mediaLine.media
-                if side == sender || !call.participants[side].hasSDP {
-                    call.participants[side].medias[i].proto = request.transportProtocol.map(\.rawValue) ?? m.mediaLine.proto
+                // Each side's profile is its own SDP's; `transport protocol` names the one
+                // written to the receiver (an answer keeps its offerer's unless told otherwise).
+                if side == sender {
+                    call.participants[side].medias[i].proto = m.mediaLine.proto
+                } else if let t = request.transportProtocol, m.mediaLine.isRTP {
+                    call.participants[side].medias[i].proto = t == .accept ? m.mediaLine.proto : t.rawValue
+                } else if !call.participants[side].hasSDP {
+                    call.participants[side].medias[i].proto = m.mediaLine.proto
                 }
                 let interface = call.participants[side].interface
                 let isOfferer = side == call.dialogues[d].offerer
@@ -353,10 +359,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
             var address = (m.connection ?? sdp.sessionConnection(ofMedia: i)).flatMap { IPAddress($0.address) }
             // `SIP source address` (or --sip-source) takes the SIP message's source instead
-            // of the SDP's address, unless `trust address` says otherwise.
-            if (settings.sipSource || request.has(.sipSourceAddress)) && !request.has(.trustAddress), !m.isRejected {
+            // of the SDP's address, unless `trust address` says otherwise, or the section
+            // speaks ICE (its candidates name its addresses), as 10.5 decides.
+            let speaksICE = (sdp.session(ofMedia: i).lines + m.lines).contains { $0.attributeName == "ice-ufrag" }
+            if (settings.sipSource || request.has(.sipSourceAddress)) && !request.has(.trustAddress), !speaksICE {
                 guard let source = request.receivedFrom?.address else { throw .incompleteSDP }
-                if address.map({ !$0.isUnspecified }) ?? true { address = source }
+                if !m.isRejected, address.map({ !$0.isUnspecified }) ?? true { address = source }
             }
             var leg = call.participants[sender].medias[i]
             // Per signal, as 10.5 keeps it: the next offer or answer without the flag ends it.
@@ -380,9 +388,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             call.participants[receiver].medias[i].receives = leg.sends
             leg.ptime = m.attribute("ptime")?.attributeValue
             leg.rtcpMux = m.attribute("rtcp-mux") != nil
-            if leg.mid == nil {
-                leg.mid = m.attribute("mid")?.attributeValue
-                    ?? (request.command == .offer && request.has(.generateMid) ? String(i + 1) : nil)
+            if leg.mid == nil, request.command == .offer {
+                if let own = m.attribute("mid")?.attributeValue {
+                    leg.mid = own
+                } else if request.has(.generateMid) {
+                    leg.mid = String(i + 1)
+                    leg.midGenerated = true
+                }
             }
             let both = sdp.session(ofMedia: i).lines + m.lines
             leg.ice = both.contains { $0.attributeName == "ice-ufrag" }
@@ -406,13 +418,25 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         plan.replaceZeroAddress = request.replace.contains(.zeroAddress)
         plan.originalSendrecv = request.has(.originalSendrecv)
         if request.has(.noRTCPAttribute) { plan.rtcpAttribute = .none } else if request.has(.fullRTCPAttribute) { plan.rtcpAttribute = .full }
-        if let t = request.transportProtocol, t != .accept { plan.transportProtocol = t.rawValue }
+        // The profile written: `transport protocol` when given; in an answer otherwise the
+        // offerer's own (10.5 does not pass an answerer's profile change on unless told
+        // `accept`).
+        plan.protocols = sdp.media.indices.map { i in
+            if let t = request.transportProtocol { return t == .accept ? nil : t.rawValue }
+            guard request.command == .answer, let own = call.participants[receiver].medias[safe: i]?.proto,
+                  MediaLine.isRTPProfile(own) else { return nil }
+            return own
+        }
         plan.fallbackPtime = sdp.media.indices.map { call.participants[receiver].medias[safe: $0]?.ptime }
         plan.generateMid = request.has(.generateMid)
-        // An offer carries its sender's mids; an answer its offerer's (the receiver's), and
-        // no other: 10.5 neither keeps an answer's own mid nor generates one for it.
-        let midOwner = request.command == .answer ? receiver : sender
-        plan.mids = sdp.media.indices.map { call.participants[midOwner].medias[safe: $0]?.mid }
+        // An offer carries its sender's mid, else the receiver's; an answer its offerer's
+        // (the receiver's) when that came from the offerer's own SDP: 10.5 neither keeps an
+        // answer's own mid nor writes a generated one back to the offerer.
+        plan.mids = sdp.media.indices.map { i in
+            let s = call.participants[sender].medias[safe: i], r = call.participants[receiver].medias[safe: i]
+            if request.command == .answer { return r?.midGenerated == false ? r?.mid : nil }
+            return s?.mid ?? r?.mid
+        }
         plan.stripExtmap = request.has(.stripExtmap)
         if request.has(.loopProtect) { plan.loopProtectToken = loopToken }
         plan.rtcpMux = sdp.media.indices.map { i in

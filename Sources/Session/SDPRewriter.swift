@@ -15,8 +15,9 @@ public struct RewritePlan: Sendable {
     public var replaceZeroAddress = false
     public var rtcpAttribute: RTCPAttributeMode = .short
     public var originalSendrecv = false
-    /// Overrides the m= transport protocol (`transport protocol` key).
-    public var transportProtocol: String?
+    /// Per m= section: the transport protocol to write instead of the SDP's (`transport
+    /// protocol`, or an offerer's own profile in the answer to it); RTP sections only.
+    public var protocols: [String?] = []
     /// Per m= section: the formats to send instead of the SDP's own (codec options).
     public var formats: [[String]?] = []
     /// Per m= section: the ptime to state when the SDP has none (the receiver's own).
@@ -67,8 +68,9 @@ public enum SDPRewriter {
 
     static func isICE(_ name: String?) -> Bool {
         switch name {
-        // 10.5 leaves `a=ice-options` and `a=end-of-candidates` in place.
-        case "ice-ufrag", "ice-pwd", "candidate", "remote-candidates", "ice-lite", "ice-mismatch", "ice-pacing": return true
+        // `a=end-of-candidates` stays (at the end of its section, as 10.5 writes it).
+        case "ice-ufrag", "ice-pwd", "ice-options", "candidate", "remote-candidates", "ice-lite", "ice-mismatch",
+             "ice-pacing": return true
         default: return false
         }
     }
@@ -83,7 +85,7 @@ public enum SDPRewriter {
         var media: [MediaDescription] = []
         media.reserveCapacity(sdp.media.count)
         // Each session of the body is rewritten on its own, its media numbered on.
-        for (k, s) in sdp.sessions.enumerated() {
+        for s in sdp.sessions {
             let sessionConnection = SessionDescription.connection(in: s.lines)
             // The session c= only speaks for sections without their own c=; it is rewritten
             // when one of them relies on it, rejected or passed through as it is (10.5 then
@@ -123,7 +125,7 @@ public enum SDPRewriter {
                     session.append(line)
                 }
             }
-            if k == 0, let token = plan.loopProtectToken { session.append(.attribute("rtpengine", token)) }
+            if let token = plan.loopProtectToken { session.append(.attribute("rtpengine", token)) }
             let sessionTrickles = tricklesICE(s.lines)
             for i in s.media {
                 let m = sdp.media[i]
@@ -193,12 +195,11 @@ public enum SDPRewriter {
         // 10.5 writes the UDPTL profile in lower case.
         if mline.proto == "UDPTL" { mline.proto = "udptl" }
         let active = port != nil && !m.isRejected
-        if active, let port {
-            mline.port = port
-            // `transport protocol` changes RTP sections only.
-            if let proto = plan.transportProtocol, mline.isRTP { mline.proto = proto }
-            if let formats = plan.formats[safe: index] ?? nil { mline.formats = formats }
-        }
+        if active, let port { mline.port = port }
+        // Profile and codecs change in a rejected section's m= line too (10.5 edits its
+        // fields; unchanged, the line is written as it came).
+        if mline.isRTP, let proto = plan.protocols[safe: index] ?? nil { mline.proto = proto }
+        if let formats = plan.formats[safe: index] ?? nil { mline.formats = formats }
 
         var others: [SDPLine] = []
         others.reserveCapacity(m.lines.count)
@@ -208,6 +209,7 @@ public enum SDPRewriter {
         var direction = sessionDirection
         var rtcpMux: SDPLine?
         var ptime: SDPLine?
+        var endOfCandidates = false
         for line in m.lines where line.typeByte == UInt8(ascii: "a") {
             let name = line.attributeName ?? ""
             switch name {
@@ -228,6 +230,7 @@ public enum SDPRewriter {
             case "mid": mid = line
             case "ptime": ptime = line
             case "extmap" where plan.stripExtmap: continue
+            case "end-of-candidates": endOfCandidates = true
             case _ where isICE(name): continue
             default: others.append(line)
             }
@@ -280,6 +283,7 @@ public enum SDPRewriter {
         } else if let fallback = plan.fallbackPtime[safe: index] ?? nil {
             lines.append(.attribute("ptime", fallback))
         }
+        if endOfCandidates { lines.append(.attribute("end-of-candidates")) }
         return MediaDescription(mediaLine: mline, lines: lines, receivedMediaLine: m.receivedMediaLine, mediaLineEnding: m.mediaLineEnding)
     }
 

