@@ -57,8 +57,9 @@ public final class SocketPortAllocator: PortAllocator {
         state.withLock { s in (s.bound.keys.filter { $0.address == address }.count, s.last) }
     }
 
-    public func allocate(on interface: MediaInterface) -> PortPair? {
+    public func allocate(on interface: MediaInterface, pairs count: Int) -> PortPair? {
         let range = interface.portRange ?? portMin...portMax
+        let span = 2 * max(1, count)
         return state.withLock { s in
             let first = range.lowerBound + (range.lowerBound & 1)
             let pairs = max(0, (range.upperBound - first + 1) / 2)
@@ -66,52 +67,71 @@ public final class SocketPortAllocator: PortAllocator {
             var cursor = s.cursors[range] ?? first
             defer { s.cursors[range] = cursor }
             for _ in 0..<pairs {
-                let port = cursor
+                let base = cursor
                 cursor += 2
                 if cursor + 1 > range.upperBound { cursor = first }
-                if interface.excludedPorts.contains(port) || interface.excludedPorts.contains(port + 1) { continue }
-                let key = PortKey(address: interface.address, port: UInt16(port))
-                if s.bound[key] != nil { continue }
-                guard let rtp = Self.bindUDP(interface.address, UInt16(port)) else { continue }
-                guard let rtcp = Self.bindUDP(interface.address, UInt16(port + 1)) else {
-                    close(rtp)
+                // A block does not wrap around the end of the range.
+                guard base + span - 1 <= range.upperBound,
+                      !(base..<(base + span)).contains(where: interface.excludedPorts.contains) else { continue }
+                var taken: [(UInt16, Bound)] = []
+                for port in stride(from: base, to: base + span, by: 2) {
+                    guard s.bound[PortKey(address: interface.address, port: UInt16(port))] == nil,
+                          let bound = bindPair(interface.address, UInt16(port)) else { break }
+                    taken.append((UInt16(port), bound))
+                }
+                guard taken.count == span / 2 else {
+                    for (port, b) in taken { give(b, address: interface.address, port: port) }
                     continue
                 }
-                if defaultTOS > 0 {
-                    Self.setTOS(defaultTOS, fd: rtp, family: interface.address.family)
-                    Self.setTOS(defaultTOS, fd: rtcp, family: interface.address.family)
-                }
-                if let owner {
-                    let rtpSocket = LocalSocket(address: interface.address, port: UInt16(port))
-                    guard owner.adopt(rtp, as: rtpSocket) else {
-                        close(rtp)
-                        close(rtcp)
-                        return nil
-                    }
-                    guard owner.adopt(rtcp, as: LocalSocket(address: interface.address, port: UInt16(port + 1))) else {
-                        owner.release(rtpSocket)
-                        close(rtcp)
-                        return nil
-                    }
-                }
-                s.bound[key] = Bound(rtp: rtp, rtcp: rtcp)
-                s.last = UInt16(port)
-                return PortPair(rtp: UInt16(port))
+                for (port, b) in taken { s.bound[PortKey(address: interface.address, port: port)] = b }
+                s.last = UInt16(base)
+                return PortPair(rtp: UInt16(base), pairs: span / 2)
             }
             return nil
         }
     }
 
-    public func release(_ pair: PortPair, on interface: MediaInterface) {
-        let b = state.withLock { $0.bound.removeValue(forKey: PortKey(address: interface.address, port: pair.rtp)) }
-        if let b { give(b, address: interface.address, port: pair.rtp) }
+    /// Binds `port` and `port + 1` (and hands them to the owner), or nil.
+    private func bindPair(_ address: IPAddress, _ port: UInt16) -> Bound? {
+        guard let rtp = Self.bindUDP(address, port) else { return nil }
+        guard let rtcp = Self.bindUDP(address, port + 1) else {
+            close(rtp)
+            return nil
+        }
+        if defaultTOS > 0 {
+            Self.setTOS(defaultTOS, fd: rtp, family: address.family)
+            Self.setTOS(defaultTOS, fd: rtcp, family: address.family)
+        }
+        if let owner {
+            let rtpSocket = LocalSocket(address: address, port: port)
+            guard owner.adopt(rtp, as: rtpSocket) else {
+                close(rtp)
+                close(rtcp)
+                return nil
+            }
+            guard owner.adopt(rtcp, as: LocalSocket(address: address, port: port + 1)) else {
+                owner.release(rtpSocket)
+                close(rtcp)
+                return nil
+            }
+        }
+        return Bound(rtp: rtp, rtcp: rtcp)
     }
 
-    public func setTOS(_ tos: Int, for pair: PortPair, on interface: MediaInterface) {
+    public func release(_ block: PortPair, on interface: MediaInterface) {
+        for pair in block.each {
+            let b = state.withLock { $0.bound.removeValue(forKey: PortKey(address: interface.address, port: pair.rtp)) }
+            if let b { give(b, address: interface.address, port: pair.rtp) }
+        }
+    }
+
+    public func setTOS(_ tos: Int, for block: PortPair, on interface: MediaInterface) {
         state.withLock { s in
-            guard let b = s.bound[PortKey(address: interface.address, port: pair.rtp)] else { return }
-            Self.setTOS(tos, fd: b.rtp, family: interface.address.family)
-            Self.setTOS(tos, fd: b.rtcp, family: interface.address.family)
+            for pair in block.each {
+                guard let b = s.bound[PortKey(address: interface.address, port: pair.rtp)] else { continue }
+                Self.setTOS(tos, fd: b.rtp, family: interface.address.family)
+                Self.setTOS(tos, fd: b.rtcp, family: interface.address.family)
+            }
         }
     }
 

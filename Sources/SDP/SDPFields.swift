@@ -20,14 +20,29 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
     public init?(parsing value: String) {
         let f = value.asciiFields(UInt8(ascii: " "))
         guard f.count >= 3, !f[0].isEmpty else { return nil }
-        let portParts = f[1].asciiSplit(UInt8(ascii: "/"), omittingEmpty: false)
-        guard portParts.count <= 2, let port = UInt16(portParts[0]) else { return nil }
+        let portParts = f[1].asciiSplit(UInt8(ascii: "/"), maxSplits: 1, omittingEmpty: false)
+        guard let port = UInt16(portParts[0]) else { return nil }
         var count: Int?
         if portParts.count == 2 {
-            guard let c = Int(portParts[1]), c > 0 else { return nil }
+            guard let c = Self.portCount(portParts[1]) else { return nil }
             count = c
         }
         self.init(media: f[0], port: port, portCount: count, proto: f[2], formats: Array(f.dropFirst(3)))
+    }
+
+    /// The number of ports after `/`, read as 10.5 reads it: an optional `+` and decimal
+    /// digits, whatever follows ignored (`2/3` is 2); 1 to 10, anything else makes the SDP
+    /// unparseable.
+    static func portCount(_ text: Substring) -> Int? {
+        let digits = text.utf8.first == UInt8(ascii: "+") ? text.utf8.dropFirst() : text.utf8[...]
+        var value = 0
+        var any = false
+        for b in digits {
+            guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") else { break }
+            value = min(value * 10 + Int(b - UInt8(ascii: "0")), 1000)
+            any = true
+        }
+        return any && (1...10).contains(value) ? value : nil
     }
 
     public var description: String {

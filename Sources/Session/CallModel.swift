@@ -25,12 +25,24 @@ public struct MediaInterface: Hashable, Sendable {
     public var sdpAddress: IPAddress { advertised ?? address }
 }
 
-/// Two consecutive local ports: RTP on the even one, RTCP on the next.
+/// Two consecutive local ports: RTP on the even one, RTCP on the next; or, for an m= line
+/// with a port count (`m=audio 5000/2`, RFC 8866 section 5.14), `pairs` such pairs one after
+/// the other, the first of them named by `rtp`.
 public struct PortPair: Hashable, Sendable {
     public var rtp: UInt16
+    public var pairs = 1
     public var rtcp: UInt16 { rtp &+ 1 }
 
-    public init(rtp: UInt16) { self.rtp = rtp }
+    public init(rtp: UInt16, pairs: Int = 1) {
+        self.rtp = rtp
+        self.pairs = pairs
+    }
+
+    /// The `k`th pair of the block (0 is the block itself when it has one pair).
+    public func pair(_ k: Int) -> PortPair { PortPair(rtp: rtp &+ UInt16(2 * k)) }
+
+    /// The block's pairs one by one.
+    public var each: [PortPair] { (0..<pairs).map(pair) }
 }
 
 /// Where a participant receives a stream, as its SDP says.
@@ -55,6 +67,11 @@ public struct MediaLeg: Sendable {
     /// Where this participant receives RTP and RTCP, from its last SDP.
     public var rtpEndpoint: Endpoint?
     public var rtcpEndpoint: Endpoint?
+    /// The pairs of ports the section's m= line counts (`m=audio 5000/2`), as the last SDP for
+    /// it, from either side, gave them: both sides hold that many, as in 10.5.
+    public var pairs = 1
+    /// How many of them this participant's own last SDP gave endpoints for.
+    public var endpointPairs = 1
     public var sends = true
     public var receives = true
     /// The `a=ptime` value of this participant's last SDP for the section.
@@ -77,6 +94,17 @@ public struct MediaLeg: Sendable {
     public var sentMux = false
     /// Codec names (`PCMU/8000`) by payload type, from this participant's last SDP.
     public var codecs: [CodecName] = []
+}
+
+extension MediaLeg {
+    /// Where this participant receives pair `k`'s RTP and RTCP: the first pair's endpoints,
+    /// then two ports further for each further pair its SDP counted (none beyond them).
+    public func endpoints(ofPair k: Int) -> (rtp: Endpoint?, rtcp: Endpoint?) {
+        guard k > 0 else { return (rtpEndpoint, rtcpEndpoint) }
+        guard k < endpointPairs, let rtp = rtpEndpoint else { return (nil, nil) }
+        let port = rtp.port &+ UInt16(2 * k)
+        return (Endpoint(address: rtp.address, port: port), Endpoint(address: rtcpEndpoint?.address ?? rtp.address, port: port &+ 1))
+    }
 }
 
 /// A payload type's codec as an SDP names it (`PCMU/8000`); a leg keeps a short list of them

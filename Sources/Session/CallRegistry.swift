@@ -76,6 +76,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
 
     public var lifetimeTotals: Totals { totals.withLock { $0 } }
 
+    /// The most pairs one section may hold: 10.5 answers "Ran out of ports" to a port count
+    /// of 9 or 10 (and cannot parse more).
+    static let maxPairsPerSection = 8
+
     public init(settings: Settings, ports: any PortAllocator, media: (any MediaPlane)? = nil,
                 clock: @escaping @Sendable () -> Double) {
         precondition(!settings.interfaces.isEmpty, "a registry needs at least one interface")
@@ -188,6 +192,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     : try offer(&call, fromTag: fromTag, toTag: r.toTag, sdp: sdp, request: r, now: now, changes: &changes)
             } catch {
                 for (pair, interface) in changes.allocated { ports.release(pair, on: interface) }
+                // Running out of ports ends the call, as it does in 10.5.
+                if error == .portsExhausted, let old = stored, old.deleteAt == nil {
+                    calls[callID] = nil
+                    recordEnd(old, .regular, now: now)
+                    releasePorts(of: old)
+                }
                 return .failure(error)
             }
             for (pair, interface) in changes.released { ports.release(pair, on: interface) }
@@ -323,6 +333,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let previous = call.participants[sender].medias[safe: i]?.rtpEndpoint
             let moved = previous.map { !m.isRejected && $0.port != m.mediaLine.port } ?? false
                 && !request.has(.portLatching)
+            // A port count (1 to 10 parse) beyond 8 pairs is more than 10.5 gives one section.
+            let pairs = m.mediaLine.portCount ?? 1
+            if pairs > Self.maxPairsPerSection { throw .portsExhausted }
             for side in [sender, receiver] {
                 while call.participants[side].medias.count <= i {
                     let n = call.participants[side].medias.count
@@ -349,13 +362,25 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     if let old = pair { changes.released.append((old, side == sender && moveSender ? formerInterface : interface)) }
                     pair = nil
                 }
+                // Both sides hold as many pairs as the latest SDP counts: fewer keep the
+                // first ones, more take a new run of consecutive ports.
+                if let held = pair, held.pairs != pairs {
+                    if pairs < held.pairs {
+                        changes.released.append((PortPair(rtp: held.pair(pairs).rtp, pairs: held.pairs - pairs), interface))
+                        pair = PortPair(rtp: held.rtp, pairs: pairs)
+                    } else {
+                        changes.released.append((held, interface))
+                        pair = nil
+                    }
+                }
                 if !m.isRejected, pair == nil {
-                    guard let fresh = ports.allocate(on: interface) else { throw .portsExhausted }
+                    guard let fresh = ports.allocate(on: interface, pairs: pairs) else { throw .portsExhausted }
                     changes.allocated.append((fresh, interface))
                     pair = fresh
                 }
                 if isOfferer { call.dialogues[d].offererPorts[i] = pair }
                 call.participants[side].medias[i].localPorts = pair
+                call.participants[side].medias[i].pairs = pairs
             }
             var address = (m.connection ?? sdp.sessionConnection(ofMedia: i)).flatMap { IPAddress($0.address) }
             // `SIP source address` (or --sip-source) takes the SIP message's source instead
@@ -367,6 +392,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 if !m.isRejected, address.map({ !$0.isUnspecified }) ?? true { address = source }
             }
             var leg = call.participants[sender].medias[i]
+            leg.endpointPairs = pairs
             // Per signal, as 10.5 keeps it: the next offer or answer without the flag ends it.
             leg.asymmetric = request.has(.asymmetric) && !m.isRejected
             // A rejected section keeps its address with port 0 (query shows it, as 10.5 does).

@@ -66,13 +66,16 @@ extension CallSummary {
             let medias: [Media] = p.medias.map { m in
                 var streams: [Stream] = []
                 var codec: String?
-                if let ports = m.localPorts, let (rtp, rtcp) = m.streamCounters(on: p.interface.address, counters) {
-                    codec = m.codec(of: rtp)
-                    streams = [
+                for k in 0..<(m.localPorts?.pairs ?? 0) {
+                    guard let ports = m.localPorts?.pair(k),
+                          let (rtp, rtcp) = m.streamCounters(on: p.interface.address, counters, pair: k) else { continue }
+                    if k == 0 { codec = m.codec(of: rtp) }
+                    let endpoints = m.endpoints(ofPair: k)
+                    streams += [
                         Stream(local: Endpoint(address: p.interface.address, port: ports.rtp),
-                               endpoint: rtp.endpoint ?? m.rtpEndpoint, isRTCP: false, counters: rtp),
+                               endpoint: rtp.endpoint ?? endpoints.rtp, isRTCP: false, counters: rtp),
                         Stream(local: Endpoint(address: p.interface.address, port: ports.rtcp),
-                               endpoint: rtcp.endpoint ?? m.rtcpEndpoint, isRTCP: true, counters: rtcp),
+                               endpoint: rtcp.endpoint ?? endpoints.rtcp, isRTCP: true, counters: rtcp),
                     ]
                 }
                 return Media(index: m.index, type: m.type, proto: m.proto, codec: codec, streams: streams)

@@ -119,10 +119,13 @@ public enum ForwardingPlan {
             for i in 0..<max(a.medias.count, b.medias.count) {
                 guard let aPorts = d.offererPorts[safe: i] ?? nil, let bPorts = b.medias[safe: i]?.localPorts,
                       let aLeg = a.medias[safe: i], let bLeg = b.medias[safe: i] else { continue }
-                let aSide = Side(a, leg: aLeg, ports: aPorts)
-                let bSide = Side(b, leg: bLeg, ports: bPorts)
-                addRules(from: aSide, to: bSide, call: call, anyEcho: anyEcho, learning: defaultLearning, into: &rules)
-                addRules(from: bSide, to: aSide, call: call, anyEcho: anyEcho, learning: defaultLearning, into: &rules)
+                // Pair k of a section relays to pair k of the other side (port counts).
+                for k in 0..<min(aPorts.pairs, bPorts.pairs) {
+                    let aSide = Side(a, leg: aLeg, ports: aPorts.pair(k), endpoints: aLeg.endpoints(ofPair: k))
+                    let bSide = Side(b, leg: bLeg, ports: bPorts.pair(k), endpoints: bLeg.endpoints(ofPair: k))
+                    addRules(from: aSide, to: bSide, call: call, anyEcho: anyEcho, learning: defaultLearning, into: &rules)
+                    addRules(from: bSide, to: aSide, call: call, anyEcho: anyEcho, learning: defaultLearning, into: &rules)
+                }
             }
         }
         return rules
@@ -136,13 +139,16 @@ public enum ForwardingPlan {
         var echo: Bool
         var leg: MediaLeg
         var ports: PortPair
+        var rtpEndpoint: Endpoint?
+        var rtcpEndpoint: Endpoint?
 
-        init(_ participant: Participant, leg: MediaLeg, ports: PortPair) {
+        init(_ participant: Participant, leg: MediaLeg, ports: PortPair, endpoints: (rtp: Endpoint?, rtcp: Endpoint?)) {
             address = participant.interface.address
             mediaBlocked = participant.mediaBlocked
             echo = participant.echo
             self.leg = leg
             self.ports = ports
+            (rtpEndpoint, rtcpEndpoint) = endpoints
         }
 
         var rtp: LocalSocket { LocalSocket(address: address, port: ports.rtp) }
@@ -165,7 +171,7 @@ public enum ForwardingPlan {
         }
         let targetRTCP = to.muxed ? to.rtp : to.rtcp
         for isRTCP in [false, true] {
-            let endpoint = isRTCP ? from.leg.rtcpEndpoint : from.leg.rtpEndpoint
+            let endpoint = isRTCP ? from.rtcpEndpoint : from.rtpEndpoint
             var rule = SocketRule(socket: isRTCP ? from.rtcp : from.rtp, isRTCP: isRTCP,
                                   advertised: endpoint.flatMap { $0.address.isUnspecified || $0.port == 0 ? nil : $0 },
                                   learning: mode)

@@ -1,16 +1,20 @@
 /// Hands out RTP/RTCP port pairs on an interface. The daemon's implementation binds real
 /// sockets; tests use an in-memory one. Called on signalling only, never per packet.
 public protocol PortAllocator: AnyObject, Sendable {
-    /// An even RTP port and the RTCP port after it, both bound on `interface`; nil when the
-    /// range is exhausted.
-    func allocate(on interface: MediaInterface) -> PortPair?
-    func release(_ pair: PortPair, on interface: MediaInterface)
-    /// Sets the TOS byte (IPv4) or traffic class (IPv6) of a pair's sockets.
-    func setTOS(_ tos: Int, for pair: PortPair, on interface: MediaInterface)
+    /// `pairs` consecutive pairs, each an even RTP port and the RTCP port after it, all bound
+    /// on `interface`; nil when the range has no such run free.
+    func allocate(on interface: MediaInterface, pairs: Int) -> PortPair?
+    /// Gives back every pair of the block.
+    func release(_ block: PortPair, on interface: MediaInterface)
+    /// Sets the TOS byte (IPv4) or traffic class (IPv6) of a block's sockets.
+    func setTOS(_ tos: Int, for block: PortPair, on interface: MediaInterface)
 }
 
 extension PortAllocator {
-    /// Sets the TOS byte (IPv4) or traffic class (IPv6) of a pair's sockets; allocators
+    /// One RTP/RTCP pair.
+    public func allocate(on interface: MediaInterface) -> PortPair? { allocate(on: interface, pairs: 1) }
+
+    /// Sets the TOS byte (IPv4) or traffic class (IPv6) of a block's sockets; allocators
     /// without real sockets ignore it.
-    public func setTOS(_ tos: Int, for pair: PortPair, on interface: MediaInterface) {}
+    public func setTOS(_ tos: Int, for block: PortPair, on interface: MediaInterface) {}
 }

@@ -48,20 +48,19 @@ enum QueryReport {
         let interface = p.interface, created = p.created
         var streams: [BencodeValue] = []
         var codec: String?
-        if let ports = m.localPorts, let (rtp, rtcp) = m.streamCounters(on: interface.address, counters) {
-            codec = m.codec(of: rtp)
+        // Two streams per pair the section counts; a rejected section's without local
+        // sockets, as 10.5 lists them.
+        for k in 0..<m.pairs {
+            let endpoints = m.endpoints(ofPair: k)
+            let ports = m.localPorts.map { $0.pair(k) }
+            let (rtp, rtcp) = m.streamCounters(on: interface.address, counters, pair: k) ?? (StreamCounters(), StreamCounters())
+            if k == 0, ports != nil { codec = m.codec(of: rtp) }
             totals.rtp.add(rtp)
             totals.rtcp.add(rtcp)
-            streams.append(stream(port: ports.rtp, endpoint: m.rtpEndpoint, kind: Self.rtpKinds(m), interface: interface,
+            streams.append(stream(port: ports?.rtp, endpoint: endpoints.rtp, kind: Self.rtpKinds(m), interface: interface,
                                   created: created, counters: rtp, ice: m.ice))
-            streams.append(stream(port: ports.rtcp, endpoint: m.rtcpEndpoint, kind: Self.rtcpKinds(m), interface: interface,
+            streams.append(stream(port: ports?.rtcp, endpoint: endpoints.rtcp, kind: Self.rtcpKinds(m), interface: interface,
                                   created: created, counters: rtcp, ice: m.ice))
-        } else {
-            // A rejected section: its streams without local sockets, as 10.5 lists them.
-            streams.append(stream(port: nil, endpoint: m.rtpEndpoint, kind: Self.rtpKinds(m), interface: interface,
-                                  created: created, counters: StreamCounters(), ice: m.ice))
-            streams.append(stream(port: nil, endpoint: m.rtcpEndpoint, kind: Self.rtcpKinds(m), interface: interface,
-                                  created: created, counters: StreamCounters(), ice: m.ice))
         }
         // `initialized` once the participant's own SDP has been seen.
         var flags: [BencodeValue] = p.hasSDP ? [.string("initialized")] : []
@@ -145,8 +144,9 @@ extension StreamCounters {
 extension MediaLeg {
     /// The counters of the leg's RTP and RTCP sockets on `address` (zero for a socket the
     /// engine does not know); nil without local ports.
-    func streamCounters(on address: IPAddress, _ counters: QueryReport.Counters) -> (rtp: StreamCounters, rtcp: StreamCounters)? {
-        guard let ports = localPorts else { return nil }
+    func streamCounters(on address: IPAddress, _ counters: QueryReport.Counters, pair k: Int = 0)
+        -> (rtp: StreamCounters, rtcp: StreamCounters)? {
+        guard let ports = localPorts?.pair(k) else { return nil }
         return (counters(LocalSocket(address: address, port: ports.rtp)) ?? StreamCounters(),
                 counters(LocalSocket(address: address, port: ports.rtcp)) ?? StreamCounters())
     }

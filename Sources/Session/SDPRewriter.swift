@@ -195,7 +195,11 @@ public enum SDPRewriter {
         // 10.5 writes the UDPTL profile in lower case.
         if mline.proto == "UDPTL" { mline.proto = "udptl" }
         let active = port != nil && !m.isRejected
-        if active, let port { mline.port = port }
+        if active, let port {
+            mline.port = port
+            // The proxy holds as many pairs as the line counts; 10.5 writes a count of 1 as none.
+            if mline.portCount == 1 { mline.portCount = nil }
+        }
         // Profile and codecs change in a rejected section's m= line too (10.5 edits its
         // fields; unchanged, the line is written as it came).
         if mline.isRTP, let proto = plan.protocols[safe: index] ?? nil { mline.proto = proto }

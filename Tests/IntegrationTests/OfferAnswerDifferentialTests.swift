@@ -15,12 +15,12 @@ func ngRequest(_ port: UInt16, _ entries: [(String, BencodeValue)]) -> BencodeVa
     return try? BencodeDecoder.decodePrefix(Array(reply[(space + 1)...])).0
 }
 
-/// The non-zero m= ports of an SDP, in order.
+/// The non-zero m= ports of an SDP, in order (the first of a port count's).
 func mediaPorts(_ sdp: String) -> [UInt16] {
     sdp.split(whereSeparator: \.isNewline).compactMap { line in
         guard line.hasPrefix("m=") else { return nil }
         let fields = line.split(separator: " ")
-        return fields.count > 1 ? UInt16(fields[1]).flatMap { $0 == 0 ? nil : $0 } : nil
+        return fields.count > 1 ? UInt16(fields[1].prefix { $0 != "/" }).flatMap { $0 == 0 ? nil : $0 } : nil
     }
 }
 

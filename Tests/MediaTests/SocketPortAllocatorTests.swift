@@ -39,4 +39,32 @@ import Glibc
             #expect(ports.tos(of: v6, on: Self.loopback6) == 184)
         }
     }
+    /// A port count's block: consecutive pairs, all bound, never wrapping round the range,
+    /// given back pair by pair.
+    @Test func blocksAreConsecutiveAndStayInTheRange() throws {
+        let ports = SocketPortAllocator(portMin: 65440, portMax: 65451)
+        defer { ports.releaseAll() }
+        let single = try #require(ports.allocate(on: Self.loopback))
+        #expect(single.rtp == 65440)
+        let block = try #require(ports.allocate(on: Self.loopback, pairs: 3))
+        #expect(block.rtp == 65442 && block.pairs == 3)
+        #expect(ports.usage(on: Self.loopback.address).pairs == 4)
+        // Taken: binding any of its six ports again fails.
+        for port in 65442...65447 {
+            let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+            defer { close(fd) }
+            var sin = sockaddr_in()
+            sin.sin_family = sa_family_t(AF_INET)
+            sin.sin_port = UInt16(port).bigEndian
+            sin.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+            let rc = withUnsafePointer(to: &sin) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            #expect(rc != 0, "port \(port) is not held")
+        }
+        // Two pairs are left (65448 to 65451): no room for three.
+        #expect(ports.allocate(on: Self.loopback, pairs: 3) == nil)
+        ports.release(block, on: Self.loopback)
+        #expect(ports.usage(on: Self.loopback.address).pairs == 1)
+        #expect(ports.allocate(on: Self.loopback, pairs: 5)?.rtp == 65442)
+    }
 }

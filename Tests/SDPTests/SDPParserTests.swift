@@ -145,6 +145,17 @@ import Testing
         #expect(m.writtenCount == text.utf8.count)
     }
 
+    /// 10.5's reading of a port count: `+` and leading zeros taken, whatever follows the
+    /// digits ignored, 1 to 10 only.
+    @Test(arguments: [("5000/2", 2), ("5000/02", 2), ("5000/+3", 3), ("5000/2/3", 2), ("5000/10", 10), ("5000/1", 1),
+                      ("5000/0", nil), ("5000/11", nil), ("5000/x", nil), ("5000/", nil), ("5000/-1", nil),
+                      ("5000/99999999999999999999", nil)] as [(String, Int?)])
+    func portCountsReadAs105ReadsThem(_ port: String, _ count: Int?) {
+        let m = MediaLine(parsing: "audio \(port) RTP/AVP 0")
+        #expect(m?.portCount == count)
+        #expect((m == nil) == (count == nil))
+    }
+
     @Test func randomBytesNeverCrash() {
         let alphabet = Array("v=0\r\nmcao audio RTP/AVP 0123456789:/ IN IP4".unicodeScalars)
         for _ in 0..<3000 {

@@ -20,18 +20,20 @@ final class FakePorts: PortAllocator {
 
     var live: Set<UInt16> { state.withLock { $0.live } }
 
-    func allocate(on interface: MediaInterface) -> PortPair? {
+    func allocate(on interface: MediaInterface, pairs: Int) -> PortPair? {
         state.withLock { s in
-            guard s.live.count < s.limit else { return nil }
-            let p = s.next
-            s.next += 2
-            s.live.insert(p)
-            return PortPair(rtp: p)
+            guard s.live.count + pairs <= s.limit else { return nil }
+            let block = PortPair(rtp: s.next, pairs: pairs)
+            s.next += UInt16(2 * pairs)
+            for pair in block.each { s.live.insert(pair.rtp) }
+            return block
         }
     }
 
-    func release(_ pair: PortPair, on interface: MediaInterface) {
-        _ = state.withLock { $0.live.remove(pair.rtp) }
+    func release(_ block: PortPair, on interface: MediaInterface) {
+        state.withLock { s in
+            for pair in block.each { s.live.remove(pair.rtp) }
+        }
     }
 }
 
@@ -213,5 +215,34 @@ final class FakeClock: Sendable {
         #expect(all.first?.value == .list([.string("l3"), .string("l2"), .string("l1")]))
         let one = try registry.handle(request(.list, [("limit", .integer(1))]))
         #expect(one.first?.value == .list([.string("l3")]))
+    }
+    /// `m=audio 5000/N`: N consecutive pairs on both sides, fewer on a later SDP keep the
+    /// first ones, more than 8 end the call ("Ran out of ports", as in 10.5).
+    @Test func portCountsHoldThatManyPairs() throws {
+        func offer(_ port: String) throws(NGError) -> [(key: String, value: BencodeValue)] {
+            try registry.handle(request(.offer, [("call-id", .string("n")), ("from-tag", .string("a")),
+                                                 ("sdp", .string(Self.offerSDP.replacingOccurrences(of: "5000", with: port)))]))
+        }
+        let first = try sdp(of: offer("5000/3"))
+        #expect(first.media[0].mediaLine.portCount == 3)
+        let base = first.media[0].mediaLine.port
+        // Three pairs for the callee (in the SDP) and three for the caller.
+        #expect(ports.live.count == 6)
+        #expect(ports.live.isSuperset(of: [base, base + 2, base + 4]))
+        let q = try registry.handle(request(.query, [("call-id", .string("n"))]))
+        let streams = q.first { $0.key == "tags" }?.value["a"]?["medias"]
+            .flatMap { if case .list(let l) = $0 { l.first?["streams"] } else { nil } }
+        guard case .list(let list)? = streams else { Issue.record("no streams"); return }
+        #expect(list.map { $0["endpoint"]?["port"]?.integerValue } == [5000, 5001, 5002, 5003, 5004, 5005])
+
+        let second = try sdp(of: offer("5000/2"))
+        #expect(second.media[0].mediaLine.port == base)
+        #expect(second.media[0].mediaLine.portCount == 2)
+        #expect(ports.live.count == 4)
+        #expect(try sdp(of: offer("5000/1")).media[0].mediaLine.portCount == nil)
+
+        #expect(throws: NGError.portsExhausted) { try offer("5000/9") }
+        #expect(ports.live.isEmpty)
+        #expect(throws: NGError.unknownCall) { try registry.handle(request(.query, [("call-id", .string("n"))])) }
     }
 }

@@ -75,7 +75,7 @@ def section_kind(parts):
     AVP/AVPF apart), else media type and protocol."""
     if not parts:
         return "?"
-    protos = [p for p in parts[1:] if not p.isdigit()]
+    protos = [p for p in parts[1:] if not p.split(b"/")[0].isdigit()]   # not a port (with count)
     proto = protos[0] if protos else b""
     if b"RTP/" in proto and not proto.startswith(b"TCP"):
         return "RTP"

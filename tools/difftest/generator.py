@@ -77,7 +77,7 @@ class Media:
     the party). kind: "rtp" or "nonrtp"."""
 
     def __init__(self, kind, mtype, proto, pts=(), maps=None, fmtps=None, template=None,
-                 extra=(), rejected=False):
+                 extra=(), rejected=False, count=None):
         self.kind = kind
         self.mtype = mtype
         self.proto = proto
@@ -87,10 +87,11 @@ class Media:
         self.template = template           # non-RTP: the m= line with PORT
         self.extra = list(extra)
         self.rejected = rejected
+        self.count = count                 # the m= line's port count (`5000/2`), or None
 
     def copy(self):
         return Media(self.kind, self.mtype, self.proto, self.pts, self.maps, self.fmtps,
-                     self.template, self.extra, self.rejected)
+                     self.template, self.extra, self.rejected, self.count)
 
     def encoding(self, pt):
         if pt in self.maps:
@@ -125,7 +126,8 @@ def gen_rtp_media(rng, mtype):
     # telephone-event usually last, but not always
     if rng.random() < 0.3:
         rng.shuffle(pts)
-    return Media("rtp", mtype, proto, pts, maps, fmtps)
+    count = rng.choice([1, 2, 2, 3]) if rng.random() < 0.04 else None
+    return Media("rtp", mtype, proto, pts, maps, fmtps, count=count)
 
 
 def gen_plan(rng):
@@ -197,7 +199,7 @@ class Party:
             (D.CALLER_V4 if caller else D.CALLEE_V4)
         self.address = rng.choice(pool)
         lo, hi = D.SDP_PORT_RANGE
-        self.port = rng.randrange(lo, hi - 20, 2)
+        self.port = rng.randrange(lo, hi - 30, 2)
         self.user = maybe_non_utf8(rng, rng.choice(["alice", "bob", "-", "user"]), 0.05)
         self.sess_id = rng.randint(1, 10 ** 9)
         self.version = rng.randint(0, 5)
@@ -242,7 +244,7 @@ def render(rng, party, plan, hold=None, ice=False, direction=None, foreign_token
 
     medias = []
     for i, m in enumerate(plan):
-        port = 0 if m.rejected else party.port + 2 * i
+        port = 0 if m.rejected else party.port + 8 * i   # room for a port count of 3
         lines = []
         if m.kind == "nonrtp":
             lines.append(m.template.replace("PORT", str(port)).encode())
@@ -252,7 +254,8 @@ def render(rng, party, plan, hold=None, ice=False, direction=None, foreign_token
             # line without a port or profile (`m=audio 20784 4836 RTP/AVP`): an explained
             # difference (README), so only a rejected section gets odd spacing here.
             msp = sp() if m.rejected else b" "
-            lines.append(b"m=" + m.mtype.encode() + msp + b"%d %s " % (port, m.proto.encode())
+            count = b"/%d" % m.count if m.count else b""
+            lines.append(b"m=" + m.mtype.encode() + msp + b"%d%s %s " % (port, count, m.proto.encode())
                          + b" ".join(b"%d" % pt for pt in m.pts))
             if conn in ("media", "both"):
                 lines.append(cline)
@@ -502,7 +505,7 @@ class CallGen:
         if self.offered and rng.random() < 0.8:
             party.version += 1
         if rng.random() < 0.1:
-            party.port = rng.randrange(D.SDP_PORT_RANGE[0], D.SDP_PORT_RANGE[1] - 20, 2)
+            party.port = rng.randrange(D.SDP_PORT_RANGE[0], D.SDP_PORT_RANGE[1] - 30, 2)
         options, ice = gen_options(rng, plan, "offer")
         ice = self._ice(options, ice)
         foreign = "flags" in options and any("loop" in f for f in options["flags"]) and rng.random() < 0.3
