@@ -64,6 +64,10 @@ public struct MediaLeg: Sendable {
     public var proto: String
     /// The ports this participant sends to; nil while the section is rejected.
     public var localPorts: PortPair?
+    /// Every set of ports the leg holds, by the far endpoint it was for; `localPorts` is
+    /// `maps[currentMap]` while the section is active.
+    public var maps: [PortMap] = []
+    public var currentMap: Int?
     /// Where this participant receives RTP and RTCP, from its last SDP.
     public var rtpEndpoint: Endpoint?
     public var rtcpEndpoint: Endpoint?
@@ -82,16 +86,21 @@ public struct MediaLeg: Sendable {
     public var mid: String?
     /// `mid` was generated, not the participant's own: 10.5 then writes it in offers only.
     public var midGenerated = false
-    /// This participant's last SDP carried `a=rtcp-mux` for the section.
+    /// rtcp-mux (RFC 5761) with this participant: its own SDP asked for it, or the proxy
+    /// offered it (and keeps offering it once offered, as 10.5 does). RTCP to the participant
+    /// then shares the RTP port, and query lists the section and its streams as muxed.
     public var rtcpMux = false
+    /// An answer to this participant's offer does not simply take the answerer's choice
+    /// (the offer's `rtcp-mux` options, or mux not offered both ways, decided it).
+    public var rtcpMuxDecided = false
+    /// How the last SDP sent to this participant stated rtcp-mux.
+    public var muxWritten: RewritePlan.MuxMode = .off
     /// The participant's last SDP spoke ICE (`a=ice-ufrag`), trickle ICE too: 10.5 records
     /// it for query even where `ICE=remove` takes the attributes out.
     public var ice = false
     public var trickleICE = false
     /// `asymmetric`: the participant sends from somewhere else than it receives on.
     public var asymmetric = false
-    /// The last SDP sent to this participant for the section offered or granted rtcp-mux.
-    public var sentMux = false
     /// Codec names (`PCMU/8000`) by payload type, from this participant's last SDP.
     public var codecs: [CodecName] = []
 }
@@ -144,15 +153,13 @@ public struct Participant: Sendable {
     }
 }
 
-/// An offer/answer pairing of two participants. The offerer's local ports belong to the
-/// dialogue, not to the offerer alone: when the offer forks (several to-tags answer, or
-/// offers with different via-branches), every branch gets its own ports towards the
-/// offerer, as in rtpengine.
+/// An offer/answer pairing of two participants. Each participant holds its own local
+/// ports, whatever the number of its dialogues: when an offer forks (several to-tags answer
+/// it, or offers carry different via-branches), every branch is a participant with ports
+/// of its own and the offerer keeps one set, as in 10.5.
 public struct Dialogue: Sendable {
     public var offerer: Int
     public var answerer: Int
-    /// Per media section, the ports the offerer sends to in this dialogue.
-    public var offererPorts: [PortPair?] = []
     /// When the dialogue last carried an offer or answer (the call's signal counter).
     public var lastUsed = 0
 }
@@ -166,8 +173,6 @@ public struct Call: Sendable {
     public var dialogues: [Dialogue] = []
     /// When the call is deleted for good (after `delete delay`); nil while active.
     public var deleteAt: Double?
-    /// The `rtcp-mux` options of the last offer; the answer is judged by them.
-    public var rtcpMuxOptions: Set<String> = []
     /// Counts offers and answers, to order dialogues by use.
     public var signals = 0
     /// The TOS byte of the call's media sockets (`TOS` key, else `--tos`).
@@ -195,15 +200,25 @@ public struct Call: Sendable {
         dialogues.reversed().compactMap { $0.offerer == index ? $0.answerer : ($0.answerer == index ? $0.offerer : nil) }
     }
 
-    /// Who `index` is subscribed to, as `query` reports it: an offerer to every callee
-    /// that answered it, the branch used last first; a callee to its offerer only while
-    /// its branch is the offerer's current one (a forked-away branch hears nobody).
+    /// The branch `offerer` last offered to or was answered by.
+    public func currentBranch(of offerer: Int) -> Int? {
+        dialogues.filter { $0.offerer == offerer }.max { $0.lastUsed < $1.lastUsed }?.answerer
+    }
+
+    /// Whom `index` receives media from (query's `subscriptions`), as 10.5 keeps it: an
+    /// offerer every branch, the one used last first; a callee its offerer while its branch
+    /// is the current one (a forked-away branch hears nobody).
     public func subscriptions(of index: Int) -> [Int] {
         let asOfferer = dialogues.filter { $0.offerer == index }.sorted { $0.lastUsed > $1.lastUsed }.map(\.answerer)
-        let asAnswerer = dialogues.filter { d in
-            d.answerer == index && !dialogues.contains { $0.offerer == d.offerer && $0.lastUsed > d.lastUsed }
-        }.map(\.offerer)
+        let asAnswerer = dialogues.filter { $0.answerer == index && currentBranch(of: $0.offerer) == index }.map(\.offerer)
         return asOfferer + asAnswerer
+    }
+
+    /// Who receives `index`'s media (query's `subscribers`): an offerer's current branch; a
+    /// callee's offerer, whether its branch is current or not (the offerer still hears a
+    /// forked-away branch).
+    public func subscribers(of index: Int) -> [Int] {
+        (currentBranch(of: index).map { [$0] } ?? []) + dialogues.filter { $0.answerer == index }.map(\.offerer)
     }
 
     /// The dialogue between two participants, whichever offered.
@@ -220,11 +235,10 @@ public struct Call: Sendable {
                 out.append(PortPairOnInterface(pair: pair, interface: interface))
             }
         }
-        for d in dialogues {
-            for pair in d.offererPorts.compactMap({ $0 }) { add(pair, participants[d.offerer].interface) }
-        }
         for p in participants {
-            for pair in p.medias.compactMap(\.localPorts) { add(pair, p.interface) }
+            for m in p.medias {
+                for map in m.maps { add(map.ports, p.interface) }
+            }
         }
         return out
     }

@@ -43,7 +43,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     let settingsBox: Mutex<Settings>
     /// The settings now: the CLI changes timeouts, limits and the delete delay at run time.
     public var settings: Settings { settingsBox.withLock { $0 } }
-    private let ports: any PortAllocator
+    let ports: any PortAllocator
     /// Where forwarding rules go; nil in tests of signalling alone.
     let media: (any MediaPlane)?
     private let clock: @Sendable () -> Double
@@ -215,9 +215,6 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
             var out = SDPRewriter.rewrite(sdp, plan: plan)
             call.participants[receiver].outgoingOrigin.apply(to: &out, from: sdp, r.replace)
-            for (i, mode) in plan.rtcpMux.enumerated() where i < call.participants[receiver].medias.count {
-                call.participants[receiver].medias[i].sentMux = mode != .off
-            }
             if isAnswer, call.answered == nil { call.answered = now }
             // The from-tag of the latest offer/answer is the FROM_TAG side (CLI listings).
             call.lastFromTag = isAnswer ? receiver : sender
@@ -244,12 +241,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         let b: Int
         if let toTag, let existing = call.participantIndex(tag: toTag) {
             b = existing
-        } else if let peer = Self.unansweredPeer(of: a, in: call, viaBranch: request.viaBranch)
-                    ?? (request.viaBranch == nil || !call.peers(of: a).contains { call.participants[$0].tag == nil }
-                        ? call.peers(of: a).first : nil) {
+        } else if toTag == nil, let peer = Self.offeredPeer(of: a, in: call, viaBranch: request.viaBranch) {
             b = peer
         } else {
-            // A new callee, or a new branch of a forked INVITE (another via-branch).
+            // A new callee, a new branch of a forked INVITE (another via-branch), or a to-tag
+            // nobody has (a new callee even beside one not answered yet, as in 10.5).
             let wanted = request.addressFamily.map { $0 == .ip4 ? IPAddress.Family.inet : .inet6 } ?? family
             let interface = selectInterface(request.direction.dropFirst().first, family: wanted)
             var callee = Participant(tag: toTag, interface: interface, created: now)
@@ -259,15 +255,30 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         }
         if call.dialogueIndex(a, b) == nil { call.dialogues.append(Dialogue(offerer: a, answerer: b)) }
         try apply(sdp, from: a, to: b, in: &call, request: request, changes: &changes)
-        call.rtcpMuxOptions = Set(request.rtcpMux.map(\.rawValue))
         return (a, b)
     }
 
-    /// An untagged callee of `a`'s offer (no answer yet), matched by via-branch when given.
-    static func unansweredPeer(of a: Int, in call: Call, viaBranch: ByteString?) -> Int? {
-        call.peers(of: a).first { p in
-            call.participants[p].tag == nil && (viaBranch == nil || call.participants[p].viaBranch == viaBranch)
-        }
+    /// The callee an offer without a to-tag goes to: the branch used last; with a
+    /// via-branch, the unanswered callee of that via-branch, else the branch used last when
+    /// every branch has answered (a re-INVITE), else none (a new branch of a forked INVITE).
+    static func offeredPeer(of a: Int, in call: Call, viaBranch: ByteString?) -> Int? {
+        let current = call.currentBranch(of: a) ?? call.peers(of: a).first
+        guard let viaBranch else { return current }
+        if let same = unansweredPeer(of: a, in: call, viaBranch: viaBranch) { return same }
+        return call.peers(of: a).contains { call.participants[$0].tag == nil } ? nil : current
+    }
+
+    /// An untagged callee of `a`'s offer (no answer yet) of `viaBranch`.
+    static func unansweredPeer(of a: Int, in call: Call, viaBranch: ByteString) -> Int? {
+        call.peers(of: a).first { call.participants[$0].tag == nil && call.participants[$0].viaBranch == viaBranch }
+    }
+
+    /// The callee an answer with a new to-tag names: the unanswered callee of its
+    /// via-branch, else the offerer's current branch while that has not answered; nil when
+    /// the answer is a new branch of a forked offer (10.5 gives it a participant of its own).
+    static func answeringPeer(of a: Int, in call: Call, viaBranch: ByteString?) -> Int? {
+        if let viaBranch, let same = unansweredPeer(of: a, in: call, viaBranch: viaBranch) { return same }
+        return (call.currentBranch(of: a) ?? call.peers(of: a).first).flatMap { call.participants[$0].tag == nil ? $0 : nil }
     }
 
     private func answer(
@@ -278,8 +289,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         let b: Int
         if let existing = call.participantIndex(tag: toTag) {
             b = existing
-        } else if let untagged = Self.unansweredPeer(of: a, in: call, viaBranch: request.viaBranch)
-                    ?? Self.unansweredPeer(of: a, in: call, viaBranch: nil) {
+        } else if let untagged = Self.answeringPeer(of: a, in: call, viaBranch: request.viaBranch) {
             b = untagged
             call.participants[b].tag = toTag
         } else {
@@ -307,8 +317,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
 
     /// Records `sdp` as what `sender` receives on, and makes sure both sides of their
     /// dialogue have local ports for every active section (the receiver's go into the
-    /// outgoing SDP). The offerer's ports are the dialogue's; its legs show the dialogue
-    /// last used.
+    /// outgoing SDP).
     private func apply(_ sdp: SessionDescription, from sender: Int, to receiver: Int, in call: inout Call,
                        request: NGRequest, changes: inout PortChanges) throws(NGError) {
         guard let d = call.dialogueIndex(sender, receiver) else { preconditionFailure("apply outside a dialogue") }
@@ -320,68 +329,15 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // now on (10.5 follows the receiving end's known family): its sockets move.
         let formerInterface = call.participants[sender].interface
         var moveSender = false
-        // (Only outside forks: an offerer's ports are its dialogues', all on one interface.)
         if let family = Self.family(of: sdp), formerInterface.address.family != family,
-           call.dialogues.filter({ $0.offerer == sender || $0.answerer == sender }).count <= 1,
            let other = otherFamily(of: formerInterface, family) {
             call.participants[sender].interface = other
             moveSender = true
         }
         for (i, m) in sdp.media.enumerated() {
-            // rtpengine gives the other side new ports when a sender's media port moves,
-            // unless `port latching` says to keep them.
-            let previous = call.participants[sender].medias[safe: i]?.rtpEndpoint
-            let moved = previous.map { !m.isRejected && $0.port != m.mediaLine.port } ?? false
-                && !request.has(.portLatching)
             // A port count (1 to 10 parse) beyond 8 pairs is more than 10.5 gives one section.
             let pairs = m.mediaLine.portCount ?? 1
             if pairs > Self.maxPairsPerSection { throw .portsExhausted }
-            for side in [sender, receiver] {
-                while call.participants[side].medias.count <= i {
-                    let n = call.participants[side].medias.count
-                    call.participants[side].medias.append(
-                        MediaLeg(index: n + 1, type: m.mediaLine.media, proto: m.mediaLine.proto))
-                }
-                call.participants[side].medias[i].type = m.mediaLine.media
-                // Each side's profile is its own SDP's; `transport protocol` names the one
-                // written to the receiver (an answer keeps its offerer's unless told otherwise).
-                if side == sender {
-                    call.participants[side].medias[i].proto = m.mediaLine.proto
-                } else if let t = request.transportProtocol, m.mediaLine.isRTP {
-                    call.participants[side].medias[i].proto = t == .accept ? m.mediaLine.proto : t.rawValue
-                } else if !call.participants[side].hasSDP {
-                    call.participants[side].medias[i].proto = m.mediaLine.proto
-                }
-                let interface = call.participants[side].interface
-                let isOfferer = side == call.dialogues[d].offerer
-                if isOfferer {
-                    while call.dialogues[d].offererPorts.count <= i { call.dialogues[d].offererPorts.append(nil) }
-                }
-                var pair = isOfferer ? call.dialogues[d].offererPorts[i] : call.participants[side].medias[i].localPorts
-                if m.isRejected || (moved && side == receiver) || (moveSender && side == sender) {
-                    if let old = pair { changes.released.append((old, side == sender && moveSender ? formerInterface : interface)) }
-                    pair = nil
-                }
-                // Both sides hold as many pairs as the latest SDP counts: fewer keep the
-                // first ones, more take a new run of consecutive ports.
-                if let held = pair, held.pairs != pairs {
-                    if pairs < held.pairs {
-                        changes.released.append((PortPair(rtp: held.pair(pairs).rtp, pairs: held.pairs - pairs), interface))
-                        pair = PortPair(rtp: held.rtp, pairs: pairs)
-                    } else {
-                        changes.released.append((held, interface))
-                        pair = nil
-                    }
-                }
-                if !m.isRejected, pair == nil {
-                    guard let fresh = ports.allocate(on: interface, pairs: pairs) else { throw .portsExhausted }
-                    changes.allocated.append((fresh, interface))
-                    pair = fresh
-                }
-                if isOfferer { call.dialogues[d].offererPorts[i] = pair }
-                call.participants[side].medias[i].localPorts = pair
-                call.participants[side].medias[i].pairs = pairs
-            }
             var address = (m.connection ?? sdp.sessionConnection(ofMedia: i)).flatMap { IPAddress($0.address) }
             // `SIP source address` (or --sip-source) takes the SIP message's source instead
             // of the SDP's address, unless `trust address` says otherwise, or the section
@@ -390,6 +346,44 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             if (settings.sipSource || request.has(.sipSourceAddress)) && !request.has(.trustAddress), !speaksICE {
                 guard let source = request.receivedFrom?.address else { throw .incompleteSDP }
                 if !m.isRejected, address.map({ !$0.isUnspecified }) ?? true { address = source }
+            }
+            // Where the sender receives: the receiver's ports are the ones for it. A null
+            // address (hold) or `port latching` keeps the ports in use.
+            let senderEndpoint = address.map { Endpoint(address: $0, port: m.mediaLine.port) }
+            let keepReceiverPorts = request.has(.portLatching) || (address?.isUnspecified ?? true)
+            for side in [sender, receiver] {
+                while call.participants[side].medias.count <= i {
+                    let n = call.participants[side].medias.count
+                    call.participants[side].medias.append(
+                        MediaLeg(index: n + 1, type: m.mediaLine.media, proto: m.mediaLine.proto))
+                }
+                var leg = call.participants[side].medias[i]
+                leg.type = m.mediaLine.media
+                // Each side's profile is its own SDP's; `transport protocol` names the one
+                // written to the receiver (an answer keeps its offerer's unless told otherwise).
+                if side == sender {
+                    leg.proto = m.mediaLine.proto
+                } else if let t = request.transportProtocol, m.mediaLine.isRTP {
+                    leg.proto = t == .accept ? m.mediaLine.proto : t.rawValue
+                } else if !call.participants[side].hasSDP {
+                    leg.proto = m.mediaLine.proto
+                }
+                if moveSender && side == sender { releaseMaps(&leg, on: formerInterface, changes: &changes) }
+                if m.isRejected {
+                    leg.localPorts = nil
+                } else if side == receiver {
+                    try selectPorts(&leg, key: senderEndpoint, keepCurrent: keepReceiverPorts, pairs: pairs,
+                                    on: call.participants[side].interface, changes: &changes)
+                } else if leg.localPorts != nil || leg.maps.isEmpty {
+                    // The sender's own ports are for the receiver's endpoint, which this SDP
+                    // does not change. (A section it had rejected gets them back only with
+                    // an SDP sent to it, as in 10.5.)
+                    let far = call.participants[receiver].medias[safe: i]?.rtpEndpoint.flatMap { $0.address.isUnspecified ? nil : $0 }
+                    try selectPorts(&leg, key: far, keepCurrent: true, pairs: pairs,
+                                    on: call.participants[side].interface, changes: &changes)
+                }
+                leg.pairs = pairs
+                call.participants[side].medias[i] = leg
             }
             var leg = call.participants[sender].medias[i]
             leg.endpointPairs = pairs
@@ -413,7 +407,16 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             call.participants[receiver].medias[i].sends = leg.receives
             call.participants[receiver].medias[i].receives = leg.sends
             leg.ptime = m.attribute("ptime")?.attributeValue
-            leg.rtcpMux = m.attribute("rtcp-mux") != nil
+            // A rejected or non-RTP section leaves rtcp-mux as it was on both sides (10.5).
+            var other = call.participants[receiver].medias[i]
+            if m.isRejected || !m.mediaLine.isRTP {
+                other.muxWritten = .off
+            } else {
+                leg.rtcpMux = m.attribute("rtcp-mux") != nil
+                other.muxWritten = Self.negotiateMux(isOffer: request.command == .offer, options: request.rtcpMux,
+                                                     sender: &leg, receiver: &other)
+            }
+            call.participants[receiver].medias[i] = other
             if leg.mid == nil, request.command == .offer {
                 if let own = m.attribute("mid")?.attributeValue {
                     leg.mid = own
@@ -465,12 +468,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         }
         plan.stripExtmap = request.has(.stripExtmap)
         if request.has(.loopProtect) { plan.loopProtectToken = loopToken }
-        plan.rtcpMux = sdp.media.indices.map { i in
-            Self.muxMode(isOffer: request.command == .offer, options: request.command == .offer
-                             ? Set(request.rtcpMux.map(\.rawValue)) : call.rtcpMuxOptions,
-                         receiverOffered: call.participants[receiver].medias[safe: i]?.rtcpMux ?? false,
-                         senderMux: sdp.media[i].attribute("rtcp-mux") != nil)
-        }
+        plan.rtcpMux = sdp.media.indices.map { call.participants[receiver].medias[safe: $0]?.muxWritten ?? .off }
         switch request.command {
         case .offer: plan.formats = sdp.media.map { CodecFilter.offerFormats($0, request.codec) }
         case .answer:

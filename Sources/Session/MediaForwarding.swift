@@ -113,18 +113,23 @@ public enum ForwardingPlan {
     public static func rules(for call: Call, defaultLearning: EndpointLearning) -> [SocketRule] {
         let anyEcho = call.participants.contains(where: \.echo)
         var rules: [SocketRule] = []
-        rules.reserveCapacity(call.dialogues.count * 4)
-        for d in call.dialogues {
-            let a = call.participants[d.offerer], b = call.participants[d.answerer]
-            for i in 0..<max(a.medias.count, b.medias.count) {
-                guard let aPorts = d.offererPorts[safe: i] ?? nil, let bPorts = b.medias[safe: i]?.localPorts,
-                      let aLeg = a.medias[safe: i], let bLeg = b.medias[safe: i] else { continue }
-                // Pair k of a section relays to pair k of the other side (port counts).
-                for k in 0..<min(aPorts.pairs, bPorts.pairs) {
-                    let aSide = Side(a, leg: aLeg, ports: aPorts.pair(k), endpoints: aLeg.endpoints(ofPair: k))
-                    let bSide = Side(b, leg: bLeg, ports: bPorts.pair(k), endpoints: bLeg.endpoints(ofPair: k))
-                    addRules(from: aSide, to: bSide, call: call, anyEcho: anyEcho, learning: defaultLearning, into: &rules)
-                    addRules(from: bSide, to: aSide, call: call, anyEcho: anyEcho, learning: defaultLearning, into: &rules)
+        rules.reserveCapacity(call.participants.count * 4)
+        // What a participant sends goes to the participant subscribed to it (the offerer's
+        // current branch, a callee's offerer); a participant nobody hears has its sockets
+        // dropping what arrives (they still say where it receives).
+        for (p, from) in call.participants.enumerated() {
+            let target = call.participants.indices.first { call.subscriptions(of: $0).contains(p) }
+            for (i, leg) in from.medias.enumerated() {
+                guard let ports = leg.localPorts else { continue }
+                let to = target.flatMap { t in call.participants[t].medias[safe: i].map { (call.participants[t], $0) } }
+                let toPorts = to?.1.localPorts
+                for k in 0..<ports.pairs {
+                    let fromSide = Side(from, leg: leg, ports: ports.pair(k), endpoints: leg.endpoints(ofPair: k))
+                    // Pair k relays to pair k of the other side (port counts).
+                    let toSide = to.flatMap { t in
+                        toPorts.flatMap { k < $0.pairs ? Side(t.0, leg: t.1, ports: $0.pair(k), endpoints: t.1.endpoints(ofPair: k)) : nil }
+                    }
+                    addRules(from: fromSide, to: toSide, call: call, anyEcho: anyEcho, learning: defaultLearning, into: &rules)
                 }
             }
         }
@@ -153,12 +158,12 @@ public enum ForwardingPlan {
 
         var rtp: LocalSocket { LocalSocket(address: address, port: ports.rtp) }
         var rtcp: LocalSocket { LocalSocket(address: address, port: ports.rtcp) }
-        /// The proxy muxes RTCP towards this side: it offered mux and was sent mux.
-        var muxed: Bool { leg.rtcpMux && leg.sentMux }
+        /// The proxy muxes RTCP towards this side (10.5's rtcp-mux with it).
+        var muxed: Bool { leg.rtcpMux }
     }
 
     /// Appends the RTP and RTCP rules of the sockets `from` sends to.
-    static func addRules(from: Side, to: Side, call: Call, anyEcho: Bool, learning: EndpointLearning,
+    static func addRules(from: Side, to: Side?, call: Call, anyEcho: Bool, learning: EndpointLearning,
                          into rules: inout [SocketRule]) {
         let mode = from.leg.asymmetric ? .off : (call.mediaOptions.learning ?? learning)
         let action: ArrivalAction
@@ -167,9 +172,9 @@ public enum ForwardingPlan {
         } else if from.echo {
             action = .echo
         } else {
-            action = anyEcho ? .drop : .forward
+            action = anyEcho || to == nil ? .drop : .forward
         }
-        let targetRTCP = to.muxed ? to.rtp : to.rtcp
+        let targetRTCP = to.map { $0.muxed ? $0.rtp : $0.rtcp }
         for isRTCP in [false, true] {
             let endpoint = isRTCP ? from.rtcpEndpoint : from.rtpEndpoint
             var rule = SocketRule(socket: isRTCP ? from.rtcp : from.rtp, isRTCP: isRTCP,
@@ -182,7 +187,7 @@ public enum ForwardingPlan {
             rule.pierceNAT = call.mediaOptions.pierceNAT && !isRTCP
             rule.demux = !isRTCP && from.leg.rtcpMux
             rule.action = action
-            rule.rtpTarget = to.rtp
+            rule.rtpTarget = to?.rtp
             rule.rtcpTarget = targetRTCP
             rules.append(rule)
         }

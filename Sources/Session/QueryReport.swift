@@ -24,10 +24,11 @@ enum QueryReport {
             if let branch = p.viaBranch { entry.append(("via-branch", .string(branch.bytes))) }
             if let label = p.label { entry.append(("label", .string(label.bytes))) }
             entry.append(("created", .integer(Int64(p.created))))
-            let peers = call.subscriptions(of: i).map { call.participants[$0].tag?.bytes ?? [] }
-            let subs: BencodeValue = .list(peers.map { .dictionary([("tag", .string($0)), ("type", .string("offer/answer"))]) })
-            entry.append(("subscriptions", subs))
-            entry.append(("subscribers", subs))
+            func list(_ peers: [Int]) -> BencodeValue {
+                .list(peers.map { .dictionary([("tag", .string(call.participants[$0].tag?.bytes ?? [])), ("type", .string("offer/answer"))]) })
+            }
+            entry.append(("subscriptions", list(call.subscriptions(of: i))))
+            entry.append(("subscribers", list(call.subscribers(of: i))))
             entry.append(("medias", .list(p.medias.map { m in
                 media(m, of: p, counters: counters, totals: &totals)
             })))

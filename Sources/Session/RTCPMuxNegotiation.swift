@@ -1,16 +1,33 @@
+import NG
+
 extension CallRegistry {
-    /// rtcp-mux (RFC 5761) in an outgoing SDP, per the `rtcp-mux` options of the offer:
-    /// an offer passes the offerer's wish on unless told otherwise; an answer grants mux to
-    /// an offerer that asked for it when the answerer agreed or the options accept it.
-    static func muxMode(isOffer: Bool, options: Set<String>, receiverOffered: Bool, senderMux: Bool)
-        -> RewritePlan.MuxMode {
+    /// rtcp-mux (RFC 5761) for one section as 10.5 negotiates it, from `sender`'s SDP (its
+    /// `rtcpMux` already set from it) to `receiver`; returns how the SDP to the receiver
+    /// states it. An offer passes the offerer's wish on, keeps mux with a receiver that
+    /// already has it, and follows `offer`/`require`/`demux`; it also settles whether the
+    /// answer may change the offerer's mux (`accept`, `reject`, or mux not offered both
+    /// ways). An answer otherwise gives the offerer what the answerer chose. Mux already in
+    /// place for the receiver (or required) is written with RTCP on the RTP port; newly
+    /// offered mux keeps the separate RTCP port as fallback.
+    static func negotiateMux(isOffer: Bool, options: Set<NGRequest.RTCPMuxOption>,
+                             sender: inout MediaLeg, receiver: inout MediaLeg) -> RewritePlan.MuxMode {
+        let before = receiver.rtcpMux
         if isOffer {
-            if options.contains("require") { return .muxed }
-            if options.contains("offer") || (senderMux && !options.contains("demux")) { return .offered }
-            return .off
+            if !receiver.rtcpMux {
+                receiver.rtcpMux = sender.rtcpMux
+                if !options.isDisjoint(with: [.offer, .require]) {
+                    receiver.rtcpMux = true
+                } else if options.contains(.demux) {
+                    receiver.rtcpMux = false
+                }
+            }
+            sender.rtcpMuxDecided = !sender.rtcpMux || !receiver.rtcpMux
+                || !options.isDisjoint(with: [.accept, .reject])
+            if sender.rtcpMux, options.contains(.reject) { sender.rtcpMux = false }
+        } else if !receiver.rtcpMuxDecided {
+            receiver.rtcpMux = sender.rtcpMux
         }
-        guard receiverOffered, !options.contains("reject") else { return .off }
-        let granted = senderMux || !options.isDisjoint(with: ["demux", "accept", "require"])
-        return granted ? .muxed : .off
+        guard receiver.rtcpMux else { return .off }
+        return before || (isOffer && options.contains(.require)) ? .muxed : .offered
     }
 }

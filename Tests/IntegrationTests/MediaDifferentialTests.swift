@@ -24,13 +24,13 @@ import Glibc
             _ = call.a.receive()
         }
         let names: [Int64: String] = [Int64(call.a.port): "A", Int64(call.a.port) + 1: "A+1", Int64(b.port): "B", Int64(bRTCP.port): "B+1"]
-        // 10.5 may count a packet a moment after it relayed it: the query is read until two
-        // in a row agree.
+        // 10.5 may count a packet a moment after it relayed it (longer on a loaded machine):
+        // the query is read until it counts the five RTP packets sent and two in a row agree.
         var query = normalize(call.command("query"), names)
-        for _ in 0..<20 {
+        for _ in 0..<100 {
             usleep(20_000)
             let again = normalize(call.command("query"), names)
-            if again == query { break }
+            if again == query, (again?["totals"]?["RTP"]?["packets"]?.integerValue ?? 0) >= 5 { break }
             query = again
         }
         return query

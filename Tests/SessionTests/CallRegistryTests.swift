@@ -245,4 +245,26 @@ final class FakeClock: Sendable {
         #expect(ports.live.isEmpty)
         #expect(throws: NGError.unknownCall) { try registry.handle(request(.query, [("call-id", .string("n"))])) }
     }
+    /// The offerer's ports depend on where the callee receives (10.5's endpoint maps): a new
+    /// endpoint, or a forked branch at one, gets new ports, a known one its ports back; the
+    /// ports stay held until the call ends.
+    @Test func portsFollowTheFarEndpoint() throws {
+        func answer(_ tag: String, _ port: Int) throws(NGError) -> UInt16 {
+            let reply = try registry.handle(request(.answer, [("call-id", .string("m")), ("from-tag", .string("a")), ("to-tag", .string(tag)),
+                                                              ("sdp", .string(Self.answerSDP.replacingOccurrences(of: "6000", with: String(port))))]))
+            return (try? sdp(of: reply).media[0].mediaLine.port) ?? 0
+        }
+        _ = try registry.handle(request(.offer, [("call-id", .string("m")), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]))
+        let first = try answer("b", 6000)
+        let moved = try answer("b", 6002)
+        #expect(moved != first)
+        #expect(try answer("b", 6000) == first)
+        // A second branch at the first endpoint shares those ports; at the other, the other ones.
+        #expect(try answer("c", 6000) == first)
+        #expect(try answer("d", 6002) == moved)
+        // The callee's, and A's two sets; each new branch has its own (b, c, d).
+        #expect(ports.live.count == 5)
+        _ = try registry.handle(request(.delete, [("call-id", .string("m")), ("delete-delay", .integer(0))]))
+        #expect(ports.live.isEmpty)
+    }
 }

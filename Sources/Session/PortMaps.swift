@@ -1,0 +1,55 @@
+import NG
+
+/// Local ports a leg holds for one far endpoint. As 10.5 keeps them (its endpoint maps), a
+/// participant's ports for a section depend on where the other side says it receives:
+/// a new endpoint gets new ports, one seen before gets its ports back, and a map taken
+/// while the other side was unknown goes to the first endpoint that comes.
+public struct PortMap: Sendable {
+    /// The far endpoint; nil while unknown.
+    public var key: Endpoint?
+    public var ports: PortPair
+}
+
+extension CallRegistry {
+    /// Points `leg` at the map for `key` (an exact match, else one still without a key, else
+    /// a new one), or with `keepCurrent` at the map it uses now; then fits that map to
+    /// `pairs` (fewer keep the first pairs, more take a new run). Maps stay held until the
+    /// call ends.
+    func selectPorts(_ leg: inout MediaLeg, key: Endpoint?, keepCurrent: Bool, pairs: Int, on interface: MediaInterface,
+                     changes: inout PortChanges) throws(NGError) {
+        let index: Int
+        if keepCurrent, let current = leg.currentMap {
+            index = current
+        } else if let key, let exact = leg.maps.firstIndex(where: { $0.key == key }) {
+            index = exact
+        } else if let open = leg.maps.firstIndex(where: { $0.key == nil }) {
+            leg.maps[open].key = key
+            index = open
+        } else {
+            guard let fresh = ports.allocate(on: interface, pairs: pairs) else { throw .portsExhausted }
+            changes.allocated.append((fresh, interface))
+            leg.maps.append(PortMap(key: key, ports: fresh))
+            index = leg.maps.count - 1
+        }
+        let held = leg.maps[index].ports
+        if held.pairs > pairs {
+            changes.released.append((PortPair(rtp: held.pair(pairs).rtp, pairs: held.pairs - pairs), interface))
+            leg.maps[index].ports = PortPair(rtp: held.rtp, pairs: pairs)
+        } else if held.pairs < pairs {
+            guard let fresh = ports.allocate(on: interface, pairs: pairs) else { throw .portsExhausted }
+            changes.allocated.append((fresh, interface))
+            changes.released.append((held, interface))
+            leg.maps[index].ports = fresh
+        }
+        leg.currentMap = index
+        leg.localPorts = leg.maps[index].ports
+    }
+
+    /// Gives back every map of `leg` (its participant moves to another interface).
+    func releaseMaps(_ leg: inout MediaLeg, on interface: MediaInterface, changes: inout PortChanges) {
+        for map in leg.maps { changes.released.append((map.ports, interface)) }
+        leg.maps = []
+        leg.currentMap = nil
+        leg.localPorts = nil
+    }
+}

@@ -1,0 +1,81 @@
+import Bencode
+import Foundation
+import Testing
+
+/// rtcp-mux (RFC 5761) over re-INVITEs from either side, with and without the `rtcp-mux`
+/// options: every SDP and the mux flags `query` shows after each step match 10.5's (mux
+/// once offered stays, the offer's options decide what the answer may change).
+@Suite struct RTCPMuxDifferentialTests {
+    static func sdp(_ caller: Bool, mux: Bool) -> (String, BencodeValue) {
+        let (user, ip, port) = caller ? ("a", "198.51.100.1", 5000) : ("b", "203.0.113.5", 6000)
+        return ("sdp", .string("v=0\r\no=\(user) 1 1 IN IP4 \(ip)\r\ns=-\r\nc=IN IP4 \(ip)\r\nt=0 0\r\n"
+            + "m=audio \(port) RTP/AVP 0\r\n" + (mux ? "a=rtcp-mux\r\n" : "")))
+    }
+
+    /// An offer from the caller (or, `fromB`, a re-INVITE from the callee).
+    static func offer(_ mux: Bool, _ options: [String] = [], fromB: Bool = false, retag: Bool = false) -> [(String, BencodeValue)] {
+        var r: [(String, BencodeValue)] = [("command", .string("offer")), ("from-tag", .string(fromB ? "B" : "A")), sdp(!fromB, mux: mux)]
+        if fromB || retag { r.append(("to-tag", .string(fromB ? "A" : "B"))) }
+        if !options.isEmpty { r.append(("rtcp-mux", .list(options.map { .string($0) }))) }
+        return r
+    }
+
+    static func answer(_ mux: Bool, fromA: Bool = false) -> [(String, BencodeValue)] {
+        [("command", .string("answer")), ("from-tag", .string(fromA ? "B" : "A")), ("to-tag", .string(fromA ? "A" : "B")),
+         sdp(fromA, mux: mux)]
+    }
+
+    static let sequences: [(String, [[(String, BencodeValue)]])] = [
+        ("mux answered, re-offer without", [offer(true), answer(true), offer(false, retag: true)]),
+        ("mux only answered, re-offer without", [offer(false), answer(true), offer(false, retag: true)]),
+        ("mux refused, re-offer without", [offer(true), answer(false), offer(false, retag: true)]),
+        ("mux refused, re-offer with", [offer(true), answer(false), offer(true, retag: true)]),
+        ("unanswered re-offer without", [offer(true), offer(false)]),
+        ("callee re-INVITE without, caller answers without",
+         [offer(true), answer(true), offer(false, fromB: true), answer(false, fromA: true)]),
+        ("callee re-INVITE with, caller answers without",
+         [offer(true), answer(true), offer(true, fromB: true), answer(false, fromA: true)]),
+        ("callee re-INVITE with mux, caller answers with",
+         [offer(false), answer(false), offer(true, fromB: true), answer(true, fromA: true)]),
+        ("require, answered without, re-offer without", [offer(false, ["require"]), answer(false), offer(false, retag: true)]),
+        ("demux, answered without, re-offer with", [offer(true, ["demux"]), answer(false), offer(true, retag: true)]),
+        ("demux on a re-offer keeps mux in place", [offer(true), answer(true), offer(true, ["demux"], retag: true), answer(false)]),
+        ("demux on an unanswered re-offer", [offer(true), offer(true, ["demux"])]),
+        ("reject on a re-offer", [offer(true), answer(true), offer(true, ["reject"], retag: true), answer(true)]),
+        ("reject, answered with, re-offer with", [offer(true, ["reject"]), answer(true), offer(true, retag: true)]),
+        ("demux answered with mux", [offer(true, ["demux"]), answer(true)]),
+        ("accept answered without", [offer(true, ["accept"]), answer(false)]),
+        ("offer option answered with, re-offer without", [offer(false, ["offer"]), answer(true), offer(false, retag: true)]),
+        ("require over mux, answered without, re-offer with", [offer(true, ["require"]), answer(false), offer(true, retag: true)]),
+    ]
+
+    /// Per tag, whether the section is muxed in query and its RTP stream's kinds.
+    static func muxFlags(_ query: BencodeValue?) -> String {
+        guard case .dictionary(let tags)? = query?["tags"] else { return "no tags" }
+        return tags.sorted { $0.key < $1.key }.map { tag in
+            let media = tag.value["medias"]?[0]
+            let flags: [String] = if case .list(let l)? = media?["flags"] { l.compactMap(\.stringValue) } else { [] }
+            let kinds: [String] = if case .list(let l)? = media?["streams"]?[0]?["flags"] { l.compactMap(\.stringValue) } else { [] }
+            return "\(tag.key): \(flags.contains("rtcp-mux") ? "mux" : "-") \(kinds.filter { $0 == "RTP" || $0 == "RTCP" })"
+        }.joined(separator: ", ")
+    }
+
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func muxOverReInvitesMatchesTheReference() throws {
+        let pair = try ReferencePair()
+        for (name, steps) in Self.sequences {
+            let callID: [(String, BencodeValue)] = [("call-id", .string("mux-\(UUID().uuidString)"))]
+            for (n, step) in steps.enumerated() {
+                var seen: [String] = []
+                for port in [pair.refPort, pair.ourPort] {
+                    let reply = ngRequest(port, callID + step)
+                    let query = ngRequest(port, callID + [("command", .string("query"))])
+                    seen.append("\(reply?["result"]?.stringValue ?? "-")\n\(reply?["sdp"]?.stringValue.map(normalizeSDP) ?? "")"
+                                + "\n\(Self.muxFlags(query))")
+                }
+                #expect(seen[1] == seen[0], "\(name) step \(n + 1)\n--- reference\n\(seen[0])\n--- ours\n\(seen[1])")
+            }
+        }
+        #expect(pair.ours.stop().status == 0)
+    }
+}
