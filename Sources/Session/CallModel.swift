@@ -128,6 +128,8 @@ public struct Participant: Sendable {
     public var tag: ByteString?
     /// The local interface this participant talks to (chosen when it first appears).
     public var interface: MediaInterface
+    /// The address family its own last SDP spoke.
+    public var ownFamily: IPAddress.Family?
     public var label: ByteString?
     public var viaBranch: ByteString?
     public var created: Double

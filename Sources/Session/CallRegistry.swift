@@ -325,14 +325,17 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         call.dialogues[d].lastUsed = call.signals
         call.participants[sender].hasSDP = true
         if request.command == .offer { call.participants[receiver].receivedOffer = true }
-        // A participant whose SDP speaks the other family is reached on that family from
-        // now on (10.5 follows the receiving end's known family): its sockets move.
-        let formerInterface = call.participants[sender].interface
-        var moveSender = false
-        if let family = Self.family(of: sdp), formerInterface.address.family != family,
-           let other = otherFamily(of: formerInterface, family) {
-            call.participants[sender].interface = other
-            moveSender = true
+        // The SDP to the receiver speaks the family `address family` asks for, else the
+        // family the receiver's own SDP spoke: a receiver on the other one moves, its
+        // sockets with it; the sender stays where it is until an SDP goes to it (10.5).
+        if let family = Self.family(of: sdp) { call.participants[sender].ownFamily = family }
+        let formerInterface = call.participants[receiver].interface
+        var moveReceiver = false
+        if let family = request.addressFamily.map({ $0 == .ip4 ? IPAddress.Family.inet : .inet6 })
+            ?? call.participants[receiver].ownFamily,
+           formerInterface.address.family != family, let other = otherFamily(of: formerInterface, family) {
+            call.participants[receiver].interface = other
+            moveReceiver = true
         }
         for (i, m) in sdp.media.enumerated() {
             // A port count (1 to 10 parse) beyond 8 pairs is more than 10.5 gives one section.
@@ -368,7 +371,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 } else if !call.participants[side].hasSDP {
                     leg.proto = m.mediaLine.proto
                 }
-                if moveSender && side == sender { releaseMaps(&leg, on: formerInterface, changes: &changes) }
+                if moveReceiver && side == receiver { releaseMaps(&leg, on: formerInterface, changes: &changes) }
                 if m.isRejected {
                     leg.localPorts = nil
                 } else if side == receiver {

@@ -85,3 +85,55 @@ import Testing
         #expect(pair.ours.stop().status == 0)
     }
 }
+
+/// Which family each participant is reached on over re-INVITEs from both sides: the SDP to
+/// a participant speaks the family its own SDP spoke (or `address family`), and only then
+/// does it move; the sender stays where it is (10.5).
+@Suite struct FamilyDifferentialTests {
+    static func sdp(_ caller: Bool, v6: Bool) -> (String, BencodeValue) {
+        let ip = caller ? (v6 ? "2001:db8::1" : "198.51.100.1") : (v6 ? "2001:db8:1::5" : "203.0.113.5")
+        let fam = v6 ? "IP6" : "IP4"
+        return ("sdp", .string("v=0\r\no=x 1 1 IN \(fam) \(ip)\r\ns=-\r\nc=IN \(fam) \(ip)\r\nt=0 0\r\nm=audio \(caller ? 5000 : 6000) RTP/AVP 0\r\n"))
+    }
+
+    static func step(_ command: String, from: String, to: String?, v6: Bool, extra: [(String, BencodeValue)] = []) -> [(String, BencodeValue)] {
+        [("command", .string(command)), ("from-tag", .string(from)), sdp(from == "A" ? command == "offer" : command == "answer", v6: v6)]
+            + (to.map { [("to-tag", .string($0))] } ?? []) + extra
+    }
+
+    static let sequences: [(String, [[(String, BencodeValue)]])] = [
+        ("caller re-offers on the other family", [step("offer", from: "A", to: nil, v6: true), step("offer", from: "A", to: nil, v6: false)]),
+        ("callee answers on the other family, caller re-offers",
+         [step("offer", from: "A", to: nil, v6: true), step("answer", from: "A", to: "B", v6: false), step("offer", from: "A", to: "B", v6: false)]),
+        ("callee re-INVITE, caller answers",
+         [step("offer", from: "A", to: nil, v6: true), step("answer", from: "A", to: "B", v6: false),
+          step("offer", from: "B", to: "A", v6: false), step("answer", from: "B", to: "A", v6: true)]),
+        ("caller moves, callee answers",
+         [step("offer", from: "A", to: nil, v6: true), step("answer", from: "A", to: "B", v6: true),
+          step("offer", from: "A", to: "B", v6: false), step("answer", from: "A", to: "B", v6: true)]),
+        ("address family, then a plain re-offer",
+         [step("offer", from: "A", to: nil, v6: false, extra: [("address family", .string("IP6"))]),
+          step("answer", from: "A", to: "B", v6: false), step("offer", from: "A", to: nil, v6: false)]),
+    ]
+
+    static func digest(_ reply: BencodeValue?, _ query: BencodeValue?) -> String {
+        let c = (reply?["sdp"]?.stringValue ?? "").split(whereSeparator: \.isNewline).first { $0.hasPrefix("c=") } ?? "-"
+        guard case .dictionary(let tags)? = query?["tags"] else { return "\(c) no query" }
+        return "\(c) " + tags.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value["medias"]?[0]?["streams"]?[0]?["local address"]?.stringValue ?? "-")" }
+            .joined(separator: " ")
+    }
+
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func familiesFollowTheReference() throws {
+        let pair = try ReferencePair(interfaces: ["127.0.0.1", "::1"])
+        for (name, steps) in Self.sequences {
+            var runs: [[String]] = []
+            for port in [pair.refPort, pair.ourPort] {
+                let callID: [(String, BencodeValue)] = [("call-id", .string("family-\(UUID().uuidString)"))]
+                runs.append(steps.map { Self.digest(ngRequest(port, callID + $0), ngRequest(port, callID + [("command", .string("query"))])) })
+            }
+            #expect(runs[1] == runs[0], "\(name)\n--- reference\n\(runs[0].joined(separator: "\n"))\n--- ours\n\(runs[1].joined(separator: "\n"))")
+        }
+        #expect(pair.ours.stop().status == 0)
+    }
+}
