@@ -143,6 +143,8 @@ public struct Participant: Sendable {
     public var outgoingOrigin = OutgoingOrigin()
     /// The last answer sent to this participant: its dialogue and formats per section.
     public var lastAnswer: (dialogue: Int, formats: [[String]])?
+    /// A tagged `delete` ended this participant; the call ends when all have ended.
+    public var deleted = false
     /// `block media`: what this participant sends is discarded.
     public var mediaBlocked = false
     /// `media echo`: what this participant sends comes back to it.

@@ -324,6 +324,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         call.signals += 1
         call.dialogues[d].lastUsed = call.signals
         call.participants[sender].hasSDP = true
+        // Signalling brings participants a tagged delete ended back.
+        call.participants[sender].deleted = false
+        call.participants[receiver].deleted = false
         if request.command == .offer { call.participants[receiver].receivedOffer = true }
         // The SDP to the receiver speaks the family `address family` asks for, else the
         // family the receiver's own SDP spoke: a receiver on the other one moves, its
@@ -528,7 +531,22 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let unknownToTag = r.toTag.map { call.participantIndex(tag: $0) == nil } ?? false
                 && !call.participants.contains { $0.tag == nil }
             // A tagged delete is answered with the call's statistics, a whole-call one bare.
-            let reply = unknownToTag ? notFound : (r.fromTag == nil ? [] : QueryReport.entries(for: call, counters: streamCounters))
+            var reply = unknownToTag ? notFound : (r.fromTag == nil ? [] : QueryReport.entries(for: call, counters: streamCounters))
+            // A tagged delete ends the to-tag's participant (else the from-tag's) and whom it
+            // hears, as 10.5 does: in a fork, one branch goes and the call stays until every
+            // participant has gone. The reply names the participants it ended.
+            if let from = r.fromTag.flatMap(call.participantIndex(tag:)), !unknownToTag, call.deleteAt == nil {
+                let target = r.toTag.map { call.participantIndex(tag: $0) ?? Self.answeringPeer(of: from, in: call, viaBranch: nil) ?? from }
+                    ?? from
+                var ended = [target]
+                for p in call.subscriptions(of: target) where !ended.contains(p) { ended.append(p) }
+                for p in ended { call.participants[p].deleted = true }
+                reply = QueryReport.entries(for: call, counters: streamCounters, only: ended)
+                if call.participants.contains(where: { !$0.deleted }) {
+                    calls[callID] = call
+                    return (reply, nil)
+                }
+            }
             if let lingering = call.deleteAt {
                 guard now + delay < lingering else { return (reply, nil) }
                 if delay <= 0 {

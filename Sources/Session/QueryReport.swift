@@ -6,20 +6,16 @@ import NetAddress
 enum QueryReport {
     typealias Counters = (LocalSocket) -> StreamCounters?
 
-    static func entries(for call: Call, counters: Counters) -> [(key: String, value: BencodeValue)] {
+    /// The report for every participant, or for those of `only` in its order (a tagged delete).
+    static func entries(for call: Call, counters: Counters, only: [Int]? = nil) -> [(key: String, value: BencodeValue)] {
         var totals = (rtp: StreamCounters(), rtcp: StreamCounters())
         var tags: [(key: String, value: BencodeValue)] = []
-        var untagged = 0
-        for (i, p) in call.participants.enumerated() {
-            // A callee not yet answered has no tag: rtpengine lists it as `<untagged N>`.
-            let key: String
-            if let tag = p.tag {
-                // Losslessly: the encoder writes the tag's own bytes back as the key.
-                key = tag.losslessText
-            } else {
-                untagged += 1
-                key = "<untagged \(untagged)>"
-            }
+        for i in only ?? Array(call.participants.indices) {
+            let p = call.participants[i]
+            // Losslessly: the encoder writes the tag's own bytes back as the key. A callee not
+            // yet answered has no tag: rtpengine lists it as `<untagged N>`.
+            let key = p.tag?.losslessText
+                ?? "<untagged \(call.participants[..<i].filter { $0.tag == nil }.count + 1)>"
             var entry: [(key: String, value: BencodeValue)] = [("tag", .string(p.tag?.bytes ?? []))]
             if let branch = p.viaBranch { entry.append(("via-branch", .string(branch.bytes))) }
             if let label = p.label { entry.append(("label", .string(label.bytes))) }

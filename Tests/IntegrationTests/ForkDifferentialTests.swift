@@ -67,6 +67,54 @@ import Testing
         return out
     }
 
+    static func delete(_ from: String?, _ to: String? = nil) -> [(String, BencodeValue)] {
+        [("command", .string("delete")), ("delete-delay", .integer(0))]
+            + (from.map { [("from-tag", .string($0))] } ?? []) + (to.map { [("to-tag", .string($0))] } ?? [])
+    }
+
+    static let fork = [offer(), answer("X"), answer("Y", port: 6002)]
+
+    /// A tagged delete ends the to-tag's participant (else the from-tag's) and whom it hears;
+    /// the call stays until all have ended.
+    static let deletes: [(String, [[(String, BencodeValue)]])] = [
+        ("delete an old branch", fork + [delete("A", "X")]),
+        ("delete the current branch", fork + [delete("A", "Y")]),
+        ("delete both branches", fork + [delete("A", "X"), delete("A", "Y")]),
+        ("delete the caller from a branch", fork + [delete("X", "A")]),
+        ("delete by the caller's tag", fork + [delete("A")]),
+        ("delete by an old branch's tag", fork + [delete("X")]),
+        ("delete by the current branch's tag", fork + [delete("Y")]),
+        ("delete a plain call by both tags", [offer(), answer("B"), delete("A", "B")]),
+        ("delete a plain call from the callee", [offer(), answer("B"), delete("B", "A")]),
+        ("delete an unanswered call", [offer(), delete("A")]),
+    ]
+
+    static func deleteDigest(_ reply: BencodeValue?, _ query: BencodeValue?) -> String {
+        func keys(_ v: BencodeValue?) -> String {
+            guard case .dictionary(let d)? = v else { return "-" }
+            return d.map(\.key).joined(separator: ",")
+        }
+        return "\(reply?["result"]?.stringValue ?? "-") \(reply?["warning"] == nil ? "" : "warning ")[\(keys(reply?["tags"]))] "
+            + "query \(query?["result"]?.stringValue ?? "-") [\(keys(query?["tags"]))]"
+    }
+
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func branchDeletesMatchTheReference() throws {
+        let pair = try ReferencePair()
+        for (name, steps) in Self.deletes {
+            var runs: [[String]] = []
+            for port in [pair.refPort, pair.ourPort] {
+                let callID: [(String, BencodeValue)] = [("call-id", .string("fork-delete-\(UUID().uuidString)"))]
+                runs.append(steps.map { step in
+                    let reply = ngRequest(port, callID + step)
+                    return Self.deleteDigest(reply, ngRequest(port, callID + [("command", .string("query"))]))
+                })
+            }
+            #expect(runs[1] == runs[0], "\(name)\n--- reference\n\(runs[0].joined(separator: "\n"))\n--- ours\n\(runs[1].joined(separator: "\n"))")
+        }
+        #expect(pair.ours.stop().status == 0)
+    }
+
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
     func forksAndMovesMatchTheReference() throws {
         let pair = try ReferencePair()
