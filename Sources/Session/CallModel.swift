@@ -141,8 +141,9 @@ public struct Participant: Sendable {
     public var receivedOffer = false
     /// `replace` state for SDPs sent to this participant.
     public var outgoingOrigin = OutgoingOrigin()
-    /// The last answer sent to this participant: its dialogue and formats per section.
-    public var lastAnswer: (dialogue: Int, formats: [[String]])?
+    /// Per section, the codecs of this participant's last offer: its own and those the offer
+    /// went out with (narrowed by the answers since).
+    var offerCodecs: [OfferCodecs?] = []
     /// A tagged `delete` ended this participant; the call ends when all have ended.
     public var deleted = false
     /// `block media`: what this participant sends is discarded.

@@ -208,10 +208,21 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 return .failure(.sdpRewrite)
             }
             let plan = plan(for: receiver, from: sender, in: call, sdp: sdp, request: r)
-            if isAnswer {
-                call.participants[receiver].lastAnswer = (call.dialogueIndex(sender, receiver) ?? -1, plan.formats.enumerated().map {
-                    $0.element ?? sdp.media[$0.offset].mediaLine.formats
-                })
+            // The codecs the offer went out with, narrowed by each answer: later answers are
+            // judged by them.
+            let offerer = isAnswer ? receiver : sender
+            call.participants[offerer].offerCodecs = sdp.media.indices.map { i in
+                let m = sdp.media[i]
+                guard m.mediaLine.isRTP, !m.isRejected else { return nil }
+                let written = CodecFilter.codecs(of: m, formats: plan.formats[i])
+                guard isAnswer else { return OfferCodecs(own: CodecFilter.codecs(of: m), current: written) }
+                // (What the offerer keeps from before is not in the answer's own lines.)
+                return call.participants[offerer].offerCodecs[safe: i].flatMap { $0 }.map { before in
+                    let kept = (plan.formats[i] ?? m.mediaLine.formats).compactMap { f in
+                        written.first { $0.format == f } ?? before.current.first { $0.format == f }
+                    }
+                    return OfferCodecs(own: before.own, current: kept)
+                }
             }
             var out = SDPRewriter.rewrite(sdp, plan: plan)
             call.participants[receiver].outgoingOrigin.apply(to: &out, from: sdp, r.replace)
@@ -478,14 +489,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         switch request.command {
         case .offer: plan.formats = sdp.media.map { CodecFilter.offerFormats($0, request.codec) }
         case .answer:
-            plan.formats = sdp.media.map { request.has(.singleCodec) ? CodecFilter.singleCodecFormats($0) : nil }
-            // A forked branch answering: the offerer keeps the codecs it was already
-            // answered with; rtpengine narrows the new branch's answer to those.
-            if let (dialogue, previous) = call.participants[receiver].lastAnswer,
-               dialogue != call.dialogueIndex(sender, receiver) {
-                plan.formats = sdp.media.indices.map { i in
-                    CodecFilter.forkAnswerFormats(sdp.media[i], current: plan.formats[i], previous: previous[safe: i])
-                }
+            plan.formats = sdp.media.indices.map { i in
+                let m = sdp.media[i]
+                let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
+                guard let offered = call.participants[receiver].offerCodecs[safe: i] ?? nil else { return single }
+                return CodecFilter.answerFormats(m, current: single, offered: offered)
             }
         default: break
         }

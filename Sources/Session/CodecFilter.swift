@@ -28,6 +28,13 @@ enum CodecFilter {
         }
     }
 
+    /// The codecs of `m`, of `formats` only (in their order) when given.
+    static func codecs(of m: MediaDescription, formats: [String]?) -> [Codec] {
+        let all = codecs(of: m)
+        guard let formats else { return all }
+        return formats.compactMap { f in all.first { $0.format == f } }
+    }
+
     static func codecs(of m: MediaDescription) -> [Codec] {
         var maps: [String: RTPMap] = [:]
         for line in m.attributes("rtpmap") {
@@ -74,13 +81,34 @@ enum CodecFilter {
         return all.enumerated().filter { $0.offset == first || $0.element.isSupplemental }.map(\.element.format)
     }
 
-    /// The formats of a forked branch's answer as the offerer gets them: those it was
-    /// already answered with, when the branch shares a main codec with them; otherwise
-    /// the earlier answer's formats unchanged (rtpengine 10.5's behaviour).
-    static func forkAnswerFormats(_ m: MediaDescription, current: [String]?, previous: [String]?) -> [String]? {
-        guard let previous, m.mediaLine.isRTP, !m.isRejected else { return current }
-        let answered = codecs(of: m).filter { (current ?? m.mediaLine.formats).contains($0.format) }
-        let shared = answered.filter { previous.contains($0.format) }
-        return shared.contains(where: { !$0.isSupplemental }) ? shared.map(\.format) : previous
+    /// The formats of an answer as the offerer gets them, as 10.5 writes them without
+    /// transcoding: the codecs the offer went out with (or the last answer left) that the
+    /// answer takes, in the answer's order; when the answer takes no main codec of those but
+    /// names one the offerer offered (a codec its offer's flags removed, or another branch's
+    /// choice), the offerer keeps what it has; an answer naming none of the offerer's
+    /// codecs passes as it is.
+    static func answerFormats(_ m: MediaDescription, current: [String]?, offered: OfferCodecs) -> [String]? {
+        guard m.mediaLine.isRTP, !m.isRejected else { return current }
+        let answered = codecs(of: m, formats: current)
+        let taken = answered.filter { a in offered.current.contains { $0.isSame(as: a) } }
+        if taken.contains(where: { !$0.isSupplemental }) { return taken.map(\.format) }
+        if answered.contains(where: { a in offered.own.contains { $0.isSame(as: a) } }) {
+            return offered.current.map(\.format)
+        }
+        return current
+    }
+}
+
+/// The codecs of an offerer's last offer for a section: its own, and those the offer went
+/// out with (after `codec` flags), narrowed by the answers since.
+struct OfferCodecs: Sendable {
+    var own: [CodecFilter.Codec]
+    var current: [CodecFilter.Codec]
+}
+
+extension CodecFilter.Codec {
+    /// Same payload type and codec.
+    func isSame(as other: CodecFilter.Codec) -> Bool {
+        format == other.format && clock == other.clock && channels == other.channels && name.lowercased() == other.name.lowercased()
     }
 }

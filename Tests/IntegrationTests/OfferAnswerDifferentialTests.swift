@@ -90,6 +90,7 @@ func normalizeSDP(_ sdp: String) -> String {
     static func raw(_ body: String) -> [(String, BencodeValue)] {
         [("command", .string("offer")), ("from-tag", .string("A")), ("sdp", .string(body))]
     }
+    static let stripPCMA: [(String, BencodeValue)] = [("codec", .dictionary([(key: "strip", value: .list([.string("PCMA")]))]))]
     static let replaceAll: BencodeValue = .list([.string("SDP-version"), .string("username"), .string("session-name")])
 
     /// Each scenario is a sequence of requests on one fresh call-id.
@@ -160,6 +161,24 @@ func normalizeSDP(_ sdp: String) -> String {
                                          flags: ["codec-strip-opus/48000/2"])]),
         ("strip keeps telephone-event first", [offer(["m=audio 5000 RTP/AVP 101 0 13 8", "a=rtpmap:101 telephone-event/8000"],
                                                      extra: [("codec", .dictionary([(key: "strip", value: .list([.string("PCMU")]))]))])]),
+        // The answer as the offerer gets it: the codecs the offer went out with that the
+        // answer takes (10.5 without transcoding).
+        ("an answer loses a codec the offer stripped", [offer(["m=audio 5000 RTP/AVP 0 8"], extra: stripPCMA),
+                                                        answer(bob + ["m=audio 6000 RTP/AVP 8 0"])]),
+        ("an answer of only a stripped codec keeps the offer's", [offer(["m=audio 5000 RTP/AVP 0 8"], extra: stripPCMA),
+                                                                  answer(bob + ["m=audio 6000 RTP/AVP 8"])]),
+        ("an answer loses a codec nobody offered", [offer(["m=audio 5000 RTP/AVP 0 8"]), answer(bob + ["m=audio 6000 RTP/AVP 0 8 9"])]),
+        ("an answer loses a dynamic codec nobody offered", [offer(["m=audio 5000 RTP/AVP 0 8"]),
+                                                            answer(bob + ["m=audio 6000 RTP/AVP 0 96", "a=rtpmap:96 opus/48000/2"])]),
+        ("the answer's order", [offer(["m=audio 5000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"]),
+                                answer(bob + ["m=audio 6000 RTP/AVP 8 0 101", "a=rtpmap:101 telephone-event/8000"])]),
+        ("strip all except one, answered with more", [offer(["m=audio 5000 RTP/AVP 0 8"], extra: [("codec", .dictionary([
+            (key: "strip", value: .list([.string("all")])), (key: "except", value: .list([.string("PCMA")]))]))]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0 8"])]),
+        ("a re-answer with another offered codec keeps the first", [offer(["m=audio 5000 RTP/AVP 0 8"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0"]), answer(bob + ["m=audio 6000 RTP/AVP 8"])]),
+        ("a re-answer with a codec nobody offered passes", [offer(["m=audio 5000 RTP/AVP 0 8"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0"]), answer(bob + ["m=audio 6000 RTP/AVP 5"])]),
         ("single codec in an offer does nothing", [offer(["m=audio 5000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"], flags: ["single-codec"])]),
         ("single codec answer keeps CN and DTMF", [offer(["m=audio 5000 RTP/AVP 0 8 13 101", "a=rtpmap:101 telephone-event/8000"]),
             answer(bob + ["m=audio 6000 RTP/AVP 0 8 13 101", "a=rtpmap:101 telephone-event/8000"]) + [("flags", .list([.string("single-codec")]))]]),

@@ -36,6 +36,21 @@ import Testing
         #expect(CodecFilter.singleCodecFormats(m) == ["101", "8", "13"])
     }
 
+    /// An answer as the offerer gets it: what it takes of the offered codecs, in its own
+    /// order; the offerer's codecs kept when it takes only codecs the offer's flags removed;
+    /// an answer of codecs the offerer never named passes.
+    @Test func answersAreJudgedByTheOffer() throws {
+        let offer = try Self.media("m=audio 5000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000")
+        let offered = OfferCodecs(own: CodecFilter.codecs(of: offer), current: CodecFilter.codecs(of: offer, formats: ["0", "101"]))
+        func answer(_ m: String) throws -> [String]? {
+            CodecFilter.answerFormats(try Self.media(m, "a=rtpmap:101 telephone-event/8000"), current: nil, offered: offered)
+        }
+        #expect(try answer("m=audio 6000 RTP/AVP 101 8 0 9") == ["101", "0"])
+        #expect(try answer("m=audio 6000 RTP/AVP 8") == ["0", "101"])
+        #expect(try answer("m=audio 6000 RTP/AVP 101 8") == ["0", "101"])
+        #expect(try answer("m=audio 6000 RTP/AVP 5") == nil)
+    }
+
     @Test func codecSpecsMatchClockAndChannels() {
         let stereo = CodecFilter.Codec(format: "96", name: "opus", clock: 48000, channels: 2)
         #expect(stereo.matches("OPUS"))
