@@ -80,6 +80,9 @@ public struct NGRequest: Sendable, Equatable {
     public var setLabel: ByteString?
     public var toLabel: ByteString?
     public var flags: Set<NGFlag> = []
+    /// `trust address` (true) or `SIP source address` (false), whichever came last: 10.5
+    /// reads them as one switch; nil when neither was given.
+    public var trustAddress: Bool?
     public var replace: Set<ReplaceOption> = []
     public var direction: [String] = []
     public var interface: String?

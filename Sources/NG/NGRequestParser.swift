@@ -40,6 +40,7 @@ public enum NGRequestParser {
         }
         if let f = NGFlag(wire: flag) {
             r.flags.insert(f)
+            if f == .trustAddress || f == .sipSourceAddress { r.trustAddress = f == .trustAddress }
             return
         }
         for (prefix, handler) in prefixHandlers {

@@ -152,6 +152,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // formats that are payload types: 10.5 checks both before it looks the call up.
         guard sdp.media.indices.allSatisfy({ sdp.media[$0].connection != nil || sdp.sessionConnection(ofMedia: $0) != nil }),
               sdp.media.allSatisfy(\.mediaLine.hasValidPayloadTypes) else { throw .incompleteSDP }
+        // `SIP source address` (or --sip-source, unless `trust address` came after it) needs
+        // the SIP message's source for every section that does not speak ICE (10.5, before
+        // the call is looked up).
+        if usesSIPSource(r), r.receivedFrom == nil,
+           sdp.media.indices.contains(where: { !Self.speaksICE(sdp, $0) }) { throw .incompleteSDP }
         // A session without media: an offer with one fails once its call is set up (10.5
         // keeps that call); an answer of only such sessions is passed on as it is.
         let medialess = sdp.sessions.contains { $0.media.isEmpty }
@@ -269,6 +274,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         return (a, b)
     }
 
+    /// Whether media addresses come from the SIP message's source rather than the SDP.
+    func usesSIPSource(_ r: NGRequest) -> Bool { !(r.trustAddress ?? !settings.sipSource) }
+
+    /// Whether section `i` speaks ICE (its candidates name its addresses).
+    static func speaksICE(_ sdp: SessionDescription, _ i: Int) -> Bool {
+        (sdp.session(ofMedia: i).lines + sdp.media[i].lines).contains { $0.attributeName == "ice-ufrag" }
+    }
+
     /// The callee an offer without a to-tag goes to: the branch used last; with a
     /// via-branch, the unanswered callee of that via-branch, else the branch used last when
     /// every branch has answered (a re-INVITE), else none (a new branch of a forked INVITE).
@@ -359,8 +372,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // `SIP source address` (or --sip-source) takes the SIP message's source instead
             // of the SDP's address, unless `trust address` says otherwise, or the section
             // speaks ICE (its candidates name its addresses), as 10.5 decides.
-            let speaksICE = (sdp.session(ofMedia: i).lines + m.lines).contains { $0.attributeName == "ice-ufrag" }
-            if (settings.sipSource || request.has(.sipSourceAddress)) && !request.has(.trustAddress), !speaksICE {
+            if usesSIPSource(request), !Self.speaksICE(sdp, i) {
                 guard let source = request.receivedFrom?.address else { throw .incompleteSDP }
                 if !m.isRejected, address.map({ !$0.isUnspecified }) ?? true { address = source }
             }

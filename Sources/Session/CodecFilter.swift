@@ -61,8 +61,9 @@ enum CodecFilter {
             if options.except.contains(where: codec.matches) { return true }
             return !(removeAll || removing.contains(where: codec.matches))
         }
-        // `offer` puts stripped codecs back, after the last surviving main codec.
-        var insertAt = (out.lastIndex { !$0.isSupplemental }).map { $0 + 1 } ?? 0
+        // `offer` puts stripped codecs back after the main codecs that lead the surviving
+        // list (before the first supplemental one, as 10.5 places them).
+        var insertAt = out.firstIndex(where: \.isSupplemental) ?? out.count
         for spec in options.offer {
             for codec in all where codec.matches(spec) && !out.contains(where: { $0.format == codec.format }) {
                 out.insert(codec, at: insertAt)

@@ -217,6 +217,10 @@ public enum SDPRewriter {
         for line in m.lines where line.typeByte == UInt8(ascii: "a") {
             let name = line.attributeName ?? ""
             switch name {
+            // A rejected section that lists no formats keeps its codec lines as attributes
+            // like any other (10.5 reads no codecs there); otherwise they go.
+            case _ where !active && mline.formats.isEmpty && (name == "rtpmap" || name == "fmtp" || name == "rtcp-fb"):
+                others.append(line)
             case "rtpmap":
                 if let pt = payloadType(of: line) { rtpmaps[pt] = line } else { others.append(line) }
             case "fmtp", "rtcp-fb":
@@ -251,8 +255,10 @@ public enum SDPRewriter {
         }
         // A rejected section keeps its m= line as it came, its plain lines and the
         // attributes the proxy does not own (a mid too); codecs, direction, RTCP go.
-        guard active, let port else { return MediaDescription(mediaLine: mline, lines: lines, receivedMediaLine: m.receivedMediaLine,
-                                                               mediaLineEnding: m.mediaLineEnding) }
+        guard active, let port else {
+            if endOfCandidates { lines.append(.attribute("end-of-candidates")) }
+            return MediaDescription(mediaLine: mline, lines: lines, receivedMediaLine: m.receivedMediaLine, mediaLineEnding: m.mediaLineEnding)
+        }
         guard mline.isRTP else {
             // Not RTP: the SDP's own attributes stay, plus a direction; no RTCP port and no
             // ptime (packetization means nothing there), as rtpengine writes it.
