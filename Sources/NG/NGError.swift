@@ -18,6 +18,8 @@ public enum NGError: Error, Equatable, Sendable {
     /// `SIP source address` without `received from`.
     case incompleteSDP
     case unknownCall
+    /// `delete` of a call or tags nobody has, under `fatal` (a warning otherwise).
+    case deleteNotFound
     /// An unknown call in a call-control command (block media, ...), spelled as rtpengine does there.
     case unknownCallID
     case unknownFromTag
@@ -45,6 +47,7 @@ public enum NGError: Error, Equatable, Sendable {
         case .sdpRewrite: return "Error rewriting SDP"
         case .incompleteSDP: return "Incomplete SDP specification"
         case .unknownCall: return "Unknown call-id"
+        case .deleteNotFound: return "Call-ID not found or tags didn't match"
         case .unknownCallID: return "Unknown call-ID"
         case .unknownFromTag: return "From-tag given, but no such tag exists"
         case .unknownLabel: return "No monologue matching the given label"

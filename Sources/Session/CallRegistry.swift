@@ -153,10 +153,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         guard sdp.media.indices.allSatisfy({ sdp.media[$0].connection != nil || sdp.sessionConnection(ofMedia: $0) != nil }),
               sdp.media.allSatisfy(\.mediaLine.hasValidPayloadTypes) else { throw .incompleteSDP }
         // `SIP source address` (or --sip-source, unless `trust address` came after it) needs
-        // the SIP message's source for every section that does not speak ICE (10.5, before
+        // the SIP message's source unless the first section speaks ICE (10.5 goes through
+        // the sections in order and stops asking at the first that does; it checks before
         // the call is looked up).
-        if usesSIPSource(r), r.receivedFrom == nil,
-           sdp.media.indices.contains(where: { !Self.speaksICE(sdp, $0) }) { throw .incompleteSDP }
+        if usesSIPSource(r), r.receivedFrom == nil, !sdp.media.isEmpty, !Self.speaksICE(sdp, 0) { throw .incompleteSDP }
         // A session without media: an offer with one fails once its call is set up (10.5
         // keeps that call); an answer of only such sessions is passed on as it is.
         let medialess = sdp.sessions.contains { $0.media.isEmpty }
@@ -372,8 +372,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // `SIP source address` (or --sip-source) takes the SIP message's source instead
             // of the SDP's address, unless `trust address` says otherwise, or the section
             // speaks ICE (its candidates name its addresses), as 10.5 decides.
-            if usesSIPSource(request), !Self.speaksICE(sdp, i) {
-                guard let source = request.receivedFrom?.address else { throw .incompleteSDP }
+            if usesSIPSource(request), !Self.speaksICE(sdp, i), let source = request.receivedFrom?.address {
                 if !m.isRejected, address.map({ !$0.isUnspecified }) ?? true { address = source }
             }
             // Where the sender receives: the receiver's ports are the ones for it. A null
@@ -587,6 +586,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             return (reply, nil)
         }
         if let released = outcome.released { releasePorts(of: released) }
+        // `fatal` makes the warning an error.
+        if r.has(.fatal), outcome.reply.first?.key == "warning" { throw .deleteNotFound }
         return outcome.reply
     }
 

@@ -108,7 +108,7 @@ public enum SDPRewriter {
                     if sessionCUsed, let c = sessionConnection, plan.replaceZeroAddress || !isZero(c) {
                         session.append(line.with(value: connection(ourConnection, keeping: c)))
                     } else {
-                        session.append(line)
+                        session.append(nullInFamily(line, plan.address.family))
                     }
                 case UInt8(ascii: "a") where isDirection(line.attributeName):
                     // A session-level direction moves into each media section, where it
@@ -189,7 +189,7 @@ public enum SDPRewriter {
             if line.typeByte == UInt8(ascii: "c"), let c = Connection(parsing: line.value), plan.replaceZeroAddress || !isZero(c) {
                 head.append(line.with(value: connection(ourConnection, keeping: c)))
             } else {
-                head.append(line)
+                head.append(nullInFamily(line, plan.address.family))
             }
         }
         // 10.5 writes the UDPTL profile in lower case.
@@ -337,6 +337,15 @@ public enum SDPRewriter {
         case "recvonly": return "inactive"
         default: return direction
         }
+    }
+
+    /// A held `c=` line (null address) as 10.5 passes it on: in the family the proxy speaks
+    /// to the receiver (`IN IP6 ::` for an IPv4 hold going to an IPv6 side), else as it came.
+    static func nullInFamily(_ line: SDPLine, _ family: IPAddress.Family) -> SDPLine {
+        guard line.typeByte == UInt8(ascii: "c"), let c = Connection(parsing: line.value), isZero(c),
+              let address = IPAddress(c.address), address.family != family else { return line }
+        let null = family == .inet ? "IN IP4 0.0.0.0" : "IN IP6 ::"
+        return line.with(value: c.trailing.map { null + " " + $0 } ?? null)
     }
 
     static func isZero(_ c: Connection) -> Bool {

@@ -332,6 +332,11 @@ func normalizeSDP(_ sdp: String) -> String {
                                                                      extra: [("flags", .list([.string("SIP source address")]))])]),
         ("query unknown call", [[("command", .string("query"))]]),
         ("delete unknown call", [[("command", .string("delete"))]]),
+        ("SIP source without received from, the first section speaks ICE", [offer(["m=audio 5000 RTP/AVP 0", "a=ice-ufrag:abcd",
+            "m=audio 5002 RTP/AVP 0"], extra: [("ICE", .string("remove"))], flags: ["SIP-source-address"])]),
+        ("SIP source without received from, the second section speaks ICE", [offer(["m=audio 5000 RTP/AVP 0",
+            "m=audio 5002 RTP/AVP 0", "a=ice-ufrag:abcd"], extra: [("ICE", .string("remove"))], flags: ["SIP-source-address"])]),
+        ("delete unknown call, fatal", [[("command", .string("delete")), ("flags", .list([.string("fatal")]))]]),
         ("delete by unknown tag", [offer(["m=audio 5000 RTP/AVP 0"]), [("command", .string("delete")), ("from-tag", .string("Z"))]]),
     ]
 
@@ -402,6 +407,12 @@ func normalizeSDP(_ sdp: String) -> String {
         ("interface key is ignored by offers", [offer(["m=audio 5000 RTP/AVP 0"], extra: [("interface", .string("priv"))])]),
         ("replace origin uses the receiver's interface", directed(["pub", "priv"], extra: [("replace", .list([.string("origin")]))])),
         ("advertised address", directed(["nat", "pub"])),
+        ("a hold reaches an IPv6 side as IN IP6 ::", [
+            [("command", .string("offer")), ("from-tag", .string("A")), ("direction", .list([.string("pub"), .string("v6")])),
+             ("sdp", sdp("v=0", "o=a 1 1 IN IP4 198.51.100.1", "s=-", "c=IN IP4 0.0.0.0", "t=0 0", "m=audio 5000 RTP/AVP 0"))]]),
+        ("a media-level hold reaches an IPv6 side as IN IP6 ::", [
+            [("command", .string("offer")), ("from-tag", .string("A")), ("direction", .list([.string("pub"), .string("v6")])),
+             ("sdp", sdp("v=0", "o=a 1 1 IN IP4 198.51.100.1", "s=-", "t=0 0", "m=audio 5000 RTP/AVP 0", "c=IN IP4 0.0.0.0"))]]),
     ]
 
     @Test(.enabled(if: ReferencePair.installed,
@@ -493,6 +504,7 @@ func normalizeSDP(_ sdp: String) -> String {
                                              ("flags", .list([.string("SIP-source-address")]))]),
             ("media address is not applied by 10.5", [("media address", .string("192.0.2.88"))]),
             ("SIP source without received from", [("flags", .list([.string("SIP-source-address")]))]),
+
             // One switch to 10.5: the later flag wins.
             ("SIP source then trust address without received from",
              [("flags", .list([.string("SIP-source-address"), .string("trust address")]))]),

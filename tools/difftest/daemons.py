@@ -60,6 +60,16 @@ class Daemon:
         self.starts = 0
 
     def start(self):
+        # A free port may be taken again before the daemon binds it (the tool's own ng
+        # clients use ephemeral ports too): a start that fails to bind tries another.
+        for attempt in range(5):
+            try:
+                return self._start_once()
+            except RuntimeError as e:
+                if attempt == 4 or "in use" not in str(e):
+                    raise
+
+    def _start_once(self):
         self.ng_port = free_udp_port()
         args = [self.binary, "--config-file=none", "--foreground", "--log-stderr", "--table=-1"]
         args += ["--interface=" + i for i in domain.INTERFACES]

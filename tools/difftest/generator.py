@@ -259,7 +259,9 @@ def render(rng, party, plan, hold=None, ice=False, direction=None, foreign_token
                          + b" ".join(b"%d" % pt for pt in m.pts))
             if conn in ("media", "both"):
                 lines.append(cline)
-            for pt in m.pts:
+            # (10.5 misreads an m= line with odd spacing, formats included, and keeps its
+            # codec lines as plain attributes: such a rejected line goes without them.)
+            for pt in (m.pts if msp == b" " else []):
                 if pt in m.maps:
                     lines.append(b"a=rtpmap:%d %s" % (pt, m.maps[pt].encode()))
                 if pt in m.fmtps:
@@ -691,7 +693,10 @@ class CallGen:
 
 
 def generate_sequence(rng):
-    return CallGen(rng).generate()
+    while True:
+        steps = CallGen(rng).generate()
+        if in_domain(steps):
+            return steps
 
 
 # --- the domain's constraints, checked on shrink candidates too ---------------------------------
@@ -715,10 +720,75 @@ def _codec_offer_names(step):
     return names
 
 
+def _codec_action_names(step, action):
+    names = []
+    codec = step.fields.get("codec")
+    if isinstance(codec, dict) and isinstance(codec.get(action), list):
+        names += [n for n in codec[action] if isinstance(n, str)]
+    for f in step.fields.get("flags", []) if isinstance(step.fields.get("flags"), list) else []:
+        if isinstance(f, str) and f.lower().startswith("codec-%s-" % action):
+            names.append(f[len("codec-%s-" % action):])
+    return names
+
+
+def _spec_matches(spec, name, clock, channels):
+    parts = spec.split("/")
+    if parts[0].lower() != name.lower():
+        return False
+    if len(parts) > 1 and parts[1] and parts[1] != str(clock):
+        return False
+    if len(parts) > 2 and parts[2] and parts[2] != str(channels):
+        return False
+    return not (len(parts) == 2 and channels != 1)
+
+
+def _strip_out_of_domain(step, lines):
+    """Whether an offer's codec flags leave a section only telephone-event/CN (10.5 then
+    writes an m= line without formats, not valid SDP, RFC 4566 section 5.14), or strip in a
+    section whose telephone-event clock rates do not match its main codecs' before and
+    after (10.5's DTMF engine then adds and drops telephone-event types, which belongs to
+    the DTMF issue): explained differences (README)."""
+    strip = _codec_action_names(step, "strip")
+    if not strip:
+        return False
+    keep = _codec_action_names(step, "except") + _codec_action_names(step, "offer")
+    strip_all = any(n.lower() in ("all", "full") for n in strip)
+    sections, maps = [], {}
+    for l in lines:
+        if l.startswith(b"m="):
+            sections.append((l.split()[3:], {}))
+        elif l.startswith(b"a=rtpmap:") and sections:
+            pt, _, enc = l[9:].decode("latin-1").partition(" ")
+            sections[-1][1][pt] = enc
+    def clocks(codecs, te):
+        return {c for n, c in codecs if (n == "telephone-event") == te and n != "cn"}
+
+    for pts, rtpmaps in sections:
+        before, survivors = [], []
+        for pt in (p.decode("latin-1") for p in pts):
+            enc = rtpmaps.get(pt) or (D.STATIC_AUDIO.get(int(pt)) if pt.isdigit() else None) \
+                or (D.STATIC_VIDEO.get(int(pt)) if pt.isdigit() else None)
+            if not enc:
+                continue
+            f = enc.split("/")
+            name, clock, channels = f[0], f[1] if len(f) > 1 else "", int(f[2]) if len(f) > 2 else 1
+            before.append((name.lower(), clock))
+            if any(_spec_matches(k, name, clock, channels) for k in keep) or \
+                    not (strip_all or any(_spec_matches(k, name, clock, channels) for k in strip)):
+                survivors.append((name.lower(), clock))
+        if survivors and all(n in ("telephone-event", "cn") for n, _ in survivors):
+            return True
+        if any(n == "telephone-event" for n, _ in before) and survivors != before and \
+                (clocks(before, True) != clocks(before, False) or clocks(survivors, True) != clocks(survivors, False)):
+            return True
+    return False
+
+
 def in_domain(steps):
     """Whether a sequence stays inside the domain (the generator's output always does; the
     shrinker uses this to refuse candidates that leave it): ICE attributes only with
-    ICE=remove, and from then on ICE=remove on every SDP; codec-offer only of codecs in the SDP."""
+    ICE=remove, and from then on ICE=remove on every SDP; codec-offer only of codecs in the
+    SDP; no codec flags that leave a section only telephone-event or CN."""
     ice_seen = False
     for st in steps:
         lines = _sdp_lines(st)
@@ -729,6 +799,8 @@ def in_domain(steps):
         if (has_ice or ice_seen) and not remove and "sdp" in st.fields:
             return False
         ice_seen = ice_seen or has_ice or remove
+        if st.command == "offer" and _strip_out_of_domain(st, lines):
+            return False
         if st.command == "offer":
             names = _codec_offer_names(st)
             if names:
