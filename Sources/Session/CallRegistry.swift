@@ -538,32 +538,41 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         guard let callID = r.callID else { throw .missingKey("call-id") }
         let delay = Double(r.deleteDelay ?? Int(settings.deleteDelay))
         // What rtpengine 10.5 does, case by case: an unknown call or from-tag only warns;
-        // a to-tag alone deletes nothing; an unknown to-tag warns but deletes all the same;
-        // a deleted call lingers (queryable, not listed) and takes further deletes quietly,
-        // except that a shorter delay (`delete-delay: 0`) cuts its lingering short.
+        // a to-tag alone deletes nothing; a deleted call lingers (queryable, not listed) and
+        // takes further deletes quietly, except that a shorter delay (`delete-delay: 0`) cuts
+        // its lingering short.
         let notFound: [(key: String, value: BencodeValue)] = [("warning", .string("Call-ID not found or tags didn't match"))]
         let outcome: (reply: [(key: String, value: BencodeValue)], released: Call?) = state.withLock { calls in
             guard var call = calls[callID] else { return (notFound, nil) }
             if r.fromTag == nil, r.toTag != nil { return ([], nil) }
-            if let from = r.fromTag, call.participantIndex(tag: from) == nil { return (notFound, nil) }
-            // A to-tag nobody has may still be the callee that has not answered yet.
-            let unknownToTag = r.toTag.map { call.participantIndex(tag: $0) == nil } ?? false
-                && !call.participants.contains { $0.tag == nil }
-            // A tagged delete is answered with the call's statistics, a whole-call one bare.
-            var reply = unknownToTag ? notFound : (r.fromTag == nil ? [] : QueryReport.entries(for: call, counters: streamCounters))
+            // A from-tag nobody has: 10.5 tries the to-tag in its place.
+            var from = r.fromTag.flatMap(call.participantIndex(tag:))
+            let swapped = r.fromTag != nil && from == nil
+            if swapped {
+                guard let to = r.toTag.flatMap(call.participantIndex(tag:)) else { return (notFound, nil) }
+                from = to
+            }
+            // A to-tag nobody has only warns; while a callee has not answered yet (it may be
+            // that one), it deletes the whole call, answered with statistics of no tag.
+            let unknownToTag = !swapped && r.toTag.map { call.participantIndex(tag: $0) == nil } ?? false
+            if unknownToTag, !call.participants.contains(where: { $0.tag == nil }) { return (notFound, nil) }
+            var reply: [(key: String, value: BencodeValue)] = unknownToTag
+                ? QueryReport.entries(for: call, counters: streamCounters, only: []) : []
             // A tagged delete ends the to-tag's participant (else the from-tag's) and whom it
             // hears, as 10.5 does: in a fork, one branch goes and the call stays until every
-            // participant has gone. The reply names the participants it ended.
-            if let from = r.fromTag.flatMap(call.participantIndex(tag:)), !unknownToTag, call.deleteAt == nil {
-                let target = r.toTag.map { call.participantIndex(tag: $0) ?? Self.answeringPeer(of: from, in: call, viaBranch: nil) ?? from }
-                    ?? from
+            // participant has gone. The reply names the participants it ended; a whole-call
+            // delete is answered bare.
+            if let from, !unknownToTag {
+                let target = swapped ? from : (r.toTag.flatMap(call.participantIndex(tag:)) ?? from)
                 var ended = [target]
                 for p in call.subscriptions(of: target) where !ended.contains(p) { ended.append(p) }
-                for p in ended { call.participants[p].deleted = true }
                 reply = QueryReport.entries(for: call, counters: streamCounters, only: ended)
-                if call.participants.contains(where: { !$0.deleted }) {
-                    calls[callID] = call
-                    return (reply, nil)
+                if call.deleteAt == nil {
+                    for p in ended { call.participants[p].deleted = true }
+                    if call.participants.contains(where: { !$0.deleted }) {
+                        calls[callID] = call
+                        return (reply, nil)
+                    }
                 }
             }
             if let lingering = call.deleteAt {

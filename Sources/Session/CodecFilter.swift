@@ -57,9 +57,11 @@ enum CodecFilter {
         guard m.mediaLine.isRTP, !removing.isEmpty else { return nil }
         let all = codecs(of: m)
         let removeAll = removing.contains { ["all", "full"].contains($0.lowercased()) }
+        // A codec `strip` names goes even when `except` names it too; `except` keeps codecs
+        // from `strip all` only (10.5).
         var out = all.filter { codec in
-            if options.except.contains(where: codec.matches) { return true }
-            return !(removeAll || removing.contains(where: codec.matches))
+            if removing.contains(where: codec.matches) { return false }
+            return !removeAll || options.except.contains(where: codec.matches)
         }
         // `offer` puts stripped codecs back after the main codecs that lead the surviving
         // list (before the first supplemental one, as 10.5 places them).

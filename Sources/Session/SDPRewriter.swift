@@ -222,7 +222,12 @@ public enum SDPRewriter {
             case _ where !active && mline.formats.isEmpty && (name == "rtpmap" || name == "fmtp" || name == "rtcp-fb"):
                 others.append(line)
             case "rtpmap":
-                if let pt = payloadType(of: line) { rtpmaps[pt] = line } else { others.append(line) }
+                // One that does not parse is an attribute like any other; 10.5 writes its own.
+                if let pt = payloadType(of: line), line.attributeValue.flatMap(RTPMap.init(parsing:)) != nil {
+                    rtpmaps[pt] = line
+                } else {
+                    others.append(line)
+                }
             case "fmtp", "rtcp-fb":
                 if let pt = payloadType(of: line) {
                     perFormat[pt, default: []].append(line)

@@ -87,6 +87,10 @@ import Testing
         ("delete a plain call by both tags", [offer(), answer("B"), delete("A", "B")]),
         ("delete a plain call from the callee", [offer(), answer("B"), delete("B", "A")]),
         ("delete an unanswered call", [offer(), delete("A")]),
+        ("delete from a tag nobody has to a known one", [offer(), delete("B", "A")]),
+        ("delete to a tag nobody has while the callee has not answered", [offer(), delete("A", "B")]),
+        ("delete to a tag nobody has after the answer", [offer(), answer("B"), delete("A", "Z")]),
+        ("delete between tags nobody has", [offer(), delete("Z", "Y")]),
     ]
 
     static func deleteDigest(_ reply: BencodeValue?, _ query: BencodeValue?) -> String {

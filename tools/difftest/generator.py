@@ -784,14 +784,49 @@ def _strip_out_of_domain(step, lines):
     return False
 
 
+def _section_codecs(lines):
+    """Per m= section: the set of (payload type, encoding) of an RTP section, None otherwise."""
+    out = []
+    for l in lines:
+        if l.startswith(b"m="):
+            f = l.split()
+            rtp = len(f) > 2 and b"RTP/" in f[2] and not f[1].startswith(b"0")
+            out.append({} if rtp else None)
+            if rtp:
+                for pt in f[3:]:
+                    if pt.isdigit():
+                        out[-1][pt] = (D.STATIC_AUDIO.get(int(pt)) or D.STATIC_VIDEO.get(int(pt)) or "").lower()
+        elif l.startswith(b"a=rtpmap:") and out and out[-1] is not None:
+            pt, _, enc = l[9:].partition(b" ")
+            if pt in out[-1]:
+                out[-1][pt] = enc.decode("latin-1").lower()
+    return [None if c is None else set(c.items()) for c in out]
+
+
+def _answer_foreign(offer_lines, answer_lines):
+    """Whether an answer names a codec its offer did not carry: 10.5 then transcodes
+    (answers the offerer with its own codecs), a feature of the transcoding issue: an
+    explained difference (README)."""
+    for o, a in zip(_section_codecs(offer_lines), _section_codecs(answer_lines)):
+        if o is not None and a is not None and not a <= o:
+            return True
+    return False
+
+
 def in_domain(steps):
     """Whether a sequence stays inside the domain (the generator's output always does; the
     shrinker uses this to refuse candidates that leave it): ICE attributes only with
     ICE=remove, and from then on ICE=remove on every SDP; codec-offer only of codecs in the
-    SDP; no codec flags that leave a section only telephone-event or CN."""
+    SDP; no codec flags that leave a section only telephone-event or CN; no answer codecs its
+    offer did not carry."""
     ice_seen = False
+    last_offer = None
     for st in steps:
         lines = _sdp_lines(st)
+        if st.command == "offer" and lines:
+            last_offer = lines
+        if st.command == "answer" and lines and last_offer and _answer_foreign(last_offer, lines):
+            return False
         if not lines and "sdp" not in st.fields:
             continue
         has_ice = any(l.startswith((b"a=ice-", b"a=candidate", b"a=end-of-candidates")) for l in lines)
