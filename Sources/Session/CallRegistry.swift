@@ -274,6 +274,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         return (a, b)
     }
 
+    /// The third field of an m= line's value split at every single space.
+    static func profileAs105Reads(_ value: String) -> String {
+        let fields = value.split(separator: " ", omittingEmptySubsequences: false)
+        return fields.count > 2 ? String(fields[2]) : ""
+    }
+
     /// Whether media addresses come from the SIP message's source rather than the SDP.
     func usesSIPSource(_ r: NGRequest) -> Bool { !(r.trustAddress ?? !settings.sipSource) }
 
@@ -389,12 +395,16 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 leg.type = m.mediaLine.media
                 // Each side's profile is its own SDP's; `transport protocol` names the one
                 // written to the receiver (an answer keeps its offerer's unless told otherwise).
+                // (10.5 reads a rejected line's fields one space apart: `m=audio  0 RTP/AVP`
+                // has profile `0` to it.)
+                let own = m.isRejected ? (m.receivedMediaLine.map { Self.profileAs105Reads($0.text) } ?? m.mediaLine.proto)
+                    : m.mediaLine.proto
                 if side == sender {
-                    leg.proto = m.mediaLine.proto
+                    leg.proto = own
                 } else if let t = request.transportProtocol, m.mediaLine.isRTP {
-                    leg.proto = t == .accept ? m.mediaLine.proto : t.rawValue
+                    leg.proto = t == .accept ? own : t.rawValue
                 } else if !call.participants[side].hasSDP {
-                    leg.proto = m.mediaLine.proto
+                    leg.proto = own
                 }
                 if moveReceiver && side == receiver { releaseMaps(&leg, on: formerInterface, changes: &changes) }
                 if m.isRejected {
@@ -435,9 +445,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             call.participants[receiver].medias[i].sends = leg.receives
             call.participants[receiver].medias[i].receives = leg.sends
             leg.ptime = m.attribute("ptime")?.attributeValue
-            // A rejected or non-RTP section leaves rtcp-mux as it was on both sides (10.5).
+            // A rejected section leaves rtcp-mux as it was on both sides (10.5).
             var other = call.participants[receiver].medias[i]
-            if m.isRejected || !m.mediaLine.isRTP {
+            if m.isRejected {
                 other.muxWritten = .off
             } else {
                 leg.rtcpMux = m.attribute("rtcp-mux") != nil

@@ -95,10 +95,10 @@ enum CodecFilter {
         let answered = codecs(of: m, formats: current)
         let taken = answered.filter { a in offered.current.contains { $0.isSame(as: a) } }
         if taken.contains(where: { !$0.isSupplemental }) { return taken.map(\.format) }
-        if answered.contains(where: { a in offered.own.contains { $0.isSame(as: a) } }) {
+        if answered.contains(where: { a in !a.isSupplemental && offered.own.contains { $0.isSame(as: a) } }) {
             return offered.current.map(\.format)
         }
-        return current
+        return taken.isEmpty ? current : taken.map(\.format)
     }
 }
 

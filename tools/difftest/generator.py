@@ -803,12 +803,30 @@ def _section_codecs(lines):
     return [None if c is None else set(c.items()) for c in out]
 
 
-def _answer_foreign(offer_lines, answer_lines):
-    """Whether an answer names a codec its offer did not carry: 10.5 then transcodes
-    (answers the offerer with its own codecs), a feature of the transcoding issue: an
+def _stripped(step, codecs):
+    """The (payload type, encoding) pairs of an offer section its codec flags remove."""
+    strip = _codec_action_names(step, "strip")
+    keep = _codec_action_names(step, "except")
+    back = _codec_action_names(step, "offer")
+    strip_all = any(n.lower() in ("all", "full") for n in strip)
+    out = set()
+    for pt, enc in codecs:
+        f = enc.split("/")
+        name, clock, channels = f[0], f[1] if len(f) > 1 else "", int(f[2]) if len(f) > 2 else 1
+        named = any(_spec_matches(k, name, clock, channels) for k in strip)
+        gone = named or (strip_all and not any(_spec_matches(k, name, clock, channels) for k in keep))
+        if gone and not any(_spec_matches(k, name, clock, channels) for k in back):
+            out.add((pt, enc))
+    return out
+
+
+def _answer_foreign(offer_step, offer_lines, answer_lines):
+    """Whether an answer names a codec the offer did not carry to the answerer (absent from
+    it, or removed by its codec flags): 10.5 then transcodes (answers the offerer with codecs
+    of its own, as far as it can encode them), a feature of the transcoding issue: an
     explained difference (README)."""
     for o, a in zip(_section_codecs(offer_lines), _section_codecs(answer_lines)):
-        if o is not None and a is not None and not a <= o:
+        if o is not None and a is not None and not a <= (o - _stripped(offer_step, o)):
             return True
     return False
 
@@ -824,8 +842,8 @@ def in_domain(steps):
     for st in steps:
         lines = _sdp_lines(st)
         if st.command == "offer" and lines:
-            last_offer = lines
-        if st.command == "answer" and lines and last_offer and _answer_foreign(last_offer, lines):
+            last_offer = (st, lines)
+        if st.command == "answer" and lines and last_offer and _answer_foreign(last_offer[0], last_offer[1], lines):
             return False
         if not lines and "sdp" not in st.fields:
             continue
