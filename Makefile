@@ -18,7 +18,7 @@ PEERS := rtpengine-daemon kamailio
 missing = $(shell for p in $(DEB_DEPS); do \
 	dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)
 
-.PHONY: all build deps peers check test run install clean man-check fuzz package-test
+.PHONY: all build deps peers check test run install clean man-check fuzz difftest package-test
 
 all: build
 
@@ -41,7 +41,14 @@ check: deps peers
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --build-tests
 	$(MAKE) --no-print-directory man-check
 	$(MAKE) --no-print-directory fuzz
+	$(MAKE) --no-print-directory difftest
 	$(SWIFT) test $(SWIFT_BUILD_FLAGS) --skip-build
+
+# The generative differential tester against rtpengine 10.5 (tools/difftest/README.md):
+# fixed seeds must show no difference beyond the known list, a random seed explores.
+DIFF_SEQUENCES ?= 600
+difftest:
+	DIFF_SEQUENCES=$(DIFF_SEQUENCES) tools/difftest/run.sh
 
 # libFuzzer over the ng and SDP parsers for a bounded time (FUZZ_SECONDS).
 FUZZ_SECONDS ?= 60

@@ -249,6 +249,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         changes: inout PortChanges
     ) throws(NGError) -> (sender: Int, receiver: Int) {
         let family = Self.family(of: sdp)
+        // A re-INVITE from the callee before it answered: its from-tag is new, its to-tag
+        // the caller's, and it is the caller's unanswered callee, now tagged (10.5).
+        if call.participantIndex(tag: fromTag) == nil, let to = toTag.flatMap(call.participantIndex(tag:)),
+           let callee = Self.answeringPeer(of: to, in: call, viaBranch: request.viaBranch) {
+            call.participants[callee].tag = fromTag
+        }
         let a = participant(&call, tag: fromTag, now: now) {
             selectInterface(request.direction.first, family: family, needs: true)
         }

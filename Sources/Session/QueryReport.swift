@@ -13,9 +13,9 @@ enum QueryReport {
         for i in only ?? Array(call.participants.indices) {
             let p = call.participants[i]
             // Losslessly: the encoder writes the tag's own bytes back as the key. A callee not
-            // yet answered has no tag: rtpengine lists it as `<untagged N>`.
-            let key = p.tag?.losslessText
-                ?? "<untagged \(call.participants[..<i].filter { $0.tag == nil }.count + 1)>"
+            // yet answered has no tag: 10.5 lists it as `<untagged N>`, N its place in the
+            // call (counted from 0).
+            let key = p.tag?.losslessText ?? "<untagged \(i)>"
             var entry: [(key: String, value: BencodeValue)] = [("tag", .string(p.tag?.bytes ?? []))]
             if let branch = p.viaBranch { entry.append(("via-branch", .string(branch.bytes))) }
             if let label = p.label { entry.append(("label", .string(label.bytes))) }

@@ -42,6 +42,9 @@ import Testing
         ("port latching keeps the ports", [offer(), answer("X"), answer("X", port: 6002, extra: latching), answer("X", extra: latching)]),
         ("re-offers before the answer", [offer(), offer(port: 5002), offer()]),
         ("an offer to a to-tag first", [offer(to: "X"), answer("Y"), answer("X")]),
+        ("a second caller offers", [offer(), [("command", .string("offer")), ("from-tag", .string("B")), sdp("b", "203.0.113.5", 6000)]]),
+        ("the unanswered callee re-INVITEs", [offer(), [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
+                                                        sdp("b", "203.0.113.5", 6000)]]),
     ]
 
     /// One step as far as ports and subscriptions show: the result, the port the SDP names
