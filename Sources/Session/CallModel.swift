@@ -219,6 +219,14 @@ public struct Call: Sendable {
         return asOfferer + asAnswerer
     }
 
+    /// `index` and whom it hears, in that order: what a tagged `query` reports and a tagged
+    /// `delete` ends (10.5).
+    public func withSubscriptions(of index: Int) -> [Int] {
+        var out = [index]
+        for p in subscriptions(of: index) where !out.contains(p) { out.append(p) }
+        return out
+    }
+
     /// Who receives `index`'s media (query's `subscribers`): an offerer's current branch; a
     /// callee's offerer, whether its branch is current or not (the offerer still hears a
     /// forked-away branch).

@@ -580,8 +580,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // delete is answered bare.
             if let from, !unknownToTag {
                 let target = swapped ? from : (r.toTag.flatMap(call.participantIndex(tag:)) ?? from)
-                var ended = [target]
-                for p in call.subscriptions(of: target) where !ended.contains(p) { ended.append(p) }
+                let ended = call.withSubscriptions(of: target)
                 reply = QueryReport.entries(for: call, counters: streamCounters, only: ended)
                 if call.deleteAt == nil {
                     for p in ended { call.participants[p].deleted = true }
@@ -619,7 +618,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     private func query(_ r: NGRequest) throws(NGError) -> [(key: String, value: BencodeValue)] {
         guard let callID = r.callID else { throw .missingKey("call-id") }
         guard let call = state.withLock({ $0[callID] }) else { throw .unknownCall }
-        return QueryReport.entries(for: call, counters: streamCounters)
+        guard r.fromTag != nil || r.toTag != nil else { return QueryReport.entries(for: call, counters: streamCounters) }
+        // With tags, 10.5 reports the to-tag's participant (else the from-tag's) and whom
+        // it hears; a tag nobody has, no participant.
+        guard let target = r.toTag.flatMap(call.participantIndex(tag:)) ?? r.fromTag.flatMap(call.participantIndex(tag:)) else {
+            return QueryReport.entries(for: call, counters: streamCounters, only: [])
+        }
+        return QueryReport.entries(for: call, counters: streamCounters, only: call.withSubscriptions(of: target))
     }
 
     private func list(_ r: NGRequest) -> [(key: String, value: BencodeValue)] {

@@ -77,6 +77,10 @@ import Testing
 
     static let fork = [offer(), answer("X"), answer("Y", port: 6002)]
 
+    static func query(_ from: String?, _ to: String? = nil) -> [(String, BencodeValue)] {
+        [("command", .string("query"))] + (from.map { [("from-tag", .string($0))] } ?? []) + (to.map { [("to-tag", .string($0))] } ?? [])
+    }
+
     /// A tagged delete ends the to-tag's participant (else the from-tag's) and whom it hears;
     /// the call stays until all have ended.
     static let deletes: [(String, [[(String, BencodeValue)]])] = [
@@ -94,6 +98,12 @@ import Testing
         ("delete to a tag nobody has while the callee has not answered", [offer(), delete("A", "B")]),
         ("delete to a tag nobody has after the answer", [offer(), answer("B"), delete("A", "Z")]),
         ("delete between tags nobody has", [offer(), delete("Z", "Y")]),
+        // A tagged query reports the same participants a tagged delete would end.
+        ("query by the caller's tag", fork + [query("A")]),
+        ("query by a branch's tag", fork + [query("X"), query("Y")]),
+        ("query by both tags", fork + [query("A", "X")]),
+        ("query by the to-tag alone", fork + [query(nil, "Y")]),
+        ("query by a tag nobody has", fork + [query("nobody")]),
     ]
 
     static func deleteDigest(_ reply: BencodeValue?, _ query: BencodeValue?) -> String {
