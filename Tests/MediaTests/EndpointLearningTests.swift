@@ -57,7 +57,9 @@ import Glibc
     func run(_ learning: EndpointLearning, deadline: Double, _ body: (MediaEngine, LocalSocket, (Double) -> Void) throws -> Void) throws {
         let engine = MediaEngine(threads: 1)
         defer { engine.shutdown() }
-        let ports = SocketPortAllocator(portMin: 61500, portMax: 61599, owner: engine)
+        // Above the kernel's ephemeral ports and outside every other test's range (the relay
+        // load test's daemon holds 61010-65209).
+        let ports = SocketPortAllocator(portMin: 65330, portMax: 65399, owner: engine)
         defer { ports.releaseAll() }
         let interface = MediaInterface(name: "default", address: Self.lo)
         let a = try #require(ports.allocate(on: interface)), b = try #require(ports.allocate(on: interface))
