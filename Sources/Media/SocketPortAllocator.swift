@@ -27,13 +27,24 @@ public final class SocketPortAllocator: PortAllocator {
     private struct State {
         /// The next RTP port to try, per range (interfaces may have ranges of their own).
         var cursors: [ClosedRange<Int>: Int] = [:]
-        var bound: [PortKey: Bound] = [:]
+        /// Bound pairs per local address.
+        var tables: [IPAddress: PortTable] = [:]
         var last: UInt16 = 0
     }
 
-    private struct PortKey: Hashable {
-        var address: IPAddress
-        var port: UInt16
+    /// The pairs bound on one address, indexed by RTP port: the search looks ports up
+    /// without hashing an address for each (that hashing was most of an allocation's time).
+    private struct PortTable {
+        var slots = [Bound?](repeating: nil, count: 65536)
+        var count = 0
+
+        subscript(port: UInt16) -> Bound? {
+            get { slots[Int(port)] }
+            set {
+                count += (newValue == nil ? 0 : 1) - (slots[Int(port)] == nil ? 0 : 1)
+                slots[Int(port)] = newValue
+            }
+        }
     }
 
     public let portMin: Int
@@ -54,7 +65,7 @@ public final class SocketPortAllocator: PortAllocator {
 
     /// Port pairs in use on `address`, and the last RTP port handed out on any.
     public func usage(on address: IPAddress) -> (pairs: Int, last: UInt16) {
-        state.withLock { s in (s.bound.keys.filter { $0.address == address }.count, s.last) }
+        state.withLock { s in (s.tables[address]?.count ?? 0, s.last) }
     }
 
     public func allocate(on interface: MediaInterface, pairs count: Int) -> PortPair? {
@@ -65,25 +76,37 @@ public final class SocketPortAllocator: PortAllocator {
             let pairs = max(0, (range.upperBound - first + 1) / 2)
             guard pairs > 0 else { return nil }
             var cursor = s.cursors[range] ?? first
-            defer { s.cursors[range] = cursor }
+            // Taken out for the search and put back: changed in place, not copied.
+            var table = s.tables.removeValue(forKey: interface.address) ?? PortTable()
+            defer {
+                s.cursors[range] = cursor
+                s.tables[interface.address] = table
+            }
             for _ in 0..<pairs {
                 let base = cursor
                 cursor += 2
                 if cursor + 1 > range.upperBound { cursor = first }
                 // A block does not wrap around the end of the range.
-                guard base + span - 1 <= range.upperBound,
-                      !(base..<(base + span)).contains(where: interface.excludedPorts.contains) else { continue }
-                var taken: [(UInt16, Bound)] = []
+                guard base + span - 1 <= range.upperBound else { continue }
+                if !interface.excludedPorts.isEmpty, (base..<(base + span)).contains(where: interface.excludedPorts.contains) { continue }
+                // Bound pair by pair, each recorded at once; a block that cannot be
+                // completed gives back what it took.
+                var done = 0
                 for port in stride(from: base, to: base + span, by: 2) {
-                    guard s.bound[PortKey(address: interface.address, port: UInt16(port))] == nil,
-                          let bound = bindPair(interface.address, UInt16(port)) else { break }
-                    taken.append((UInt16(port), bound))
+                    guard table[UInt16(port)] == nil, let bound = bindPair(interface.address, UInt16(port)) else { break }
+                    table[UInt16(port)] = bound
+                    done += 1
                 }
-                guard taken.count == span / 2 else {
-                    for (port, b) in taken { give(b, address: interface.address, port: port) }
+                guard done == span / 2 else {
+                    for k in 0..<done {
+                        let port = UInt16(base + 2 * k)
+                        if let b = table[port] {
+                            table[port] = nil
+                            give(b, address: interface.address, port: port)
+                        }
+                    }
                     continue
                 }
-                for (port, b) in taken { s.bound[PortKey(address: interface.address, port: port)] = b }
                 s.last = UInt16(base)
                 return PortPair(rtp: UInt16(base), pairs: span / 2)
             }
@@ -119,16 +142,22 @@ public final class SocketPortAllocator: PortAllocator {
     }
 
     public func release(_ block: PortPair, on interface: MediaInterface) {
-        for pair in block.each {
-            let b = state.withLock { $0.bound.removeValue(forKey: PortKey(address: interface.address, port: pair.rtp)) }
+        for k in 0..<block.pairs {
+            let pair = block.pair(k)
+            let b: Bound? = state.withLock { s in
+                guard let held = s.tables[interface.address]?[pair.rtp] else { return nil }
+                s.tables[interface.address]?[pair.rtp] = nil
+                return held
+            }
             if let b { give(b, address: interface.address, port: pair.rtp) }
         }
     }
 
     public func setTOS(_ tos: Int, for block: PortPair, on interface: MediaInterface) {
         state.withLock { s in
-            for pair in block.each {
-                guard let b = s.bound[PortKey(address: interface.address, port: pair.rtp)] else { continue }
+            for k in 0..<block.pairs {
+                let pair = block.pair(k)
+                guard let b = s.tables[interface.address]?[pair.rtp] else { continue }
                 Self.setTOS(tos, fd: b.rtp, family: interface.address.family)
                 Self.setTOS(tos, fd: b.rtcp, family: interface.address.family)
             }
@@ -138,7 +167,7 @@ public final class SocketPortAllocator: PortAllocator {
     /// The TOS byte an allocated pair's RTP socket carries (for tests and diagnostics).
     public func tos(of pair: PortPair, on interface: MediaInterface) -> Int? {
         state.withLock { s in
-            guard let b = s.bound[PortKey(address: interface.address, port: pair.rtp)] else { return nil }
+            guard let b = s.tables[interface.address]?[pair.rtp] else { return nil }
             var value: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
             let (level, name) = Self.tosOption(interface.address.family)
@@ -158,11 +187,13 @@ public final class SocketPortAllocator: PortAllocator {
 
     /// Closes every socket (shutdown).
     public func releaseAll() {
-        let all = state.withLock { s -> [(PortKey, Bound)] in
-            defer { s.bound.removeAll() }
-            return s.bound.map { ($0.key, $0.value) }
+        let all = state.withLock { s -> [(IPAddress, UInt16, Bound)] in
+            defer { s.tables.removeAll() }
+            return s.tables.flatMap { address, table in
+                table.slots.indices.compactMap { port in table.slots[port].map { (address, UInt16(port), $0) } }
+            }
         }
-        for (key, b) in all { give(b, address: key.address, port: key.port) }
+        for (address, port, b) in all { give(b, address: address, port: port) }
     }
 
     /// Closes a pair's sockets, or hands them back to their owner.

@@ -207,7 +207,19 @@ public struct Call: Sendable {
 
     /// The branch `offerer` last offered to or was answered by.
     public func currentBranch(of offerer: Int) -> Int? {
-        dialogues.filter { $0.offerer == offerer }.max { $0.lastUsed < $1.lastUsed }?.answerer
+        var best: Dialogue?
+        for d in dialogues where d.offerer == offerer && best.map({ d.lastUsed > $0.lastUsed }) ?? true { best = d }
+        return best?.answerer
+    }
+
+    /// The participant that hears `index` (the first, by place in the call, whose
+    /// subscriptions hold it): the offerer of a dialogue it answered, or its current branch.
+    /// What ForwardingPlan sends `index`'s media to; computed without building the lists.
+    public func hearer(of index: Int) -> Int? {
+        var out: Int?
+        for d in dialogues where d.answerer == index { out = min(out ?? d.offerer, d.offerer) }
+        if let current = currentBranch(of: index) { out = min(out ?? current, current) }
+        return out
     }
 
     /// Whom `index` receives media from (query's `subscriptions`), as 10.5 keeps it: an

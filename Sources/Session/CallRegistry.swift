@@ -214,17 +214,21 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
             let plan = plan(for: receiver, from: sender, in: call, sdp: sdp, request: r)
             // The codecs the offer went out with, narrowed by each answer: later answers are
-            // judged by them.
+            // judged by them (by the names the legs keep, no second reading of the SDP).
             let offerer = isAnswer ? receiver : sender
+            let senderLegs = call.participants[sender].medias
             call.participants[offerer].offerCodecs = sdp.media.indices.map { i in
                 let m = sdp.media[i]
-                guard m.mediaLine.isRTP, !m.isRejected else { return nil }
-                let written = CodecFilter.codecs(of: m, formats: plan.formats[i])
-                guard isAnswer else { return OfferCodecs(own: CodecFilter.codecs(of: m), current: written) }
+                guard m.mediaLine.isRTP, !m.isRejected, i < senderLegs.count else { return nil }
+                let names = senderLegs[i].codecs
+                guard isAnswer else {
+                    let own = CodecFilter.ordered(names, formats: m.mediaLine.formats)
+                    return OfferCodecs(own: own, current: plan.formats[i].map { CodecFilter.ordered(names, formats: $0) } ?? own)
+                }
                 // (What the offerer keeps from before is not in the answer's own lines.)
                 return call.participants[offerer].offerCodecs[safe: i].flatMap { $0 }.map { before in
                     let kept = (plan.formats[i] ?? m.mediaLine.formats).compactMap { f in
-                        written.first { $0.format == f } ?? before.current.first { $0.format == f }
+                        Int(f).flatMap { pt in names.last { $0.payloadType == pt } ?? before.current.first { $0.payloadType == pt } }
                     }
                     return OfferCodecs(own: before.own, current: kept)
                 }
@@ -276,7 +280,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             b = call.participants.count - 1
         }
         if call.dialogueIndex(a, b) == nil { call.dialogues.append(Dialogue(offerer: a, answerer: b)) }
-        try apply(sdp, from: a, to: b, in: &call, request: request, changes: &changes)
+        try apply(sdp, family: family, from: a, to: b, in: &call, request: request, changes: &changes)
         return (a, b)
     }
 
@@ -322,6 +326,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         changes: inout PortChanges
     ) throws(NGError) -> (sender: Int, receiver: Int) {
         guard let a = call.participantIndex(tag: fromTag) else { throw .unknownCall }
+        let family = Self.family(of: sdp)
         let b: Int
         if let existing = call.participantIndex(tag: toTag) {
             b = existing
@@ -331,7 +336,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         } else {
             // A second to-tag answering the same offer (forking): a branch of its own.
             let interface = call.peers(of: a).first.map { call.participants[$0].interface }
-                ?? selectInterface(nil, family: Self.family(of: sdp))
+                ?? selectInterface(nil, family: family)
             var callee = Participant(tag: toTag, interface: interface, created: now)
             callee.viaBranch = request.viaBranch
             call.participants.append(callee)
@@ -341,7 +346,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // In an answer `label` names the answering side, as rtpengine 10.5 reads it
         // (`set-label` and `to-label` change nothing there).
         call.participants[b].label = request.label ?? call.participants[b].label
-        try apply(sdp, from: b, to: a, in: &call, request: request, changes: &changes)
+        try apply(sdp, family: family, from: b, to: a, in: &call, request: request, changes: &changes)
         return (b, a)
     }
 
@@ -354,8 +359,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     /// Records `sdp` as what `sender` receives on, and makes sure both sides of their
     /// dialogue have local ports for every active section (the receiver's go into the
     /// outgoing SDP).
-    private func apply(_ sdp: SessionDescription, from sender: Int, to receiver: Int, in call: inout Call,
-                       request: NGRequest, changes: inout PortChanges) throws(NGError) {
+    private func apply(_ sdp: SessionDescription, family: IPAddress.Family?, from sender: Int, to receiver: Int,
+                       in call: inout Call, request: NGRequest, changes: inout PortChanges) throws(NGError) {
         guard let d = call.dialogueIndex(sender, receiver) else { preconditionFailure("apply outside a dialogue") }
         call.signals += 1
         call.dialogues[d].lastUsed = call.signals
@@ -367,7 +372,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // The SDP to the receiver speaks the family `address family` asks for, else the
         // family the receiver's own SDP spoke: a receiver on the other one moves, its
         // sockets with it; the sender stays where it is until an SDP goes to it (10.5).
-        if let family = Self.family(of: sdp) { call.participants[sender].ownFamily = family }
+        if let family { call.participants[sender].ownFamily = family }
         let formerInterface = call.participants[receiver].interface
         var moveReceiver = false
         if let family = request.addressFamily.map({ $0 == .ip4 ? IPAddress.Family.inet : .inet6 })
@@ -397,39 +402,44 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     call.participants[side].medias.append(
                         MediaLeg(index: n + 1, type: m.mediaLine.media, proto: m.mediaLine.proto))
                 }
-                var leg = call.participants[side].medias[i]
-                leg.type = m.mediaLine.media
-                // Each side's profile is its own SDP's; `transport protocol` names the one
-                // written to the receiver (an answer keeps its offerer's unless told otherwise).
-                // (10.5 reads a rejected line's fields one space apart: `m=audio  0 RTP/AVP`
-                // has profile `0` to it.)
-                let own = m.isRejected ? (m.receivedMediaLine.map { Self.profileAs105Reads($0.text) } ?? m.mediaLine.proto)
-                    : m.mediaLine.proto
-                if side == sender {
-                    leg.proto = own
-                } else if let t = request.transportProtocol, m.mediaLine.isRTP {
-                    leg.proto = t == .accept ? own : t.rawValue
-                } else if !call.participants[side].hasSDP {
-                    leg.proto = own
-                }
-                if moveReceiver && side == receiver { releaseMaps(&leg, on: formerInterface, changes: &changes) }
-                if m.isRejected {
-                    leg.localPorts = nil
-                } else if side == receiver {
-                    try selectPorts(&leg, key: senderEndpoint, keepCurrent: keepReceiverPorts, pairs: pairs,
-                                    on: call.participants[side].interface, changes: &changes)
-                } else if leg.localPorts != nil || leg.maps.isEmpty {
+            }
+            // Each leg is copied out once, changed, and written back once (a MediaLeg copy
+            // retains every array and string it holds).
+            var leg = call.participants[sender].medias[i]
+            var other = call.participants[receiver].medias[i]
+            // Each side's profile is its own SDP's; `transport protocol` names the one
+            // written to the receiver (an answer keeps its offerer's unless told otherwise).
+            // (10.5 reads a rejected line's fields one space apart: `m=audio  0 RTP/AVP`
+            // has profile `0` to it.)
+            let own = m.isRejected ? (m.receivedMediaLine.map { Self.profileAs105Reads($0.text) } ?? m.mediaLine.proto)
+                : m.mediaLine.proto
+            leg.type = m.mediaLine.media
+            other.type = m.mediaLine.media
+            leg.proto = own
+            if let t = request.transportProtocol, m.mediaLine.isRTP {
+                other.proto = t == .accept ? own : t.rawValue
+            } else if !call.participants[receiver].hasSDP {
+                other.proto = own
+            }
+            if moveReceiver { releaseMaps(&other, on: formerInterface, changes: &changes) }
+            if m.isRejected {
+                leg.localPorts = nil
+                other.localPorts = nil
+            } else {
+                // (Sender first: a new call's ports come in the order offerer, answerer.)
+                if leg.localPorts != nil || leg.maps.isEmpty {
                     // The sender's own ports are for the receiver's endpoint, which this SDP
                     // does not change. (A section it had rejected gets them back only with
                     // an SDP sent to it, as in 10.5.)
-                    let far = call.participants[receiver].medias[safe: i]?.rtpEndpoint.flatMap { $0.address.isUnspecified ? nil : $0 }
+                    let far = other.rtpEndpoint.flatMap { $0.address.isUnspecified ? nil : $0 }
                     try selectPorts(&leg, key: far, keepCurrent: true, pairs: pairs,
-                                    on: call.participants[side].interface, changes: &changes)
+                                    on: call.participants[sender].interface, changes: &changes)
                 }
-                leg.pairs = pairs
-                call.participants[side].medias[i] = leg
+                try selectPorts(&other, key: senderEndpoint, keepCurrent: keepReceiverPorts, pairs: pairs,
+                                on: call.participants[receiver].interface, changes: &changes)
             }
-            var leg = call.participants[sender].medias[i]
+            leg.pairs = pairs
+            other.pairs = pairs
             leg.endpointPairs = pairs
             // Per signal, as 10.5 keeps it: the next offer or answer without the flag ends it.
             leg.asymmetric = request.has(.asymmetric) && !m.isRejected
@@ -448,11 +458,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             leg.receives = direction == "sendrecv" || direction == "recvonly"
             // The other side is taken to do the opposite, until its own SDP says (10.5 sets
             // both from each offer or answer).
-            call.participants[receiver].medias[i].sends = leg.receives
-            call.participants[receiver].medias[i].receives = leg.sends
+            other.sends = leg.receives
+            other.receives = leg.sends
             leg.ptime = m.attribute("ptime")?.attributeValue
             // A rejected section leaves rtcp-mux as it was on both sides (10.5).
-            var other = call.participants[receiver].medias[i]
             if m.isRejected {
                 other.muxWritten = .off
             } else {
@@ -460,7 +469,6 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 other.muxWritten = Self.negotiateMux(isOffer: request.command == .offer, options: request.rtcpMux,
                                                      sender: &leg, receiver: &other)
             }
-            call.participants[receiver].medias[i] = other
             if leg.mid == nil, request.command == .offer {
                 if let own = m.attribute("mid")?.attributeValue {
                     leg.mid = own
@@ -474,18 +482,21 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             leg.trickleICE = leg.ice && SDPRewriter.tricklesICE(both)
             leg.codecs = StaticPayloadTypes.codecNames(of: m)
             call.participants[sender].medias[i] = leg
+            call.participants[receiver].medias[i] = other
         }
     }
 
     /// The rewrite for an SDP going to `receiver`: its local ports, the call's interface.
     private func plan(for receiver: Int, from sender: Int, in call: Call, sdp: SessionDescription,
                       request: NGRequest) -> RewritePlan {
-        // `media address` is the address 10.5 writes for itself (c=, o= and a=rtcp).
+        // `media address` is the address 10.5 writes for itself (c=, o= and a=rtcp). The
+        // legs are read field by field (a whole MediaLeg copied per look-up was a fifth of
+        // this function).
+        let legs = call.participants[receiver].medias, senderLegs = call.participants[sender].medias
+        let n = sdp.media.count
         var plan = RewritePlan(
             address: request.mediaAddress ?? call.participants[receiver].interface.sdpAddress,
-            rtpPorts: sdp.media.indices.map { i in
-                sdp.media[i].isRejected ? nil : call.participants[receiver].medias[safe: i]?.localPorts?.rtp
-            })
+            rtpPorts: (0..<n).map { i in sdp.media[i].isRejected || i >= legs.count ? nil : legs[i].localPorts?.rtp })
         plan.replaceOrigin = request.replace.contains(.origin)
         plan.replaceSessionConnection = request.replace.contains(.sessionConnection)
         plan.replaceZeroAddress = request.replace.contains(.zeroAddress)
@@ -494,25 +505,24 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // The profile written: `transport protocol` when given; in an answer otherwise the
         // offerer's own (10.5 does not pass an answerer's profile change on unless told
         // `accept`).
-        plan.protocols = sdp.media.indices.map { i in
+        plan.protocols = (0..<n).map { i in
             if let t = request.transportProtocol { return t == .accept ? nil : t.rawValue }
-            guard request.command == .answer, let own = call.participants[receiver].medias[safe: i]?.proto,
-                  MediaLine.isRTPProfile(own) else { return nil }
-            return own
+            guard request.command == .answer, i < legs.count, MediaLine.isRTPProfile(legs[i].proto) else { return nil }
+            return legs[i].proto
         }
-        plan.fallbackPtime = sdp.media.indices.map { call.participants[receiver].medias[safe: $0]?.ptime }
+        plan.fallbackPtime = (0..<n).map { $0 < legs.count ? legs[$0].ptime : nil }
         plan.generateMid = request.has(.generateMid)
         // An offer carries its sender's mid, else the receiver's; an answer its offerer's
         // (the receiver's) when that came from the offerer's own SDP: 10.5 neither keeps an
         // answer's own mid nor writes a generated one back to the offerer.
-        plan.mids = sdp.media.indices.map { i in
-            let s = call.participants[sender].medias[safe: i], r = call.participants[receiver].medias[safe: i]
-            if request.command == .answer { return r?.midGenerated == false ? r?.mid : nil }
-            return s?.mid ?? r?.mid
+        plan.mids = (0..<n).map { i in
+            let r = i < legs.count ? legs[i].mid : nil
+            if request.command == .answer { return i < legs.count && !legs[i].midGenerated ? r : nil }
+            return (i < senderLegs.count ? senderLegs[i].mid : nil) ?? r
         }
         plan.stripExtmap = request.has(.stripExtmap)
         if request.has(.loopProtect) { plan.loopProtectToken = loopToken }
-        plan.rtcpMux = sdp.media.indices.map { call.participants[receiver].medias[safe: $0]?.muxWritten ?? .off }
+        plan.rtcpMux = (0..<n).map { $0 < legs.count ? legs[$0].muxWritten : .off }
         switch request.command {
         case .offer: plan.formats = sdp.media.map { CodecFilter.offerFormats($0, request.codec) }
         case .answer:
@@ -520,7 +530,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 let m = sdp.media[i]
                 let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
                 guard let offered = call.participants[receiver].offerCodecs[safe: i] ?? nil else { return single }
-                return CodecFilter.answerFormats(m, current: single, offered: offered)
+                return CodecFilter.answerFormats(m, current: single, offered: offered,
+                                                 names: i < senderLegs.count ? senderLegs[i].codecs : [])
             }
         default: break
         }

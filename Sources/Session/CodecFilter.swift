@@ -28,20 +28,15 @@ enum CodecFilter {
         }
     }
 
-    /// The codecs of `m`, of `formats` only (in their order) when given.
-    static func codecs(of m: MediaDescription, formats: [String]?) -> [Codec] {
-        let all = codecs(of: m)
-        guard let formats else { return all }
-        return formats.compactMap { f in all.first { $0.format == f } }
-    }
-
     static func codecs(of m: MediaDescription) -> [Codec] {
-        var maps: [String: RTPMap] = [:]
-        for line in m.attributes("rtpmap") {
-            if let map = line.attributeValue.flatMap(RTPMap.init(parsing:)) { maps[String(map.payloadType)] = map }
+        // A handful of rtpmap lines: a list searched is cheaper than a dictionary built.
+        var maps: [RTPMap] = []
+        for line in m.lines where line.attributeName == "rtpmap" {
+            guard let map = line.attributeValue.flatMap(RTPMap.init(parsing:)) else { continue }
+            if let i = maps.firstIndex(where: { $0.payloadType == map.payloadType }) { maps[i] = map } else { maps.append(map) }
         }
         return m.mediaLine.formats.map { fmt in
-            if let map = maps[fmt] {
+            if let pt = Int(fmt), let map = maps.first(where: { $0.payloadType == pt }) {
                 return Codec(format: fmt, name: map.encoding, clock: map.clockRate, channels: map.channels ?? 1)
             }
             if let pt = Int(fmt), let (name, clock, channels) = StaticPayloadTypes.table[pt] {
@@ -89,29 +84,49 @@ enum CodecFilter {
     /// answer takes, in the answer's order; when the answer takes no main codec of those but
     /// names one the offerer offered (a codec its offer's flags removed, or another branch's
     /// choice), the offerer keeps what it has; an answer naming none of the offerer's
-    /// codecs passes as it is.
-    static func answerFormats(_ m: MediaDescription, current: [String]?, offered: OfferCodecs) -> [String]? {
+    /// codecs passes as it is. `names` are the answer's codec names (its leg's).
+    static func answerFormats(_ m: MediaDescription, current: [String]?, offered: OfferCodecs, names: [CodecName]) -> [String]? {
         guard m.mediaLine.isRTP, !m.isRejected else { return current }
-        let answered = codecs(of: m, formats: current)
+        let answered = ordered(names, formats: current ?? m.mediaLine.formats)
         let taken = answered.filter { a in offered.current.contains { $0.isSame(as: a) } }
-        if taken.contains(where: { !$0.isSupplemental }) { return taken.map(\.format) }
+        if taken.contains(where: { !$0.isSupplemental }) { return taken.map { String($0.payloadType) } }
         if answered.contains(where: { a in !a.isSupplemental && offered.own.contains { $0.isSame(as: a) } }) {
-            return offered.current.map(\.format)
+            return offered.current.map { String($0.payloadType) }
         }
-        return taken.isEmpty ? current : taken.map(\.format)
+        return taken.isEmpty ? current : taken.map { String($0.payloadType) }
+    }
+
+    /// The codecs of a section in its m= line's order, from the names its leg keeps (the
+    /// last for a type wins); types without a name are left out (nothing can match them).
+    static func ordered(_ names: [CodecName], formats: [String]) -> [CodecName] {
+        formats.compactMap { f in Int(f).flatMap { pt in names.last { $0.payloadType == pt } } }
     }
 }
 
 /// The codecs of an offerer's last offer for a section: its own, and those the offer went
 /// out with (after `codec` flags), narrowed by the answers since.
 struct OfferCodecs: Sendable {
-    var own: [CodecFilter.Codec]
-    var current: [CodecFilter.Codec]
+    var own: [CodecName]
+    var current: [CodecName]
 }
 
-extension CodecFilter.Codec {
-    /// Same payload type and codec.
-    func isSame(as other: CodecFilter.Codec) -> Bool {
-        format == other.format && clock == other.clock && channels == other.channels && name.lowercased() == other.name.lowercased()
+extension CodecName {
+    /// Same payload type and codec (the name compared without case, as SDP does).
+    func isSame(as other: CodecName) -> Bool {
+        payloadType == other.payloadType && name.utf8.elementsEqual(other.name.utf8) { Self.lower($0) == Self.lower($1) }
+    }
+
+    /// telephone-event and comfort noise ride along with whatever codec is chosen.
+    var isSupplemental: Bool { hasPrefix("telephone-event/") || hasPrefix("cn/") }
+
+    private func hasPrefix(_ lowered: StaticString) -> Bool {
+        let p = UnsafeBufferPointer(start: lowered.utf8Start, count: lowered.utf8CodeUnitCount)
+        let n = name.utf8
+        return n.count >= p.count && zip(n, p).allSatisfy { Self.lower($0) == $1 }
+    }
+
+    /// ASCII lower case of one byte (codec names are ASCII; no String is built).
+    static func lower(_ b: UInt8) -> UInt8 {
+        b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b + 32 : b
     }
 }

@@ -117,17 +117,18 @@ public enum ForwardingPlan {
         // What a participant sends goes to the participant subscribed to it (the offerer's
         // current branch, a callee's offerer); a participant nobody hears has its sockets
         // dropping what arrives (they still say where it receives).
-        for (p, from) in call.participants.enumerated() {
-            let target = call.participants.indices.first { call.subscriptions(of: $0).contains(p) }
-            for (i, leg) in from.medias.enumerated() {
-                guard let ports = leg.localPorts else { continue }
-                let to = target.flatMap { t in call.participants[t].medias[safe: i].map { (call.participants[t], $0) } }
-                let toPorts = to?.1.localPorts
+        for p in call.participants.indices {
+            let target = call.hearer(of: p)
+            for i in call.participants[p].medias.indices {
+                guard let ports = call.participants[p].medias[i].localPorts else { continue }
+                let toPorts = target.flatMap { t in i < call.participants[t].medias.count ? call.participants[t].medias[i].localPorts : nil }
                 for k in 0..<ports.pairs {
-                    let fromSide = Side(from, leg: leg, ports: ports.pair(k), endpoints: leg.endpoints(ofPair: k))
+                    let leg = call.participants[p].medias[i]
+                    let fromSide = Side(call.participants[p], leg: leg, ports: ports.pair(k), endpoints: leg.endpoints(ofPair: k))
                     // Pair k relays to pair k of the other side (port counts).
-                    let toSide = to.flatMap { t in
-                        toPorts.flatMap { k < $0.pairs ? Side(t.0, leg: t.1, ports: $0.pair(k), endpoints: t.1.endpoints(ofPair: k)) : nil }
+                    let toSide = target.flatMap { t in
+                        toPorts.flatMap { k < $0.pairs ? Side(call.participants[t], leg: call.participants[t].medias[i], ports: $0.pair(k),
+                                                              endpoints: call.participants[t].medias[i].endpoints(ofPair: k)) : nil }
                     }
                     addRules(from: fromSide, to: toSide, call: call, anyEcho: anyEcho, learning: defaultLearning, into: &rules)
                 }
@@ -142,7 +143,9 @@ public enum ForwardingPlan {
         var address: IPAddress
         var mediaBlocked: Bool
         var echo: Bool
-        var leg: MediaLeg
+        var asymmetric: Bool
+        /// The proxy muxes RTCP towards this side (10.5's rtcp-mux with it).
+        var muxed: Bool
         var ports: PortPair
         var rtpEndpoint: Endpoint?
         var rtcpEndpoint: Endpoint?
@@ -151,21 +154,20 @@ public enum ForwardingPlan {
             address = participant.interface.address
             mediaBlocked = participant.mediaBlocked
             echo = participant.echo
-            self.leg = leg
+            asymmetric = leg.asymmetric
+            muxed = leg.rtcpMux
             self.ports = ports
             (rtpEndpoint, rtcpEndpoint) = endpoints
         }
 
         var rtp: LocalSocket { LocalSocket(address: address, port: ports.rtp) }
         var rtcp: LocalSocket { LocalSocket(address: address, port: ports.rtcp) }
-        /// The proxy muxes RTCP towards this side (10.5's rtcp-mux with it).
-        var muxed: Bool { leg.rtcpMux }
     }
 
     /// Appends the RTP and RTCP rules of the sockets `from` sends to.
     static func addRules(from: Side, to: Side?, call: Call, anyEcho: Bool, learning: EndpointLearning,
                          into rules: inout [SocketRule]) {
-        let mode = from.leg.asymmetric ? .off : (call.mediaOptions.learning ?? learning)
+        let mode = from.asymmetric ? .off : (call.mediaOptions.learning ?? learning)
         let action: ArrivalAction
         if call.mediaOptions.dropTraffic || call.mediaOptions.blackhole || from.mediaBlocked {
             action = .drop
@@ -185,7 +187,7 @@ public enum ForwardingPlan {
             rule.mediaHandover = call.mediaOptions.mediaHandover
             rule.natWait = call.mediaOptions.natWait
             rule.pierceNAT = call.mediaOptions.pierceNAT && !isRTCP
-            rule.demux = !isRTCP && from.leg.rtcpMux
+            rule.demux = !isRTCP && from.muxed
             rule.action = action
             rule.rtpTarget = to?.rtp
             rule.rtcpTarget = targetRTCP

@@ -41,9 +41,11 @@ import Testing
     /// an answer of codecs the offerer never named passes.
     @Test func answersAreJudgedByTheOffer() throws {
         let offer = try Self.media("m=audio 5000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000")
-        let offered = OfferCodecs(own: CodecFilter.codecs(of: offer), current: CodecFilter.codecs(of: offer, formats: ["0", "101"]))
+        let own = CodecFilter.ordered(StaticPayloadTypes.codecNames(of: offer), formats: offer.mediaLine.formats)
+        let offered = OfferCodecs(own: own, current: own.filter { [0, 101].contains($0.payloadType) })
         func answer(_ m: String) throws -> [String]? {
-            CodecFilter.answerFormats(try Self.media(m, "a=rtpmap:101 telephone-event/8000"), current: nil, offered: offered)
+            let media = try Self.media(m, "a=rtpmap:101 telephone-event/8000")
+            return CodecFilter.answerFormats(media, current: nil, offered: offered, names: StaticPayloadTypes.codecNames(of: media))
         }
         #expect(try answer("m=audio 6000 RTP/AVP 101 8 0 9") == ["101", "0"])
         #expect(try answer("m=audio 6000 RTP/AVP 8") == ["0", "101"])
