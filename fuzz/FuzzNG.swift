@@ -11,9 +11,9 @@ import Session
 /// Ports from a counter; the fuzzer exercises the call registry, not the kernel.
 final class CountingPorts: PortAllocator, @unchecked Sendable {
     var next: UInt16 = 2000
-    func allocate(on interface: MediaInterface) -> PortPair? {
-        next = next >= 60000 ? 2000 : next + 2
-        return next % 64 == 0 ? nil : PortPair(rtp: next)  // exhaustion now and then
+    func allocate(on interface: MediaInterface, pairs: Int) -> PortPair? {
+        next = next >= 60000 ? 2000 : next + UInt16(2 * pairs)
+        return next % 64 == 0 ? nil : PortPair(rtp: next, pairs: pairs)  // exhaustion now and then
     }
     func release(_ pair: PortPair, on interface: MediaInterface) {}
 }
