@@ -80,12 +80,18 @@ public struct MediaLeg: Sendable {
     public var receives = true
     /// The `a=ptime` value of this participant's last SDP for the section.
     public var ptime: String?
-    /// The section's mid: the first this participant's offers gave, or the one generated
-    /// for its offer (`generate mid`); later SDPs do not change it and answers never set
-    /// it, as in 10.5.
+    /// The section's mid: the last this participant's offers gave before an answer came
+    /// back, or the one generated for its offer (`generate mid`, which stays); answers never
+    /// set it, as in 10.5.
     public var mid: String?
     /// `mid` was generated, not the participant's own: 10.5 then writes it in offers only.
     public var midGenerated = false
+    /// An answer has come back to this participant for the section: its mid is fixed from
+    /// then on (before, each of its offers may change it).
+    public var midAnswered = false
+    /// The mid offers to this participant carry when it has none of its own: the first
+    /// offer's (or the one generated for it), kept from then on (10.5).
+    public var sentMid: String?
     /// rtcp-mux (RFC 5761) with this participant: its own SDP asked for it, or the proxy
     /// offered it (and keeps offering it once offered, as 10.5 does). RTCP to the participant
     /// then shares the RTP port, and query lists the section and its streams as muxed.

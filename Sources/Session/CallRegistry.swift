@@ -469,10 +469,19 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 other.muxWritten = Self.negotiateMux(isOffer: request.command == .offer, options: request.rtcpMux,
                                                      sender: &leg, receiver: &other)
             }
-            if leg.mid == nil, request.command == .offer {
+            if request.command == .answer { other.midAnswered = true }
+            if request.command == .offer, other.sentMid == nil {
+                // The offer's own mid, else the sender's from before (a new branch gets it
+                // too), else the one offers to the sender carry, else a generated one.
+                other.sentMid = m.attribute("mid")?.attributeValue ?? (leg.midGenerated ? nil : leg.mid) ?? leg.sentMid
+                    ?? (request.has(.generateMid) ? String(i + 1) : nil)
+            }
+            // A mid is the participant's first until an answer fixes it; a generated one
+            // stays (10.5).
+            if leg.mid == nil || !(leg.midAnswered || leg.midGenerated), request.command == .offer {
                 if let own = m.attribute("mid")?.attributeValue {
                     leg.mid = own
-                } else if request.has(.generateMid) {
+                } else if leg.mid == nil, request.has(.generateMid) {
                     leg.mid = String(i + 1)
                     leg.midGenerated = true
                 }
@@ -512,13 +521,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         }
         plan.fallbackPtime = (0..<n).map { $0 < legs.count ? legs[$0].ptime : nil }
         plan.generateMid = request.has(.generateMid)
-        // An offer carries its sender's mid, else the receiver's; an answer its offerer's
-        // (the receiver's) when that came from the offerer's own SDP: 10.5 neither keeps an
-        // answer's own mid nor writes a generated one back to the offerer.
+        // An offer carries the receiver's own mid, else the one the first offer to it set;
+        // an answer its offerer's (the receiver's) when that came from the offerer's own SDP:
+        // 10.5 neither keeps an answer's own mid nor writes a generated one back.
         plan.mids = (0..<n).map { i in
             let r = i < legs.count ? legs[i].mid : nil
             if request.command == .answer { return i < legs.count && !legs[i].midGenerated ? r : nil }
-            return (i < senderLegs.count ? senderLegs[i].mid : nil) ?? r
+            guard i < legs.count else { return nil }
+            return (legs[i].midGenerated ? nil : r) ?? legs[i].sentMid
         }
         plan.stripExtmap = request.has(.stripExtmap)
         if request.has(.loopProtect) { plan.loopProtectToken = loopToken }
