@@ -36,7 +36,7 @@ public enum CLIInterpreter {
     static func list(_ item: CLIRequest.ListItem, _ backend: any CLIBackend) -> String {
         let settings = backend.settings
         switch item {
-        case .numSessions: return SessionText.numSessions(backend.summaries().filter { !$0.deleted })
+        case .numSessions: return SessionText.numSessions(backend.summaries())
         case .sessions(let selection): return sessions(selection, backend)
         case .totals: return TotalsText.render(backend.statistics())
         case .jsonStats: return StatisticsJSON.encode(backend.statistics())

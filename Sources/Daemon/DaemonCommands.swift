@@ -40,7 +40,7 @@ final class DaemonCommands: NGCommandHandler {
     func statistics() -> BencodeValue {
         let control = controlStatistics.withLock { $0 }?() ?? ControlStatistics()
         return StatisticsReport.render(
-            active: calls.activeCallCount, mediaUserspace: calls.streamsWithTraffic(), totals: calls.lifetimeTotals,
+            active: calls.callCount, mediaUserspace: calls.streamsWithTraffic(), totals: calls.lifetimeTotals,
             relay: (relay.totals(), relay.rates), control: control,
             interfaces: interfaces.map { i in
                 let usage = ports.usage(on: i.address)

@@ -182,7 +182,9 @@ public struct Call: Sendable {
     public var lastSignal: Double
     public var participants: [Participant] = []
     public var dialogues: [Dialogue] = []
-    /// When the call is deleted for good (after `delete delay`); nil while active.
+    /// When the call is deleted for good (after `delete delay`); nil while active. Until
+    /// then it is a call like any other (listed, counted, relaying), and an offer or answer
+    /// brings it back whole, as in 10.5.
     public var deleteAt: Double?
     /// Counts offers and answers, to order dialogues by use.
     public var signals = 0

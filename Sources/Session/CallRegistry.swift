@@ -94,9 +94,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         self.clock = clock
     }
 
-    /// Calls that are not deleted.
-    public var activeCallCount: Int {
-        state.withLock { $0.values.filter { $0.deleteAt == nil }.count }
+    /// Calls held, lingering ones (deleted, within their delete delay) too: 10.5 counts
+    /// them as current sessions.
+    public var callCount: Int {
+        state.withLock { $0.count }
     }
 
     public func handle(_ request: NGRequest) throws(NGError) -> [(key: String, value: BencodeValue)] {
@@ -123,6 +124,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             var ended: [Call] = []
             for (id, call) in calls {
                 if (call.deleteAt ?? .infinity) <= now {
+                    // A deleted call ends when it goes (10.5 counts it then, not at the delete).
+                    recordEnd(call, .regular, now: now)
                     ended.append(call)
                 } else if call.deleteAt == nil, let reason = timedOut(call, now: now, settings: settings) {
                     recordEnd(call, .timedOut(reason), now: now)
@@ -173,19 +176,22 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // One lookup: every `calls[callID]` copies the whole call out and destroys it again.
             let stored = calls[callID]
             var call: Call
-            if let existing = stored, existing.deleteAt == nil {
+            if var existing = stored {
+                // A lingering call comes back whole: its deletion, and every tagged one, is
+                // off (10.5).
+                existing.deleteAt = nil
+                for p in existing.participants.indices { existing.participants[p].deleted = false }
                 call = existing
             } else {
                 if isAnswer { return .failure(.unknownCall) }
                 let limit = settings.maxSessions
-                if limit >= 0, calls.values.filter({ $0.deleteAt == nil }).count >= limit {
+                if limit >= 0, calls.count >= limit {
                     totals.withLock { $0.rejectedSessions += 1 }
                     return .failure(.sessionLimit)
                 }
                 call = Call(callID: callID, created: now)
                 call.proxy = r.source
             }
-            let isNew = stored.map { $0.deleteAt != nil } ?? true
             call.lastSignal = now
             // A failed request changes nothing: ports it took are returned, ports it would
             // have released stay with the call as it was.
@@ -198,7 +204,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             } catch {
                 for (pair, interface) in changes.allocated { ports.release(pair, on: interface) }
                 // Running out of ports ends the call, as it does in 10.5.
-                if error == .portsExhausted, let old = stored, old.deleteAt == nil {
+                if error == .portsExhausted, let old = stored {
                     calls[callID] = nil
                     recordEnd(old, .regular, now: now)
                     releasePorts(of: old)
@@ -207,7 +213,6 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
             for (pair, interface) in changes.released { ports.release(pair, on: interface) }
             applyTOS(r.tos, to: &call, newPorts: changes.allocated)
-            if isNew, let old = stored { releasePorts(of: old) }
             if medialess, !passedOn {
                 calls[callID] = call
                 return .failure(.sdpRewrite)
@@ -611,18 +616,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     }
                 }
             }
-            if let lingering = call.deleteAt {
-                guard now + delay < lingering else { return (reply, nil) }
-                if delay <= 0 {
-                    calls[callID] = nil
-                    return (reply, call)
-                }
-                call.deleteAt = now + delay
-                calls[callID] = call
-                return (reply, nil)
-            }
-            recordEnd(call, .regular, now: now)
+            // The end is counted when the call goes, not at the delete: a lingering call an
+            // offer brings back has not ended (10.5).
+            if let lingering = call.deleteAt, now + delay >= lingering { return (reply, nil) }
             if delay <= 0 {
+                recordEnd(call, .regular, now: now)
                 calls[callID] = nil
                 return (reply, call)
             }
@@ -651,8 +649,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     private func list(_ r: NGRequest) -> [(key: String, value: BencodeValue)] {
         let limit = max(0, r.limit ?? 32)
         let ids = state.withLock { calls in
-            // Deleted calls linger for their delete delay but are no longer listed.
-            calls.values.filter { $0.deleteAt == nil }.sorted { $0.created > $1.created }.prefix(limit).map(\.callID)
+            // Deleted calls lingering for their delete delay are listed too (10.5).
+            calls.values.sorted { $0.created > $1.created }.prefix(limit).map(\.callID)
         }
         return [("calls", .list(ids.map { .string($0) }))]
     }

@@ -60,7 +60,8 @@ extension CallSummary {
         lastSignal = call.lastSignal
         proxy = call.proxy ?? ""
         tos = call.tos ?? defaultTOS
-        deleted = call.deleteAt != nil
+        // 10.5's deletion mark is a tagged delete's: a whole-call one does not set it.
+        deleted = call.participants.contains(where: \.deleted)
         tags = call.participants.enumerated().map { i, p in
             let kind: TagKind = p.tag == nil ? .unknown : (call.lastFromTag == i ? .fromTag : .toTag)
             let medias: [Media] = p.medias.map { m in
@@ -124,7 +125,7 @@ extension CallRegistry {
 
     /// Media streams of active calls that have received packets (all relayed in userspace).
     public func streamsWithTraffic() -> Int {
-        let calls = state.withLock { $0.values.filter { $0.deleteAt == nil } }
+        let calls = state.withLock { Array($0.values) }
         var n = 0
         for call in calls {
             for p in call.participants {
@@ -153,7 +154,7 @@ extension CallRegistry {
     public func terminate(callID: ByteString, now: Double) -> Bool {
         let ended: Call? = state.withLock { calls in
             guard let call = calls.removeValue(forKey: callID) else { return nil }
-            if call.deleteAt == nil { recordEnd(call, .forced, now: now) }
+            recordEnd(call, .forced, now: now)
             return call
         }
         guard let ended else { return false }
@@ -166,7 +167,7 @@ extension CallRegistry {
         let ended: [Call] = state.withLock { calls in
             let all = Array(calls.values)
             calls.removeAll()
-            for call in all where call.deleteAt == nil { recordEnd(call, .forced, now: now) }
+            for call in all { recordEnd(call, .forced, now: now) }
             return all
         }
         for call in ended { releasePorts(of: call) }

@@ -45,7 +45,18 @@ import Testing
         ("a second caller offers", [offer(), [("command", .string("offer")), ("from-tag", .string("B")), sdp("b", "203.0.113.5", 6000)]]),
         ("the unanswered callee re-INVITEs", [offer(), [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
                                                         sdp("b", "203.0.113.5", 6000)]]),
+        // A deleted call lingers for its delete delay; an offer or answer brings it back whole.
+        ("a re-offer after a delete", [offer(), answer("X"), lingeringDelete(nil), offer(port: 5002), answer("X")]),
+        ("an answer after a delete", [offer(), answer("X"), lingeringDelete(nil), answer("X", port: 6002)]),
+        ("a re-offer after a tagged delete", [offer(), answer("X"), lingeringDelete("A", "X"), offer(port: 5002)]),
+        ("the callee re-INVITEs after a delete", [offer(), answer("X"), lingeringDelete(nil),
+                                                  [("command", .string("offer")), ("from-tag", .string("X")), sdp("b", "203.0.113.5", 6002)]]),
     ]
+
+    /// A delete with the default delay: the call lingers.
+    static func lingeringDelete(_ from: String?, _ to: String? = nil) -> [(String, BencodeValue)] {
+        [("command", .string("delete"))] + (from.map { [("from-tag", .string($0))] } ?? []) + (to.map { [("to-tag", .string($0))] } ?? [])
+    }
 
     /// One step as far as ports and subscriptions show: the result, the port the SDP names
     /// and, per tag, its local port and whom it is subscribed to and by. Ports are numbered

@@ -79,7 +79,7 @@ final class FakeClock: Sendable {
         #expect(offerPort != answerPort)
         #expect(ports.live == [offerPort, answerPort])
         #expect(answer.media[0].attribute("rtcp")?.attributeValue == String(answerPort + 1))
-        #expect(registry.activeCallCount == 1)
+        #expect(registry.callCount == 1)
 
         let q = try registry.handle(request(.query, [("call-id", .string("c"))]))
         #expect(q.map(\.key) == ["created", "created_us", "last signal", "SSRC", "tags", "totals"])
@@ -98,11 +98,13 @@ final class FakeClock: Sendable {
         _ = try registry.handle(request(.offer, [("call-id", .string("d")), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]))
         let reply = try registry.handle(request(.delete, [("call-id", .string("d"))]))
         #expect(reply.isEmpty)
-        // Queryable while the delete delay runs, but no longer listed; deleting again is quiet.
-        #expect(try registry.handle(request(.list, [])).first?.value == .list([]))
+        // Listed, counted and queryable while the delete delay runs (10.5); deleting again
+        // is quiet; its end is counted when it goes.
+        #expect(try registry.handle(request(.list, [])).first?.value == .list([.string("d")]))
         #expect(try registry.handle(request(.query, [("call-id", .string("d"))])).contains { $0.key == "tags" })
         #expect(try registry.handle(request(.delete, [("call-id", .string("d"))])).isEmpty)
-        #expect(registry.activeCallCount == 0)
+        #expect(registry.callCount == 1)
+        #expect(registry.lifetimeTotals.managedSessions == 0)
         #expect(ports.live.count == 2)
         clock.advance(29)
         registry.expire(now: clock.now.withLock { $0 })
@@ -110,6 +112,32 @@ final class FakeClock: Sendable {
         clock.advance(2)
         registry.expire(now: clock.now.withLock { $0 })
         #expect(ports.live.isEmpty)
+        #expect(registry.callCount == 0)
+        #expect(registry.lifetimeTotals.managedSessions == 1)
+        #expect(registry.lifetimeTotals.regularTerminated == 1)
+    }
+
+    /// An offer or answer for a lingering call brings it back whole (its participants, their
+    /// ports, the tags), and it no longer goes when the delay runs out: 10.5 does so for a
+    /// whole-call delete and for tagged ones.
+    @Test(arguments: [false, true])
+    func anOfferOrAnswerBringsALingeringCallBack(tagged: Bool) throws {
+        let id: BencodeValue = .string(tagged ? "rt" : "rw")
+        _ = try registry.handle(request(.offer, [("call-id", id), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]))
+        _ = try registry.handle(request(.answer, [("call-id", id), ("from-tag", .string("a")), ("to-tag", .string("b")), ("sdp", .string(Self.answerSDP))]))
+        let held = ports.live
+        var delete: [(String, BencodeValue)] = [("call-id", id)]
+        if tagged { delete += [("from-tag", .string("a")), ("to-tag", .string("b"))] }
+        _ = try registry.handle(request(.delete, delete))
+        _ = try registry.handle(request(.answer, [("call-id", id), ("from-tag", .string("a")), ("to-tag", .string("b")), ("sdp", .string(Self.answerSDP))]))
+        #expect(ports.live == held, "the same ports, no new call")
+        clock.advance(31)
+        registry.expire(now: clock.now.withLock { $0 })
+        let q = try registry.handle(request(.query, [("call-id", id)]))
+        let tags = try #require(q.first { $0.key == "tags" }?.value)
+        #expect(tags["a"] != nil && tags["b"] != nil)
+        #expect(ports.live == held)
+        #expect(registry.lifetimeTotals.managedSessions == 0)
     }
 
     @Test func deleteDelayZeroReleasesAtOnceAndUnknownCallsWarn() throws {

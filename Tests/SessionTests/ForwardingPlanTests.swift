@@ -92,7 +92,7 @@ final class FakeMedia: MediaPlane {
         try establish("idle")
         clock.advance(30)
         registry.expire(now: clock.now.withLock { $0 })
-        #expect(registry.activeCallCount == 1)
+        #expect(registry.callCount == 1)
         // Packets keep it alive.
         let now = clock.now.withLock { $0 }
         var c = StreamCounters()
@@ -100,10 +100,10 @@ final class FakeMedia: MediaPlane {
         media.counters.withLock { $0[LocalSocket(address: Self.local, port: 40000)] = c }
         clock.advance(40)
         registry.expire(now: clock.now.withLock { $0 })
-        #expect(registry.activeCallCount == 1)
+        #expect(registry.callCount == 1)
         clock.advance(30)
         registry.expire(now: clock.now.withLock { $0 })
-        #expect(registry.activeCallCount == 0)
+        #expect(registry.callCount == 0)
         #expect(registry.lifetimeTotals.timeouts == 1)
         #expect(ports.live.isEmpty)
     }
