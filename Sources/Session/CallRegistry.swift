@@ -386,6 +386,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             call.participants[receiver].interface = other
             moveReceiver = true
         }
+        // Once an offer's section finds rtcp-mux in place with the receiver, 10.5 treats the
+        // sections after it as if `rtcp-mux: require` were given (mux, RTCP on the RTP port).
+        var muxOptions = request.rtcpMux
         for (i, m) in sdp.media.enumerated() {
             // A port count (1 to 10 parse) beyond 8 pairs is more than 10.5 gives one section.
             let pairs = m.mediaLine.portCount ?? 1
@@ -471,8 +474,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 other.muxWritten = .off
             } else {
                 leg.rtcpMux = m.attribute("rtcp-mux") != nil
-                other.muxWritten = Self.negotiateMux(isOffer: request.command == .offer, options: request.rtcpMux,
+                other.muxWritten = Self.negotiateMux(isOffer: request.command == .offer, options: muxOptions,
                                                      sender: &leg, receiver: &other)
+                if request.command == .offer, other.muxWritten == .muxed { muxOptions.insert(.require) }
             }
             if request.command == .answer { other.midAnswered = true }
             if request.command == .offer, other.sentMid == nil {

@@ -20,6 +20,18 @@ import Testing
         return r
     }
 
+    /// An offer (or, `answer`, an answer) of several sections, rtcp-mux in those marked.
+    static func sections(_ muxes: [Bool], fromB: Bool = false, answer: Bool = false) -> [(String, BencodeValue)] {
+        let (user, ip, port) = fromB ? ("b", "203.0.113.5", 6000) : ("a", "198.51.100.1", 5000)
+        let body = muxes.enumerated().map { i, mux in
+            "m=\(i == 0 ? "audio" : "video") \(port + 2 * i) RTP/AVP 0\r\n" + (mux ? "a=rtcp-mux\r\n" : "")
+        }.joined()
+        let from = fromB != answer ? "B" : "A"
+        return [("command", .string(answer ? "answer" : "offer")), ("from-tag", .string(from)),
+                ("sdp", .string("v=0\r\no=\(user) 1 1 IN IP4 \(ip)\r\ns=-\r\nc=IN IP4 \(ip)\r\nt=0 0\r\n" + body))]
+            + (answer || fromB ? [("to-tag", .string(from == "A" ? "B" : "A"))] : [])
+    }
+
     static func answer(_ mux: Bool, fromA: Bool = false) -> [(String, BencodeValue)] {
         [("command", .string("answer")), ("from-tag", .string(fromA ? "B" : "A")), ("to-tag", .string(fromA ? "A" : "B")),
          sdp(fromA, mux: mux)]
@@ -47,6 +59,15 @@ import Testing
         ("accept answered without", [offer(true, ["accept"]), answer(false)]),
         ("offer option answered with, re-offer without", [offer(false, ["offer"]), answer(true), offer(false, retag: true)]),
         ("require over mux, answered without, re-offer with", [offer(true, ["require"]), answer(false), offer(true, retag: true)]),
+        // Sections after one that finds mux in place get it too, RTCP on the RTP port (10.5).
+        ("a section added after a muxed one", [offer(true), sections([false, false])]),
+        ("a section added after an answered mux", [offer(true), answer(true), sections([false, false]),
+                                                   sections([false, false], fromB: true, answer: true)]),
+        ("the callee adds a section after an answered mux", [offer(true), answer(true), sections([false, false], fromB: true)]),
+        ("a section without mux after a muxed one", [sections([true, false]), sections([false, false, false])]),
+        ("mux in the second section only", [sections([false, true]), sections([false, false, false])]),
+        ("a section added after a refused mux", [offer(true), answer(false), sections([false, false]),
+                                                 sections([false, false], fromB: true, answer: true)]),
     ]
 
     /// Per tag, whether the section is muxed in query and its RTP stream's kinds.
