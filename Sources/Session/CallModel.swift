@@ -78,7 +78,7 @@ public struct MediaLeg: Sendable {
     public var endpointPairs = 1
     public var sends = true
     public var receives = true
-    /// The `a=ptime` value of this participant's last SDP for the section.
+    /// The last `a=ptime` stated for the section by this participant or its peer.
     public var ptime: String?
     /// The section's mid: the last this participant's offers gave before an answer came
     /// back, or the one generated for its offer (`generate mid`, which stays); answers never

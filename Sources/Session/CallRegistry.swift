@@ -468,7 +468,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // both from each offer or answer).
             other.sends = leg.receives
             other.receives = leg.sends
-            leg.ptime = m.attribute("ptime")?.attributeValue
+            // The last ptime either side stated for the section stays with both, written to
+            // whichever gets an SDP without one (10.5).
+            if let ptime = m.attribute("ptime")?.attributeValue {
+                leg.ptime = ptime
+                other.ptime = ptime
+            }
             // A rejected section leaves rtcp-mux as it was on both sides (10.5).
             if m.isRejected {
                 other.muxWritten = .off

@@ -194,6 +194,13 @@ func normalizeSDP(_ sdp: String) -> String {
             answer(bob + ["m=audio 6000 RTP/AVP 0 8 13 101", "a=rtpmap:101 telephone-event/8000"]) + [("flags", .list([.string("single-codec")]))]]),
         ("answer inherits the offerer's ptime", [offer(["m=audio 5000 RTP/AVP 0 8", "a=ptime:20"]), answer(bob + ["m=audio 6000 RTP/AVP 8"])]),
         ("answer keeps its own ptime", [offer(["m=audio 5000 RTP/AVP 0 8", "a=ptime:20"]), answer(bob + ["m=audio 6000 RTP/AVP 8", "a=ptime:30"])]),
+        // The last ptime either side stated stays with the section for both.
+        ("a re-answer without ptime keeps the last", [offer(["m=audio 5000 RTP/AVP 0"]), answer(bob + ["m=audio 6000 RTP/AVP 0", "a=ptime:30"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        ("a re-offer without ptime gets the answer's", [offer(["m=audio 5000 RTP/AVP 0", "a=ptime:30"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0", "a=ptime:40"]), offer(["m=audio 5000 RTP/AVP 0"]) + [("to-tag", .string("B"))],
+            answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        ("an unanswered re-offer without ptime keeps its own", [offer(["m=audio 5000 RTP/AVP 0", "a=ptime:30"]), offer(["m=audio 5000 RTP/AVP 0"])]),
         ("generate mid and strip extmap", [offer(["m=audio 5000 RTP/AVP 0", "a=extmap:1 urn:x", "m=video 6000 RTP/AVP 96",
                                                   "a=rtpmap:96 H264/90000", "a=mid:v"], flags: ["generate-mid", "strip-extmap"])]),
         ("replace SDP version, username, session name", [
