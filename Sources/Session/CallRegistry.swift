@@ -274,6 +274,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             b = existing
         } else if toTag == nil, let peer = Self.offeredPeer(of: a, in: call, viaBranch: request.viaBranch) {
             b = peer
+            // The branch used last had no via-branch yet: it takes this one (10.5).
+            if call.participants[b].viaBranch == nil { call.participants[b].viaBranch = request.viaBranch }
         } else {
             // A new callee, a new branch of a forked INVITE (another via-branch), or a to-tag
             // nobody has (a new callee even beside one not answered yet, as in 10.5).
@@ -304,13 +306,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     }
 
     /// The callee an offer without a to-tag goes to: the branch used last; with a
-    /// via-branch, the unanswered callee of that via-branch, else the branch used last when
-    /// every branch has answered (a re-INVITE), else none (a new branch of a forked INVITE).
+    /// via-branch, the callee of that via-branch (answered or not), else the branch used
+    /// last while it has no via-branch (it takes this one), else none (a new branch of a
+    /// forked INVITE), as 10.5 looks them up.
     static func offeredPeer(of a: Int, in call: Call, viaBranch: ByteString?) -> Int? {
         let current = call.currentBranch(of: a) ?? call.peers(of: a).first
         guard let viaBranch else { return current }
-        if let same = unansweredPeer(of: a, in: call, viaBranch: viaBranch) { return same }
-        return call.peers(of: a).contains { call.participants[$0].tag == nil } ? nil : current
+        if let same = call.peers(of: a).first(where: { call.participants[$0].viaBranch == viaBranch }) { return same }
+        return current.flatMap { call.participants[$0].viaBranch == nil ? $0 : nil }
     }
 
     /// An untagged callee of `a`'s offer (no answer yet) of `viaBranch`.

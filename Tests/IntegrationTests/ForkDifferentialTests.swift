@@ -45,6 +45,14 @@ import Testing
         ("a second caller offers", [offer(), [("command", .string("offer")), ("from-tag", .string("B")), sdp("b", "203.0.113.5", 6000)]]),
         ("the unanswered callee re-INVITEs", [offer(), [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
                                                         sdp("b", "203.0.113.5", 6000)]]),
+        // A via-branch finds its callee (answered or not); else the branch used last takes
+        // it while it has none; else it is a new branch of a forked INVITE.
+        ("a via-branch on an unanswered callee without one", [offer(), offer(extra: via("X")), offer(extra: via("Y"))]),
+        ("two via-branches, then the first again", [offer(extra: via("X")), answer("X", extra: via("X")), offer(extra: via("Y")),
+                                                    offer(extra: via("X"))]),
+        ("a new via-branch after the answer", [offer(extra: via("X")), answer("X", extra: via("X")), offer(extra: via("Y")),
+                                               answer("Y", port: 6002, extra: via("Y"))]),
+        ("re-offers with new via-branches", [offer(), answer("X"), offer(extra: via("Y")), offer(extra: via("Z"))]),
         // A deleted call lingers for its delete delay; an offer or answer brings it back whole.
         ("a re-offer after a delete", [offer(), answer("X"), lingeringDelete(nil), offer(port: 5002), answer("X")]),
         ("an answer after a delete", [offer(), answer("X"), lingeringDelete(nil), answer("X", port: 6002)]),
@@ -52,6 +60,8 @@ import Testing
         ("the callee re-INVITEs after a delete", [offer(), answer("X"), lingeringDelete(nil),
                                                   [("command", .string("offer")), ("from-tag", .string("X")), sdp("b", "203.0.113.5", 6002)]]),
     ]
+
+    static func via(_ branch: String) -> [(String, BencodeValue)] { [("via-branch", .string(branch))] }
 
     /// A delete with the default delay: the call lingers.
     static func lingeringDelete(_ from: String?, _ to: String? = nil) -> [(String, BencodeValue)] {
