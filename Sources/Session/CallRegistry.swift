@@ -228,14 +228,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 let names = senderLegs[i].codecs
                 guard isAnswer else {
                     let own = CodecFilter.ordered(names, formats: m.mediaLine.formats)
-                    return OfferCodecs(own: own, current: plan.formats[i].map { CodecFilter.ordered(names, formats: $0) } ?? own)
+                    return OfferCodecs(own: own, offered: plan.formats[i].map { CodecFilter.ordered(names, formats: $0) } ?? own)
                 }
-                // (What the offerer keeps from before is not in the answer's own lines.)
                 return call.participants[offerer].offerCodecs[safe: i].flatMap { $0 }.map { before in
-                    let kept = (plan.formats[i] ?? m.mediaLine.formats).compactMap { f in
-                        Int(f).flatMap { pt in names.last { $0.payloadType == pt } ?? before.current.first { $0.payloadType == pt } }
-                    }
-                    return OfferCodecs(own: before.own, current: kept)
+                    let single = r.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
+                    return before.answered(CodecFilter.ordered(names, formats: single ?? m.mediaLine.formats), by: sender).after
                 }
             }
             var out = SDPRewriter.rewrite(sdp, plan: plan)
@@ -557,8 +554,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 let m = sdp.media[i]
                 let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
                 guard let offered = call.participants[receiver].offerCodecs[safe: i] ?? nil else { return single }
-                return CodecFilter.answerFormats(m, current: single, offered: offered,
-                                                 names: i < senderLegs.count ? senderLegs[i].codecs : [])
+                return CodecFilter.answerFormats(m, single: single, offered: offered,
+                                                 names: i < senderLegs.count ? senderLegs[i].codecs : [], answerer: sender)
             }
         default: break
         }

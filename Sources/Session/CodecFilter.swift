@@ -80,20 +80,13 @@ enum CodecFilter {
     }
 
     /// The formats of an answer as the offerer gets them, as 10.5 writes them without
-    /// transcoding: the codecs the offer went out with (or the last answer left) that the
-    /// answer takes, in the answer's order; when the answer takes no main codec of those but
-    /// names one the offerer offered (a codec its offer's flags removed, or another branch's
-    /// choice), the offerer keeps what it has; an answer naming none of the offerer's
-    /// codecs passes as it is. `names` are the answer's codec names (its leg's).
-    static func answerFormats(_ m: MediaDescription, current: [String]?, offered: OfferCodecs, names: [CodecName]) -> [String]? {
-        guard m.mediaLine.isRTP, !m.isRejected else { return current }
-        let answered = ordered(names, formats: current ?? m.mediaLine.formats)
-        let taken = answered.filter { a in offered.current.contains { $0.isSame(as: a) } }
-        if taken.contains(where: { !$0.isSupplemental }) { return taken.map { String($0.payloadType) } }
-        if answered.contains(where: { a in !a.isSupplemental && offered.own.contains { $0.isSame(as: a) } }) {
-            return offered.current.map { String($0.payloadType) }
-        }
-        return taken.isEmpty ? current : taken.map { String($0.payloadType) }
+    /// transcoding (see `OfferCodecs.answered`); nil: the answer's own. `single` are the
+    /// formats `single codec` leaves, `names` the answer's codec names (its leg's).
+    static func answerFormats(_ m: MediaDescription, single: [String]?, offered: OfferCodecs, names: [CodecName],
+                              answerer: Int) -> [String]? {
+        guard m.mediaLine.isRTP, !m.isRejected else { return single }
+        let answer = offered.answered(ordered(names, formats: single ?? m.mediaLine.formats), by: answerer)
+        return answer.formats?.map { String($0.payloadType) } ?? single
     }
 
     /// The codecs of a section in its m= line's order, from the names its leg keeps (the
@@ -103,11 +96,44 @@ enum CodecFilter {
     }
 }
 
-/// The codecs of an offerer's last offer for a section: its own, and those the offer went
-/// out with (after `codec` flags), narrowed by the answers since.
+/// The codecs of an offerer's last offer for a section: its own, those the offer went out
+/// with (after `codec` flags), and those still open to answers (narrowed by answers since).
 struct OfferCodecs: Sendable {
     var own: [CodecName]
+    var offered: [CodecName]
     var current: [CodecName]
+    /// The participants that answered this offer.
+    var answerers: [Int] = []
+
+    init(own: [CodecName], offered: [CodecName]) {
+        self.own = own
+        self.offered = offered
+        current = offered
+    }
+
+    /// An answer of `answer` (in its order) from participant `answerer`, as 10.5 handles it
+    /// without transcoding: the offerer gets the open codecs the answer takes (from another
+    /// branch, only if one is a main codec); else, if the answer names a main codec 10.5 can
+    /// transcode, the open main codecs it can transcode (with the supplemental ones the
+    /// answer has too); else (nil) the answer as it is. Codecs the answer took narrow the
+    /// open ones when 10.5 can transcode one of them; an answer passed as it is opens the
+    /// offer's codecs again.
+    func answered(_ answer: [CodecName], by answerer: Int) -> (formats: [CodecName]?, after: OfferCodecs) {
+        let kept = answer.filter { a in current.contains { $0.isSame(as: a) } }
+        var after = self
+        if !after.answerers.contains(answerer) { after.answerers.append(answerer) }
+        let again = answerers.contains(answerer)
+        if !kept.contains(where: { !$0.isSupplemental }), !(again && !kept.isEmpty),
+           answer.contains(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) {
+            let mains = current.filter { !$0.isSupplemental && $0.isTranscodableBy105 }
+            if !mains.isEmpty {
+                return (mains + current.filter { c in c.isSupplemental && answer.contains { $0.isSame(as: c) } }, after)
+            }
+        }
+        after.current = kept.contains(where: \.isTranscodableBy105) ? kept : offered
+        let takes = kept.contains(where: { !$0.isSupplemental }) || (again && !kept.isEmpty)
+        return (takes ? kept : nil, after)
+    }
 }
 
 extension CodecName {
@@ -115,6 +141,16 @@ extension CodecName {
     func isSame(as other: CodecName) -> Bool {
         payloadType == other.payloadType && name.utf8.elementsEqual(other.name.utf8) { Self.lower($0) == Self.lower($1) }
     }
+
+    /// Whether Debian's rtpengine 10.5 can both decode and encode it (its `--codecs` says
+    /// "fully supported"): its codec handling treats those differently from the rest.
+    var isTranscodableBy105: Bool {
+        let encoding = name.utf8.prefix { $0 != UInt8(ascii: "/") }
+        return Self.transcodableBy105.contains { $0.utf8.elementsEqual(encoding) { $0 == Self.lower($1) } }
+    }
+
+    private static let transcodableBy105 = ["pcma", "pcmu", "g723", "g722", "g729", "g729a", "speex", "gsm", "opus",
+                                            "telephone-event", "cn"]
 
     /// telephone-event and comfort noise ride along with whatever codec is chosen.
     var isSupplemental: Bool { hasPrefix("telephone-event/") || hasPrefix("cn/") }

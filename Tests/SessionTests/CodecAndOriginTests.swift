@@ -36,21 +36,29 @@ import Testing
         #expect(CodecFilter.singleCodecFormats(m) == ["101", "8", "13"])
     }
 
-    /// An answer as the offerer gets it: what it takes of the offered codecs, in its own
-    /// order; the offerer's codecs kept when it takes only codecs the offer's flags removed;
-    /// an answer of codecs the offerer never named passes.
+    /// An answer as the offerer gets it: what it takes of the open codecs, in its own
+    /// order; when it takes none but names one 10.5 can transcode, the offerer's main codecs
+    /// that 10.5 can transcode; otherwise the answer as it is.
     @Test func answersAreJudgedByTheOffer() throws {
-        let offer = try Self.media("m=audio 5000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000")
+        let offer = try Self.media("m=audio 5000 RTP/AVP 0 8 5 101", "a=rtpmap:101 telephone-event/8000")
         let own = CodecFilter.ordered(StaticPayloadTypes.codecNames(of: offer), formats: offer.mediaLine.formats)
-        let offered = OfferCodecs(own: own, current: own.filter { [0, 101].contains($0.payloadType) })
-        func answer(_ m: String) throws -> [String]? {
+        let offered = OfferCodecs(own: own, offered: own.filter { [0, 5, 101].contains($0.payloadType) })
+        func answer(_ m: String, to codecs: OfferCodecs = offered) throws -> [String]? {
             let media = try Self.media(m, "a=rtpmap:101 telephone-event/8000")
-            return CodecFilter.answerFormats(media, current: nil, offered: offered, names: StaticPayloadTypes.codecNames(of: media))
+            return CodecFilter.answerFormats(media, single: nil, offered: codecs, names: StaticPayloadTypes.codecNames(of: media), answerer: 1)
         }
         #expect(try answer("m=audio 6000 RTP/AVP 101 8 0 9") == ["101", "0"])
-        #expect(try answer("m=audio 6000 RTP/AVP 8") == ["0", "101"])
+        #expect(try answer("m=audio 6000 RTP/AVP 8") == ["0"])
         #expect(try answer("m=audio 6000 RTP/AVP 101 8") == ["0", "101"])
-        #expect(try answer("m=audio 6000 RTP/AVP 5") == nil)
+        #expect(try answer("m=audio 6000 RTP/AVP 3 8") == ["0"])
+        #expect(try answer("m=audio 6000 RTP/AVP 15") == nil)
+        // After an answer of PCMU only DVI4 (5) is closed; an answer of DVI4 (10.5 cannot
+        // transcode it) alone opens the offer's codecs again.
+        let names = { (m: MediaDescription) in CodecFilter.ordered(StaticPayloadTypes.codecNames(of: m), formats: m.mediaLine.formats) }
+        let afterPCMU = offered.answered(names(try Self.media("m=audio 6000 RTP/AVP 0")), by: 1).after
+        #expect(try answer("m=audio 6000 RTP/AVP 5 8", to: afterPCMU) == ["0"])
+        let afterDVI4 = offered.answered(names(try Self.media("m=audio 6000 RTP/AVP 5")), by: 1).after
+        #expect(afterDVI4.current.map(\.payloadType) == [0, 5, 101])
     }
 
     @Test func codecSpecsMatchClockAndChannels() {
