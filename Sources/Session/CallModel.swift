@@ -138,6 +138,9 @@ public struct Participant: Sendable {
     public var ownFamily: IPAddress.Family?
     public var label: ByteString?
     public var viaBranch: ByteString?
+    /// The interface its last offer's `direction` named for it, taken when an SDP next goes
+    /// to it.
+    public var pendingInterface: String?
     public var created: Double
     public var medias: [MediaLeg] = []
     /// The participant's SDP has been seen (offer or answer), not only reserved by a peer's.

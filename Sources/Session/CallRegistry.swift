@@ -379,13 +379,28 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // sockets with it; the sender stays where it is until an SDP goes to it (10.5).
         if let family { call.participants[sender].ownFamily = family }
         let formerInterface = call.participants[receiver].interface
-        var moveReceiver = false
-        if let family = request.addressFamily.map({ $0 == .ip4 ? IPAddress.Family.inet : .inet6 })
-            ?? call.participants[receiver].ownFamily,
-           formerInterface.address.family != family, let other = otherFamily(of: formerInterface, family) {
-            call.participants[receiver].interface = other
-            moveReceiver = true
+        var interface = formerInterface
+        // `direction` moves the receiver to its second interface now, the sender to its
+        // first when an SDP next goes to it (10.5); a name no interface has means the
+        // default one, `internal`/`external` (unless an interface has the name) the default
+        // of IPv4/IPv6, over the family the receiver's own SDP spoke.
+        // An interface this request names stays: the family then changes only within it.
+        var familyNamed = false
+        let named = request.direction.dropFirst().first ?? call.participants[receiver].pendingInterface
+        if let name = named, !Self.interface(interface, isNamed: name) {
+            interface = selectInterface(name, family: interface.address.family)
+            familyNamed = (name == "internal" || name == "external") && !settings.interfaces.contains { $0.name == name }
         }
+        call.participants[receiver].pendingInterface = nil
+        if let name = request.direction.first { call.participants[sender].pendingInterface = name }
+        if !familyNamed, let family = request.addressFamily.map({ $0 == .ip4 ? IPAddress.Family.inet : .inet6 })
+            ?? call.participants[receiver].ownFamily, interface.address.family != family,
+           let other = request.direction.count < 2 ? otherFamily(of: interface, family)
+               : settings.interfaces.first(where: { $0.name == interface.name && $0.address.family == family }) {
+            interface = other
+        }
+        let moveReceiver = interface != formerInterface
+        call.participants[receiver].interface = interface
         // Once an offer's section finds rtcp-mux in place with the receiver, 10.5 treats the
         // sections after it as if `rtcp-mux: require` were given (mux, RTCP on the RTP port).
         var muxOptions = request.rtcpMux

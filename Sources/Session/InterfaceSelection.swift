@@ -13,9 +13,12 @@ extension CallRegistry {
         let all = settings.interfaces
         var logical = all.contains { $0.name == InterfaceDefaults.name } ? InterfaceDefaults.name : all[0].name
         var family = wanted
-        // The legacy direction words select a family where no interface has the name.
+        var needs = needs
+        // The legacy direction words select a family where no interface has the name (any
+        // interface of it when the default has none).
         if let name, name == "internal" || name == "external", !all.contains(where: { $0.name == name }) {
             family = name == "internal" ? .inet : .inet6
+            needs = true
         } else if let name {
             if all.contains(where: { $0.name == name }) {
                 logical = name
@@ -40,6 +43,12 @@ extension CallRegistry {
     /// An address of `family` for a participant on `interface`: the same logical interface's,
     /// else the default interface's, else any; nil where none has that family (10.5 falls
     /// back the same way).
+    /// Whether `interface` is the logical interface `name` or a member of its round-robin
+    /// group (`ext` for `ext:1`).
+    static func interface(_ interface: MediaInterface, isNamed name: String) -> Bool {
+        interface.name == name || (interface.name.hasPrefix(name) && interface.name.dropFirst(name.count).first == ":")
+    }
+
     func otherFamily(of interface: MediaInterface, _ family: IPAddress.Family) -> MediaInterface? {
         let all = settings.interfaces
         let fallback = all.contains { $0.name == InterfaceDefaults.name } ? InterfaceDefaults.name : all[0].name

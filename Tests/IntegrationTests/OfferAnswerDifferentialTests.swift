@@ -426,6 +426,20 @@ func normalizeSDP(_ sdp: String) -> String {
             [("command", .string("offer")), ("from-tag", .string("A")), ("direction", .list([.string("dual"), .string("dual")])),
              ("sdp", sdp("v=0", "o=a 1 1 IN IP6 2001:db8::1", "s=-", "c=IN IP6 2001:db8::1", "t=0 0", "m=audio 5000 RTP/AVP 0"))],
             answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        // `direction` on a re-INVITE: the receiver moves at once, the sender when an SDP next
+        // goes to it; a name nobody has means the default interface.
+        ("a re-offer's direction", directed(["pub", "pub"]) + directed(["priv", "v6"])),
+        ("a re-offer naming an unknown interface", directed(["priv", "priv"]) + directed(["nope", "nope"])),
+        ("internal and external", directed(["internal", "external"])),
+        ("a re-offer naming internal and external", directed(["priv", "priv"]) + directed(["internal", "external"])),
+        ("an answer's direction", [offer(["m=audio 5000 RTP/AVP 0"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0"], extra: [("direction", .list([.string("priv"), .string("nat")]))]),
+            offer(["m=audio 5000 RTP/AVP 0"])]),
+        ("the callee's re-INVITE with a direction", directed(["pub", "pub"]) + [
+            [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
+             ("direction", .list([.string("v6"), .string("priv")])), ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 0"]).joined(separator: "\r\n") + "\r\n"))],
+            [("command", .string("answer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
+             ("sdp", .string((head + ["m=audio 5000 RTP/AVP 0"]).joined(separator: "\r\n") + "\r\n"))]]),
         ("interface key is ignored by offers", [offer(["m=audio 5000 RTP/AVP 0"], extra: [("interface", .string("priv"))])]),
         ("replace origin uses the receiver's interface", directed(["pub", "priv"], extra: [("replace", .list([.string("origin")]))])),
         ("advertised address", directed(["nat", "pub"])),
