@@ -101,8 +101,13 @@ public struct MediaLeg: Sendable {
     public var rtcpMuxDecided = false
     /// How the last SDP sent to this participant stated rtcp-mux.
     public var muxWritten: RewritePlan.MuxMode = .off
+    /// The participant's own SDP for the section has been seen (query's `initialized`).
+    public var initialized = false
+    /// The proxy's ICE role toward the participant (query's `ICE controlling`), set while
+    /// the section was not initialized and kept even without ICE, as 10.5 does.
+    public var iceControlling = false
     /// The participant's last SDP spoke ICE (`a=ice-ufrag`), trickle ICE too: 10.5 records
-    /// it for query even where `ICE=remove` takes the attributes out.
+    /// it for query even where `ICE=remove` takes the attributes out (of a later SDP to it).
     public var ice = false
     public var trickleICE = false
     /// `asymmetric`: the participant sends from somewhere else than it receives on.
@@ -145,9 +150,6 @@ public struct Participant: Sendable {
     public var medias: [MediaLeg] = []
     /// The participant's SDP has been seen (offer or answer), not only reserved by a peer's.
     public var hasSDP = false
-    /// The proxy has sent this participant an offer: 10.5 then marks its media
-    /// `ICE controlling` (its ICE role, kept even without ICE).
-    public var receivedOffer = false
     /// `replace` state for SDPs sent to this participant.
     public var outgoingOrigin = OutgoingOrigin()
     /// Per section, the codecs of this participant's last offer: its own and those the offer

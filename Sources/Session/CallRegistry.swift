@@ -373,7 +373,6 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // Signalling brings participants a tagged delete ended back.
         call.participants[sender].deleted = false
         call.participants[receiver].deleted = false
-        if request.command == .offer { call.participants[receiver].receivedOffer = true }
         // The SDP to the receiver speaks the family `address family` asks for, else the
         // family the receiver's own SDP spoke: a receiver on the other one moves, its
         // sockets with it; the sender stays where it is until an SDP goes to it (10.5).
@@ -518,6 +517,17 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let both = sdp.session(ofMedia: i).lines + m.lines
             leg.ice = both.contains { $0.attributeName == "ice-ufrag" }
             leg.trickleICE = leg.ice && SDPRewriter.tricklesICE(both)
+            // `ICE: remove` takes ICE from the receiver's flags too (10.5).
+            if request.ice == .remove {
+                other.ice = false
+                other.trickleICE = false
+            }
+            // The ICE role toward a participant whose own SDP for the section is not seen yet:
+            // controlling when the proxy offers to it (10.5 keeps it from then on).
+            let isOffer = request.command == .offer
+            if !other.initialized { other.iceControlling = isOffer }
+            if !leg.initialized { leg.iceControlling = !isOffer }
+            leg.initialized = true
             leg.codecs = StaticPayloadTypes.codecNames(of: m)
             call.participants[sender].medias[i] = leg
             call.participants[receiver].medias[i] = other

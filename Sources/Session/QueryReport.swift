@@ -60,7 +60,7 @@ enum QueryReport {
                                   created: created, counters: rtcp, ice: m.ice))
         }
         // `initialized` once the participant's own SDP has been seen.
-        var flags: [BencodeValue] = p.hasSDP ? [.string("initialized")] : []
+        var flags: [BencodeValue] = m.initialized ? [.string("initialized")] : []
         if m.asymmetric { flags.append(.string("asymmetric")) }
         // 10.5 names them from the proxy's side: it sends to a participant that receives.
         if m.receives { flags.append(.string("send")) }
@@ -68,7 +68,7 @@ enum QueryReport {
         if m.rtcpMux { flags.append(.string("rtcp-mux")) }
         if m.ice { flags.append(.string("ICE")) }
         if m.trickleICE { flags.append(.string("trickle ICE")) }
-        if p.receivedOffer { flags.append(.string("ICE controlling")) }
+        if m.iceControlling { flags.append(.string("ICE controlling")) }
         var entry: [(key: String, value: BencodeValue)] = [("index", .integer(Int64(m.index))), ("type", .string(m.type))]
         // 10.5 names only the profiles it knows (the RTP ones, and UDPTL in lower case).
         if let known = knownProtocol(m.proto) { entry.append(("protocol", .string(known))) }

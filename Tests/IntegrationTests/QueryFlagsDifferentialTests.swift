@@ -1,0 +1,70 @@
+import Bencode
+import Foundation
+import Testing
+
+/// The media flags `query` reports per participant and section (`initialized`, `ICE`,
+/// `ICE controlling`, directions) after every step, as 10.5 reports them: `initialized` per
+/// section once the participant's own SDP for it came, the ICE role set toward a participant
+/// while its section is not initialized, `ICE: remove` taking the receiver's ICE flag.
+@Suite struct QueryFlagsDifferentialTests {
+    static func sdp(_ caller: Bool, sections: Int, extra: String = "") -> (String, BencodeValue) {
+        let (user, ip, port) = caller ? ("a", "198.51.100.1", 5000) : ("b", "203.0.113.5", 6000)
+        let media = (0..<sections).map { "m=audio \(port + 2 * $0) RTP/AVP 0\r\n" + extra }.joined()
+        return ("sdp", .string("v=0\r\no=\(user) 1 1 IN IP4 \(ip)\r\ns=-\r\nc=IN IP4 \(ip)\r\nt=0 0\r\n" + media))
+    }
+
+    static func step(_ command: String, from: String, to: String? = nil, sections: Int = 1, ice: Bool = false,
+                     remove: Bool = false) -> [(String, BencodeValue)] {
+        let sender = command == "offer" ? from : (to ?? "")
+        var r: [(String, BencodeValue)] = [("command", .string(command)), ("from-tag", .string(from)),
+                                           sdp(sender == "A", sections: sections, extra: ice ? "a=ice-ufrag:abcd\r\n" : "")]
+        if let to { r.append(("to-tag", .string(to))) }
+        if remove { r.append(("ICE", .string("remove"))) }
+        return r
+    }
+
+    static let sequences: [(String, [[(String, BencodeValue)]])] = [
+        ("ICE removed both ways", [step("offer", from: "A", ice: true, remove: true), step("answer", from: "A", to: "B", remove: true)]),
+        ("ICE removed in the offer only", [step("offer", from: "A", ice: true, remove: true), step("answer", from: "A", to: "B")]),
+        ("an ICE answer, removed", [step("offer", from: "A", ice: true, remove: true),
+                                    step("answer", from: "A", to: "B", ice: true, remove: true)]),
+        ("an offer to a to-tag, then that one offers", [step("offer", from: "A", to: "B"), step("offer", from: "B")]),
+        ("the callee re-INVITEs", [step("offer", from: "A"), step("answer", from: "A", to: "B"), step("offer", from: "B", to: "A")]),
+        ("a re-offer adds a section", [step("offer", from: "A"), step("answer", from: "A", to: "B"),
+                                       step("offer", from: "A", sections: 2), step("answer", from: "A", to: "B", sections: 2)]),
+        ("an answer with fewer sections", [step("offer", from: "A", sections: 2), step("answer", from: "A", to: "B")]),
+        ("an answer with more sections", [step("offer", from: "A"), step("answer", from: "A", to: "B", sections: 2)]),
+        ("the callee's re-INVITE adds a section", [step("offer", from: "A"), step("answer", from: "A", to: "B"),
+                                                   step("offer", from: "B", to: "A", sections: 2)]),
+    ]
+
+    /// Per tag and section, the flags in query's order.
+    static func flags(_ query: BencodeValue?) -> String {
+        guard case .dictionary(let tags)? = query?["tags"] else { return "no tags" }
+        return tags.sorted { $0.key < $1.key }.map { tag in
+            guard case .list(let medias)? = tag.value["medias"] else { return "\(tag.key): -" }
+            return "\(tag.key): " + medias.map { m in
+                let f: [String] = if case .list(let l)? = m["flags"] { l.compactMap(\.stringValue) } else { [] }
+                let s: [String] = if case .list(let l)? = m["streams"]?[0]?["flags"] { l.compactMap(\.stringValue) } else { [] }
+                return "[\(f.joined(separator: ","))|\(s.joined(separator: ","))]"
+            }.joined()
+        }.joined(separator: " ")
+    }
+
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func mediaFlagsMatchTheReference() throws {
+        let pair = try ReferencePair()
+        for (name, steps) in Self.sequences {
+            let callID: [(String, BencodeValue)] = [("call-id", .string("flags-\(UUID().uuidString)"))]
+            for (n, step) in steps.enumerated() {
+                var seen: [String] = []
+                for port in [pair.refPort, pair.ourPort] {
+                    let reply = ngRequest(port, callID + step)
+                    seen.append("\(reply?["result"]?.stringValue ?? "-") " + Self.flags(ngRequest(port, callID + [("command", .string("query"))])))
+                }
+                #expect(seen[1] == seen[0], "\(name) step \(n + 1)\n--- reference\n\(seen[0])\n--- ours\n\(seen[1])")
+            }
+        }
+        #expect(pair.ours.stop().status == 0)
+    }
+}
