@@ -437,10 +437,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 : m.mediaLine.proto
             leg.type = m.mediaLine.media
             other.type = m.mediaLine.media
+            // An offer whose sender changed its profile resets the receiver's to it; else the
+            // receiver keeps its own, or an earlier `transport protocol` (10.5 remembers it).
+            let changed = leg.proto != own
             leg.proto = own
             if let t = request.transportProtocol, m.mediaLine.isRTP {
                 other.proto = t == .accept ? own : t.rawValue
-            } else if !call.participants[receiver].hasSDP {
+            } else if !call.participants[receiver].hasSDP || (changed && request.command == .offer) {
                 other.proto = own
             }
             if moveReceiver { releaseMaps(&other, on: formerInterface, changes: &changes) }
@@ -550,12 +553,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         plan.replaceZeroAddress = request.replace.contains(.zeroAddress)
         plan.originalSendrecv = request.has(.originalSendrecv)
         if request.has(.noRTCPAttribute) { plan.rtcpAttribute = .none } else if request.has(.fullRTCPAttribute) { plan.rtcpAttribute = .full }
-        // The profile written: `transport protocol` when given; in an answer otherwise the
-        // offerer's own (10.5 does not pass an answerer's profile change on unless told
-        // `accept`).
+        // The profile written: `transport protocol` when given, else the receiver's (in an
+        // answer the offerer's own: 10.5 does not pass an answerer's profile change on
+        // unless told `accept`).
         plan.protocols = (0..<n).map { i in
             if let t = request.transportProtocol { return t == .accept ? nil : t.rawValue }
-            guard request.command == .answer, i < legs.count, MediaLine.isRTPProfile(legs[i].proto) else { return nil }
+            guard i < legs.count, MediaLine.isRTPProfile(legs[i].proto), sdp.media[i].mediaLine.isRTP else { return nil }
             return legs[i].proto
         }
         plan.fallbackPtime = (0..<n).map { $0 < legs.count ? legs[$0].ptime : nil }

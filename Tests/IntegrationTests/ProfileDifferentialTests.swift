@@ -1,0 +1,53 @@
+import Bencode
+import Foundation
+import Testing
+
+/// The RTP profile over re-INVITEs from both sides: the SDP each side gets and the profile
+/// `query` reports per participant, as 10.5 keeps them (a sender changing its profile resets
+/// the receiver's, a receiver otherwise keeps its own or an earlier `transport protocol`, an
+/// answer gives the offerer its own).
+@Suite struct ProfileDifferentialTests {
+    static func step(_ command: String, from: String, to: String? = nil, _ proto: String,
+                     extra: [(String, BencodeValue)] = []) -> [(String, BencodeValue)] {
+        let sender = command == "offer" ? from : (to ?? "")
+        let (user, ip, port) = sender == "A" ? ("a", "198.51.100.1", 5000) : ("b", "203.0.113.5", 6000)
+        return [("command", .string(command)), ("from-tag", .string(from)),
+                ("sdp", .string("v=0\r\no=\(user) 1 1 IN IP4 \(ip)\r\ns=-\r\nc=IN IP4 \(ip)\r\nt=0 0\r\nm=audio \(port) \(proto) 0\r\n"))]
+            + (to.map { [("to-tag", .string($0))] } ?? []) + extra
+    }
+
+    static let avp = "RTP/AVP", avpf = "RTP/AVPF"
+    static let sequences: [(String, [[(String, BencodeValue)]])] = [
+        ("the callee answers AVPF, then re-INVITEs", [step("offer", from: "A", avp), step("answer", from: "A", to: "B", avpf),
+                                                      step("offer", from: "B", to: "A", avpf), step("answer", from: "B", to: "A", avp)]),
+        ("the caller changes profile", [step("offer", from: "A", avp), step("answer", from: "A", to: "B", avp),
+                                        step("offer", from: "A", to: "B", avpf), step("answer", from: "A", to: "B", avp)]),
+        ("transport protocol is remembered", [step("offer", from: "A", avp, extra: [("transport-protocol", .string(avpf))]),
+                                              step("answer", from: "A", to: "B", avpf), step("offer", from: "A", to: "B", avp),
+                                              step("answer", from: "A", to: "B", avpf)]),
+        ("an unanswered re-offer changes profile", [step("offer", from: "A", avp), step("offer", from: "A", avpf)]),
+    ]
+
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func profilesMatchTheReference() throws {
+        let pair = try ReferencePair()
+        for (name, steps) in Self.sequences {
+            let callID: [(String, BencodeValue)] = [("call-id", .string("proto-\(UUID().uuidString)"))]
+            for (n, step) in steps.enumerated() {
+                var seen: [String] = []
+                for port in [pair.refPort, pair.ourPort] {
+                    let reply = ngRequest(port, callID + step)
+                    let query = ngRequest(port, callID + [("command", .string("query"))])
+                    var line = "\(reply?["result"]?.stringValue ?? "-") \(reply?["sdp"]?.stringValue.map(normalizeSDP) ?? "")"
+                    if case .dictionary(let tags)? = query?["tags"] {
+                        line += tags.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value["medias"]?[0]?["protocol"]?.stringValue ?? "-")" }
+                            .joined(separator: " ")
+                    }
+                    seen.append(line)
+                }
+                #expect(seen[1] == seen[0], "\(name) step \(n + 1)\n--- reference\n\(seen[0])\n--- ours\n\(seen[1])")
+            }
+        }
+        #expect(pair.ours.stop().status == 0)
+    }
+}
