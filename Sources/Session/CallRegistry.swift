@@ -376,7 +376,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // The SDP to the receiver speaks the family `address family` asks for, else the
         // family the receiver's own SDP spoke: a receiver on the other one moves, its
         // sockets with it; the sender stays where it is until an SDP goes to it (10.5).
-        if let family { call.participants[sender].ownFamily = family }
+        // (An SDP speaking ICE names its addresses in candidates: 10.5 takes no family from it.)
+        if let family, sdp.media.isEmpty || !Self.speaksICE(sdp, 0) { call.participants[sender].ownFamily = family }
         let formerInterface = call.participants[receiver].interface
         var interface = formerInterface
         // `direction` moves the receiver to its second interface now, the sender to its

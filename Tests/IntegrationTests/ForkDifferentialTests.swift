@@ -200,7 +200,16 @@ import Testing
         ("address family, then a plain re-offer",
          [step("offer", from: "A", to: nil, v6: false, extra: [("address family", .string("IP6"))]),
           step("answer", from: "A", to: "B", v6: false), step("offer", from: "A", to: nil, v6: false)]),
+        // An SDP speaking ICE names its addresses in candidates: 10.5 takes no family from it.
+        ("address family, an answer speaking ICE, a plain re-offer",
+         [step("offer", from: "A", to: nil, v6: false, extra: [("address family", .string("IP6"))]),
+          iced(step("answer", from: "A", to: "B", v6: false)), step("offer", from: "A", to: nil, v6: false, extra: [("ICE", .string("remove"))])]),
     ]
+
+    /// The step's SDP with `a=ice-ufrag` in its section, sent with `ICE: remove`.
+    static func iced(_ step: [(String, BencodeValue)]) -> [(String, BencodeValue)] {
+        step.map { $0.0 == "sdp" ? ("sdp", .string(($0.1.stringValue ?? "") + "a=ice-ufrag:abcd\r\n")) : $0 } + [("ICE", .string("remove"))]
+    }
 
     static func digest(_ reply: BencodeValue?, _ query: BencodeValue?) -> String {
         let c = (reply?["sdp"]?.stringValue ?? "").split(whereSeparator: \.isNewline).first { $0.hasPrefix("c=") } ?? "-"
