@@ -347,11 +347,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             call.participants.append(callee)
             b = call.participants.count - 1
         }
-        if call.dialogueIndex(a, b) == nil { call.dialogues.append(Dialogue(offerer: a, answerer: b)) }
+        let fork = call.dialogueIndex(a, b) == nil
+        if fork { call.dialogues.append(Dialogue(offerer: a, answerer: b)) }
         // In an answer `label` names the answering side, as rtpengine 10.5 reads it
         // (`set-label` and `to-label` change nothing there).
         call.participants[b].label = request.label ?? call.participants[b].label
-        try apply(sdp, family: family, from: b, to: a, in: &call, request: request, changes: &changes)
+        try apply(sdp, family: family, from: b, to: a, in: &call, request: request, forkAnswer: fork, changes: &changes)
         return (b, a)
     }
 
@@ -365,7 +366,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     /// dialogue have local ports for every active section (the receiver's go into the
     /// outgoing SDP).
     private func apply(_ sdp: SessionDescription, family: IPAddress.Family?, from sender: Int, to receiver: Int,
-                       in call: inout Call, request: NGRequest, changes: inout PortChanges) throws(NGError) {
+                       in call: inout Call, request: NGRequest, forkAnswer: Bool = false,
+                       changes: inout PortChanges) throws(NGError) {
         guard let d = call.dialogueIndex(sender, receiver) else { preconditionFailure("apply outside a dialogue") }
         call.signals += 1
         call.dialogues[d].lastUsed = call.signals
@@ -497,8 +499,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 other.muxWritten = .off
             } else {
                 leg.rtcpMux = m.attribute("rtcp-mux") != nil
-                other.muxWritten = Self.negotiateMux(isOffer: request.command == .offer, options: muxOptions,
-                                                     sender: &leg, receiver: &other)
+                if forkAnswer {
+                    // Another branch's answer: the offerer takes its choice, mux in place (10.5).
+                    other.rtcpMux = leg.rtcpMux
+                    other.muxWritten = leg.rtcpMux ? .muxed : .off
+                } else {
+                    other.muxWritten = Self.negotiateMux(isOffer: request.command == .offer, options: muxOptions,
+                                                         sender: &leg, receiver: &other)
+                }
                 if request.command == .offer, other.muxWritten == .muxed { muxOptions.insert(.require) }
             }
             if request.command == .answer { other.midAnswered = true }

@@ -32,6 +32,13 @@ import Testing
             + (answer || fromB ? [("to-tag", .string(from == "A" ? "B" : "A"))] : [])
     }
 
+    /// An answer from another to-tag (a branch of a forked offer).
+    static func branch(_ tag: String, mux: Bool) -> [(String, BencodeValue)] {
+        [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string(tag)),
+         ("sdp", .string("v=0\r\no=c 1 1 IN IP4 203.0.113.9\r\ns=-\r\nc=IN IP4 203.0.113.9\r\nt=0 0\r\n"
+            + "m=audio 7000 RTP/AVP 0\r\n" + (mux ? "a=rtcp-mux\r\n" : "")))]
+    }
+
     static func answer(_ mux: Bool, fromA: Bool = false) -> [(String, BencodeValue)] {
         [("command", .string("answer")), ("from-tag", .string(fromA ? "B" : "A")), ("to-tag", .string(fromA ? "A" : "B")),
          sdp(fromA, mux: mux)]
@@ -59,6 +66,10 @@ import Testing
         ("accept answered without", [offer(true, ["accept"]), answer(false)]),
         ("offer option answered with, re-offer without", [offer(false, ["offer"]), answer(true), offer(false, retag: true)]),
         ("require over mux, answered without, re-offer with", [offer(true, ["require"]), answer(false), offer(true, retag: true)]),
+        // Another branch's answer gives the offerer its choice, mux in place.
+        ("a second branch answers with mux", [offer(false), answer(true), branch("C", mux: true)]),
+        ("an offer to a to-tag answered by another with mux", [offer(false, retag: true), branch("C", mux: true)]),
+        ("a second branch answers without mux", [offer(true), answer(true), branch("C", mux: false)]),
         // Sections after one that finds mux in place get it too, RTCP on the RTP port (10.5).
         ("a section added after a muxed one", [offer(true), sections([false, false])]),
         ("a section added after an answered mux", [offer(true), answer(true), sections([false, false]),
