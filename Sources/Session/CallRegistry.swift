@@ -227,8 +227,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 guard m.mediaLine.isRTP, !m.isRejected, i < senderLegs.count else { return nil }
                 let names = senderLegs[i].codecs
                 guard isAnswer else {
-                    let own = CodecFilter.ordered(names, formats: m.mediaLine.formats)
-                    return OfferCodecs(own: own, offered: plan.formats[i].map { CodecFilter.ordered(names, formats: $0) } ?? own)
+                    return OfferCodecs(offered: CodecFilter.ordered(names, formats: plan.formats[i] ?? m.mediaLine.formats))
                 }
                 return call.participants[offerer].offerCodecs[safe: i].flatMap { $0 }.map { before in
                     let single = r.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil

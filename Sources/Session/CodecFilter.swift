@@ -96,43 +96,51 @@ enum CodecFilter {
     }
 }
 
-/// The codecs of an offerer's last offer for a section: its own, those the offer went out
-/// with (after `codec` flags), and those still open to answers (narrowed by answers since).
+/// The codecs of an offerer's last offer for a section that are open to answers, as 10.5
+/// keeps them: those open to a branch answering for the first time (the offer's, after
+/// `codec` flags, narrowed by answers), and per answerer what its last answer gave the
+/// offerer (a re-answer is judged by that).
 struct OfferCodecs: Sendable {
-    var own: [CodecName]
-    var offered: [CodecName]
+    let offered: [CodecName]
     var current: [CodecName]
-    /// The participants that answered this offer.
-    var answerers: [Int] = []
+    var lastAnswers: [(answerer: Int, codecs: [CodecName])] = []
 
-    init(own: [CodecName], offered: [CodecName]) {
-        self.own = own
+    init(offered: [CodecName]) {
         self.offered = offered
         current = offered
     }
 
     /// An answer of `answer` (in its order) from participant `answerer`, as 10.5 handles it
-    /// without transcoding: the offerer gets the open codecs the answer takes (from another
-    /// branch, only if one is a main codec); else, if the answer names a main codec 10.5 can
+    /// without transcoding: the offerer gets the open codecs the answer takes (on a first
+    /// answer only if one is a main codec); else, if the answer names a main codec 10.5 can
     /// transcode, the open main codecs it can transcode (with the supplemental ones the
-    /// answer has too); else (nil) the answer as it is. Codecs the answer took narrow the
-    /// open ones when 10.5 can transcode one of them; an answer passed as it is opens the
-    /// offer's codecs again.
+    /// answer has too); else (nil) the answer as it is. What the offerer got is open to the
+    /// answerer's next answer. For other branches, codecs a first answer took narrow the
+    /// open ones when 10.5 can transcode one of them (those it cannot stay open), and open
+    /// the offer's again when it cannot; the other outcomes leave open what the offerer got.
     func answered(_ answer: [CodecName], by answerer: Int) -> (formats: [CodecName]?, after: OfferCodecs) {
-        let kept = answer.filter { a in current.contains { $0.isSame(as: a) } }
+        let previous = lastAnswers.first { $0.answerer == answerer }?.codecs
+        let open = previous ?? current
+        let kept = answer.filter { a in open.contains { $0.isSame(as: a) } }
+        var formats: [CodecName]?
         var after = self
-        if !after.answerers.contains(answerer) { after.answerers.append(answerer) }
-        let again = answerers.contains(answerer)
-        if !kept.contains(where: { !$0.isSupplemental }), !(again && !kept.isEmpty),
-           answer.contains(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) {
-            let mains = current.filter { !$0.isSupplemental && $0.isTranscodableBy105 }
-            if !mains.isEmpty {
-                return (mains + current.filter { c in c.isSupplemental && answer.contains { $0.isSame(as: c) } }, after)
+        if kept.contains(where: { !$0.isSupplemental }) || (previous != nil && !kept.isEmpty) {
+            formats = kept
+            if previous == nil {
+                after.current = kept.contains(where: \.isTranscodableBy105)
+                    ? kept + current.filter { c in !c.isTranscodableBy105 && !kept.contains { $0.isSame(as: c) } } : offered
             }
+        } else {
+            let mains = answer.contains(where: { !$0.isSupplemental && $0.isTranscodableBy105 })
+                ? open.filter { !$0.isSupplemental && $0.isTranscodableBy105 } : []
+            if !mains.isEmpty {
+                formats = mains + open.filter { c in c.isSupplemental && answer.contains { $0.isSame(as: c) } }
+            }
+            if previous == nil { after.current = formats ?? answer }
         }
-        after.current = kept.contains(where: \.isTranscodableBy105) ? kept : offered
-        let takes = kept.contains(where: { !$0.isSupplemental }) || (again && !kept.isEmpty)
-        return (takes ? kept : nil, after)
+        after.lastAnswers.removeAll { $0.answerer == answerer }
+        after.lastAnswers.append((answerer, formats ?? answer))
+        return (formats, after)
     }
 }
 
