@@ -329,8 +329,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         _ call: inout Call, fromTag: ByteString, toTag: ByteString, sdp: SessionDescription, request: NGRequest, now: Double,
         changes: inout PortChanges
     ) throws(NGError) -> (sender: Int, receiver: Int) {
-        guard let a = call.participantIndex(tag: fromTag) else { throw .unknownCall }
         let family = Self.family(of: sdp)
+        // A from-tag nobody has: 10.5 gives it a participant of its own (one that never sent
+        // SDP), answered in a dialogue of its own.
+        let a = participant(&call, tag: fromTag, now: now) { selectInterface(nil, family: family) }
         let b: Int
         if let existing = call.participantIndex(tag: toTag) {
             b = existing

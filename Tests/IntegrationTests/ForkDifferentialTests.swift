@@ -16,9 +16,9 @@ import Testing
             + (to.map { [("to-tag", .string($0))] } ?? []) + extra
     }
 
-    static func answer(_ tag: String, ip: String = "203.0.113.5", port: Int = 6000,
+    static func answer(_ tag: String, ip: String = "203.0.113.5", port: Int = 6000, from: String = "A",
                        extra: [(String, BencodeValue)] = []) -> [(String, BencodeValue)] {
-        [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string(tag)), sdp("b", ip, port)] + extra
+        [("command", .string("answer")), ("from-tag", .string(from)), ("to-tag", .string(tag)), sdp("b", ip, port)] + extra
     }
 
     static let latching: [(String, BencodeValue)] = [("flags", .list([.string("port-latching")]))]
@@ -53,6 +53,11 @@ import Testing
         ("a new via-branch after the answer", [offer(extra: via("X")), answer("X", extra: via("X")), offer(extra: via("Y")),
                                                answer("Y", port: 6002, extra: via("Y"))]),
         ("re-offers with new via-branches", [offer(), answer("X"), offer(extra: via("Y")), offer(extra: via("Z"))]),
+        // An answer from a from-tag nobody has: a participant of its own, in a dialogue of
+        // its own with the to-tag's.
+        ("an answer from a from-tag nobody has", [offer(), answer("X", from: "nobody")]),
+        ("such an answer after the callee answered", [offer(), answer("X"), answer("Y", port: 6002, from: "nobody")]),
+        ("such an answer after a fork", fork + [answer("Z", port: 6004, from: "nobody")]),
         // A deleted call lingers for its delete delay; an offer or answer brings it back whole.
         ("a re-offer after a delete", [offer(), answer("X"), lingeringDelete(nil), offer(port: 5002), answer("X")]),
         ("an answer after a delete", [offer(), answer("X"), lingeringDelete(nil), answer("X", port: 6002)]),
