@@ -230,8 +230,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     return OfferCodecs(offered: CodecFilter.ordered(names, formats: plan.formats[i] ?? m.mediaLine.formats))
                 }
                 return call.participants[offerer].offerCodecs[safe: i].flatMap { $0 }.map { before in
-                    let single = r.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
-                    return before.answered(CodecFilter.ordered(names, formats: single ?? m.mediaLine.formats), by: sender).after
+                    // (What stays open is judged by the whole answer, before `single codec`.)
+                    return before.answered(CodecFilter.ordered(names, formats: m.mediaLine.formats), by: sender).after
                 }
             }
             var out = SDPRewriter.rewrite(sdp, plan: plan)
@@ -380,7 +380,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // family the receiver's own SDP spoke: a receiver on the other one moves, its
         // sockets with it; the sender stays where it is until an SDP goes to it (10.5).
         // (An SDP speaking ICE names its addresses in candidates: 10.5 takes no family from it.)
-        if let family, sdp.media.isEmpty || !Self.speaksICE(sdp, 0) { call.participants[sender].ownFamily = family }
+        if let family, sdp.media.isEmpty || sdp.media[0].isRejected || !Self.speaksICE(sdp, 0) {
+            call.participants[sender].ownFamily = family
+        }
         let formerInterface = call.participants[receiver].interface
         var interface = formerInterface
         // `direction` moves the receiver to its second interface now, the sender to its

@@ -209,7 +209,15 @@ import Testing
         ("address family, an answer speaking ICE, a plain re-offer",
          [step("offer", from: "A", to: nil, v6: false, extra: [("address family", .string("IP6"))]),
           iced(step("answer", from: "A", to: "B", v6: false)), step("offer", from: "A", to: nil, v6: false, extra: [("ICE", .string("remove"))])]),
+        ("a rejected answer speaking ICE on the other family, a re-offer",
+         [step("offer", from: "A", to: nil, v6: false), rejected(iced(step("answer", from: "A", to: "B", v6: true))),
+          step("offer", from: "A", to: nil, v6: false, extra: [("ICE", .string("remove"))])]),
     ]
+
+    /// The step's SDP with its section rejected (port 0).
+    static func rejected(_ step: [(String, BencodeValue)]) -> [(String, BencodeValue)] {
+        step.map { $0.0 == "sdp" ? ("sdp", .string(($0.1.stringValue ?? "").replacingOccurrences(of: "m=audio 6000", with: "m=audio 0"))) : $0 }
+    }
 
     /// The step's SDP with `a=ice-ufrag` in its section, sent with `ICE: remove`.
     static func iced(_ step: [(String, BencodeValue)]) -> [(String, BencodeValue)] {
