@@ -486,7 +486,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
             let direction = SDPRewriter.direction(session: sdp.session(ofMedia: i).lines, media: m) ?? "sendrecv"
             leg.sends = direction == "sendrecv" || direction == "sendonly"
-            leg.receives = direction == "sendrecv" || direction == "recvonly"
+            // A null address (a hold) receives nothing, whatever its direction says (10.5).
+            leg.receives = (direction == "sendrecv" || direction == "recvonly") && !(address?.isUnspecified ?? false)
             // The other side is taken to do the opposite, until its own SDP says (10.5 sets
             // both from each offer or answer).
             other.sends = leg.receives

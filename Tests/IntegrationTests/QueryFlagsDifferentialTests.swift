@@ -5,7 +5,8 @@ import Testing
 /// The media flags `query` reports per participant and section (`initialized`, `ICE`,
 /// `ICE controlling`, directions) after every step, as 10.5 reports them: `initialized` per
 /// section once the participant's own SDP for it came, the ICE role set toward a participant
-/// while its section is not initialized, `ICE: remove` taking the receiver's ICE flag.
+/// while its section is not initialized, `ICE: remove` taking the receiver's ICE flag, a null
+/// address receiving nothing.
 @Suite struct QueryFlagsDifferentialTests {
     static func sdp(_ caller: Bool, sections: Int, extra: String = "") -> (String, BencodeValue) {
         let (user, ip, port) = caller ? ("a", "198.51.100.1", 5000) : ("b", "203.0.113.5", 6000)
@@ -34,9 +35,22 @@ import Testing
                                        step("offer", from: "A", sections: 2), step("answer", from: "A", to: "B", sections: 2)]),
         ("an answer with fewer sections", [step("offer", from: "A", sections: 2), step("answer", from: "A", to: "B")]),
         ("an answer with more sections", [step("offer", from: "A"), step("answer", from: "A", to: "B", sections: 2)]),
+        // A null address receives nothing, whatever its direction says.
+        ("a held offer", [hold(step("offer", from: "A"))]),
+        ("a held answer, then one that resumes", [step("offer", from: "A"), hold(step("answer", from: "A", to: "B")),
+                                                  step("answer", from: "A", to: "B")]),
         ("the callee's re-INVITE adds a section", [step("offer", from: "A"), step("answer", from: "A", to: "B"),
                                                    step("offer", from: "B", to: "A", sections: 2)]),
     ]
+
+    /// The step's SDP on hold (a null address).
+    static func hold(_ step: [(String, BencodeValue)]) -> [(String, BencodeValue)] {
+        step.map { entry in
+            guard entry.0 == "sdp", let text = entry.1.stringValue else { return entry }
+            return ("sdp", .string(text.replacingOccurrences(of: "c=IN IP4 198.51.100.1", with: "c=IN IP4 0.0.0.0")
+                .replacingOccurrences(of: "c=IN IP4 203.0.113.5", with: "c=IN IP4 0.0.0.0")))
+        }
+    }
 
     /// Per tag and section, the flags in query's order.
     static func flags(_ query: BencodeValue?) -> String {
