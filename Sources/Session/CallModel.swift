@@ -275,7 +275,7 @@ public struct Call: Sendable {
         }
         for p in participants {
             for m in p.medias {
-                for map in m.maps { add(map.ports, p.interface) }
+                for map in m.maps { add(map.ports, map.interface) }
             }
         }
         return out

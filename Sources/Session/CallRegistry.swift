@@ -404,6 +404,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                : settings.interfaces.first(where: { $0.name == interface.name && $0.address.family == family }) {
             interface = other
         }
+        // `address family` stays with the receiver until its own SDP speaks another (10.5).
+        if request.addressFamily != nil { call.participants[receiver].ownFamily = interface.address.family }
         let moveReceiver = interface != formerInterface
         call.participants[receiver].interface = interface
         // Once an offer's section finds rtcp-mux in place with the receiver, 10.5 treats the
@@ -452,7 +454,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             } else if !call.participants[receiver].hasSDP || (changed && request.command == .offer) {
                 other.proto = own
             }
-            if moveReceiver { releaseMaps(&other, on: formerInterface, changes: &changes) }
+            if moveReceiver { leaveMaps(&other) }
             if m.isRejected {
                 leg.localPorts = nil
                 other.localPorts = nil

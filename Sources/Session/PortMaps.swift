@@ -8,6 +8,9 @@ public struct PortMap: Sendable {
     /// The far endpoint; nil while unknown.
     public var key: Endpoint?
     public var ports: PortPair
+    /// Where the ports are: a participant moved to another interface keeps its maps on the
+    /// old one and gets them back when it returns (10.5).
+    public var interface: MediaInterface
 }
 
 extension CallRegistry {
@@ -18,17 +21,17 @@ extension CallRegistry {
     func selectPorts(_ leg: inout MediaLeg, key: Endpoint?, keepCurrent: Bool, pairs: Int, on interface: MediaInterface,
                      changes: inout PortChanges) throws(NGError) {
         let index: Int
-        if keepCurrent, let current = leg.currentMap {
+        if keepCurrent, let current = leg.currentMap, leg.maps[current].interface == interface {
             index = current
-        } else if let key, let exact = leg.maps.firstIndex(where: { $0.key == key }) {
+        } else if let key, let exact = leg.maps.firstIndex(where: { $0.key == key && $0.interface == interface }) {
             index = exact
-        } else if let open = leg.maps.firstIndex(where: { $0.key == nil }) {
+        } else if let open = leg.maps.firstIndex(where: { $0.key == nil && $0.interface == interface }) {
             leg.maps[open].key = key
             index = open
         } else {
             guard let fresh = ports.allocate(on: interface, pairs: pairs) else { throw .portsExhausted }
             changes.allocated.append((fresh, interface))
-            leg.maps.append(PortMap(key: key, ports: fresh))
+            leg.maps.append(PortMap(key: key, ports: fresh, interface: interface))
             index = leg.maps.count - 1
         }
         let held = leg.maps[index].ports
@@ -45,10 +48,9 @@ extension CallRegistry {
         leg.localPorts = leg.maps[index].ports
     }
 
-    /// Gives back every map of `leg` (its participant moves to another interface).
-    func releaseMaps(_ leg: inout MediaLeg, on interface: MediaInterface, changes: inout PortChanges) {
-        for map in leg.maps { changes.released.append((map.ports, interface)) }
-        leg.maps = []
+    /// Leaves the map `leg` uses (its participant moves to another interface); the maps stay
+    /// held there until the call ends.
+    func leaveMaps(_ leg: inout MediaLeg) {
         leg.currentMap = nil
         leg.localPorts = nil
     }

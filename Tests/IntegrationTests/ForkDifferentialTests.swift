@@ -205,6 +205,12 @@ import Testing
         ("address family, then a plain re-offer",
          [step("offer", from: "A", to: nil, v6: false, extra: [("address family", .string("IP6"))]),
           step("answer", from: "A", to: "B", v6: false), step("offer", from: "A", to: nil, v6: false)]),
+        ("address family in an answer, then a plain re-answer",
+         [step("offer", from: "A", to: nil, v6: false), step("answer", from: "A", to: "B", v6: false, extra: [("address family", .string("IP6"))]),
+          step("answer", from: "A", to: "B", v6: false)]),
+        ("address family in a re-offer, then a plain one",
+         [step("offer", from: "A", to: nil, v6: false), step("answer", from: "A", to: "B", v6: false),
+          step("offer", from: "A", to: "B", v6: false, extra: [("address family", .string("IP6"))]), step("offer", from: "A", to: "B", v6: false)]),
         // An SDP speaking ICE names its addresses in candidates: 10.5 takes no family from it.
         ("address family, an answer speaking ICE, a plain re-offer",
          [step("offer", from: "A", to: nil, v6: false, extra: [("address family", .string("IP6"))]),

@@ -440,6 +440,7 @@ func normalizeSDP(_ sdp: String) -> String {
         // `direction` on a re-INVITE: the receiver moves at once, the sender when an SDP next
         // goes to it; a name nobody has means the default interface.
         ("a re-offer's direction", directed(["pub", "pub"]) + directed(["priv", "v6"])),
+        ("a re-offer's direction, then a plain one", directed(["pub", "pub"]) + directed(["priv", "v6"]) + directed([])),
         ("a re-offer naming an unknown interface", directed(["priv", "priv"]) + directed(["nope", "nope"])),
         ("internal and external", directed(["internal", "external"])),
         ("a re-offer naming internal and external", directed(["priv", "priv"]) + directed(["internal", "external"])),
