@@ -488,8 +488,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
             let direction = SDPRewriter.direction(session: sdp.session(ofMedia: i).lines, media: m) ?? "sendrecv"
             leg.sends = direction == "sendrecv" || direction == "sendonly"
-            // A null address (a hold) receives nothing, whatever its direction says (10.5).
-            leg.receives = (direction == "sendrecv" || direction == "recvonly") && !(address?.isUnspecified ?? false)
+            // A null address (a hold) receives nothing, whatever its direction says; a
+            // rejected section's does not count (10.5).
+            leg.receives = (direction == "sendrecv" || direction == "recvonly") && (m.isRejected || !(address?.isUnspecified ?? false))
             // The other side is taken to do the opposite, until its own SDP says (10.5 sets
             // both from each offer or answer).
             other.sends = leg.receives
@@ -662,7 +663,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 reply = QueryReport.entries(for: call, counters: streamCounters, only: ended)
                 if call.deleteAt == nil {
                     for p in ended { call.participants[p].deleted = true }
-                    if call.participants.contains(where: { !$0.deleted }) {
+                    // The call stays while a participant left has sent SDP (one only
+                    // reserved for an answer does not keep it, as in 10.5).
+                    if call.participants.contains(where: { !$0.deleted && $0.hasSDP }) {
                         calls[callID] = call
                         return (reply, nil)
                     }

@@ -37,6 +37,7 @@ import Testing
         ("an answer with more sections", [step("offer", from: "A"), step("answer", from: "A", to: "B", sections: 2)]),
         // A null address receives nothing, whatever its direction says.
         ("a held offer", [hold(step("offer", from: "A"))]),
+        ("a held offer rejecting its section", [rejected(hold(step("offer", from: "A")))]),
         ("a held answer, then one that resumes", [step("offer", from: "A"), hold(step("answer", from: "A", to: "B")),
                                                   step("answer", from: "A", to: "B")]),
         ("the callee's re-INVITE adds a section", [step("offer", from: "A"), step("answer", from: "A", to: "B"),
@@ -49,6 +50,14 @@ import Testing
             guard entry.0 == "sdp", let text = entry.1.stringValue else { return entry }
             return ("sdp", .string(text.replacingOccurrences(of: "c=IN IP4 198.51.100.1", with: "c=IN IP4 0.0.0.0")
                 .replacingOccurrences(of: "c=IN IP4 203.0.113.5", with: "c=IN IP4 0.0.0.0")))
+        }
+    }
+
+    /// The step's SDP with its sections rejected (port 0).
+    static func rejected(_ step: [(String, BencodeValue)]) -> [(String, BencodeValue)] {
+        step.map { entry in
+            guard entry.0 == "sdp", let text = entry.1.stringValue else { return entry }
+            return ("sdp", .string(text.replacingOccurrences(of: "m=audio 5000", with: "m=audio 0")))
         }
     }
 
