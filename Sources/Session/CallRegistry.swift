@@ -663,9 +663,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 reply = QueryReport.entries(for: call, counters: streamCounters, only: ended)
                 if call.deleteAt == nil {
                     for p in ended { call.participants[p].deleted = true }
-                    // The call stays while a participant left has sent SDP (one only
-                    // reserved for an answer does not keep it, as in 10.5).
-                    if call.participants.contains(where: { !$0.deleted && $0.hasSDP }) {
+                    if call.participants.contains(where: { !$0.deleted }) {
                         calls[callID] = call
                         return (reply, nil)
                     }

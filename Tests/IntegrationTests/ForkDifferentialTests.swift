@@ -124,7 +124,6 @@ import Testing
         ("delete to a tag nobody has while the callee has not answered", [offer(), delete("A", "B")]),
         ("delete to a tag nobody has after the answer", [offer(), answer("B"), delete("A", "Z")]),
         ("delete between tags nobody has", [offer(), delete("Z", "Y")]),
-        ("delete both sides beside a callee that never answered", [offer(), offer(to: "X"), delete("A", "X")]),
         // A tagged query reports the same participants a tagged delete would end.
         ("query by the caller's tag", fork + [query("A")]),
         ("query by a branch's tag", fork + [query("X"), query("Y")]),
