@@ -46,7 +46,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let commands: [NGCommand] = [.offer, .answer, .delete, .query, .list]
         let request = NGRequestParser.parse(value, command: commands[size % commands.count])
         _ = try? registry.handle(request)
-        if registry.activeCallCount > 2000 { dropAllCalls() }
+        if registry.callCount > 2000 { dropAllCalls() }
     }
     if let json = NGJSON.decode(bytes) { _ = NGJSON.encode(json) }
     var framer = NGStreamFramer(maxMessageSize: 4096)
