@@ -7,11 +7,12 @@ extension CallRegistry {
     /// already has it, and follows `offer`/`require`/`demux`; it also settles whether the
     /// answer may change the offerer's mux (`accept`, `reject`, or mux not offered both
     /// ways). An answer otherwise gives the offerer what the answerer chose. Mux already in
-    /// place for the receiver (or required) is written with RTCP on the RTP port; newly
-    /// offered mux keeps the separate RTCP port as fallback.
-    static func negotiateMux(isOffer: Bool, options: Set<NGRequest.RTCPMuxOption>,
+    /// place for the receiver (`inPlace`: in another of its sections), required, or given in
+    /// an answer is written with RTCP on the RTP port; newly offered mux keeps the separate
+    /// RTCP port as fallback.
+    static func negotiateMux(isOffer: Bool, options: Set<NGRequest.RTCPMuxOption>, inPlace: Bool = false,
                              sender: inout MediaLeg, receiver: inout MediaLeg) -> RewritePlan.MuxMode {
-        let before = receiver.rtcpMux
+        let before = receiver.rtcpMux || inPlace
         if isOffer {
             if !receiver.rtcpMux {
                 receiver.rtcpMux = sender.rtcpMux
@@ -28,6 +29,6 @@ extension CallRegistry {
             receiver.rtcpMux = sender.rtcpMux
         }
         guard receiver.rtcpMux else { return .off }
-        return before || (isOffer && options.contains(.require)) ? .muxed : .offered
+        return before || !isOffer || options.contains(.require) ? .muxed : .offered
     }
 }

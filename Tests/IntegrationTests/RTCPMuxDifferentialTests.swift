@@ -77,6 +77,13 @@ import Testing
         ("the callee adds a section after an answered mux", [offer(true), answer(true), sections([false, false], fromB: true)]),
         ("a section without mux after a muxed one", [sections([true, false]), sections([false, false, false])]),
         ("mux in the second section only", [sections([false, true]), sections([false, false, false])]),
+        // Mux in place with the receiver in any section, or given in an answer, is written
+        // with RTCP on the RTP port.
+        ("an answer's extra section with mux", [offer(false), sections([false, true], fromB: true, answer: true)]),
+        ("mux answered in the second section, re-offered in the first", [sections([false, false]),
+            sections([false, true], fromB: true, answer: true), sections([true, false])]),
+        ("mux offered in both, answered in one, re-offered", [sections([true, true]),
+            sections([true, false], fromB: true, answer: true), sections([true, true])]),
         ("a section added after a refused mux", [offer(true), answer(false), sections([false, false]),
                                                  sections([false, false], fromB: true, answer: true)]),
     ]
