@@ -663,12 +663,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 let target = swapped ? from : (r.toTag.flatMap(call.participantIndex(tag:)) ?? from)
                 let ended = call.withSubscriptions(of: target)
                 reply = QueryReport.entries(for: call, counters: streamCounters, only: ended)
-                if call.deleteAt == nil {
-                    for p in ended { call.participants[p].deleted = true }
-                    if call.participants.contains(where: { !$0.deleted }) {
-                        calls[callID] = call
-                        return (reply, nil)
-                    }
+                // (On a call lingering after a whole-call delete too: the others keep it.)
+                for p in ended { call.participants[p].deleted = true }
+                if call.participants.contains(where: { !$0.deleted }) {
+                    calls[callID] = call
+                    return (reply, nil)
                 }
             }
             // The end is counted when the call goes, not at the delete: a lingering call an

@@ -118,6 +118,8 @@ import Testing
         ("delete by an old branch's tag", fork + [delete("X")]),
         ("delete by the current branch's tag", fork + [delete("Y")]),
         ("delete a plain call by both tags", [offer(), answer("B"), delete("A", "B")]),
+        ("a tagged delete on a lingering fork", fork + [lingeringDelete(nil), delete("A", "Y")]),
+        ("a tagged delete on a lingering call", [offer(), answer("B"), lingeringDelete(nil), delete("A", "B")]),
         ("delete a plain call from the callee", [offer(), answer("B"), delete("B", "A")]),
         ("delete an unanswered call", [offer(), delete("A")]),
         ("delete from a tag nobody has to a known one", [offer(), delete("B", "A")]),
