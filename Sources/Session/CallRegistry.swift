@@ -508,14 +508,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 other.muxWritten = .off
             } else {
                 leg.rtcpMux = m.attribute("rtcp-mux") != nil
-                if forkAnswer {
-                    // Another branch's answer: the offerer takes its choice, mux in place (10.5).
-                    other.rtcpMux = leg.rtcpMux
-                    other.muxWritten = leg.rtcpMux ? .muxed : .off
-                } else {
-                    other.muxWritten = Self.negotiateMux(isOffer: request.command == .offer, options: muxOptions,
-                                                         inPlace: muxInPlace, sender: &leg, receiver: &other)
-                }
+                other.muxWritten = Self.negotiateMux(isOffer: request.command == .offer, options: muxOptions, inPlace: muxInPlace,
+                                                     otherBranch: forkAnswer, sender: &leg, receiver: &other)
                 if request.command == .offer, other.muxWritten == .muxed { muxOptions.insert(.require) }
             }
             if request.command == .answer { other.midAnswered = true }
@@ -635,9 +629,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         guard let callID = r.callID else { throw .missingKey("call-id") }
         let delay = Double(r.deleteDelay ?? Int(settings.deleteDelay))
         // What rtpengine 10.5 does, case by case: an unknown call or from-tag only warns;
-        // a to-tag alone deletes nothing; a deleted call lingers (queryable, not listed) and
-        // takes further deletes quietly, except that a shorter delay (`delete-delay: 0`) cuts
-        // its lingering short.
+        // a to-tag alone deletes nothing; a deleted call lingers (listed and queryable) and
+        // takes further whole-call deletes quietly, except that a shorter delay
+        // (`delete-delay: 0`) cuts its lingering short.
         let notFound: [(key: String, value: BencodeValue)] = [("warning", .string("Call-ID not found or tags didn't match"))]
         let outcome: (reply: [(key: String, value: BencodeValue)], released: Call?) = state.withLock { calls in
             guard var call = calls[callID] else { return (notFound, nil) }

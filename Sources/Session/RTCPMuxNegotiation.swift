@@ -6,12 +6,13 @@ extension CallRegistry {
     /// states it. An offer passes the offerer's wish on, keeps mux with a receiver that
     /// already has it, and follows `offer`/`require`/`demux`; it also settles whether the
     /// answer may change the offerer's mux (`accept`, `reject`, or mux not offered both
-    /// ways). An answer otherwise gives the offerer what the answerer chose. Mux already in
+    /// ways). An answer otherwise gives the offerer what the answerer chose; one from another
+    /// branch of a fork (`otherBranch`) does so whatever the offer settled. Mux already in
     /// place for the receiver (`inPlace`: in another of its sections), required, or given in
     /// an answer is written with RTCP on the RTP port; newly offered mux keeps the separate
     /// RTCP port as fallback.
     static func negotiateMux(isOffer: Bool, options: Set<NGRequest.RTCPMuxOption>, inPlace: Bool = false,
-                             sender: inout MediaLeg, receiver: inout MediaLeg) -> RewritePlan.MuxMode {
+                             otherBranch: Bool = false, sender: inout MediaLeg, receiver: inout MediaLeg) -> RewritePlan.MuxMode {
         let before = receiver.rtcpMux || inPlace
         if isOffer {
             if !receiver.rtcpMux {
@@ -25,7 +26,7 @@ extension CallRegistry {
             sender.rtcpMuxDecided = !sender.rtcpMux || !receiver.rtcpMux
                 || !options.isDisjoint(with: [.accept, .reject])
             if sender.rtcpMux, options.contains(.reject) { sender.rtcpMux = false }
-        } else if !receiver.rtcpMuxDecided {
+        } else if otherBranch || !receiver.rtcpMuxDecided {
             receiver.rtcpMux = sender.rtcpMux
         }
         guard receiver.rtcpMux else { return .off }
