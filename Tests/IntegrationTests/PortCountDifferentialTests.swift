@@ -62,21 +62,12 @@ import Testing
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
     func portCountsMatchTheReference() throws {
         let pair = try ReferencePair()
-        for (name, steps) in Self.scenarios {
-            let callID: [(String, BencodeValue)] = [("call-id", .string("count-\(UUID().uuidString)"))]
-            for (n, step) in steps.enumerated() {
-                var seen: [String] = []
-                for port in [pair.refPort, pair.ourPort] {
-                    let reply = ngRequest(port, callID + step)
-                    let query = ngRequest(port, callID + [("command", .string("query"))])
-                    seen.append("""
-                        \(reply?["result"]?.stringValue ?? "-") \(reply?["error-reason"]?.stringValue ?? "")
-                        \(reply?["sdp"]?.stringValue.map(normalizeSDP) ?? "no sdp")
-                        \(Self.digest(query))
-                        """)
-                }
-                #expect(seen[1] == seen[0], "\(name) step \(n + 1)\n--- reference\n\(seen[0])\n--- ours\n\(seen[1])")
-            }
+        pair.expectStepsMatch(Self.scenarios, prefix: "count") { reply, query in
+            """
+            \(reply?["result"]?.stringValue ?? "-") \(reply?["error-reason"]?.stringValue ?? "")
+            \(reply?["sdp"]?.stringValue.map(normalizeSDP) ?? "no sdp")
+            \(Self.digest(query))
+            """
         }
         #expect(pair.ours.stop().status == 0)
     }

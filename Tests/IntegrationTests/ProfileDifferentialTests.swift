@@ -31,22 +31,13 @@ import Testing
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
     func profilesMatchTheReference() throws {
         let pair = try ReferencePair()
-        for (name, steps) in Self.sequences {
-            let callID: [(String, BencodeValue)] = [("call-id", .string("proto-\(UUID().uuidString)"))]
-            for (n, step) in steps.enumerated() {
-                var seen: [String] = []
-                for port in [pair.refPort, pair.ourPort] {
-                    let reply = ngRequest(port, callID + step)
-                    let query = ngRequest(port, callID + [("command", .string("query"))])
-                    var line = "\(reply?["result"]?.stringValue ?? "-") \(reply?["sdp"]?.stringValue.map(normalizeSDP) ?? "")"
-                    if case .dictionary(let tags)? = query?["tags"] {
-                        line += tags.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value["medias"]?[0]?["protocol"]?.stringValue ?? "-")" }
-                            .joined(separator: " ")
-                    }
-                    seen.append(line)
-                }
-                #expect(seen[1] == seen[0], "\(name) step \(n + 1)\n--- reference\n\(seen[0])\n--- ours\n\(seen[1])")
+        pair.expectStepsMatch(Self.sequences, prefix: "proto") { reply, query in
+            var line = "\(reply?["result"]?.stringValue ?? "-") \(reply?["sdp"]?.stringValue.map(normalizeSDP) ?? "")"
+            if case .dictionary(let tags)? = query?["tags"] {
+                line += tags.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value["medias"]?[0]?["protocol"]?.stringValue ?? "-")" }
+                    .joined(separator: " ")
             }
+            return line
         }
         #expect(pair.ours.stop().status == 0)
     }

@@ -77,16 +77,8 @@ import Testing
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
     func mediaFlagsMatchTheReference() throws {
         let pair = try ReferencePair()
-        for (name, steps) in Self.sequences {
-            let callID: [(String, BencodeValue)] = [("call-id", .string("flags-\(UUID().uuidString)"))]
-            for (n, step) in steps.enumerated() {
-                var seen: [String] = []
-                for port in [pair.refPort, pair.ourPort] {
-                    let reply = ngRequest(port, callID + step)
-                    seen.append("\(reply?["result"]?.stringValue ?? "-") " + Self.flags(ngRequest(port, callID + [("command", .string("query"))])))
-                }
-                #expect(seen[1] == seen[0], "\(name) step \(n + 1)\n--- reference\n\(seen[0])\n--- ours\n\(seen[1])")
-            }
+        pair.expectStepsMatch(Self.sequences, prefix: "flags") { reply, query in
+            "\(reply?["result"]?.stringValue ?? "-") " + Self.flags(query)
         }
         #expect(pair.ours.stop().status == 0)
     }

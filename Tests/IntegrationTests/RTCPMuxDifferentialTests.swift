@@ -102,18 +102,8 @@ import Testing
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
     func muxOverReInvitesMatchesTheReference() throws {
         let pair = try ReferencePair()
-        for (name, steps) in Self.sequences {
-            let callID: [(String, BencodeValue)] = [("call-id", .string("mux-\(UUID().uuidString)"))]
-            for (n, step) in steps.enumerated() {
-                var seen: [String] = []
-                for port in [pair.refPort, pair.ourPort] {
-                    let reply = ngRequest(port, callID + step)
-                    let query = ngRequest(port, callID + [("command", .string("query"))])
-                    seen.append("\(reply?["result"]?.stringValue ?? "-")\n\(reply?["sdp"]?.stringValue.map(normalizeSDP) ?? "")"
-                                + "\n\(Self.muxFlags(query))")
-                }
-                #expect(seen[1] == seen[0], "\(name) step \(n + 1)\n--- reference\n\(seen[0])\n--- ours\n\(seen[1])")
-            }
+        pair.expectStepsMatch(Self.sequences, prefix: "mux") { reply, query in
+            "\(reply?["result"]?.stringValue ?? "-")\n\(reply?["sdp"]?.stringValue.map(normalizeSDP) ?? "")\n\(Self.muxFlags(query))"
         }
         #expect(pair.ours.stop().status == 0)
     }

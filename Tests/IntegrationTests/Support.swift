@@ -1,3 +1,4 @@
+import Bencode
 import Foundation
 import Testing
 import TestPorts
@@ -162,6 +163,25 @@ final class ReferencePair {
     }
 
     struct StartFailure: Error, CustomStringConvertible { let description: String }
+
+    /// Sends every step of every sequence to both daemons (each sequence a call of its own,
+    /// its id starting with `prefix`), queries the call after each step, and expects what
+    /// `digest` makes of the reply and that query to be the same from both.
+    func expectStepsMatch(_ sequences: [(String, [[(String, BencodeValue)]])], prefix: String,
+                          digest: (_ reply: BencodeValue?, _ query: BencodeValue?) -> String,
+                          sourceLocation: SourceLocation = #_sourceLocation) {
+        for (name, steps) in sequences {
+            let callID: [(String, BencodeValue)] = [("call-id", .string("\(prefix)-\(UUID().uuidString)"))]
+            for (n, step) in steps.enumerated() {
+                let seen = [refPort, ourPort].map { port in
+                    let reply = ngRequest(port, callID + step)
+                    return digest(reply, ngRequest(port, callID + [("command", .string("query"))]))
+                }
+                #expect(seen[1] == seen[0], "\(name) step \(n + 1)\n--- reference\n\(seen[0])\n--- ours\n\(seen[1])",
+                        sourceLocation: sourceLocation)
+            }
+        }
+    }
 
     deinit {
         ref.stop(signal: SIGKILL)
