@@ -562,7 +562,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             rtpPorts: (0..<n).map { i in sdp.media[i].isRejected || i >= legs.count ? nil : legs[i].localPorts?.rtp })
         plan.replaceOrigin = request.replace.contains(.origin)
         plan.replaceSessionConnection = request.replace.contains(.sessionConnection)
-        plan.replaceZeroAddress = request.replace.contains(.zeroAddress)
+        // A `media address` given replaces a null c= too (10.5); the hold stays a hold.
+        plan.replaceZeroAddress = request.replace.contains(.zeroAddress) || request.mediaAddress != nil
         plan.originalSendrecv = request.has(.originalSendrecv)
         if request.has(.noRTCPAttribute) { plan.rtcpAttribute = .none } else if request.has(.fullRTCPAttribute) { plan.rtcpAttribute = .full }
         // The profile written: `transport protocol` when given, else the receiver's (in an
@@ -629,13 +630,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         guard let callID = r.callID else { throw .missingKey("call-id") }
         let delay = Double(r.deleteDelay ?? Int(settings.deleteDelay))
         // What rtpengine 10.5 does, case by case: an unknown call or from-tag only warns;
-        // a to-tag alone deletes nothing; a deleted call lingers (listed and queryable) and
+        // a to-tag alone deletes the whole call; a deleted call lingers (listed and queryable) and
         // takes further whole-call deletes quietly, except that a shorter delay
         // (`delete-delay: 0`) cuts its lingering short.
         let notFound: [(key: String, value: BencodeValue)] = [("warning", .string("Call-ID not found or tags didn't match"))]
         let outcome: (reply: [(key: String, value: BencodeValue)], released: Call?) = state.withLock { calls in
             guard var call = calls[callID] else { return (notFound, nil) }
-            if r.fromTag == nil, r.toTag != nil { return ([], nil) }
             // A from-tag nobody has: 10.5 tries the to-tag in its place.
             var from = r.fromTag.flatMap(call.participantIndex(tag:))
             let swapped = r.fromTag != nil && from == nil
@@ -645,7 +645,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
             // A to-tag nobody has only warns; while a callee has not answered yet (it may be
             // that one), it deletes the whole call, answered with statistics of no tag.
-            let unknownToTag = !swapped && r.toTag.map { call.participantIndex(tag: $0) == nil } ?? false
+            let unknownToTag = r.fromTag != nil && !swapped && r.toTag.map { call.participantIndex(tag: $0) == nil } ?? false
             if unknownToTag, !call.participants.contains(where: { $0.tag == nil }) { return (notFound, nil) }
             var reply: [(key: String, value: BencodeValue)] = unknownToTag
                 ? QueryReport.entries(for: call, counters: streamCounters, only: []) : []

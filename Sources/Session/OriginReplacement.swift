@@ -5,13 +5,14 @@ import SDP
 /// SDPs sent to one participant, so it always sees the same o= username and s= line and a
 /// version that grows exactly when the body changes (RFC 3264 section 8). As 10.5 does, the
 /// first SDP sent sets them, whether or not it asked for a replacement, and the version
-/// counts every change from then on; a request's `replace` options decide only what is
-/// written, in every session of the body.
+/// counts the changes between bodies sent with `replace SDP version`; a request's `replace`
+/// options decide what is written, in every session of the body.
 public struct OutgoingOrigin: Sendable {
     var username: String?
     var sessionName: String?
     var version: UInt64?
-    /// The last body received for this participant, versions masked, to detect changes.
+    /// The last body received for this participant with `replace SDP version`, versions
+    /// masked, to detect changes.
     var lastBody: [UInt8]?
 
     /// Rewrites the o=/s= lines of `sdp` (going out) per `replace`; `incoming` is the body
@@ -32,16 +33,19 @@ public struct OutgoingOrigin: Sendable {
                 }
             }
         }
-        let body = masked.bytes
-        if let version {
-            if body != lastBody { self.version = version &+ 1 }
-        } else if let incomingVersion = firstOrigin.flatMap({ UInt64($0.sessionVersion) }) {
+        let names = replace.contains(.username), sessions = replace.contains(.sessionName), versions = replace.contains(.sdpVersion)
+        if version == nil, let incomingVersion = firstOrigin.flatMap({ UInt64($0.sessionVersion) }) {
             // A version of 0 is no version to count on: 10.5 starts from a random one.
             version = incomingVersion != 0 ? incomingVersion : UInt64.random(in: 1...UInt64.max)
         }
-        lastBody = body
+        // Only bodies sent with `replace SDP version` are compared, each with the last one
+        // that was (10.5): changes in between without the option bump nothing.
+        if versions {
+            let body = masked.bytes
+            if let lastBody, body != lastBody, let version { self.version = version &+ 1 }
+            lastBody = body
+        }
         // Without these options the o= and s= lines stay as the rewriter left them.
-        let names = replace.contains(.username), sessions = replace.contains(.sessionName), versions = replace.contains(.sdpVersion)
         guard names || sessions || versions else { return }
         for k in sdp.sessions.indices {
             for (i, line) in sdp.sessions[k].lines.enumerated() {

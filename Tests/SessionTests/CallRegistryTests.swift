@@ -149,6 +149,19 @@ final class FakeClock: Sendable {
         #expect(throws: NGError.unknownCall) { try registry.handle(request(.query, [("call-id", .string("nope"))])) }
     }
 
+    /// A delete naming only a to-tag (known or not) deletes the whole call, as 10.5 does.
+    @Test func aToTagAloneDeletesTheWholeCall() throws {
+        for (id, tag) in [("t1", "b"), ("t2", "nobody")] {
+            _ = try registry.handle(request(.offer, [("call-id", .string(id)), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]))
+            _ = try registry.handle(request(.answer, [("call-id", .string(id)), ("from-tag", .string("a")), ("to-tag", .string("b")),
+                                                     ("sdp", .string(Self.answerSDP))]))
+            let reply = try registry.handle(request(.delete, [("call-id", .string(id)), ("to-tag", .string(tag)), ("delete-delay", .integer(0))]))
+            #expect(reply.allSatisfy { $0.key != "warning" })
+            #expect(throws: NGError.unknownCall) { try registry.handle(request(.query, [("call-id", .string(id))])) }
+        }
+        #expect(ports.live.isEmpty)
+    }
+
     /// A lingering call deleted again with `delete-delay: 0` goes at once, as in 10.5 (it
     /// held its ports for the first delete's 30 s).
     @Test func aDelayOfZeroCutsALingeringCallShort() throws {

@@ -94,4 +94,21 @@ import Testing
         #expect(try send("bob 9 1 IN IP4 1.1.1.1", "other", 5002) == ("alice 9 458 IN IP4 1.1.1.1", "call"))
         #expect(try send("bob 9 1 IN IP4 1.1.1.1", "other", 5002) == ("alice 9 458 IN IP4 1.1.1.1", "call"))
     }
+
+    /// 10.5 compares a body with the last one sent with `replace SDP version`: changes in
+    /// bodies sent without it count for nothing, and the first one with it counts none.
+    @Test func onlyBodiesSentWithReplaceSDPVersionAreCompared() throws {
+        var state = OutgoingOrigin()
+        func send(_ port: Int, _ replace: Set<NGRequest.ReplaceOption>) throws -> String {
+            let incoming = try Self.sdp("a 1 3 IN IP4 1.1.1.1", "-", port)
+            var out = incoming
+            state.apply(to: &out, from: incoming, replace)
+            return out.sessionLines[1].value
+        }
+        #expect(try send(5000, []) == "a 1 3 IN IP4 1.1.1.1")
+        #expect(try send(5002, [.sdpVersion]) == "a 1 3 IN IP4 1.1.1.1")
+        #expect(try send(5004, []) == "a 1 3 IN IP4 1.1.1.1")
+        #expect(try send(5002, [.sdpVersion]) == "a 1 3 IN IP4 1.1.1.1")
+        #expect(try send(5004, [.sdpVersion]) == "a 1 4 IN IP4 1.1.1.1")
+    }
 }
