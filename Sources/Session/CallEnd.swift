@@ -37,7 +37,7 @@ extension CallRegistry {
             for (i, m) in offerer.medias.enumerated() {
                 func received(_ p: Participant, _ leg: MediaLeg?) -> Bool {
                     guard let port = leg?.localPorts?.rtp else { return false }
-                    return hasTraffic(p.interface.address, port)
+                    return hasTraffic(leg!.localAddress(default: p), port)
                 }
                 let ways = [received(offerer, m), received(answerer, i < answerer.medias.count ? answerer.medias[i] : nil)]
                     .filter { $0 }.count

@@ -114,9 +114,21 @@ public struct MediaLeg: Sendable {
     public var asymmetric = false
     /// Codec names (`PCMU/8000`) by payload type, from this participant's last SDP.
     public var codecs: [CodecName] = []
+    /// The address family the section speaks to this participant: its own SDP's for the
+    /// section, or the one `address family` set. 10.5 keeps it per section, so sections
+    /// of one SDP may sit on interfaces of different families.
+    public var ownFamily: IPAddress.Family?
 }
 
 extension MediaLeg {
+    /// The interface of the ports the leg uses now; nil while it has none.
+    public var currentInterface: MediaInterface? { currentMap.map { maps[$0].interface } }
+
+    /// The local address of the leg's ports: its current map's, else the participant's.
+    public func localAddress(default participant: Participant) -> IPAddress {
+        currentInterface?.address ?? participant.interface.address
+    }
+
     /// Where this participant receives pair `k`'s RTP and RTCP: the first pair's endpoints,
     /// then two ports further for each further pair its SDP counted (none beyond them).
     public func endpoints(ofPair k: Int) -> (rtp: Endpoint?, rtcp: Endpoint?) {

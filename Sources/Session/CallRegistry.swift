@@ -398,16 +398,20 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         }
         call.participants[receiver].pendingInterface = nil
         if let name = request.direction.first { call.participants[sender].pendingInterface = name }
-        if !familyNamed, let family = request.addressFamily.map({ $0 == .ip4 ? IPAddress.Family.inet : .inet6 })
-            ?? call.participants[receiver].ownFamily, interface.address.family != family,
-           let other = request.direction.count < 2 ? otherFamily(of: interface, family)
-               : settings.interfaces.first(where: { $0.name == interface.name && $0.address.family == family }) {
-            interface = other
+        let base = interface
+        let requestedFamily = request.addressFamily.map { $0 == .ip4 ? IPAddress.Family.inet : .inet6 }
+        // The receiver's interface in `family`: the base one's counterpart of that family.
+        let inFamily = { [settings] (family: IPAddress.Family?) -> MediaInterface in
+            guard !familyNamed, let family, base.address.family != family,
+                  let other = request.direction.count < 2 ? self.otherFamily(of: base, family)
+                      : settings.interfaces.first(where: { $0.name == base.name && $0.address.family == family }) else { return base }
+            return other
         }
+        interface = inFamily(requestedFamily ?? call.participants[receiver].ownFamily)
         // `address family` stays with the receiver until its own SDP speaks another (10.5).
         if request.addressFamily != nil { call.participants[receiver].ownFamily = interface.address.family }
-        let moveReceiver = interface != formerInterface
         call.participants[receiver].interface = interface
+        let senderBase = call.participants[sender].interface
         // Once an offer's section finds rtcp-mux in place with the receiver, 10.5 treats the
         // sections after it as if `rtcp-mux: require` were given (mux, RTCP on the RTP port).
         var muxOptions = request.rtcpMux
@@ -456,7 +460,21 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             } else if !call.participants[receiver].hasSDP || (changed && request.command == .offer) {
                 other.proto = own
             }
-            if moveReceiver { leaveMaps(&other) }
+            // The section's own family, unless it speaks ICE (its candidates name its
+            // addresses; 10.5 takes no family from them).
+            if let address, m.isRejected || !Self.speaksICE(sdp, i) { leg.ownFamily = address.family }
+            // Each section sits on the interface of its own family (10.5 keeps one per
+            // media): the one `address family` asks for, else the receiver's own for the
+            // section, else the one it is on, else the sender's. A receiver on another one
+            // moves, its sockets with it; the sender's section stays where it is until an
+            // SDP goes to it.
+            let sectionInterface = inFamily(requestedFamily ?? other.ownFamily ?? other.currentInterface?.address.family
+                ?? leg.ownFamily ?? call.participants[receiver].ownFamily)
+            if request.addressFamily != nil { other.ownFamily = sectionInterface.address.family }
+            if let current = other.currentInterface, current != sectionInterface { leaveMaps(&other) }
+            let senderInterface = leg.currentInterface ?? leg.ownFamily.flatMap { family in
+                senderBase.address.family == family ? nil : otherFamily(of: senderBase, family)
+            } ?? senderBase
             if m.isRejected {
                 leg.localPorts = nil
                 other.localPorts = nil
@@ -468,10 +486,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     // an SDP sent to it, as in 10.5.)
                     let far = other.rtpEndpoint.flatMap { $0.address.isUnspecified ? nil : $0 }
                     try selectPorts(&leg, key: far, keepCurrent: true, pairs: pairs,
-                                    on: call.participants[sender].interface, changes: &changes)
+                                    on: senderInterface, changes: &changes)
                 }
                 try selectPorts(&other, key: senderEndpoint, keepCurrent: keepReceiverPorts, pairs: pairs,
-                                on: call.participants[receiver].interface, changes: &changes)
+                                on: sectionInterface, changes: &changes)
             }
             leg.pairs = pairs
             other.pairs = pairs
@@ -560,6 +578,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         var plan = RewritePlan(
             address: request.mediaAddress ?? call.participants[receiver].interface.sdpAddress,
             rtpPorts: (0..<n).map { i in sdp.media[i].isRejected || i >= legs.count ? nil : legs[i].localPorts?.rtp })
+        if request.mediaAddress == nil {
+            plan.sectionAddresses = (0..<n).map { i in i < legs.count ? legs[i].currentInterface?.sdpAddress : nil }
+        }
         plan.replaceOrigin = request.replace.contains(.origin)
         plan.replaceSessionConnection = request.replace.contains(.sessionConnection)
         // A `media address` given replaces a null c= too (10.5); the hold stays a hold.

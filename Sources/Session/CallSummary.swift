@@ -67,15 +67,16 @@ extension CallSummary {
             let medias: [Media] = p.medias.map { m in
                 var streams: [Stream] = []
                 var codec: String?
+                let address = m.localAddress(default: p)
                 for k in 0..<(m.localPorts?.pairs ?? 0) {
                     guard let ports = m.localPorts?.pair(k),
-                          let (rtp, rtcp) = m.streamCounters(on: p.interface.address, counters, pair: k) else { continue }
+                          let (rtp, rtcp) = m.streamCounters(on: address, counters, pair: k) else { continue }
                     if k == 0 { codec = m.codec(of: rtp) }
                     let endpoints = m.endpoints(ofPair: k)
                     streams += [
-                        Stream(local: Endpoint(address: p.interface.address, port: ports.rtp),
+                        Stream(local: Endpoint(address: address, port: ports.rtp),
                                endpoint: rtp.endpoint ?? endpoints.rtp, isRTCP: false, counters: rtp),
-                        Stream(local: Endpoint(address: p.interface.address, port: ports.rtcp),
+                        Stream(local: Endpoint(address: address, port: ports.rtcp),
                                endpoint: rtcp.endpoint ?? endpoints.rtcp, isRTCP: true, counters: rtcp),
                     ]
                 }
@@ -129,9 +130,10 @@ extension CallRegistry {
         var n = 0
         for call in calls {
             for p in call.participants {
-                for ports in p.medias.compactMap(\.localPorts) {
-                    if hasTraffic(p.interface.address, ports.rtp) { n += 1 }
-                    if hasTraffic(p.interface.address, ports.rtcp) { n += 1 }
+                for m in p.medias {
+                    guard let ports = m.localPorts else { continue }
+                    if hasTraffic(m.localAddress(default: p), ports.rtp) { n += 1 }
+                    if hasTraffic(m.localAddress(default: p), ports.rtcp) { n += 1 }
                 }
             }
         }

@@ -72,7 +72,7 @@ extension CallRegistry {
                 let limit = silent ? settings.silentTimeout : settings.timeout
                 for port in [ports.rtp, ports.rtcp] {
                     streams += 1
-                    let last = media.counters(of: LocalSocket(address: p.interface.address, port: port))?.lastPacket
+                    let last = media.counters(of: LocalSocket(address: leg.localAddress(default: p), port: port))?.lastPacket
                     if limit <= 0 || now - max(last ?? 0, call.answered ?? call.created) < limit { return nil }
                 }
                 reason = silent ? .silent : .timeout

@@ -151,7 +151,7 @@ public enum ForwardingPlan {
         var rtcpEndpoint: Endpoint?
 
         init(_ participant: Participant, leg: MediaLeg, ports: PortPair, endpoints: (rtp: Endpoint?, rtcp: Endpoint?)) {
-            address = participant.interface.address
+            address = leg.localAddress(default: participant)
             mediaBlocked = participant.mediaBlocked
             echo = participant.echo
             asymmetric = leg.asymmetric

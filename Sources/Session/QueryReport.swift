@@ -42,7 +42,7 @@ enum QueryReport {
 
     static func media(_ m: MediaLeg, of p: Participant, counters: Counters,
                       totals: inout (rtp: StreamCounters, rtcp: StreamCounters)) -> BencodeValue {
-        let interface = p.interface, created = p.created
+        let interface = m.currentInterface ?? p.interface, created = p.created
         var streams: [BencodeValue] = []
         var codec: String?
         // Two streams per pair the section counts; a rejected section's without local

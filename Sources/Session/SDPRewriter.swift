@@ -6,6 +6,9 @@ public struct RewritePlan: Sendable {
     /// The address written into c= (and o= with `replace origin`): the interface's
     /// advertised address, or its bound address.
     public var address: IPAddress
+    /// Per m= section: the address of the interface it sits on, when not `address` (10.5
+    /// keeps an interface per media; a session's c= and o= take its first section's).
+    public var sectionAddresses: [IPAddress?] = []
     /// The local RTP port per m= section, in order; nil keeps a rejected section rejected.
     public var rtpPorts: [UInt16?]
     public var replaceOrigin = false
@@ -31,6 +34,9 @@ public struct RewritePlan: Sendable {
     public var loopProtectToken: String?
 
     public enum RTCPAttributeMode: Sendable { case short, full, none }
+
+    /// The address written for section `i`.
+    public func address(ofSection i: Int) -> IPAddress { (sectionAddresses[safe: i] ?? nil) ?? address }
 
     /// RFC 5761 multiplexing as stated in one outgoing m= section.
     public enum MuxMode: Sendable {
@@ -76,10 +82,14 @@ public enum SDPRewriter {
     }
 
     public static func rewrite(_ sdp: SessionDescription, plan: RewritePlan) -> SessionDescription {
-        let addrType = plan.address.family == .inet ? "IP4" : "IP6"
-        let ourAddress = plan.address.description
-        // Written out once: every rewritten c= line and a full a=rtcp carry it.
-        let ourConnection = Connection(addressType: addrType, address: ourAddress).description
+        // Written out once per address: every rewritten c= line and a full a=rtcp carry it.
+        var connections: [IPAddress: String] = [:]
+        func ourConnection(_ address: IPAddress) -> String {
+            if let known = connections[address] { return known }
+            let text = Connection(addressType: address.family == .inet ? "IP4" : "IP6", address: address.description).description
+            connections[address] = text
+            return text
+        }
         var sessions: [SessionDescription.Session] = []
         sessions.reserveCapacity(sdp.sessions.count)
         var media: [MediaDescription] = []
@@ -87,6 +97,7 @@ public enum SDPRewriter {
         // Each session of the body is rewritten on its own, its media numbered on.
         for s in sdp.sessions {
             let sessionConnection = SessionDescription.connection(in: s.lines)
+            let sessionAddress = s.media.first.map(plan.address(ofSection:)) ?? plan.address
             // The session c= only speaks for sections without their own c=; it is rewritten
             // when one of them relies on it, rejected or passed through as it is (10.5 then
             // gives a passed-through section the original address of its own).
@@ -98,17 +109,17 @@ public enum SDPRewriter {
                 switch line.typeByte {
                 case UInt8(ascii: "o") where plan.replaceOrigin:
                     if var o = Origin(parsing: line.value) {
-                        o.addressType = addrType
-                        o.address = ourAddress
+                        o.addressType = sessionAddress.family == .inet ? "IP4" : "IP6"
+                        o.address = sessionAddress.description
                         session.append(line.with(value: o.description))
                     } else {
                         session.append(line)
                     }
                 case UInt8(ascii: "c"):
                     if sessionCUsed, let c = sessionConnection, plan.replaceZeroAddress || !isZero(c) {
-                        session.append(line.with(value: connection(ourConnection, keeping: c)))
+                        session.append(line.with(value: connection(ourConnection(sessionAddress), keeping: c)))
                     } else {
-                        session.append(nullInFamily(line, plan.address.family))
+                        session.append(nullInFamily(line, sessionAddress.family))
                     }
                 case UInt8(ascii: "a") where isDirection(line.attributeName):
                     // A session-level direction moves into each media section, where it
@@ -138,7 +149,7 @@ public enum SDPRewriter {
                     continue
                 }
                 media.append(rewriteMedia(m, index: i, port: plan.rtpPorts[safe: i] ?? nil, plan: plan,
-                                          ourConnection: ourConnection, zeroAddress: zero, sessionDirection: sessionDirection))
+                                          ourConnection: ourConnection(plan.address(ofSection: i)), zeroAddress: zero, sessionDirection: sessionDirection))
             }
             sessions.append(SessionDescription.Session(lines: session, media: s.media))
         }
@@ -189,7 +200,7 @@ public enum SDPRewriter {
             if line.typeByte == UInt8(ascii: "c"), let c = Connection(parsing: line.value), plan.replaceZeroAddress || !isZero(c) {
                 head.append(line.with(value: connection(ourConnection, keeping: c)))
             } else {
-                head.append(nullInFamily(line, plan.address.family))
+                head.append(nullInFamily(line, plan.address(ofSection: index).family))
             }
         }
         // 10.5 writes the UDPTL profile in lower case.

@@ -24,6 +24,21 @@ import Testing
                         "a=rtcp:42249", "a=ptime:20"])
     }
 
+    /// Sections on interfaces of different families: each c= names its own section's
+    /// address, the session's c= (and o= under `replace origin`) its first section's.
+    @Test func eachSectionSpeaksTheAddressOfItsInterface() throws {
+        let out = try Self.rewrite(Self.head + ["m=audio 5000 RTP/AVP 0", "c=IN IP6 2001:db8::1", "m=audio 5002 RTP/AVP 0"],
+                                   ports: [100, 200]) {
+            $0.sectionAddresses = [IPAddress("::1")!, nil]
+            $0.replaceOrigin = true
+        }
+        #expect(out.filter { $0.hasPrefix("c=") || $0.hasPrefix("o=") }
+            == ["o=alice 123 456 IN IP6 ::1", "c=IN IP6 ::1", "c=IN IP6 ::1"])
+        let second = try Self.rewrite(Self.head + ["m=audio 5000 RTP/AVP 0", "m=audio 5002 RTP/AVP 0", "c=IN IP4 198.51.100.1"],
+                                      ports: [100, 200]) { $0.sectionAddresses = [IPAddress("::1")!, IPAddress("127.0.0.1")!] }
+        #expect(second.filter { $0.hasPrefix("c=") } == ["c=IN IP6 ::1", "c=IN IP4 127.0.0.1"])
+    }
+
     @Test func zeroAddressHoldAndRejectedSections() throws {
         let hold = try Self.rewrite(["v=0", "o=a 1 1 IN IP4 1.1.1.1", "s=-", "c=IN IP4 0.0.0.0", "t=0 0",
                                      "m=audio 5000 RTP/AVP 0", "a=recvonly"], ports: [42708])

@@ -1,0 +1,68 @@
+import Bencode
+import Foundation
+import Testing
+
+/// Address families per media section, as 10.5 keeps them (an interface per media, not per
+/// participant): each section speaks `address family` when given, else the receiver's own
+/// family for it, else the sender's; a session's `c=` takes its first section's address.
+/// Compared after every step: every `c=` line of the reply and every section's local address.
+@Suite struct SectionFamilyDifferentialTests {
+    static func body(_ user: String, _ lines: [String]) -> (String, BencodeValue) {
+        ("sdp", .string((["v=0", "o=\(user) 1 1 IN IP4 192.0.2.1", "s=-", "t=0 0"] + lines).joined(separator: "\r\n") + "\r\n"))
+    }
+
+    /// Sections at `port`, `port + 2`, ..., each with its own c= of the family given (true: IPv6).
+    static func sections(_ port: Int, _ v6: [Bool]) -> [String] {
+        v6.enumerated().flatMap { i, six in
+            ["m=audio \(port + 2 * i) RTP/AVP 0", six ? "c=IN IP6 2001:db8::\(i + 1)" : "c=IN IP4 198.51.100.\(i + 1)"]
+        }
+    }
+
+    static func offer(_ v6: [Bool], from: String = "A", to: String? = nil, extra: [(String, BencodeValue)] = []) -> [(String, BencodeValue)] {
+        [("command", .string("offer")), ("from-tag", .string(from)), body(from, sections(from == "A" ? 5000 : 6000, v6))]
+            + (to.map { [("to-tag", .string($0))] } ?? []) + extra
+    }
+
+    static func answer(_ v6: [Bool], extra: [(String, BencodeValue)] = []) -> [(String, BencodeValue)] {
+        [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")), body("B", sections(6000, v6))] + extra
+    }
+
+    static let sequences: [(String, [[(String, BencodeValue)]])] = [
+        ("an offer with an IPv6 section, then an IPv4 one", [offer([true, false])]),
+        ("an offer with an IPv4 section, then an IPv6 one", [offer([false, true])]),
+        ("an answer adds a section of the other family", [offer([true]), answer([true, false])]),
+        ("each side keeps its own family per section", [offer([true, true]), answer([false, true]), offer([true, true, true], to: "B")]),
+        ("a section added later follows the sender", [offer([true]), answer([false]), offer([true, true], to: "B")]),
+        ("address family for every section, then each side's own",
+         [offer([true, false], extra: [("address family", .string("IP6"))]), answer([false, false]), offer([true, false], to: "B")]),
+        ("the callee re-offers mixed families", [offer([false, false]), answer([true, false]), offer([true, false], from: "B", to: "A")]),
+        ("a session c= of one family, a section c= of the other", [
+            [("command", .string("offer")), ("from-tag", .string("A")),
+             ("sdp", .string("v=0\r\no=a 1 1 IN IP4 198.51.100.1\r\ns=-\r\nc=IN IP4 198.51.100.1\r\nt=0 0\r\n"
+                 + "m=audio 5000 RTP/AVP 0\r\nc=IN IP6 2001:db8::1\r\nm=audio 5002 RTP/AVP 0\r\n"))],
+        ]),
+        ("two sessions in one body, one per family", [
+            [("command", .string("offer")), ("from-tag", .string("A")),
+             ("sdp", .string("v=0\r\no=a 1 1 IN IP6 2001:db8::1\r\ns=-\r\nc=IN IP6 2001:db8::1\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n"
+                 + "v=0\r\no=b 1 1 IN IP4 192.0.2.200\r\ns=-\r\nc=IN IP4 192.0.2.200\r\nt=0 0\r\nm=audio 5002 RTP/AVP 0\r\n"))],
+        ]),
+    ]
+
+    static func digest(_ reply: BencodeValue?, _ query: BencodeValue?) -> String {
+        let lines = (reply?["sdp"]?.stringValue ?? "").split(whereSeparator: \.isNewline)
+        let connections = lines.filter { $0.hasPrefix("c=") || $0.hasPrefix("m=") }.map { $0.hasPrefix("m=") ? "m" : String($0) }
+        guard case .dictionary(let tags)? = query?["tags"] else { return connections.joined(separator: " ") + " no query" }
+        let local = tags.sorted { $0.key < $1.key }.map { tag in
+            guard case .list(let medias)? = tag.value["medias"] else { return "\(tag.key):-" }
+            return "\(tag.key):" + medias.map { $0["streams"]?[0]?["local address"]?.stringValue ?? "-" }.joined(separator: ",")
+        }
+        return (connections + local).joined(separator: " ")
+    }
+
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func everySectionSpeaksTheReferencesFamily() throws {
+        let pair = try ReferencePair(interfaces: ["127.0.0.1", "::1"])
+        pair.expectStepsMatch(Self.sequences, prefix: "section-family", digest: Self.digest)
+        #expect(pair.ours.stop().status == 0)
+    }
+}
