@@ -21,6 +21,7 @@ public protocol SocketOwner: AnyObject, Sendable {
 public final class SocketPortAllocator: PortAllocator {
     private struct Bound {
         var rtp: Int32
+        /// -1 for an RTP port held alone.
         var rtcp: Int32
     }
 
@@ -69,6 +70,16 @@ public final class SocketPortAllocator: PortAllocator {
     }
 
     public func allocate(on interface: MediaInterface, pairs count: Int) -> PortPair? {
+        allocate(on: interface, pairs: count, rtcp: true)
+    }
+
+    /// An even RTP port bound alone; the port after it stays free for nobody (the table
+    /// holds the slot), as a pair's would.
+    public func allocateRTPOnly(on interface: MediaInterface) -> PortPair? {
+        allocate(on: interface, pairs: 1, rtcp: false)
+    }
+
+    private func allocate(on interface: MediaInterface, pairs count: Int, rtcp: Bool) -> PortPair? {
         let range = interface.portRange ?? portMin...portMax
         let span = 2 * max(1, count)
         return state.withLock { s in
@@ -93,7 +104,7 @@ public final class SocketPortAllocator: PortAllocator {
                 // completed gives back what it took.
                 var done = 0
                 for port in stride(from: base, to: base + span, by: 2) {
-                    guard table[UInt16(port)] == nil, let bound = bindPair(interface.address, UInt16(port)) else { break }
+                    guard table[UInt16(port)] == nil, let bound = bindPair(interface.address, UInt16(port), rtcp: rtcp) else { break }
                     table[UInt16(port)] = bound
                     done += 1
                 }
@@ -108,15 +119,23 @@ public final class SocketPortAllocator: PortAllocator {
                     continue
                 }
                 s.last = UInt16(base)
-                return PortPair(rtp: UInt16(base), pairs: span / 2)
+                return PortPair(rtp: UInt16(base), pairs: span / 2, hasRTCP: rtcp)
             }
             return nil
         }
     }
 
-    /// Binds `port` and `port + 1` (and hands them to the owner), or nil.
-    private func bindPair(_ address: IPAddress, _ port: UInt16) -> Bound? {
+    /// Binds `port` and (with `rtcp`) `port + 1`, and hands them to the owner; or nil.
+    private func bindPair(_ address: IPAddress, _ port: UInt16, rtcp withRTCP: Bool = true) -> Bound? {
         guard let rtp = Self.bindUDP(address, port) else { return nil }
+        guard withRTCP else {
+            if defaultTOS > 0 { Self.setTOS(defaultTOS, fd: rtp, family: address.family) }
+            if let owner, !owner.adopt(rtp, as: LocalSocket(address: address, port: port)) {
+                close(rtp)
+                return nil
+            }
+            return Bound(rtp: rtp, rtcp: -1)
+        }
         guard let rtcp = Self.bindUDP(address, port + 1) else {
             close(rtp)
             return nil
@@ -159,7 +178,7 @@ public final class SocketPortAllocator: PortAllocator {
                 let pair = block.pair(k)
                 guard let b = s.tables[interface.address]?[pair.rtp] else { continue }
                 Self.setTOS(tos, fd: b.rtp, family: interface.address.family)
-                Self.setTOS(tos, fd: b.rtcp, family: interface.address.family)
+                if b.rtcp >= 0 { Self.setTOS(tos, fd: b.rtcp, family: interface.address.family) }
             }
         }
     }
@@ -200,10 +219,10 @@ public final class SocketPortAllocator: PortAllocator {
     private func give(_ b: Bound, address: IPAddress, port: UInt16) {
         if let owner {
             owner.release(LocalSocket(address: address, port: port))
-            owner.release(LocalSocket(address: address, port: port + 1))
+            if b.rtcp >= 0 { owner.release(LocalSocket(address: address, port: port + 1)) }
         } else {
             close(b.rtp)
-            close(b.rtcp)
+            if b.rtcp >= 0 { close(b.rtcp) }
         }
     }
 

@@ -27,19 +27,25 @@ public struct MediaInterface: Hashable, Sendable {
 
 /// Two consecutive local ports: RTP on the even one, RTCP on the next; or, for an m= line
 /// with a port count (`m=audio 5000/2`, RFC 8866 section 5.14), `pairs` such pairs one after
-/// the other, the first of them named by `rtp`.
+/// the other, the first of them named by `rtp`. A section whose RTCP is muxed for sure when
+/// its ports are taken holds the RTP port alone (`hasRTCP` false), as 10.5 binds it.
 public struct PortPair: Hashable, Sendable {
     public var rtp: UInt16
     public var pairs = 1
+    public var hasRTCP = true
     public var rtcp: UInt16 { rtp &+ 1 }
 
-    public init(rtp: UInt16, pairs: Int = 1) {
+    public init(rtp: UInt16, pairs: Int = 1, hasRTCP: Bool = true) {
         self.rtp = rtp
         self.pairs = pairs
+        self.hasRTCP = hasRTCP
     }
 
     /// The `k`th pair of the block (0 is the block itself when it has one pair).
-    public func pair(_ k: Int) -> PortPair { PortPair(rtp: rtp &+ UInt16(2 * k)) }
+    public func pair(_ k: Int) -> PortPair { PortPair(rtp: rtp &+ UInt16(2 * k), hasRTCP: hasRTCP) }
+
+    /// The RTCP port, or 0 (query's figure) when only the RTP port is held.
+    public var rtcpShown: UInt16 { hasRTCP ? rtcp : 0 }
 
     /// The block's pairs one by one.
     public var each: [PortPair] { (0..<pairs).map(pair) }

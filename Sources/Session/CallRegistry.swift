@@ -475,21 +475,38 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let senderInterface = leg.currentInterface ?? leg.ownFamily.flatMap { family in
                 senderBase.address.family == family ? nil : otherFamily(of: senderBase, family)
             } ?? senderBase
+            // A rejected section leaves rtcp-mux as it was on both sides (10.5).
+            if m.isRejected {
+                other.muxWritten = .off
+            } else {
+                leg.rtcpMux = m.attribute("rtcp-mux") != nil
+                other.muxWritten = Self.negotiateMux(isOffer: request.command == .offer, options: muxOptions, inPlace: muxInPlace,
+                                                     otherBranch: forkAnswer, sender: &leg, receiver: &other)
+                if request.command == .offer, other.muxWritten == .muxed { muxOptions.insert(.require) }
+            }
             if m.isRejected {
                 leg.localPorts = nil
                 other.localPorts = nil
             } else {
+                // RTCP muxed for sure when ports are taken: 10.5 binds the RTP port alone.
+                // The sender's are settled by the offer's options (`accept`, `demux`) or by
+                // its answer (or the mux the proxy required of it); the receiver's by the
+                // SDP going to it, which also has a lone port replaced once RTCP is needed.
+                let rtp = m.mediaLine.isRTP
+                let senderMuxed = rtp && (request.command == .offer ? leg.rtcpMux && leg.rtcpMuxDecided
+                    : leg.rtcpMux || leg.muxWritten == .muxed)
+                let receiverMuxed = rtp && other.muxWritten == .muxed
                 // (Sender first: a new call's ports come in the order offerer, answerer.)
                 if leg.localPorts != nil || leg.maps.isEmpty {
                     // The sender's own ports are for the receiver's endpoint, which this SDP
                     // does not change. (A section it had rejected gets them back only with
                     // an SDP sent to it, as in 10.5.)
                     let far = other.rtpEndpoint.flatMap { $0.address.isUnspecified ? nil : $0 }
-                    try selectPorts(&leg, key: far, keepCurrent: true, pairs: pairs,
+                    try selectPorts(&leg, key: far, keepCurrent: true, pairs: pairs, rtcp: !senderMuxed,
                                     on: senderInterface, changes: &changes)
                 }
-                try selectPorts(&other, key: senderEndpoint, keepCurrent: keepReceiverPorts, pairs: pairs,
-                                on: sectionInterface, changes: &changes)
+                try selectPorts(&other, key: senderEndpoint, keepCurrent: keepReceiverPorts, pairs: pairs, rtcp: !receiverMuxed,
+                                refit: true, on: sectionInterface, changes: &changes)
             }
             leg.pairs = pairs
             other.pairs = pairs
@@ -520,15 +537,6 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             if let ptime = m.attribute("ptime")?.attributeValue {
                 leg.ptime = ptime
                 other.ptime = ptime
-            }
-            // A rejected section leaves rtcp-mux as it was on both sides (10.5).
-            if m.isRejected {
-                other.muxWritten = .off
-            } else {
-                leg.rtcpMux = m.attribute("rtcp-mux") != nil
-                other.muxWritten = Self.negotiateMux(isOffer: request.command == .offer, options: muxOptions, inPlace: muxInPlace,
-                                                     otherBranch: forkAnswer, sender: &leg, receiver: &other)
-                if request.command == .offer, other.muxWritten == .muxed { muxOptions.insert(.require) }
             }
             if request.command == .answer { other.midAnswered = true }
             if request.command == .offer, other.sentMid == nil {

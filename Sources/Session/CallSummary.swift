@@ -76,7 +76,7 @@ extension CallSummary {
                     streams += [
                         Stream(local: Endpoint(address: address, port: ports.rtp),
                                endpoint: rtp.endpoint ?? endpoints.rtp, isRTCP: false, counters: rtp),
-                        Stream(local: Endpoint(address: address, port: ports.rtcp),
+                        Stream(local: Endpoint(address: address, port: ports.rtcpShown),
                                endpoint: rtcp.endpoint ?? endpoints.rtcp, isRTCP: true, counters: rtcp),
                     ]
                 }
@@ -133,7 +133,7 @@ extension CallRegistry {
                 for m in p.medias {
                     guard let ports = m.localPorts else { continue }
                     if hasTraffic(m.localAddress(default: p), ports.rtp) { n += 1 }
-                    if hasTraffic(m.localAddress(default: p), ports.rtcp) { n += 1 }
+                    if ports.hasRTCP, hasTraffic(m.localAddress(default: p), ports.rtcp) { n += 1 }
                 }
             }
         }

@@ -176,8 +176,9 @@ public enum ForwardingPlan {
         } else {
             action = anyEcho || to == nil ? .drop : .forward
         }
-        let targetRTCP = to.map { $0.muxed ? $0.rtp : $0.rtcp }
-        for isRTCP in [false, true] {
+        // A side holding its RTP port alone sends and takes RTCP there too.
+        let targetRTCP = to.map { $0.muxed || !$0.ports.hasRTCP ? $0.rtp : $0.rtcp }
+        for isRTCP in from.ports.hasRTCP ? [false, true] : [false] {
             let endpoint = isRTCP ? from.rtcpEndpoint : from.rtpEndpoint
             var rule = SocketRule(socket: isRTCP ? from.rtcp : from.rtp, isRTCP: isRTCP,
                                   advertised: endpoint.flatMap { $0.address.isUnspecified || $0.port == 0 ? nil : $0 },
@@ -187,7 +188,7 @@ public enum ForwardingPlan {
             rule.mediaHandover = call.mediaOptions.mediaHandover
             rule.natWait = call.mediaOptions.natWait
             rule.pierceNAT = call.mediaOptions.pierceNAT && !isRTCP
-            rule.demux = !isRTCP && from.muxed
+            rule.demux = !isRTCP && (from.muxed || !from.ports.hasRTCP)
             rule.action = action
             rule.rtpTarget = to?.rtp
             rule.rtcpTarget = targetRTCP

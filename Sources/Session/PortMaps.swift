@@ -17,9 +17,17 @@ extension CallRegistry {
     /// Points `leg` at the map for `key` (an exact match, else one still without a key, else
     /// a new one), or with `keepCurrent` at the map it uses now; then fits that map to
     /// `pairs` (fewer keep the first pairs, more take a new run). Maps stay held until the
-    /// call ends.
-    func selectPorts(_ leg: inout MediaLeg, key: Endpoint?, keepCurrent: Bool, pairs: Int, on interface: MediaInterface,
-                     changes: inout PortChanges) throws(NGError) {
+    /// call ends. Without `rtcp` (RTCP muxed for sure) a new map of one pair holds the RTP
+    /// port alone, as 10.5 binds it; with `refit`, such a map that now needs RTCP is
+    /// replaced by a new pair (a pair never shrinks to one port).
+    func selectPorts(_ leg: inout MediaLeg, key: Endpoint?, keepCurrent: Bool, pairs: Int, rtcp: Bool = true, refit: Bool = false,
+                     on interface: MediaInterface, changes: inout PortChanges) throws(NGError) {
+        func fresh() throws(NGError) -> PortPair {
+            let block = pairs == 1 && !rtcp ? ports.allocateRTPOnly(on: interface) : ports.allocate(on: interface, pairs: pairs)
+            guard let block else { throw .portsExhausted }
+            changes.allocated.append((block, interface))
+            return block
+        }
         let index: Int
         if keepCurrent, let current = leg.currentMap, leg.maps[current].interface == interface {
             index = current
@@ -29,20 +37,17 @@ extension CallRegistry {
             leg.maps[open].key = key
             index = open
         } else {
-            guard let fresh = ports.allocate(on: interface, pairs: pairs) else { throw .portsExhausted }
-            changes.allocated.append((fresh, interface))
-            leg.maps.append(PortMap(key: key, ports: fresh, interface: interface))
+            leg.maps.append(PortMap(key: key, ports: try fresh(), interface: interface))
             index = leg.maps.count - 1
         }
         let held = leg.maps[index].ports
         if held.pairs > pairs {
             changes.released.append((PortPair(rtp: held.pair(pairs).rtp, pairs: held.pairs - pairs), interface))
             leg.maps[index].ports = PortPair(rtp: held.rtp, pairs: pairs)
-        } else if held.pairs < pairs {
-            guard let fresh = ports.allocate(on: interface, pairs: pairs) else { throw .portsExhausted }
-            changes.allocated.append((fresh, interface))
+        } else if held.pairs < pairs || (!held.hasRTCP && (pairs > 1 || (rtcp && refit))) {
+            let replacement = try fresh()
             changes.released.append((held, interface))
-            leg.maps[index].ports = fresh
+            leg.maps[index].ports = replacement
         }
         leg.currentMap = index
         leg.localPorts = leg.maps[index].ports

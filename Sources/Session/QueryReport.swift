@@ -56,7 +56,7 @@ enum QueryReport {
             totals.rtcp.add(rtcp)
             streams.append(stream(port: ports?.rtp, endpoint: endpoints.rtp, kind: Self.rtpKinds(m), interface: interface,
                                   created: created, counters: rtp, ice: m.ice))
-            streams.append(stream(port: ports?.rtcp, endpoint: endpoints.rtcp, kind: Self.rtcpKinds(m), interface: interface,
+            streams.append(stream(port: ports?.rtcpShown, endpoint: endpoints.rtcp, kind: Self.rtcpKinds(m), interface: interface,
                                   created: created, counters: rtcp, ice: m.ice))
         }
         // `initialized` once the participant's own SDP has been seen.

@@ -70,7 +70,8 @@ import Glibc
             relayed += 1
         }
         // On B's RTP port: the empty, one-byte, 0x80 and oversized ones (0x41 0x41... reads as
-        // RTCP type 65 on A's muxed port and goes to B's RTCP port; RTCP-port ones go there too).
+        // RTCP type 65 on A's muxed port and goes to B's RTCP port; A's section, muxed from
+        // the start, holds no RTCP port, so what went to the port after it reached nobody).
         #expect(relayed == 4)
         call.a.send(rtpPacket(seq: 1), to: call.aSendsTo)
         call.b.drain(wait: 0.1)
@@ -112,6 +113,10 @@ import Glibc
         // RTP on the muxed port still goes to B's RTP port.
         call.a.send(rtpPacket(seq: 1), to: call.aSendsTo)
         #expect(b.receive()?.bytes == rtpPacket(seq: 1))
+        // Muxed from the start, A's section holds its RTP port alone (as 10.5 binds it):
+        // the port after it is not the proxy's.
+        let query = call.command("query")
+        #expect(query?["tags"]?["a"]?["medias"]?[0]?["streams"]?[1]?["local port"]?.integerValue == 0, "\(String(describing: query))")
     }
 
     @Test func learnsWhereAPhoneReallySendsFrom() throws {

@@ -99,6 +99,55 @@ import Testing
         }.joined(separator: ", ")
     }
 
+    /// Sequences where a section's RTCP is muxed for sure when its ports are taken (`require`,
+    /// `demux`, `accept`, an answering branch that takes the offered mux): 10.5 binds the
+    /// RTP port alone (query's RTCP local port 0) and binds a new pair once RTCP is needed.
+    static let lonePorts: [(String, [[(String, BencodeValue)]])] = [
+        ("require, then a re-offer without", [offer(false, ["require"]), answer(false), offer(false, retag: true)]),
+        ("require twice", [offer(false, ["require"]), answer(false), offer(false, ["require"], retag: true)]),
+        ("require on a re-offer keeps the pair", [offer(false), answer(false), offer(false, ["require"], retag: true)]),
+        ("require, the answer takes mux", [offer(false, ["require"]), answer(true), offer(true, retag: true)]),
+        ("demux, then a re-offer and answer without", [offer(true, ["demux"]), answer(false), offer(false, retag: true), answer(false)]),
+        ("accept", [offer(true, ["accept"]), answer(true)]),
+        ("offered mux is no lone port", [offer(true, ["offer"]), answer(true)]),
+        ("a branch answers without the offered mux", [offer(true), answer(true), branch("C", mux: false)]),
+        ("require, a branch answers", [offer(false, ["require"]), answer(false), branch("C", mux: false)]),
+    ]
+
+    /// Every stream's local port per tag after a step, as labels in order of first sight
+    /// (`0` for none), so the same socket kept, a new one taken, or none show alike.
+    final class PortLabels {
+        var labels: [Int64: Int] = [:]
+        func digest(_ query: BencodeValue?) -> String {
+            guard case .dictionary(let tags)? = query?["tags"] else { return "no tags" }
+            return tags.sorted { $0.key < $1.key }.map { tag in
+                guard case .list(let streams)? = tag.value["medias"]?[0]?["streams"] else { return "\(tag.key): -" }
+                return "\(tag.key): " + streams.map { stream in
+                    guard let port = stream["local port"]?.integerValue, port != 0 else { return "0" }
+                    if labels[port] == nil { labels[port] = labels.count }
+                    return "P\(labels[port]!)"
+                }.joined(separator: ",")
+            }.joined(separator: " ")
+        }
+    }
+
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func muxedSectionsHoldALoneRTPPortAsTheReference() throws {
+        let pair = try ReferencePair()
+        for (name, steps) in Self.lonePorts {
+            let runs = [pair.refPort, pair.ourPort].map { port -> [String] in
+                let callID: [(String, BencodeValue)] = [("call-id", .string("lone-\(UUID().uuidString)"))]
+                let labels = PortLabels()
+                return steps.map { step in
+                    let result = ngRequest(port, callID + step)?["result"]?.stringValue ?? "-"
+                    return result + " " + labels.digest(ngRequest(port, callID + [("command", .string("query"))]))
+                }
+            }
+            #expect(runs[1] == runs[0], "\(name)\n--- reference\n\(runs[0].joined(separator: "\n"))\n--- ours\n\(runs[1].joined(separator: "\n"))")
+        }
+        #expect(pair.ours.stop().status == 0)
+    }
+
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
     func muxOverReInvitesMatchesTheReference() throws {
         let pair = try ReferencePair()

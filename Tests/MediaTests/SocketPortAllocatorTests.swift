@@ -28,6 +28,30 @@ import Glibc
         #expect(held.count == 3)
     }
 
+    /// A lone RTP port (a section muxed from the start) binds that port only: the next
+    /// one stays free for other processes, and releasing gives the one socket back.
+    @Test func aLoneRTPPortBindsOneSocket() throws {
+        let ports = SocketPortAllocator(portMin: 65460, portMax: 65469)
+        defer { ports.releaseAll() }
+        let lone = try #require(ports.allocateRTPOnly(on: Self.loopback))
+        #expect(!lone.hasRTCP && lone.rtp % 2 == 0)
+        func bindable(_ port: UInt16) -> Bool {
+            let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+            defer { close(fd) }
+            var addr = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: port.bigEndian,
+                                   sin_addr: in_addr(s_addr: UInt32(0x7f00_0001).bigEndian), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
+            return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 } }
+        }
+        #expect(!bindable(lone.rtp))
+        #expect(bindable(lone.rtp + 1))
+        let pair = try #require(ports.allocate(on: Self.loopback))
+        #expect(pair.rtp != lone.rtp && pair.hasRTCP)
+        ports.release(lone, on: Self.loopback)
+        #expect(bindable(lone.rtp))
+        #expect(ports.usage(on: Self.loopback.address).pairs == 1)
+    }
+
     @Test func tosIsAppliedAtBindAndOnRequest() throws {
         let ports = SocketPortAllocator(portMin: 65420, portMax: 65429, tos: 184)
         defer { ports.releaseAll() }
