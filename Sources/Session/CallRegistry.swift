@@ -224,7 +224,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let senderLegs = call.participants[sender].medias
             call.participants[offerer].offerCodecs = sdp.media.indices.map { i in
                 let m = sdp.media[i]
-                guard m.mediaLine.isRTP, !m.isRejected, i < senderLegs.count else { return nil }
+                guard m.mediaLine.isRTP, i < senderLegs.count else { return nil }
                 let names = senderLegs[i].codecs
                 guard isAnswer else {
                     return OfferCodecs(offered: CodecFilter.ordered(names, formats: plan.formats[i] ?? m.mediaLine.formats))
@@ -556,7 +556,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 }
             }
             let both = sdp.session(ofMedia: i).lines + m.lines
-            leg.ice = both.contains { $0.attributeName == "ice-ufrag" }
+            // (A rejected section's ICE attributes count for nothing, as in 10.5.)
+            leg.ice = !m.isRejected && both.contains { $0.attributeName == "ice-ufrag" }
             leg.trickleICE = leg.ice && SDPRewriter.tricklesICE(both)
             // `ICE: remove` takes ICE from the receiver's flags too (10.5).
             if request.ice == .remove {

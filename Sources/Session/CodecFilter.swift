@@ -84,7 +84,7 @@ enum CodecFilter {
     /// formats `single codec` leaves, `names` the answer's codec names (its leg's).
     static func answerFormats(_ m: MediaDescription, single: [String]?, offered: OfferCodecs, names: [CodecName],
                               answerer: Int) -> [String]? {
-        guard m.mediaLine.isRTP, !m.isRejected else { return single }
+        guard m.mediaLine.isRTP else { return single }
         let answer = offered.answered(ordered(names, formats: single ?? m.mediaLine.formats), by: answerer)
         return answer.formats?.map { String($0.payloadType) } ?? single
     }

@@ -241,6 +241,10 @@ func normalizeSDP(_ sdp: String) -> String {
             offer(["m=audio 5002 RTP/AVP 0", "a=sendonly"], head: ["v=0", "o=bob 999 1 IN IP4 198.51.100.1", "s=other", "c=IN IP4 198.51.100.1", "t=0 0"],
                   extra: [("replace", replaceAll)]),
         ]),
+        // A rejected section's codecs go through the same codec handling as an active one's.
+        ("a rejected answer naming a codec the offerer lacks", [offer(["m=audio 5000 RTP/AVP 0"]), answer(bob + ["m=audio 0 RTP/AVP 9"])]),
+        ("a rejected offer, answered with a codec it lacks", [offer(["m=audio 0 RTP/AVP 3"]),
+                                                              answer(bob + ["m=audio 6000 RTP/AVP 111", "a=rtpmap:111 opus/48000/2"])]),
         ("SDP version counts only bodies sent with replace SDP version", [
             offer(["m=audio 5000 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP-version")]))]),
             offer(["m=audio 5004 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP version")]))]),

@@ -25,6 +25,9 @@ import Testing
     }
 
     static let sequences: [(String, [[(String, BencodeValue)]])] = [
+        // A rejected section's ICE attributes count for nothing.
+        ("a rejected offer speaking ICE, removed", [rejected(step("offer", from: "A", ice: true, remove: true))]),
+        ("a rejected answer speaking ICE, removed", [step("offer", from: "A"), rejected(step("answer", from: "A", to: "B", ice: true, remove: true))]),
         ("ICE removed both ways", [step("offer", from: "A", ice: true, remove: true), step("answer", from: "A", to: "B", remove: true)]),
         ("ICE removed in the offer only", [step("offer", from: "A", ice: true, remove: true), step("answer", from: "A", to: "B")]),
         ("an ICE answer, removed", [step("offer", from: "A", ice: true, remove: true),
@@ -57,7 +60,8 @@ import Testing
     static func rejected(_ step: [(String, BencodeValue)]) -> [(String, BencodeValue)] {
         step.map { entry in
             guard entry.0 == "sdp", let text = entry.1.stringValue else { return entry }
-            return ("sdp", .string(text.replacingOccurrences(of: "m=audio 5000", with: "m=audio 0")))
+            return ("sdp", .string(text.replacingOccurrences(of: "m=audio 5000", with: "m=audio 0")
+                .replacingOccurrences(of: "m=audio 6000", with: "m=audio 0")))
         }
     }
 
