@@ -260,8 +260,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
            let callee = Self.answeringPeer(of: to, in: call, viaBranch: request.viaBranch) {
             call.participants[callee].tag = fromTag
         }
+        // (A logical interface without the family of the offerer's SDP holds its ports all
+        // the same until an SDP goes to it, as in 10.5.)
         let a = participant(&call, tag: fromTag, now: now) {
-            selectInterface(request.direction.first, family: family, needs: true)
+            selectInterface(request.direction.first, family: family)
         }
         call.participants[a].label = request.label ?? call.participants[a].label
         // The via-branch names the callee's branch (forking); the offerer keeps none.
@@ -457,7 +459,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             leg.proto = own
             if let t = request.transportProtocol, m.mediaLine.isRTP {
                 other.proto = t == .accept ? own : t.rawValue
-            } else if !call.participants[receiver].hasSDP || (changed && request.command == .offer) {
+            } else if changed && request.command == .offer {
                 other.proto = own
             }
             // The section's own family, unless it speaks ICE (its candidates name its
@@ -473,7 +475,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             if request.addressFamily != nil { other.ownFamily = sectionInterface.address.family }
             if let current = other.currentInterface, current != sectionInterface { leaveMaps(&other) }
             let senderInterface = leg.currentInterface ?? leg.ownFamily.flatMap { family in
-                senderBase.address.family == family ? nil : otherFamily(of: senderBase, family)
+                settings.interfaces.first { $0.name == senderBase.name && $0.address.family == family }
             } ?? senderBase
             // A rejected section leaves rtcp-mux as it was on both sides (10.5).
             if m.isRejected {

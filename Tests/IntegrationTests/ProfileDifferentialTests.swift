@@ -26,6 +26,8 @@ import Testing
                                               step("answer", from: "A", to: "B", avpf), step("offer", from: "A", to: "B", avp),
                                               step("answer", from: "A", to: "B", avpf)]),
         ("an unanswered re-offer changes profile", [step("offer", from: "A", avp), step("offer", from: "A", avpf)]),
+        ("a callee that has not answered keeps a transport protocol", [
+            step("offer", from: "A", avpf, extra: [("transport-protocol", .string(avp))]), step("offer", from: "A", avpf)]),
     ]
 
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))

@@ -59,6 +59,23 @@ import Testing
         return (connections + local).joined(separator: " ")
     }
 
+    /// A logical interface the offerer's `direction` names but without its SDP's family
+    /// holds the offerer's ports all the same, until an SDP goes to it (10.5).
+    static let named: [(String, [[(String, BencodeValue)]])] = [
+        ("an IPv6 offerer on an IPv4-only interface, then answered", [
+            offer([true], extra: [("direction", .list([.string("ext")]))]), answer([false])]),
+        ("both named, neither with the family", [offer([true], extra: [("direction", .list([.string("priv"), .string("ext")]))])]),
+        ("a non-RTP section", [[("command", .string("offer")), ("from-tag", .string("A")), ("direction", .list([.string("priv")])),
+                                body("A", ["m=application 6174 UDP/BFCP *", "c=IN IP6 2001:db8::1"])]]),
+    ]
+
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func aNamedInterfaceWithoutTheFamilyHoldsTheOfferersPorts() throws {
+        let pair = try ReferencePair(interfaces: ["127.0.0.1", "::1", "priv/127.0.0.2", "ext/127.0.0.3"])
+        pair.expectStepsMatch(Self.named, prefix: "named-family", digest: Self.digest)
+        #expect(pair.ours.stop().status == 0)
+    }
+
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
     func everySectionSpeaksTheReferencesFamily() throws {
         let pair = try ReferencePair(interfaces: ["127.0.0.1", "::1"])
