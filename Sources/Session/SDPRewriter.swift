@@ -116,7 +116,9 @@ public enum SDPRewriter {
                         session.append(line)
                     }
                 case UInt8(ascii: "c"):
-                    if sessionCUsed, let c = sessionConnection, plan.replaceZeroAddress || !isZero(c) {
+                    // One no section relies on is rewritten, whatever it says, only with
+                    // `replace session connection` (10.5).
+                    if let c = sessionConnection, sessionCUsed ? plan.replaceZeroAddress || !isZero(c) : plan.replaceSessionConnection {
                         session.append(line.with(value: connection(ourConnection(sessionAddress), keeping: c)))
                     } else {
                         session.append(nullInFamily(line, sessionAddress.family))

@@ -245,6 +245,15 @@ func normalizeSDP(_ sdp: String) -> String {
         ("a rejected answer naming a codec the offerer lacks", [offer(["m=audio 5000 RTP/AVP 0"]), answer(bob + ["m=audio 0 RTP/AVP 9"])]),
         ("a rejected offer, answered with a codec it lacks", [offer(["m=audio 0 RTP/AVP 3"]),
                                                               answer(bob + ["m=audio 6000 RTP/AVP 111", "a=rtpmap:111 opus/48000/2"])]),
+        // A session c= no section relies on is rewritten only with `replace session connection`.
+        ("replace session connection with every section's own c=", [
+            offer(["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.1"], extra: [("replace", .list([.string("session-connection")]))])]),
+        ("replace session connection of a null one no section uses", [
+            offer(["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.1"], head: ["v=0", "o=a 1 1 IN IP4 1.1.1.1", "s=-", "c=IN IP4 0.0.0.0", "t=0 0"],
+                  extra: [("replace", .list([.string("session connection")]))])]),
+        ("replace session connection of a null one a section uses", [
+            offer(["m=audio 5000 RTP/AVP 0"], head: ["v=0", "o=a 1 1 IN IP4 1.1.1.1", "s=-", "c=IN IP4 0.0.0.0", "t=0 0"],
+                  extra: [("replace", .list([.string("session-connection")]))])]),
         ("SDP version counts only bodies sent with replace SDP version", [
             offer(["m=audio 5000 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP-version")]))]),
             offer(["m=audio 5004 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP version")]))]),

@@ -39,6 +39,14 @@ import Testing
         #expect(second.filter { $0.hasPrefix("c=") } == ["c=IN IP6 ::1", "c=IN IP4 127.0.0.1"])
     }
 
+    /// A session c= that no section relies on stays, unless `replace session connection`.
+    @Test func replaceSessionConnectionRewritesAnUnusedSessionConnection() throws {
+        let lines = Self.head + ["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.2"]
+        #expect(try Self.rewrite(lines, ports: [100]).contains("c=IN IP4 198.51.100.1"))
+        let replaced = try Self.rewrite(lines, ports: [100]) { $0.replaceSessionConnection = true }
+        #expect(replaced.filter { $0.hasPrefix("c=") } == ["c=IN IP4 127.0.0.1", "c=IN IP4 127.0.0.1"])
+    }
+
     @Test func zeroAddressHoldAndRejectedSections() throws {
         let hold = try Self.rewrite(["v=0", "o=a 1 1 IN IP4 1.1.1.1", "s=-", "c=IN IP4 0.0.0.0", "t=0 0",
                                      "m=audio 5000 RTP/AVP 0", "a=recvonly"], ports: [42708])
