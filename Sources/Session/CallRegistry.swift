@@ -319,11 +319,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         call.peers(of: a).first { call.participants[$0].tag == nil && call.participants[$0].viaBranch == viaBranch }
     }
 
-    /// The callee an answer with a new to-tag names: the unanswered callee of its
-    /// via-branch, else the offerer's current branch while that has not answered; nil when
-    /// the answer is a new branch of a forked offer (10.5 gives it a participant of its own).
+    /// The callee an answer with a new to-tag names: the callee of its via-branch (one that
+    /// answered already takes the new tag: the same branch, as 10.5 sees it), else the
+    /// offerer's current branch while that has not answered; nil when the answer is a new
+    /// branch of a forked offer (10.5 gives it a participant of its own).
     static func answeringPeer(of a: Int, in call: Call, viaBranch: ByteString?) -> Int? {
-        if let viaBranch, let same = unansweredPeer(of: a, in: call, viaBranch: viaBranch) { return same }
+        if let viaBranch, let same = unansweredPeer(of: a, in: call, viaBranch: viaBranch)
+            ?? call.peers(of: a).first(where: { call.participants[$0].viaBranch == viaBranch }) { return same }
         return (call.currentBranch(of: a) ?? call.peers(of: a).first).flatMap { call.participants[$0].tag == nil ? $0 : nil }
     }
 
@@ -516,9 +518,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // Per signal, as 10.5 keeps it: the next offer or answer without the flag ends it.
             leg.asymmetric = request.has(.asymmetric) && !m.isRejected
             // A rejected section keeps its address with port 0 (query shows it, as 10.5 does).
-            if let address {
+            // A section speaking ICE names its addresses in candidates: 10.5 keeps the
+            // endpoint it had (its ports still follow the SDP's).
+            if leg.rtpEndpoint != nil, !m.isRejected, Self.speaksICE(sdp, i) {
+            } else if let address {
                 leg.rtpEndpoint = Endpoint(address: address, port: m.mediaLine.port)
-                let rtcp = m.attribute("rtcp")?.attributeValue.flatMap(RTCPAttribute.init(parsing:))
+                // With a port count above one, 10.5 takes RTCP from the port after RTP, not a=rtcp.
+                let rtcp = pairs > 1 ? nil : m.attribute("rtcp")?.attributeValue.flatMap(RTCPAttribute.init(parsing:))
                 let rtcpAddress = rtcp?.connection.flatMap { IPAddress($0.address) } ?? address
                 leg.rtcpEndpoint = Endpoint(address: rtcpAddress, port: rtcp?.port ?? (m.mediaLine.port &+ 1))
             } else {

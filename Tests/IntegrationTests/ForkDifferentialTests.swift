@@ -52,6 +52,9 @@ import Testing
                                                     offer(extra: via("X"))]),
         ("a new via-branch after the answer", [offer(extra: via("X")), answer("X", extra: via("X")), offer(extra: via("Y")),
                                                answer("Y", port: 6002, extra: via("Y"))]),
+        // An answer with a new to-tag on an answered callee's via-branch is that callee,
+        // tagged anew (the same branch).
+        ("a new to-tag on an answered callee's via-branch", [offer(extra: via("X")), answer("X"), answer("Y", port: 6002, extra: via("X"))]),
         ("re-offers with new via-branches", [offer(), answer("X"), offer(extra: via("Y")), offer(extra: via("Z"))]),
         // An answer from a from-tag nobody has: a participant of its own, in a dialogue of
         // its own with the to-tag's.

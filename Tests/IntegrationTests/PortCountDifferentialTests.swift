@@ -19,6 +19,10 @@ import Testing
     }
 
     static let scenarios: [(String, [[(String, BencodeValue)]])] = [
+        // With more than one pair, RTCP is the port after RTP: a=rtcp counts for nothing.
+        ("a=rtcp beside a count of 2", [offer("m=audio 5000/2 RTP/AVP 0", "a=rtcp:5003")]),
+        ("a=rtcp beside a count of 1", [offer("m=audio 5000/1 RTP/AVP 0", "a=rtcp:5003")]),
+        ("a=rtcp beside a rejected count", [offer("m=audio 0/2 RTP/AVP 0", "a=rtcp:11")]),
         ("a count of 1 is written as none", [offer("m=audio 5000/1 RTP/AVP 0")]),
         ("two pairs each way", [offer("m=audio 5000/2 RTP/AVP 0"), answer("m=audio 6000/2 RTP/AVP 0")]),
         ("the answer's count wins", [offer("m=audio 5000/3 RTP/AVP 0", "a=rtcp:5001", "m=video 7000/2 RTP/AVP 31"),

@@ -86,4 +86,27 @@ import Testing
         }
         #expect(pair.ours.stop().status == 0)
     }
+
+    /// An offer at `port` (from A), with `a=ice-ufrag` and `ICE: remove` when `ice`.
+    static func moved(_ port: Int, ice: Bool) -> [(String, BencodeValue)] {
+        [("command", .string("offer")), ("from-tag", .string("A")),
+         ("sdp", .string("v=0\r\no=a 1 1 IN IP4 198.51.100.1\r\ns=-\r\nc=IN IP4 198.51.100.1\r\nt=0 0\r\n"
+             + "m=audio \(port) RTP/AVP 0\r\n" + (ice ? "a=ice-ufrag:abcd\r\n" : "")))] + (ice ? [("ICE", .string("remove"))] : [])
+    }
+
+    /// A section speaking ICE names its addresses in candidates: 10.5 keeps the endpoint it
+    /// had from an earlier SDP (a first one it takes), and the next SDP without ICE moves it.
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func anSDPSpeakingICEKeepsTheEndpoint() throws {
+        let pair = try ReferencePair()
+        let sequences: [(String, [[(String, BencodeValue)]])] = [
+            ("an ICE re-offer elsewhere", [Self.moved(5000, ice: false), Self.moved(5010, ice: true), Self.moved(5020, ice: false)]),
+            ("a first offer speaking ICE", [Self.moved(5010, ice: true)]),
+        ]
+        pair.expectStepsMatch(sequences, prefix: "ice-endpoint") { reply, query in
+            guard case .list(let streams)? = query?["tags"]?["A"]?["medias"]?[0]?["streams"] else { return "-" }
+            return "\(reply?["result"]?.stringValue ?? "-") " + streams.map { "\($0["endpoint"]?["port"]?.integerValue ?? -1)" }.joined(separator: ",")
+        }
+        #expect(pair.ours.stop().status == 0)
+    }
 }
