@@ -111,10 +111,10 @@ struct OfferCodecs: Sendable {
     }
 
     /// An answer of `answer` (in its order) from participant `answerer`, as 10.5 handles it
-    /// without transcoding: the offerer gets the open codecs the answer takes (on a first
-    /// answer only if one is a main codec); else, if the answer names a main codec 10.5 can
-    /// transcode, the open main codecs it can transcode (with the supplemental ones the
-    /// answer has too); else (nil) the answer as it is. What the offerer got is open to the
+    /// without transcoding: the offerer gets the open codecs the answer takes (from another
+    /// branch's first answer only if one is a main codec); else, if the answer names a main
+    /// codec 10.5 can transcode, the first open main codec it can transcode (with the
+    /// supplemental ones the answer has too); else (nil) the answer as it is. What the offerer got is open to the
     /// answerer's next answer. For other branches, codecs a first answer took narrow the
     /// open ones when 10.5 can transcode one of them (those it cannot stay open), and open
     /// the offer's again when it cannot; the other outcomes leave open what the offerer got.
@@ -124,7 +124,8 @@ struct OfferCodecs: Sendable {
         let kept = answer.filter { a in open.contains { $0.isSame(as: a) } }
         var formats: [CodecName]?
         var after = self
-        if kept.contains(where: { !$0.isSupplemental }) || (previous != nil && !kept.isEmpty) {
+        // (Supplemental codecs alone count in the offer's first answer and in a re-answer.)
+        if kept.contains(where: { !$0.isSupplemental }) || ((previous != nil || lastAnswers.isEmpty) && !kept.isEmpty) {
             formats = kept
             if previous == nil {
                 after.current = kept.contains(where: \.isTranscodableBy105)
@@ -132,7 +133,7 @@ struct OfferCodecs: Sendable {
             }
         } else {
             let mains = answer.contains(where: { !$0.isSupplemental && $0.isTranscodableBy105 })
-                ? open.filter { !$0.isSupplemental && $0.isTranscodableBy105 } : []
+                ? open.first { !$0.isSupplemental && $0.isTranscodableBy105 }.map { [$0] } ?? [] : []
             if !mains.isEmpty {
                 formats = mains + open.filter { c in c.isSupplemental && answer.contains { $0.isSame(as: c) } }
             }

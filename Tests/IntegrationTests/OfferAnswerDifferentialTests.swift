@@ -254,6 +254,13 @@ func normalizeSDP(_ sdp: String) -> String {
         ("replace session connection of a null one a section uses", [
             offer(["m=audio 5000 RTP/AVP 0"], head: ["v=0", "o=a 1 1 IN IP4 1.1.1.1", "s=-", "c=IN IP4 0.0.0.0", "t=0 0"],
                   extra: [("replace", .list([.string("session-connection")]))])]),
+        // Transcoding (10.5): the offerer gets its first main codec 10.5 can transcode.
+        ("an answer with a codec the offer lacks, two it could have", [offer(["m=audio 5000 RTP/AVP 8 0"]), answer(bob + ["m=audio 6000 RTP/AVP 9"])]),
+        ("telephone-event alone in the first answer", [offer(["m=audio 5000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"]),
+                                                        answer(bob + ["m=audio 6000 RTP/AVP 9 101", "a=rtpmap:101 telephone-event/8000"])]),
+        ("telephone-event alone from another branch", [offer(["m=audio 5000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 9 101", "a=rtpmap:101 telephone-event/8000"])]),
         ("SDP version counts only bodies sent with replace SDP version", [
             offer(["m=audio 5000 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP-version")]))]),
             offer(["m=audio 5004 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP version")]))]),

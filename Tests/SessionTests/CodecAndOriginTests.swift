@@ -37,8 +37,8 @@ import Testing
     }
 
     /// An answer as the offerer gets it: what it takes of the open codecs, in its own
-    /// order; when it takes none but names one 10.5 can transcode, the offerer's main codecs
-    /// that 10.5 can transcode; otherwise the answer as it is.
+    /// order; when it takes none but names one 10.5 can transcode, the offerer's first main
+    /// codec that 10.5 can transcode; otherwise the answer as it is.
     @Test func answersAreJudgedByTheOffer() throws {
         let offer = try Self.media("m=audio 5000 RTP/AVP 0 8 5 101", "a=rtpmap:101 telephone-event/8000")
         let own = CodecFilter.ordered(StaticPayloadTypes.codecNames(of: offer), formats: offer.mediaLine.formats)
@@ -49,8 +49,15 @@ import Testing
         }
         #expect(try answer("m=audio 6000 RTP/AVP 101 8 0 9") == ["101", "0"])
         #expect(try answer("m=audio 6000 RTP/AVP 8") == ["0"])
-        #expect(try answer("m=audio 6000 RTP/AVP 101 8") == ["0", "101"])
+        // Telephone-event alone counts in the offer's first answer; from another branch the
+        // offerer gets its first main codec 10.5 can transcode, with it.
+        #expect(try answer("m=audio 6000 RTP/AVP 101 8") == ["101"])
+        let afterOther = offered.answered(CodecFilter.ordered(StaticPayloadTypes.codecNames(of: try Self.media("m=audio 6000 RTP/AVP 0 101",
+            "a=rtpmap:101 telephone-event/8000")), formats: ["0", "101"]), by: 2).after
+        #expect(try answer("m=audio 6000 RTP/AVP 101 8", to: afterOther) == ["0", "101"])
         #expect(try answer("m=audio 6000 RTP/AVP 3 8") == ["0"])
+        #expect(try answer("m=audio 6000 RTP/AVP 9", to: OfferCodecs(offered: own.filter { [8, 0].contains($0.payloadType) })) == ["0"],
+                "the first of PCMU and PCMA only")
         #expect(try answer("m=audio 6000 RTP/AVP 15") == nil)
         // A re-answer is judged by what the answerer's last answer gave: after PCMU, DVI4 (5)
         // is not open to it; to another branch it is (10.5 cannot transcode DVI4).
