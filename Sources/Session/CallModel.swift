@@ -33,6 +33,9 @@ public struct PortPair: Hashable, Sendable {
     public var rtp: UInt16
     public var pairs = 1
     public var hasRTCP = true
+    /// For an RTP port held alone: the RTCP port of the leg's earlier map, which its RTCP
+    /// stream keeps (10.5 replaces only the RTP socket when a new endpoint needs no RTCP).
+    public var keptRTCP: UInt16?
     public var rtcp: UInt16 { rtp &+ 1 }
 
     public init(rtp: UInt16, pairs: Int = 1, hasRTCP: Bool = true) {
@@ -42,10 +45,18 @@ public struct PortPair: Hashable, Sendable {
     }
 
     /// The `k`th pair of the block (0 is the block itself when it has one pair).
-    public func pair(_ k: Int) -> PortPair { PortPair(rtp: rtp &+ UInt16(2 * k), hasRTCP: hasRTCP) }
+    public func pair(_ k: Int) -> PortPair {
+        var p = PortPair(rtp: rtp &+ UInt16(2 * k), hasRTCP: hasRTCP)
+        p.keptRTCP = keptRTCP
+        return p
+    }
 
     /// The RTCP port, or 0 (query's figure) when only the RTP port is held.
-    public var rtcpShown: UInt16 { hasRTCP ? rtcp : 0 }
+    public var rtcpShown: UInt16 { rtcpSocket ?? 0 }
+
+    /// The port RTCP is taken on apart from RTP: the pair's own, else a kept one; nil when
+    /// RTCP shares the RTP port.
+    public var rtcpSocket: UInt16? { hasRTCP ? rtcp : keptRTCP }
 
     /// The block's pairs one by one.
     public var each: [PortPair] { (0..<pairs).map(pair) }

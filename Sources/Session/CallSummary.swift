@@ -75,9 +75,9 @@ extension CallSummary {
                     let endpoints = m.endpoints(ofPair: k)
                     streams += [
                         Stream(local: Endpoint(address: address, port: ports.rtp),
-                               endpoint: rtp.endpoint ?? endpoints.rtp, isRTCP: false, counters: rtp),
+                               endpoint: (rtp.packets > 0 ? rtp.endpoint : nil) ?? endpoints.rtp, isRTCP: false, counters: rtp),
                         Stream(local: Endpoint(address: address, port: ports.rtcpShown),
-                               endpoint: rtcp.endpoint ?? endpoints.rtcp, isRTCP: true, counters: rtcp),
+                               endpoint: (rtcp.packets > 0 ? rtcp.endpoint : nil) ?? endpoints.rtcp, isRTCP: true, counters: rtcp),
                     ]
                 }
                 return Media(index: m.index, type: m.type, proto: m.proto, codec: codec, streams: streams)
@@ -133,7 +133,7 @@ extension CallRegistry {
                 for m in p.medias {
                     guard let ports = m.localPorts else { continue }
                     if hasTraffic(m.localAddress(default: p), ports.rtp) { n += 1 }
-                    if ports.hasRTCP, hasTraffic(m.localAddress(default: p), ports.rtcp) { n += 1 }
+                    if let rtcp = ports.rtcpSocket, hasTraffic(m.localAddress(default: p), rtcp) { n += 1 }
                 }
             }
         }

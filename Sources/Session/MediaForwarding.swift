@@ -161,7 +161,7 @@ public enum ForwardingPlan {
         }
 
         var rtp: LocalSocket { LocalSocket(address: address, port: ports.rtp) }
-        var rtcp: LocalSocket { LocalSocket(address: address, port: ports.rtcp) }
+        var rtcp: LocalSocket { LocalSocket(address: address, port: ports.rtcpSocket ?? ports.rtp) }
     }
 
     /// Appends the RTP and RTCP rules of the sockets `from` sends to.
@@ -177,8 +177,8 @@ public enum ForwardingPlan {
             action = anyEcho || to == nil ? .drop : .forward
         }
         // A side holding its RTP port alone sends and takes RTCP there too.
-        let targetRTCP = to.map { $0.muxed || !$0.ports.hasRTCP ? $0.rtp : $0.rtcp }
-        for isRTCP in from.ports.hasRTCP ? [false, true] : [false] {
+        let targetRTCP = to.map { $0.muxed || $0.ports.rtcpSocket == nil ? $0.rtp : $0.rtcp }
+        for isRTCP in from.ports.rtcpSocket != nil ? [false, true] : [false] {
             let endpoint = isRTCP ? from.rtcpEndpoint : from.rtpEndpoint
             var rule = SocketRule(socket: isRTCP ? from.rtcp : from.rtp, isRTCP: isRTCP,
                                   advertised: endpoint.flatMap { $0.address.isUnspecified || $0.port == 0 ? nil : $0 },
@@ -188,7 +188,7 @@ public enum ForwardingPlan {
             rule.mediaHandover = call.mediaOptions.mediaHandover
             rule.natWait = call.mediaOptions.natWait
             rule.pierceNAT = call.mediaOptions.pierceNAT && !isRTCP
-            rule.demux = !isRTCP && (from.muxed || !from.ports.hasRTCP)
+            rule.demux = !isRTCP && (from.muxed || from.ports.rtcpSocket == nil)
             rule.action = action
             rule.rtpTarget = to?.rtp
             rule.rtcpTarget = targetRTCP

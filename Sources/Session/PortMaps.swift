@@ -37,7 +37,13 @@ extension CallRegistry {
             leg.maps[open].key = key
             index = open
         } else {
-            leg.maps.append(PortMap(key: key, ports: try fresh(), interface: interface))
+            var block = try fresh()
+            // A lone RTP port for a new endpoint: the leg's RTCP stream keeps the socket it
+            // had (10.5 replaces only the RTP one).
+            if !block.hasRTCP, let current = leg.currentMap, leg.maps[current].interface == interface {
+                block.keptRTCP = leg.maps[current].ports.rtcpSocket
+            }
+            leg.maps.append(PortMap(key: key, ports: block, interface: interface))
             index = leg.maps.count - 1
         }
         let held = leg.maps[index].ports

@@ -95,7 +95,9 @@ enum QueryReport {
     static func stream(port: UInt16?, endpoint: Endpoint?, kind: [String], interface: MediaInterface, created: Double,
                        counters: StreamCounters, ice: Bool) -> BencodeValue {
         let advertised = endpoint.map(address) ?? .dictionary([])
-        let ep = (counters.endpoint ?? endpoint).map(address) ?? .dictionary([])
+        // The engine's endpoint once packets came (learned); before, the SDP's: the engine
+        // may not have taken a rule from the latest signalling yet.
+        let ep = ((counters.packets > 0 ? counters.endpoint : nil) ?? endpoint).map(address) ?? .dictionary([])
         var entry: [(key: String, value: BencodeValue)] = []
         if let port {
             entry = [("local port", .integer(Int64(port))),
@@ -145,7 +147,7 @@ extension MediaLeg {
         -> (rtp: StreamCounters, rtcp: StreamCounters)? {
         guard let ports = localPorts?.pair(k) else { return nil }
         return (counters(LocalSocket(address: address, port: ports.rtp)) ?? StreamCounters(),
-                counters(LocalSocket(address: address, port: ports.rtcp)) ?? StreamCounters())
+                ports.rtcpSocket.flatMap { counters(LocalSocket(address: address, port: $0)) } ?? StreamCounters())
     }
 
     /// The codec of the last RTP packet, by the SDP's payload types.

@@ -111,6 +111,10 @@ import Testing
         ("accept", [offer(true, ["accept"]), answer(true)]),
         ("offered mux is no lone port", [offer(true, ["offer"]), answer(true)]),
         ("a branch answers without the offered mux", [offer(true), answer(true), branch("C", mux: false)]),
+        // The offerer's new map for such a branch holds a lone RTP port; its RTCP stream
+        // keeps the socket it had.
+        ("a branch answers with the offered mux", [offer(true), answer(true), branch("C", mux: true)]),
+        ("a branch answers with mux nobody offered", [offer(false), answer(false), branch("C", mux: true)]),
         ("require, a branch answers", [offer(false, ["require"]), answer(false), branch("C", mux: false)]),
     ]
 
