@@ -124,8 +124,13 @@ struct OfferCodecs: Sendable {
         let kept = answer.filter { a in open.contains { $0.isSame(as: a) } }
         var formats: [CodecName]?
         var after = self
-        // (Supplemental codecs alone count in the offer's first answer and in a re-answer.)
-        if kept.contains(where: { !$0.isSupplemental }) || ((previous != nil || lastAnswers.isEmpty) && !kept.isEmpty) {
+        // (Supplemental codecs alone count in the offer's first answer and in a re-answer.
+        // Another branch's answer naming a main codec 10.5 can transcode is transcoded
+        // unless it takes one such codec of the open ones.)
+        let otherBranch = previous == nil && !lastAnswers.isEmpty
+        let transcodes = otherBranch && answer.contains { !$0.isSupplemental && $0.isTranscodableBy105 }
+            && !kept.contains { !$0.isSupplemental && $0.isTranscodableBy105 }
+        if (kept.contains(where: { !$0.isSupplemental }) && !transcodes) || (!otherBranch && !kept.isEmpty) {
             formats = kept
             if previous == nil {
                 after.current = kept.contains(where: \.isTranscodableBy105)

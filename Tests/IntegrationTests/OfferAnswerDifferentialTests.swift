@@ -261,6 +261,13 @@ func normalizeSDP(_ sdp: String) -> String {
         ("telephone-event alone from another branch", [offer(["m=audio 5000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"]),
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000"]),
             answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 9 101", "a=rtpmap:101 telephone-event/8000"])]),
+        // Another branch naming a codec 10.5 can transcode that is not open is transcoded,
+        // unless it takes a transcodable one of the open ones.
+        ("another branch names a non-transcodable open codec and a transcodable closed one", [
+            offer(["m=audio 5000 RTP/AVP 0 5 8"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0 5"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5 8"])]),
+        ("another branch names only a non-transcodable open codec", [
+            offer(["m=audio 5000 RTP/AVP 0 5"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5"])]),
         ("SDP version counts only bodies sent with replace SDP version", [
             offer(["m=audio 5000 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP-version")]))]),
             offer(["m=audio 5004 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP version")]))]),
