@@ -615,11 +615,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         plan.fallbackPtime = (0..<n).map { $0 < legs.count ? legs[$0].ptime : nil }
         plan.generateMid = request.has(.generateMid)
         // An offer carries the receiver's own mid, else the one the first offer to it set;
-        // an answer its offerer's (the receiver's) when that came from the offerer's own SDP:
+        // an answer its offerer's (the receiver's) when that came from the offerer's own SDP,
+        // else (an answer to a participant that never offered) the one offers to it carried:
         // 10.5 neither keeps an answer's own mid nor writes a generated one back.
         plan.mids = (0..<n).map { i in
             let r = i < legs.count ? legs[i].mid : nil
-            if request.command == .answer { return i < legs.count && !legs[i].midGenerated ? r : nil }
+            if request.command == .answer { return i < legs.count && !legs[i].midGenerated ? r ?? legs[i].sentMid : nil }
             guard i < legs.count else { return nil }
             return (legs[i].midGenerated ? nil : r) ?? legs[i].sentMid
         }

@@ -268,6 +268,11 @@ func normalizeSDP(_ sdp: String) -> String {
             answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5 8"])]),
         ("another branch names only a non-transcodable open codec", [
             offer(["m=audio 5000 RTP/AVP 0 5"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5"])]),
+        // An answer to a participant that never offered carries the mid offers to it had.
+        ("an answer the other way after a generated mid", [offer(["m=audio 5000 RTP/AVP 0"], flags: ["generate-mid"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0"]),
+            [("command", .string("answer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
+             ("sdp", .string((head + ["m=audio 5000 RTP/AVP 0"]).joined(separator: "\r\n") + "\r\n"))]]),
         ("SDP version counts only bodies sent with replace SDP version", [
             offer(["m=audio 5000 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP-version")]))]),
             offer(["m=audio 5004 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP version")]))]),
