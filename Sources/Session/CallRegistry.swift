@@ -405,17 +405,25 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         let base = interface
         let requestedFamily = request.addressFamily.map { $0 == .ip4 ? IPAddress.Family.inet : .inet6 }
         // The receiver's interface in `family`: the base one's counterpart of that family.
-        let inFamily = { [settings] (family: IPAddress.Family?) -> MediaInterface in
-            guard !familyNamed, let family, base.address.family != family,
-                  let other = request.direction.count < 2 ? self.otherFamily(of: base, family)
-                      : settings.interfaces.first(where: { $0.name == base.name && $0.address.family == family }) else { return base }
-            return other
+        let inFamily = { (family: IPAddress.Family?) -> MediaInterface in
+            guard !familyNamed, let family, base.address.family != family else { return base }
+            // An interface this request names keeps the receiver unless it has the family;
+            // a round-robin member named by itself (`ext:1`) gives way to the default's, as
+            // 10.5 finds such names only in their own family.
+            if request.direction.count >= 2, !(named?.contains(":") ?? false) {
+                return self.settings.interfaces.first(where: { $0.name == base.name && $0.address.family == family }) ?? base
+            }
+            return self.otherFamily(of: base, family) ?? base
         }
         interface = inFamily(requestedFamily ?? call.participants[receiver].ownFamily)
         // `address family` stays with the receiver until its own SDP speaks another (10.5).
         if request.addressFamily != nil { call.participants[receiver].ownFamily = interface.address.family }
         call.participants[receiver].interface = interface
         let senderBase = call.participants[sender].interface
+        // `internal`/`external` (no interface of that name) chose the sender's family.
+        let senderFamilyNamed = request.direction.first.map { name in
+            (name == "internal" || name == "external") && !settings.interfaces.contains { $0.name == name }
+        } ?? false
         // Once an offer's section finds rtcp-mux in place with the receiver, 10.5 treats the
         // sections after it as if `rtcp-mux: require` were given (mux, RTCP on the RTP port).
         var muxOptions = request.rtcpMux
@@ -476,9 +484,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 ?? leg.ownFamily ?? call.participants[receiver].ownFamily)
             if request.addressFamily != nil { other.ownFamily = sectionInterface.address.family }
             if let current = other.currentInterface, current != sectionInterface { leaveMaps(&other) }
-            let senderInterface = leg.currentInterface ?? leg.ownFamily.flatMap { family in
+            let senderInterface = leg.currentInterface ?? (senderFamilyNamed ? nil : leg.ownFamily.flatMap { family in
                 settings.interfaces.first { $0.name == senderBase.name && $0.address.family == family }
-            } ?? senderBase
+            }) ?? senderBase
             // A rejected section leaves rtcp-mux as it was on both sides (10.5).
             if m.isRejected {
                 other.muxWritten = .off

@@ -22,6 +22,8 @@ extension CallRegistry {
         } else if let name {
             if all.contains(where: { $0.name == name }) {
                 logical = name
+                // A round-robin member named by itself is found only in its own family (10.5).
+                if name.contains(":") { needs = true }
             } else {
                 var members: [String] = []
                 for i in all where i.name.hasPrefix(name + ":") && !members.contains(i.name) { members.append(i.name) }

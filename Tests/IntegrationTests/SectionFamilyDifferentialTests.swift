@@ -67,11 +67,20 @@ import Testing
         ("both named, neither with the family", [offer([true], extra: [("direction", .list([.string("priv"), .string("ext")]))])]),
         ("a non-RTP section", [[("command", .string("offer")), ("from-tag", .string("A")), ("direction", .list([.string("priv")])),
                                 body("A", ["m=application 6174 UDP/BFCP *", "c=IN IP6 2001:db8::1"])]]),
+        // `internal`/`external` name the family: the offerer stays on it.
+        ("external for an IPv4 offerer", [offer([false], extra: [("direction", .list([.string("external")]))])]),
+        // A round-robin member named by itself is found only in its own family; a plain
+        // name or a round-robin base keeps the participant whatever its family.
+        ("round-robin members named for an IPv6 offer", [offer([true], extra: [("direction", .list([.string("ext:1"), .string("ext:2")]))])]),
+        ("a member, then a plain name", [offer([true], extra: [("direction", .list([.string("ext:1"), .string("priv")]))])]),
+        ("a plain name, then the round-robin base", [offer([true], extra: [("direction", .list([.string("priv"), .string("ext")]))])]),
+        ("a member named for the caller by the callee's re-INVITE", [offer([true]), answer([false]),
+            offer([false], from: "B", to: "A", extra: [("direction", .list([.string("priv"), .string("ext:1")]))])]),
     ]
 
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
     func aNamedInterfaceWithoutTheFamilyHoldsTheOfferersPorts() throws {
-        let pair = try ReferencePair(interfaces: ["127.0.0.1", "::1", "priv/127.0.0.2", "ext/127.0.0.3"])
+        let pair = try ReferencePair(interfaces: ["127.0.0.1", "::1", "priv/127.0.0.2", "ext:1/127.0.0.3", "ext:2/127.0.0.4"])
         pair.expectStepsMatch(Self.named, prefix: "named-family", digest: Self.digest)
         #expect(pair.ours.stop().status == 0)
     }
