@@ -85,7 +85,9 @@ enum CodecFilter {
     static func answerFormats(_ m: MediaDescription, single: [String]?, offered: OfferCodecs, names: [CodecName],
                               answerer: Int) -> [String]? {
         guard m.mediaLine.isRTP else { return single }
-        let answer = offered.answered(ordered(names, formats: single ?? m.mediaLine.formats), by: answerer)
+        let codecs = ordered(names, formats: single ?? m.mediaLine.formats)
+        if m.isRejected { return offered.rejectedAnswer(codecs, by: answerer)?.map { String($0.payloadType) } ?? single }
+        let answer = offered.answered(codecs, by: answerer)
         return answer.formats?.map { String($0.payloadType) } ?? single
     }
 
@@ -147,6 +149,18 @@ struct OfferCodecs: Sendable {
         after.lastAnswers.removeAll { $0.answerer == answerer }
         after.lastAnswers.append((answerer, formats ?? answer))
         return (formats, after)
+    }
+}
+
+extension OfferCodecs {
+    /// A rejected answer section as the offerer gets it (10.5): naming a main codec it can
+    /// transcode that is not open, the first open one it can transcode and then the open
+    /// codecs the answer takes; otherwise (nil) the answer as it is.
+    func rejectedAnswer(_ answer: [CodecName], by answerer: Int) -> [CodecName]? {
+        let open = lastAnswers.first { $0.answerer == answerer }?.codecs ?? current
+        guard answer.contains(where: { a in !a.isSupplemental && a.isTranscodableBy105 && !open.contains { $0.isSame(as: a) } }),
+              let first = open.first(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) else { return nil }
+        return [first] + answer.filter { a in !a.isSame(as: first) && open.contains { $0.isSame(as: a) } }
     }
 }
 

@@ -243,6 +243,10 @@ func normalizeSDP(_ sdp: String) -> String {
         ]),
         // A rejected section's codecs go through the same codec handling as an active one's.
         ("a rejected answer naming a codec the offerer lacks", [offer(["m=audio 5000 RTP/AVP 0"]), answer(bob + ["m=audio 0 RTP/AVP 9"])]),
+        ("a rejected answer naming a closed transcodable codec and an open one", [offer(["m=audio 5000 RTP/AVP 0 8 3"]),
+                                                                                   answer(bob + ["m=audio 0 RTP/AVP 9 8"])]),
+        ("a rejected answer naming a codec 10.5 cannot transcode", [offer(["m=audio 0 RTP/AVP 113", "a=rtpmap:113 speex/16000"]),
+            answer(bob + ["m=audio 0 RTP/AVP 110 113", "a=rtpmap:110 iLBC/8000", "a=rtpmap:113 speex/16000"])]),
         ("a rejected offer, answered with a codec it lacks", [offer(["m=audio 0 RTP/AVP 3"]),
                                                               answer(bob + ["m=audio 6000 RTP/AVP 111", "a=rtpmap:111 opus/48000/2"])]),
         // A session c= no section relies on is rewritten only with `replace session connection`.

@@ -76,6 +76,20 @@ import Testing
         #expect(try answer("m=audio 6000 RTP/AVP 5 9", by: 2, to: afterPCMU) == ["0"])
     }
 
+    /// A rejected answer: naming a transcodable codec that is not open, the first open
+    /// transcodable codec and the open ones it takes; otherwise as it is (10.5).
+    @Test func rejectedAnswersAreTranscodedOnlyForACodecThatIsNotOpen() throws {
+        let offer = try Self.media("m=audio 5000 RTP/AVP 0 8 3")
+        let offered = OfferCodecs(offered: CodecFilter.ordered(StaticPayloadTypes.codecNames(of: offer), formats: offer.mediaLine.formats))
+        func answer(_ m: String) throws -> [String]? {
+            let media = try Self.media(m, "a=rtpmap:110 iLBC/8000")
+            return CodecFilter.answerFormats(media, single: nil, offered: offered, names: StaticPayloadTypes.codecNames(of: media), answerer: 1)
+        }
+        #expect(try answer("m=audio 0 RTP/AVP 9 8") == ["0", "8"])
+        #expect(try answer("m=audio 0 RTP/AVP 8 0") == nil)
+        #expect(try answer("m=audio 0 RTP/AVP 110 8") == nil)
+    }
+
     @Test func codecSpecsMatchClockAndChannels() {
         let stereo = CodecFilter.Codec(format: "96", name: "opus", clock: 48000, channels: 2)
         #expect(stereo.matches("OPUS"))
