@@ -344,9 +344,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             b = untagged
             call.participants[b].tag = toTag
         } else {
-            // A second to-tag answering the same offer (forking): a branch of its own.
-            let interface = call.peers(of: a).first.map { call.participants[$0].interface }
-                ?? selectInterface(nil, family: family)
+            // A second to-tag answering the same offer (forking): a branch of its own, on
+            // the default interface in its own SDP's family (10.5).
+            let interface = selectInterface(nil, family: family)
             var callee = Participant(tag: toTag, interface: interface, created: now)
             callee.viaBranch = request.viaBranch
             call.participants.append(callee)

@@ -74,6 +74,9 @@ import Testing
         ("round-robin members named for an IPv6 offer", [offer([true], extra: [("direction", .list([.string("ext:1"), .string("ext:2")]))])]),
         ("a member, then a plain name", [offer([true], extra: [("direction", .list([.string("ext:1"), .string("priv")]))])]),
         ("a plain name, then the round-robin base", [offer([true], extra: [("direction", .list([.string("priv"), .string("ext")]))])]),
+        // A fork branch sits on the default interface in its own SDP's family.
+        ("a fork branch beside a callee on a named interface", [offer([false], extra: [("direction", .list([.string("ext:1"), .string("priv")]))]),
+            answer([false]), [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("C")), body("C", sections(7000, [false]))]]),
         ("a member named for the caller by the callee's re-INVITE", [offer([true]), answer([false]),
             offer([false], from: "B", to: "A", extra: [("direction", .list([.string("priv"), .string("ext:1")]))])]),
     ]
