@@ -135,6 +135,9 @@ public struct MediaLeg: Sendable {
     /// section, or the one `address family` set. 10.5 keeps it per section, so sections
     /// of one SDP may sit on interfaces of different families.
     public var ownFamily: IPAddress.Family?
+    /// What this participant's last answer for the section gave its offerer, until an
+    /// offer comes to it again: its next answer, to any offerer, is judged by it (10.5).
+    var answerGave: [CodecName]?
 }
 
 extension MediaLeg {

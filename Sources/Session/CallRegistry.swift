@@ -222,6 +222,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // judged by them (by the names the legs keep, no second reading of the SDP).
             let offerer = isAnswer ? receiver : sender
             let senderLegs = call.participants[sender].medias
+            // What an answerer's answer gave its offerer judges its next answer, whichever
+            // offerer that goes to, until an offer comes to it again (10.5 keeps it per media).
+            var gave: [[CodecName]?] = []
             call.participants[offerer].offerCodecs = sdp.media.indices.map { i in
                 let m = sdp.media[i]
                 guard m.mediaLine.isRTP, i < senderLegs.count else { return nil }
@@ -229,9 +232,23 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 guard isAnswer else {
                     return OfferCodecs(offered: CodecFilter.ordered(names, formats: plan.formats[i] ?? m.mediaLine.formats))
                 }
-                return call.participants[offerer].offerCodecs[safe: i].flatMap { $0 }.map { before in
-                    // (What stays open is judged by the whole answer, before `single codec`.)
-                    return before.answered(CodecFilter.ordered(names, formats: m.mediaLine.formats), by: sender).after
+                // (What stays open is judged by the whole answer, before `single codec`.)
+                let whole = CodecFilter.ordered(names, formats: m.mediaLine.formats)
+                guard let before = call.participants[offerer].offerCodecs[safe: i].flatMap({ $0 })?.judging(sender, by: senderLegs[i].answerGave) else {
+                    while gave.count < i { gave.append(nil) }
+                    gave.append(whole)
+                    return nil
+                }
+                let outcome = before.answered(whole, by: sender)
+                while gave.count < i { gave.append(nil) }
+                gave.append(outcome.formats ?? whole)
+                return outcome.after
+            }
+            for i in call.participants[sender].medias.indices {
+                if isAnswer {
+                    if i < gave.count, let g = gave[i] { call.participants[sender].medias[i].answerGave = g }
+                } else if i < call.participants[receiver].medias.count {
+                    call.participants[receiver].medias[i].answerGave = nil
                 }
             }
             var out = SDPRewriter.rewrite(sdp, plan: plan)
@@ -641,7 +658,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             plan.formats = sdp.media.indices.map { i in
                 let m = sdp.media[i]
                 let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
-                guard let offered = call.participants[receiver].offerCodecs[safe: i] ?? nil else { return single }
+                guard let codecs = call.participants[receiver].offerCodecs[safe: i] ?? nil else { return single }
+                let offered = codecs.judging(sender, by: i < senderLegs.count ? senderLegs[i].answerGave : nil)
                 return CodecFilter.answerFormats(m, single: single, offered: offered,
                                                  names: i < senderLegs.count ? senderLegs[i].codecs : [], answerer: sender)
             }

@@ -153,6 +153,15 @@ struct OfferCodecs: Sendable {
 }
 
 extension OfferCodecs {
+    /// These codecs with `gave` as what `answerer`'s last answer gave, when they have none
+    /// of its own (its last answer went to another offerer).
+    func judging(_ answerer: Int, by gave: [CodecName]?) -> OfferCodecs {
+        guard let gave, !lastAnswers.contains(where: { $0.answerer == answerer }) else { return self }
+        var copy = self
+        copy.lastAnswers.append((answerer, gave))
+        return copy
+    }
+
     /// A rejected answer section as the offerer gets it (10.5): naming a main codec it can
     /// transcode that is not open, the first open one it can transcode and then the open
     /// codecs the answer takes; otherwise (nil) the answer as it is.

@@ -277,6 +277,11 @@ func normalizeSDP(_ sdp: String) -> String {
             answer(bob + ["m=audio 6000 RTP/AVP 0"]),
             [("command", .string("answer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
              ("sdp", .string((head + ["m=audio 5000 RTP/AVP 0"]).joined(separator: "\r\n") + "\r\n"))]]),
+        // What a callee's answer gave judges its next answer, whichever offerer that goes to.
+        ("a callee answers a from-tag nobody has, then the caller", [offer(["m=audio 5000 RTP/AVP 0 8"]),
+            [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("B")),
+             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 8"]).joined(separator: "\r\n") + "\r\n"))],
+            answer(bob + ["m=audio 6000 RTP/AVP 0 8"])]),
         ("SDP version counts only bodies sent with replace SDP version", [
             offer(["m=audio 5000 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP-version")]))]),
             offer(["m=audio 5004 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP version")]))]),
