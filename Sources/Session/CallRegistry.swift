@@ -455,7 +455,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // of the SDP's address, unless `trust address` says otherwise, or the section
             // speaks ICE (its candidates name its addresses), as 10.5 decides.
             if usesSIPSource(request), !Self.speaksICE(sdp, i), let source = request.receivedFrom?.address {
-                if !m.isRejected, address.map({ !$0.isUnspecified }) ?? true { address = source }
+                // (A null address too: the hold shows in the SDP's direction only, as 10.5 has it.)
+                address = source
             }
             // Where the sender receives: the receiver's ports are the ones for it. A null
             // address (hold) or `port latching` keeps the ports in use.
@@ -622,6 +623,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             rtpPorts: (0..<n).map { i in sdp.media[i].isRejected || i >= legs.count ? nil : legs[i].localPorts?.rtp })
         if request.mediaAddress == nil {
             plan.sectionAddresses = (0..<n).map { i in i < legs.count ? legs[i].currentInterface?.sdpAddress : nil }
+        }
+        if usesSIPSource(request), request.receivedFrom != nil {
+            plan.sourceAddressed = (0..<n).map { !Self.speaksICE(sdp, $0) }
         }
         plan.replaceOrigin = request.replace.contains(.origin)
         plan.replaceSessionConnection = request.replace.contains(.sessionConnection)

@@ -16,6 +16,9 @@ public struct RewritePlan: Sendable {
     /// `replace zero address`: a 0.0.0.0/:: connection is rewritten too (the stream
     /// still counts as on hold for its direction).
     public var replaceZeroAddress = false
+    /// Per m= section: its address is the SIP message's source (`SIP source address`), so a
+    /// null c= there is no hold: it is rewritten and the direction stays (10.5).
+    public var sourceAddressed: [Bool] = []
     public var rtcpAttribute: RTCPAttributeMode = .short
     public var originalSendrecv = false
     /// Per m= section: the transport protocol to write instead of the SDP's (`transport
@@ -102,6 +105,7 @@ public enum SDPRewriter {
             // when one of them relies on it, rejected or passed through as it is (10.5 then
             // gives a passed-through section the original address of its own).
             let sessionCUsed = s.media.contains { !sdp.media[$0].hasConnection }
+            let sessionSourced = s.media.contains { !sdp.media[$0].hasConnection && (plan.sourceAddressed[safe: $0] ?? false) }
             var sessionDirection: String?
             var session: [SDPLine] = []
             session.reserveCapacity(s.lines.count + 1)
@@ -118,7 +122,7 @@ public enum SDPRewriter {
                 case UInt8(ascii: "c"):
                     // One no section relies on is rewritten, whatever it says, only with
                     // `replace session connection` (10.5).
-                    if let c = sessionConnection, sessionCUsed ? plan.replaceZeroAddress || !isZero(c) : plan.replaceSessionConnection {
+                    if let c = sessionConnection, sessionCUsed ? plan.replaceZeroAddress || sessionSourced || !isZero(c) : plan.replaceSessionConnection {
                         session.append(line.with(value: connection(ourConnection(sessionAddress), keeping: c)))
                     } else {
                         session.append(nullInFamily(line, sessionAddress.family))
@@ -145,7 +149,7 @@ public enum SDPRewriter {
                 // A zero address holds the stream, except as trickle ICE's placeholder
                 // before candidates arrive (RFC 8840 section 4.2), as 10.5 reads it.
                 let trickle = (sessionTrickles || tricklesICE(m.lines)) && (s.lines + m.lines).contains { $0.attributeName == "ice-ufrag" }
-                let zero = !trickle && ((m.connection ?? sessionConnection).map(isZero) ?? false)
+                let zero = !trickle && !(plan.sourceAddressed[safe: i] ?? false) && ((m.connection ?? sessionConnection).map(isZero) ?? false)
                 if isPassedThrough(m.mediaLine) {
                     media.append(passThrough(m, index: i, plan: plan, sessionConnection: s.lines.first { $0.typeByte == UInt8(ascii: "c") }))
                     continue
@@ -199,7 +203,8 @@ public enum SDPRewriter {
         var head: [SDPLine] = []   // c=, b=, i=, k=: kept in place, c= rewritten
         head.reserveCapacity(m.lines.count + 8)
         for line in m.lines where line.typeByte != UInt8(ascii: "a") {
-            if line.typeByte == UInt8(ascii: "c"), let c = Connection(parsing: line.value), plan.replaceZeroAddress || !isZero(c) {
+            if line.typeByte == UInt8(ascii: "c"), let c = Connection(parsing: line.value),
+               plan.replaceZeroAddress || (plan.sourceAddressed[safe: index] ?? false) || !isZero(c) {
                 head.append(line.with(value: connection(ourConnection, keeping: c)))
             } else {
                 head.append(nullInFamily(line, plan.address(ofSection: index).family))

@@ -282,6 +282,11 @@ func normalizeSDP(_ sdp: String) -> String {
             [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("B")),
              ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 8"]).joined(separator: "\r\n") + "\r\n"))],
             answer(bob + ["m=audio 6000 RTP/AVP 0 8"])]),
+        // With `SIP source address` the SIP source is the section's address: a null c= is
+        // rewritten and holds nothing.
+        ("SIP source address for a held offer", [offer(["m=audio 5000 RTP/AVP 0", "a=recvonly"],
+            head: ["v=0", "o=a 1 1 IN IP4 1.1.1.1", "s=-", "c=IN IP4 0.0.0.0", "t=0 0"],
+            extra: [("received from", .list([.string("IP4"), .string("192.0.2.77")])), ("flags", .list([.string("SIP-source-address")]))])]),
         ("SDP version counts only bodies sent with replace SDP version", [
             offer(["m=audio 5000 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP-version")]))]),
             offer(["m=audio 5004 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP version")]))]),

@@ -94,6 +94,30 @@ import Testing
              + "m=audio \(port) RTP/AVP 0\r\n" + (ice ? "a=ice-ufrag:abcd\r\n" : "")))] + (ice ? [("ICE", .string("remove"))] : [])
     }
 
+    /// `SIP source address` takes the SIP source for every section, rejected or with a null
+    /// address.
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func aRejectedSectionTakesTheSIPSource() throws {
+        let pair = try ReferencePair()
+        let source: [(String, BencodeValue)] = [("received from", .list([.string("IP4"), .string("192.0.2.77")])),
+                                                ("flags", .list([.string("SIP-source-address")]))]
+        func offer(_ c: String, _ port: Int) -> [(String, BencodeValue)] {
+            [("command", .string("offer")), ("from-tag", .string("A")),
+             ("sdp", .string("v=0\r\no=a 1 1 IN IP4 198.51.100.1\r\ns=-\r\nc=\(c)\r\nt=0 0\r\nm=audio \(port) RTP/AVP 0\r\n"))] + source
+        }
+        let sequences: [(String, [[(String, BencodeValue)]])] = [
+            ("rejected", [offer("IN IP4 198.51.100.1", 0)]), ("rejected on IPv6", [offer("IN IP6 2001:db8::5", 0)]),
+            ("rejected with a null address", [offer("IN IP4 0.0.0.0", 0)]), ("held", [offer("IN IP4 0.0.0.0", 5000)]),
+        ]
+        pair.expectStepsMatch(sequences, prefix: "sip-source") { reply, query in
+            guard case .list(let streams)? = query?["tags"]?["A"]?["medias"]?[0]?["streams"] else { return "-" }
+            return "\(reply?["result"]?.stringValue ?? "-") " + streams.map {
+                "\($0["endpoint"]?["address"]?.stringValue ?? "-"):\($0["endpoint"]?["port"]?.integerValue ?? -1)"
+            }.joined(separator: ",")
+        }
+        #expect(pair.ours.stop().status == 0)
+    }
+
     /// A section speaking ICE names its addresses in candidates: 10.5 keeps the endpoint it
     /// had from an earlier SDP (a first one it takes), and the next SDP without ICE moves it.
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
