@@ -601,8 +601,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // The ICE role toward a participant whose own SDP for the section is not seen yet:
             // controlling when the proxy offers to it (10.5 keeps it from then on).
             let isOffer = request.command == .offer
+            // (An answer's section beyond the offer was never offered to the answerer: with
+            // `ICE: remove` 10.5 takes no role toward it there.)
+            if !leg.initialized { leg.iceControlling = !isOffer && (other.initialized || request.ice != .remove) }
             if !other.initialized { other.iceControlling = isOffer }
-            if !leg.initialized { leg.iceControlling = !isOffer }
             leg.initialized = true
             leg.codecs = StaticPayloadTypes.codecNames(of: m)
             call.participants[sender].medias[i] = leg

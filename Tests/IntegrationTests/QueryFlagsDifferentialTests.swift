@@ -38,6 +38,7 @@ import Testing
                                        step("offer", from: "A", sections: 2), step("answer", from: "A", to: "B", sections: 2)]),
         ("an answer with fewer sections", [step("offer", from: "A", sections: 2), step("answer", from: "A", to: "B")]),
         ("an answer with more sections", [step("offer", from: "A"), step("answer", from: "A", to: "B", sections: 2)]),
+        ("an answer with more sections, ICE removed", [step("offer", from: "A"), step("answer", from: "A", to: "B", sections: 2, remove: true)]),
         // A null address receives nothing, whatever its direction says.
         ("a held offer", [hold(step("offer", from: "A"))]),
         ("a held offer rejecting its section", [rejected(hold(step("offer", from: "A")))]),
