@@ -644,6 +644,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             return legs[i].proto
         }
         plan.fallbackPtime = (0..<n).map { $0 < legs.count ? legs[$0].ptime : nil }
+        if request.command == .answer { plan.answeredProfiles = (0..<n).map { $0 < legs.count ? legs[$0].proto : nil } }
         plan.generateMid = request.has(.generateMid)
         // An offer carries the receiver's own mid, else the one the first offer to it set;
         // an answer its offerer's (the receiver's) when that came from the offerer's own SDP,

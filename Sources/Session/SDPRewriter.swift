@@ -16,6 +16,9 @@ public struct RewritePlan: Sendable {
     /// `replace zero address`: a 0.0.0.0/:: connection is rewritten too (the stream
     /// still counts as on hold for its direction).
     public var replaceZeroAddress = false
+    /// Per m= section of an answer: the offerer's own profile. A rejected line 10.5 reads
+    /// with an empty port field (`m=audio  0 8`) is written `m=audio  PROFILE ` with it.
+    public var answeredProfiles: [String?] = []
     /// Per m= section: its address is the SIP message's source (`SIP source address`), so a
     /// null c= there is no hold: it is rewritten and the direction stays (10.5).
     public var sourceAddressed: [Bool] = []
@@ -154,8 +157,13 @@ public enum SDPRewriter {
                     media.append(passThrough(m, index: i, plan: plan, sessionConnection: s.lines.first { $0.typeByte == UInt8(ascii: "c") }))
                     continue
                 }
-                media.append(rewriteMedia(m, index: i, port: plan.rtpPorts[safe: i] ?? nil, plan: plan,
-                                          ourConnection: ourConnection(plan.address(ofSection: i)), zeroAddress: zero, sessionDirection: sessionDirection))
+                var section = rewriteMedia(m, index: i, port: plan.rtpPorts[safe: i] ?? nil, plan: plan,
+                                           ourConnection: ourConnection(plan.address(ofSection: i)), zeroAddress: zero, sessionDirection: sessionDirection)
+                if m.isRejected, let profile = plan.answeredProfiles[safe: i] ?? nil, let text = m.receivedMediaLine?.text,
+                   let space = text.firstIndex(of: " "), text[text.index(after: space)...].first == " " {
+                    section.receivedMediaLine = (section.mediaLine, "\(text[..<space])  \(profile) ")
+                }
+                media.append(section)
             }
             sessions.append(SessionDescription.Session(lines: session, media: s.media))
         }

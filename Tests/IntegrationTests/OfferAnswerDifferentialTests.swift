@@ -287,6 +287,11 @@ func normalizeSDP(_ sdp: String) -> String {
         ("SIP source address for a held offer", [offer(["m=audio 5000 RTP/AVP 0", "a=recvonly"],
             head: ["v=0", "o=a 1 1 IN IP4 1.1.1.1", "s=-", "c=IN IP4 0.0.0.0", "t=0 0"],
             extra: [("received from", .list([.string("IP4"), .string("192.0.2.77")])), ("flags", .list([.string("SIP-source-address")]))])]),
+        // 10.5 reads `m=audio  0 8` one space apart (an empty port): in an answer it writes
+        // the offerer's profile and no formats.
+        ("an answer's rejected line with an empty port field", [offer(["m=audio 5000 RTP/AVP 0 8"]),
+            answer(bob + ["m=audio  0 8", "a=rtpmap:8 PCMA/8000", "a=sendrecv"])]),
+        ("an AVPF offer answered with such a line", [offer(["m=audio 5000 RTP/AVPF 0"]), answer(bob + ["m=audio  0 RTP/AVP 0"])]),
         ("SDP version counts only bodies sent with replace SDP version", [
             offer(["m=audio 5000 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP-version")]))]),
             offer(["m=audio 5004 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP version")]))]),
