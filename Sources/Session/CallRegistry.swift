@@ -418,7 +418,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             familyNamed = (name == "internal" || name == "external") && !settings.interfaces.contains { $0.name == name }
         }
         call.participants[receiver].pendingInterface = nil
-        if let name = request.direction.first { call.participants[sender].pendingInterface = name }
+        if let name = request.direction.first {
+            call.participants[sender].pendingInterface = name
+        } else if let pending = call.participants[sender].pendingInterface, pending == "internal" || pending == "external",
+                  !settings.interfaces.contains(where: { $0.name == pending }) {
+            // A family word asks for the family of this SDP only: the sender's next SDP
+            // without one speaks its own again (10.5); an interface name stays pending.
+            call.participants[sender].pendingInterface = nil
+        }
         let base = interface
         let requestedFamily = request.addressFamily.map { $0 == .ip4 ? IPAddress.Family.inet : .inet6 }
         // The receiver's interface in `family`: the base one's counterpart of that family.

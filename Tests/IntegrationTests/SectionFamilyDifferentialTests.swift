@@ -36,6 +36,12 @@ import Testing
         ("address family for every section, then each side's own",
          [offer([true, false], extra: [("address family", .string("IP6"))]), answer([false, false]), offer([true, false], to: "B")]),
         ("the callee re-offers mixed families", [offer([false, false]), answer([true, false]), offer([true, false], from: "B", to: "A")]),
+        // `external` asks for the family of that offer's SDP only; the offerer's next SDP
+        // without it speaks its own again.
+        ("external, then a plain re-offer, then the answer", [offer([false]), answer([true]),
+            offer([false], to: "B", extra: [("direction", .list([.string("external")]))]), offer([false], to: "B"), answer([true])]),
+        ("external, then the answer", [offer([false]), answer([true]),
+            offer([false], to: "B", extra: [("direction", .list([.string("external")]))]), answer([true])]),
         ("a session c= of one family, a section c= of the other", [
             [("command", .string("offer")), ("from-tag", .string("A")),
              ("sdp", .string("v=0\r\no=a 1 1 IN IP4 198.51.100.1\r\ns=-\r\nc=IN IP4 198.51.100.1\r\nt=0 0\r\n"
