@@ -164,6 +164,15 @@ extension MediaLeg {
 public struct CodecName: Sendable, Hashable {
     public var payloadType: Int
     public var name: String
+    /// The section's `a=fmtp` value for the type, if any: written with the codec where the
+    /// proxy gives it in place of the SDP's own (10.5 keeps it with the codec).
+    public var fmtp: String?
+
+    public init(payloadType: Int, name: String, fmtp: String? = nil) {
+        self.payloadType = payloadType
+        self.name = name
+        self.fmtp = fmtp
+    }
 }
 
 /// One call participant ("monologue"): a SIP tag and the media it negotiated.

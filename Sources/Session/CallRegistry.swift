@@ -674,8 +674,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
                 guard let codecs = call.participants[receiver].offerCodecs[safe: i] ?? nil else { return single }
                 let offered = codecs.judging(sender, by: i < senderLegs.count ? senderLegs[i].answerGave : nil)
-                return CodecFilter.answerFormats(m, single: single, offered: offered,
-                                                 names: i < senderLegs.count ? senderLegs[i].codecs : [], answerer: sender)
+                let given = CodecFilter.answerCodecs(m, offered: offered, names: i < senderLegs.count ? senderLegs[i].codecs : [],
+                                                     single: single, answerer: sender)
+                while plan.formatCodecs.count < i { plan.formatCodecs.append(nil) }
+                plan.formatCodecs.append(given)
+                return given?.map { String($0.payloadType) } ?? single
             }
         default: break
         }

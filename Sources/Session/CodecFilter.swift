@@ -84,11 +84,17 @@ enum CodecFilter {
     /// formats `single codec` leaves, `names` the answer's codec names (its leg's).
     static func answerFormats(_ m: MediaDescription, single: [String]?, offered: OfferCodecs, names: [CodecName],
                               answerer: Int) -> [String]? {
-        guard m.mediaLine.isRTP else { return single }
+        answerCodecs(m, offered: offered, names: names, single: single, answerer: answerer)?.map { String($0.payloadType) } ?? single
+    }
+
+    /// The codecs behind `answerFormats` when the proxy decides them (nil: the answer's own,
+    /// or `single`): the rewriter writes their rtpmap and fmtp where the SDP has none.
+    static func answerCodecs(_ m: MediaDescription, offered: OfferCodecs, names: [CodecName], single: [String]?,
+                             answerer: Int) -> [CodecName]? {
+        guard m.mediaLine.isRTP else { return nil }
         let codecs = ordered(names, formats: single ?? m.mediaLine.formats)
-        if m.isRejected { return offered.rejectedAnswer(codecs, by: answerer)?.map { String($0.payloadType) } ?? single }
-        let answer = offered.answered(codecs, by: answerer)
-        return answer.formats?.map { String($0.payloadType) } ?? single
+        if m.isRejected { return offered.rejectedAnswer(codecs, by: answerer) }
+        return offered.answered(codecs, by: answerer).formats
     }
 
     /// The codecs of a section in its m= line's order, from the names its leg keeps (the

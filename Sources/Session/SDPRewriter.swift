@@ -29,6 +29,9 @@ public struct RewritePlan: Sendable {
     public var protocols: [String?] = []
     /// Per m= section: the formats to send instead of the SDP's own (codec options).
     public var formats: [[String]?] = []
+    /// Per m= section: the codecs behind `formats` where the proxy chose them (an answer's):
+    /// their rtpmap and fmtp are written for types the SDP has no line for.
+    public var formatCodecs: [[CodecName]?] = []
     /// Per m= section: the ptime to state when the SDP has none (the receiver's own).
     public var fallbackPtime: [String?] = []
     public var generateMid = false
@@ -301,11 +304,15 @@ public enum SDPRewriter {
         }
         do {
             // These lines are the proxy's own, written anew: CRLF whatever the SDP's endings.
+            let chosen = plan.formatCodecs[safe: index] ?? nil
             for fmt in mline.formats {
                 guard let pt = Int(fmt) else { continue }
-                lines.append(rtpmaps[pt].map(crlf) ?? .attribute("rtpmap", StaticPayloadTypes.rtpmapValue(for: pt)))
+                let given = rtpmaps[pt] == nil ? chosen?.first { $0.payloadType == pt } : nil
+                lines.append(rtpmaps[pt].map(crlf) ?? .attribute("rtpmap", given.map { "\(pt) \($0.name)" } ?? StaticPayloadTypes.rtpmapValue(for: pt)))
                 let extra = perFormat[pt] ?? []
-                lines += (extra.filter { $0.attributeName == "fmtp" } + extra.filter { $0.attributeName == "rtcp-fb" }).map(crlf)
+                let fmtps = extra.filter { $0.attributeName == "fmtp" }
+                lines += (fmtps.isEmpty ? given?.fmtp.map { [.attribute("fmtp", "\(pt) \($0)")] } ?? [] : fmtps.map(crlf))
+                    + extra.filter { $0.attributeName == "rtcp-fb" }.map(crlf)
             }
         }
         if !plan.originalSendrecv {

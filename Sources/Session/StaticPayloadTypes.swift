@@ -40,9 +40,21 @@ public enum StaticPayloadTypes {
             guard let pt = Int(f), (0...127).contains(pt), let encoding = encodings[pt] else { continue }
             out.append(CodecName(payloadType: pt, name: encoding))
         }
-        for line in media.lines where line.attributeName == "rtpmap" {
-            guard let pt = line.leadingNumber, let space = line.value.asciiFirstIndex(of: UInt8(ascii: " ")) else { continue }
-            out.append(CodecName(payloadType: pt, name: String(line.value[line.value.index(after: space)...])))
+        var fmtps: [(Int, String)] = []
+        for line in media.lines {
+            switch line.attributeName {
+            case "rtpmap":
+                guard let pt = line.leadingNumber, let space = line.value.asciiFirstIndex(of: UInt8(ascii: " ")) else { continue }
+                out.append(CodecName(payloadType: pt, name: String(line.value[line.value.index(after: space)...])))
+            case "fmtp":
+                guard let pt = line.leadingNumber, let space = line.value.asciiFirstIndex(of: UInt8(ascii: " ")) else { continue }
+                fmtps.append((pt, String(line.value[line.value.index(after: space)...])))
+            default:
+                continue
+            }
+        }
+        for (pt, value) in fmtps {
+            for k in out.indices where out[k].payloadType == pt { out[k].fmtp = value }
         }
         return out
     }

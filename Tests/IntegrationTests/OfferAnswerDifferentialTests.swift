@@ -292,6 +292,12 @@ func normalizeSDP(_ sdp: String) -> String {
         ("an answer's rejected line with an empty port field", [offer(["m=audio 5000 RTP/AVP 0 8"]),
             answer(bob + ["m=audio  0 8", "a=rtpmap:8 PCMA/8000", "a=sendrecv"])]),
         ("an AVPF offer answered with such a line", [offer(["m=audio 5000 RTP/AVPF 0"]), answer(bob + ["m=audio  0 RTP/AVP 0"])]),
+        // A codec the proxy gives the offerer in place of the answer's comes with its own
+        // rtpmap and fmtp (the offer's, or the branch's that took it).
+        ("an answer transcoded to the offer's opus", [offer(["m=audio 5000 RTP/AVP 96 0", "a=rtpmap:96 opus/48000/2", "a=fmtp:96 useinbandfec=1"]),
+                                                      answer(bob + ["m=audio 6000 RTP/AVP 9"])]),
+        ("a branch transcoded to the first branch's opus", [offer(["m=audio 5000 RTP/AVP 3 100", "a=rtpmap:100 opus/48000", "a=fmtp:100 useinbandfec=1"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 100", "a=rtpmap:100 opus/48000"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 3"])]),
         ("SDP version counts only bodies sent with replace SDP version", [
             offer(["m=audio 5000 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP-version")]))]),
             offer(["m=audio 5004 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP version")]))]),
