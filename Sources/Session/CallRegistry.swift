@@ -534,7 +534,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     : leg.rtcpMux || leg.muxWritten == .muxed)
                 let receiverMuxed = rtp && other.muxWritten == .muxed
                 // (Sender first: a new call's ports come in the order offerer, answerer.)
-                if leg.localPorts != nil || leg.maps.isEmpty {
+                // (An answerer gets none for a section its offerer rejected: 10.5 binds the
+                // offerer's side only.)
+                let offerRejected = request.command == .answer && other.initialized && other.rtpEndpoint?.port == 0
+                if leg.localPorts != nil || (leg.maps.isEmpty && !offerRejected) {
                     // The sender's own ports are for the receiver's endpoint, which this SDP
                     // does not change. (A section it had rejected gets them back only with
                     // an SDP sent to it, as in 10.5.)
@@ -651,7 +654,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             return legs[i].proto
         }
         plan.fallbackPtime = (0..<n).map { $0 < legs.count ? legs[$0].ptime : nil }
-        if request.command == .answer { plan.answeredProfiles = (0..<n).map { $0 < legs.count ? legs[$0].proto : nil } }
+        // (An offer only to a receiver whose own SDP gave the section a profile.)
+        plan.answeredProfiles = (0..<n).map { i in
+            i < legs.count && (request.command == .answer || legs[i].initialized) ? legs[i].proto : nil
+        }
         plan.generateMid = request.has(.generateMid)
         // An offer carries the receiver's own mid, else the one the first offer to it set;
         // an answer its offerer's (the receiver's) when that came from the offerer's own SDP,

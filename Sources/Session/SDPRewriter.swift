@@ -162,9 +162,12 @@ public enum SDPRewriter {
                 }
                 var section = rewriteMedia(m, index: i, port: plan.rtpPorts[safe: i] ?? nil, plan: plan,
                                            ourConnection: ourConnection(plan.address(ofSection: i)), zeroAddress: zero, sessionDirection: sessionDirection)
-                if m.isRejected, let profile = plan.answeredProfiles[safe: i] ?? nil, let text = m.receivedMediaLine?.text,
-                   let space = text.firstIndex(of: " "), text[text.index(after: space)...].first == " " {
-                    section.receivedMediaLine = (section.mediaLine, "\(text[..<space])  \(profile) ")
+                if m.isRejected, let profile = plan.answeredProfiles[safe: i] ?? nil, let text = m.receivedMediaLine?.text {
+                    // (Fields one space apart: type, an empty port, the profile 10.5 reads.)
+                    let fields = text.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+                    if fields.count > 2, fields[1].isEmpty, fields[2] != profile {
+                        section.receivedMediaLine = (section.mediaLine, "\(fields[0])  \(profile) ")
+                    }
                 }
                 media.append(section)
             }

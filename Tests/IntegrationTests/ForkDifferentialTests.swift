@@ -35,6 +35,8 @@ import Testing
         ("the callee moves and comes back", [offer(), answer("X"), answer("X", port: 6002), answer("X")]),
         ("the callee changes address", [offer(), answer("X"), answer("X", ip: "203.0.113.9"), answer("X")]),
         ("the callee holds with a null address", [offer(), answer("X"), answer("X", ip: "0.0.0.0"), answer("X")]),
+        // An answerer gets no ports for a section its offerer rejected.
+        ("an active answer to a rejected offer", [offer(port: 0), answer("X")]),
         ("the callee rejects and comes back", [offer(), answer("X"), answer("X", port: 0), answer("X")]),
         ("the caller moves and comes back", [offer(), answer("X"), offer(to: "X", port: 5002), offer(to: "X")]),
         ("the caller changes address", [offer(), answer("X"), offer(to: "X", ip: "198.51.100.7"), offer(to: "X")]),

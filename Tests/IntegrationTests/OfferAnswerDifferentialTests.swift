@@ -291,6 +291,11 @@ func normalizeSDP(_ sdp: String) -> String {
         // the offerer's profile and no formats.
         ("an answer's rejected line with an empty port field", [offer(["m=audio 5000 RTP/AVP 0 8"]),
             answer(bob + ["m=audio  0 8", "a=rtpmap:8 PCMA/8000", "a=sendrecv"])]),
+        ("such a line in the callee's re-offer", [offer(["m=video 5000 RTP/AVP 96", "a=rtpmap:96 H264/90000"]),
+            answer(bob + ["m=audio  0 0"]), [("command", .string("offer")), ("from-tag", .string("B")),
+                                          ("sdp", .string((bob + ["m=audio  0 0"]).joined(separator: "\r\n") + "\r\n"))]]),
+        ("such a line re-offered after a plain answer", [offer(["m=audio 5000 RTP/AVP 0"]), answer(bob + ["m=audio 6000 RTP/AVP 0"]),
+            [("command", .string("offer")), ("from-tag", .string("B")), ("sdp", .string((bob + ["m=audio  0 0"]).joined(separator: "\r\n") + "\r\n"))]]),
         ("an AVPF offer answered with such a line", [offer(["m=audio 5000 RTP/AVPF 0"]), answer(bob + ["m=audio  0 RTP/AVP 0"])]),
         // A codec the proxy gives the offerer in place of the answer's comes with its own
         // rtpmap and fmtp (the offer's, or the branch's that took it).
