@@ -138,6 +138,9 @@ public struct MediaLeg: Sendable {
     /// What this participant's last answer for the section gave its offerer, until an
     /// offer comes to it again: its next answer, to any offerer, is judged by it (10.5).
     var answerGave: [CodecName]?
+    /// The participant's last offer rejected the section: an answer to it gives the
+    /// answerer no ports there (10.5).
+    var offerRejected = false
 }
 
 extension MediaLeg {

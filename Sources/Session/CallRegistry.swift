@@ -536,7 +536,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 // (Sender first: a new call's ports come in the order offerer, answerer.)
                 // (An answerer gets none for a section its offerer rejected: 10.5 binds the
                 // offerer's side only.)
-                let offerRejected = request.command == .answer && other.initialized && other.rtpEndpoint?.port == 0
+                let offerRejected = request.command == .answer && other.offerRejected
                 if leg.localPorts != nil || (leg.maps.isEmpty && !offerRejected) {
                     // The sender's own ports are for the receiver's endpoint, which this SDP
                     // does not change. (A section it had rejected gets them back only with
@@ -548,6 +548,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 try selectPorts(&other, key: senderEndpoint, keepCurrent: keepReceiverPorts, pairs: pairs, rtcp: !receiverMuxed,
                                 refit: true, on: sectionInterface, changes: &changes)
             }
+            if request.command == .offer { leg.offerRejected = m.isRejected }
             leg.pairs = pairs
             other.pairs = pairs
             leg.endpointPairs = pairs
