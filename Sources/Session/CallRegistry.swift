@@ -655,9 +655,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             return legs[i].proto
         }
         plan.fallbackPtime = (0..<n).map { $0 < legs.count ? legs[$0].ptime : nil }
-        // (An offer only to a receiver whose own SDP gave the section a profile, active.)
+        // (An offer only to a receiver whose own SDP gave the section a profile.)
         plan.answeredProfiles = (0..<n).map { i in
-            i < legs.count && (request.command == .answer || (legs[i].initialized && legs[i].rtpEndpoint?.port != 0)) ? legs[i].proto : nil
+            i < legs.count && (request.command == .answer || legs[i].initialized) ? legs[i].proto : nil
         }
         plan.generateMid = request.has(.generateMid)
         // An offer carries the receiver's own mid, else the one the first offer to it set;
