@@ -91,12 +91,13 @@ public enum SDPRewriter {
     }
 
     public static func rewrite(_ sdp: SessionDescription, plan: RewritePlan) -> SessionDescription {
-        // Written out once per address: every rewritten c= line and a full a=rtcp carry it.
-        var connections: [IPAddress: String] = [:]
+        // Written out once per address (one or two in a body): every rewritten c= line and
+        // a full a=rtcp carry it. A short list, not a dictionary: no hashing per section.
+        var connections: [(IPAddress, String)] = []
         func ourConnection(_ address: IPAddress) -> String {
-            if let known = connections[address] { return known }
+            if let known = connections.first(where: { $0.0 == address }) { return known.1 }
             let text = Connection(addressType: address.family == .inet ? "IP4" : "IP6", address: address.description).description
-            connections[address] = text
+            connections.append((address, text))
             return text
         }
         var sessions: [SessionDescription.Session] = []
