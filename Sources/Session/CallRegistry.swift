@@ -224,29 +224,25 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let senderLegs = call.participants[sender].medias
             // What an answerer's answer gave its offerer judges its next answer, whichever
             // offerer that goes to, until an offer comes to it again (10.5 keeps it per media).
-            var gave: [[CodecName]?] = []
-            call.participants[offerer].offerCodecs = sdp.media.indices.map { i in
+            let judged: [(codecs: OfferCodecs?, gave: [CodecName]?)] = sdp.media.indices.map { i in
                 let m = sdp.media[i]
-                guard m.mediaLine.isRTP, i < senderLegs.count else { return nil }
+                guard m.mediaLine.isRTP, i < senderLegs.count else { return (nil, nil) }
                 let names = senderLegs[i].codecs
                 guard isAnswer else {
-                    return OfferCodecs(offered: CodecFilter.ordered(names, formats: plan.formats[i] ?? m.mediaLine.formats))
+                    return (OfferCodecs(offered: CodecFilter.ordered(names, formats: plan.formats[i] ?? m.mediaLine.formats)), nil)
                 }
                 // (What stays open is judged by the whole answer, before `single codec`.)
                 let whole = CodecFilter.ordered(names, formats: m.mediaLine.formats)
                 guard let before = call.participants[offerer].offerCodecs[safe: i].flatMap({ $0 })?.judging(sender, by: senderLegs[i].answerGave) else {
-                    while gave.count < i { gave.append(nil) }
-                    gave.append(whole)
-                    return nil
+                    return (nil, whole)
                 }
                 let outcome = before.answered(whole, by: sender)
-                while gave.count < i { gave.append(nil) }
-                gave.append(outcome.formats ?? whole)
-                return outcome.after
+                return (outcome.after, outcome.formats ?? whole)
             }
+            call.participants[offerer].offerCodecs = judged.map(\.codecs)
             for i in call.participants[sender].medias.indices {
                 if isAnswer {
-                    if i < gave.count, let g = gave[i] { call.participants[sender].medias[i].answerGave = g }
+                    if i < judged.count, let gave = judged[i].gave { call.participants[sender].medias[i].answerGave = gave }
                 } else if i < call.participants[receiver].medias.count {
                     call.participants[receiver].medias[i].answerGave = nil
                 }
@@ -415,13 +411,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         let named = request.direction.dropFirst().first ?? call.participants[receiver].pendingInterface
         if let name = named, !Self.interface(interface, isNamed: name) {
             interface = selectInterface(name, family: interface.address.family)
-            familyNamed = (name == "internal" || name == "external") && !settings.interfaces.contains { $0.name == name }
+            familyNamed = namesFamily(name)
         }
         call.participants[receiver].pendingInterface = nil
         if let name = request.direction.first {
             call.participants[sender].pendingInterface = name
-        } else if let pending = call.participants[sender].pendingInterface, pending == "internal" || pending == "external",
-                  !settings.interfaces.contains(where: { $0.name == pending }) {
+        } else if let pending = call.participants[sender].pendingInterface, namesFamily(pending) {
             // A family word asks for the family of this SDP only: the sender's next SDP
             // without one speaks its own again (10.5); an interface name stays pending.
             call.participants[sender].pendingInterface = nil
@@ -445,9 +440,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         call.participants[receiver].interface = interface
         let senderBase = call.participants[sender].interface
         // `internal`/`external` (no interface of that name) chose the sender's family.
-        let senderFamilyNamed = request.direction.first.map { name in
-            (name == "internal" || name == "external") && !settings.interfaces.contains { $0.name == name }
-        } ?? false
+        let senderFamilyNamed = request.direction.first.map(namesFamily) ?? false
         // Once an offer's section finds rtcp-mux in place with the receiver, 10.5 treats the
         // sections after it as if `rtcp-mux: require` were given (mux, RTCP on the RTP port).
         var muxOptions = request.rtcpMux
@@ -656,7 +649,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         }
         plan.fallbackPtime = (0..<n).map { $0 < legs.count ? legs[$0].ptime : nil }
         // (An offer only to a receiver whose own SDP gave the section a profile.)
-        plan.answeredProfiles = (0..<n).map { i in
+        plan.ownProfiles = (0..<n).map { i in
             i < legs.count && (request.command == .answer || legs[i].initialized) ? legs[i].proto : nil
         }
         plan.generateMid = request.has(.generateMid)
@@ -676,17 +669,17 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         switch request.command {
         case .offer: plan.formats = sdp.media.map { CodecFilter.offerFormats($0, request.codec) }
         case .answer:
-            plan.formats = sdp.media.indices.map { i in
+            let answered: [(formats: [String]?, codecs: [CodecName]?)] = sdp.media.indices.map { i in
                 let m = sdp.media[i]
                 let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
-                guard let codecs = call.participants[receiver].offerCodecs[safe: i] ?? nil else { return single }
+                guard let codecs = call.participants[receiver].offerCodecs[safe: i] ?? nil else { return (single, nil) }
                 let offered = codecs.judging(sender, by: i < senderLegs.count ? senderLegs[i].answerGave : nil)
                 let given = CodecFilter.answerCodecs(m, offered: offered, names: i < senderLegs.count ? senderLegs[i].codecs : [],
                                                      single: single, answerer: sender)
-                while plan.formatCodecs.count < i { plan.formatCodecs.append(nil) }
-                plan.formatCodecs.append(given)
-                return given?.map { String($0.payloadType) } ?? single
+                return (given?.map { String($0.payloadType) } ?? single, given)
             }
+            plan.formats = answered.map(\.formats)
+            plan.formatCodecs = answered.map(\.codecs)
         default: break
         }
         return plan

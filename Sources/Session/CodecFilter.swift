@@ -127,7 +127,7 @@ struct OfferCodecs: Sendable {
     /// open ones when 10.5 can transcode one of them (those it cannot stay open), and open
     /// the offer's again when it cannot; the other outcomes leave open what the offerer got.
     func answered(_ answer: [CodecName], by answerer: Int) -> (formats: [CodecName]?, after: OfferCodecs) {
-        let previous = lastAnswers.first { $0.answerer == answerer }?.codecs
+        let previous = lastAnswer(of: answerer)
         let open = previous ?? current
         let kept = answer.filter { a in open.contains { $0.isSame(as: a) } }
         var formats: [CodecName]?
@@ -159,10 +159,15 @@ struct OfferCodecs: Sendable {
 }
 
 extension OfferCodecs {
+    /// What `answerer`'s last answer gave the offerer: open to its next answer.
+    func lastAnswer(of answerer: Int) -> [CodecName]? {
+        lastAnswers.first { $0.answerer == answerer }?.codecs
+    }
+
     /// These codecs with `gave` as what `answerer`'s last answer gave, when they have none
     /// of its own (its last answer went to another offerer).
     func judging(_ answerer: Int, by gave: [CodecName]?) -> OfferCodecs {
-        guard let gave, !lastAnswers.contains(where: { $0.answerer == answerer }) else { return self }
+        guard let gave, lastAnswer(of: answerer) == nil else { return self }
         var copy = self
         copy.lastAnswers.append((answerer, gave))
         return copy
@@ -172,7 +177,7 @@ extension OfferCodecs {
     /// transcode that is not open, the first open one it can transcode and then the open
     /// codecs the answer takes; otherwise (nil) the answer as it is.
     func rejectedAnswer(_ answer: [CodecName], by answerer: Int) -> [CodecName]? {
-        let open = lastAnswers.first { $0.answerer == answerer }?.codecs ?? current
+        let open = lastAnswer(of: answerer) ?? current
         guard answer.contains(where: { a in !a.isSupplemental && a.isTranscodableBy105 && !open.contains { $0.isSame(as: a) } }),
               let first = open.first(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) else { return nil }
         return [first] + answer.filter { a in !a.isSame(as: first) && open.contains { $0.isSame(as: a) } }

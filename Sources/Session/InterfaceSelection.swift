@@ -16,7 +16,7 @@ extension CallRegistry {
         var needs = needs
         // The legacy direction words select a family where no interface has the name (any
         // interface of it when the default has none).
-        if let name, name == "internal" || name == "external", !all.contains(where: { $0.name == name }) {
+        if let name, namesFamily(name) {
             family = name == "internal" ? .inet : .inet6
             needs = true
         } else if let name {
@@ -40,6 +40,12 @@ extension CallRegistry {
         if let match = candidates.first(where: { $0.address.family == family }) { return match }
         if needs, let family, let other = otherFamily(of: candidates[0], family) { return other }
         return candidates[0]
+    }
+
+    /// Whether a `direction` word is `internal` or `external` meaning a family (no interface
+    /// has that name), as 10.5 reads the legacy words.
+    func namesFamily(_ name: String) -> Bool {
+        (name == "internal" || name == "external") && !settings.interfaces.contains { $0.name == name }
     }
 
     /// An address of `family` for a participant on `interface`: the same logical interface's,

@@ -16,9 +16,10 @@ public struct RewritePlan: Sendable {
     /// `replace zero address`: a 0.0.0.0/:: connection is rewritten too (the stream
     /// still counts as on hold for its direction).
     public var replaceZeroAddress = false
-    /// Per m= section of an answer: the offerer's own profile. A rejected line 10.5 reads
-    /// with an empty port field (`m=audio  0 8`) is written `m=audio  PROFILE ` with it.
-    public var answeredProfiles: [String?] = []
+    /// Per m= section: the receiver's own profile (an answer's offerer's, or an offer's
+    /// receiver that sent SDP for the section). A rejected line 10.5 reads with an empty
+    /// port field (`m=audio  0 8`) is written `m=audio  PROFILE ` with it when it differs.
+    public var ownProfiles: [String?] = []
     /// Per m= section: its address is the SIP message's source (`SIP source address`), so a
     /// null c= there is no hold: it is rewritten and the direction stays (10.5).
     public var sourceAddressed: [Bool] = []
@@ -163,7 +164,7 @@ public enum SDPRewriter {
                 }
                 var section = rewriteMedia(m, index: i, port: plan.rtpPorts[safe: i] ?? nil, plan: plan,
                                            ourConnection: ourConnection(plan.address(ofSection: i)), zeroAddress: zero, sessionDirection: sessionDirection)
-                if m.isRejected, let profile = plan.answeredProfiles[safe: i] ?? nil, let text = m.receivedMediaLine?.text {
+                if m.isRejected, let profile = plan.ownProfiles[safe: i] ?? nil, let text = m.receivedMediaLine?.text {
                     // (Fields one space apart: type, an empty port, the profile 10.5 reads.)
                     let fields = text.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
                     if fields.count > 2, fields[1].isEmpty, fields[2] != profile {

@@ -42,16 +42,12 @@ public enum StaticPayloadTypes {
         }
         var fmtps: [(Int, String)] = []
         for line in media.lines {
-            switch line.attributeName {
-            case "rtpmap":
-                guard let pt = line.leadingNumber, let space = line.value.asciiFirstIndex(of: UInt8(ascii: " ")) else { continue }
-                out.append(CodecName(payloadType: pt, name: String(line.value[line.value.index(after: space)...])))
-            case "fmtp":
-                guard let pt = line.leadingNumber, let space = line.value.asciiFirstIndex(of: UInt8(ascii: " ")) else { continue }
-                fmtps.append((pt, String(line.value[line.value.index(after: space)...])))
-            default:
-                continue
-            }
+            let name = line.attributeName
+            guard name == "rtpmap" || name == "fmtp", let pt = line.leadingNumber,
+                  let space = line.value.asciiFirstIndex(of: UInt8(ascii: " ")) else { continue }
+            // What follows the payload type: the codec's name, or its format parameters.
+            let value = String(line.value[line.value.index(after: space)...])
+            if name == "rtpmap" { out.append(CodecName(payloadType: pt, name: value)) } else { fmtps.append((pt, value)) }
         }
         for (pt, value) in fmtps {
             for k in out.indices where out[k].payloadType == pt { out[k].fmtp = value }
