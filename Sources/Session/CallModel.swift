@@ -85,9 +85,13 @@ public struct MediaLeg: Sendable {
     /// `maps[currentMap]` while the section is active.
     public var maps: [PortMap] = []
     public var currentMap: Int?
-    /// Where this participant receives RTP and RTCP, from its last SDP.
+    /// Where this participant receives RTP and RTCP, from its last SDP (query's
+    /// `advertised endpoint`).
     public var rtpEndpoint: Endpoint?
     public var rtcpEndpoint: Endpoint?
+    /// While its SDP speaks ICE (whose candidates name its addresses): the endpoints an
+    /// earlier SDP gave, which 10.5 keeps sending to (query's `endpoint`); nil otherwise.
+    public var keptEndpoints: (rtp: Endpoint?, rtcp: Endpoint?)?
     /// The pairs of ports the section's m= line counts (`m=audio 5000/2`), as the last SDP for
     /// it, from either side, gave them: both sides hold that many, as in 10.5.
     public var pairs = 1
@@ -159,6 +163,13 @@ extension MediaLeg {
         guard k < endpointPairs, let rtp = rtpEndpoint else { return (nil, nil) }
         let port = rtp.port &+ UInt16(2 * k)
         return (Endpoint(address: rtp.address, port: port), Endpoint(address: rtcpEndpoint?.address ?? rtp.address, port: port &+ 1))
+    }
+
+    /// Where the proxy sends pair `k`: the endpoints kept while the SDP speaks ICE, else
+    /// the SDP's own.
+    public func destinations(ofPair k: Int) -> (rtp: Endpoint?, rtcp: Endpoint?) {
+        if k == 0, let kept = keptEndpoints { return kept }
+        return endpoints(ofPair: k)
     }
 }
 

@@ -534,7 +534,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     // The sender's own ports are for the receiver's endpoint, which this SDP
                     // does not change. (A section it had rejected gets them back only with
                     // an SDP sent to it, as in 10.5.)
-                    let far = other.rtpEndpoint.flatMap { $0.address.isUnspecified ? nil : $0 }
+                    let far = other.destinations(ofPair: 0).rtp.flatMap { $0.address.isUnspecified ? nil : $0 }
                     try selectPorts(&leg, key: far, keepCurrent: true, pairs: pairs, rtcp: !senderMuxed,
                                     on: senderInterface, changes: &changes)
                 }
@@ -548,10 +548,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // Per signal, as 10.5 keeps it: the next offer or answer without the flag ends it.
             leg.asymmetric = request.has(.asymmetric) && !m.isRejected
             // A rejected section keeps its address with port 0 (query shows it, as 10.5 does).
-            // A section speaking ICE names its addresses in candidates: 10.5 keeps the
-            // endpoint it had (its ports still follow the SDP's).
+            // A section speaking ICE names its addresses in candidates: 10.5 keeps sending
+            // to the endpoint it had (advertised and ports still follow the SDP's).
             if leg.rtpEndpoint != nil, !m.isRejected, Self.speaksICE(sdp, i) {
-            } else if let address {
+                leg.keptEndpoints = leg.keptEndpoints ?? (leg.rtpEndpoint, leg.rtcpEndpoint)
+            } else {
+                leg.keptEndpoints = nil
+            }
+            if let address {
                 leg.rtpEndpoint = Endpoint(address: address, port: m.mediaLine.port)
                 // With a port count above one, 10.5 takes RTCP from the port after RTP, not a=rtcp.
                 let rtcp = pairs > 1 ? nil : m.attribute("rtcp")?.attributeValue.flatMap(RTCPAttribute.init(parsing:))

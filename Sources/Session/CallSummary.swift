@@ -72,7 +72,7 @@ extension CallSummary {
                     guard let ports = m.localPorts?.pair(k),
                           let (rtp, rtcp) = m.streamCounters(on: address, counters, pair: k) else { continue }
                     if k == 0 { codec = m.codec(of: rtp) }
-                    let endpoints = m.endpoints(ofPair: k)
+                    let endpoints = m.destinations(ofPair: k)
                     streams += [
                         Stream(local: Endpoint(address: address, port: ports.rtp),
                                endpoint: (rtp.packets > 0 ? rtp.endpoint : nil) ?? endpoints.rtp, isRTCP: false, counters: rtp),

@@ -124,11 +124,11 @@ public enum ForwardingPlan {
                 let toPorts = target.flatMap { t in i < call.participants[t].medias.count ? call.participants[t].medias[i].localPorts : nil }
                 for k in 0..<ports.pairs {
                     let leg = call.participants[p].medias[i]
-                    let fromSide = Side(call.participants[p], leg: leg, ports: ports.pair(k), endpoints: leg.endpoints(ofPair: k))
+                    let fromSide = Side(call.participants[p], leg: leg, ports: ports.pair(k), endpoints: leg.destinations(ofPair: k))
                     // Pair k relays to pair k of the other side (port counts).
                     let toSide = target.flatMap { t in
                         toPorts.flatMap { k < $0.pairs ? Side(call.participants[t], leg: call.participants[t].medias[i], ports: $0.pair(k),
-                                                              endpoints: call.participants[t].medias[i].endpoints(ofPair: k)) : nil }
+                                                              endpoints: call.participants[t].medias[i].destinations(ofPair: k)) : nil }
                     }
                     addRules(from: fromSide, to: toSide, call: call, anyEcho: anyEcho, learning: defaultLearning, into: &rules)
                 }

@@ -48,16 +48,16 @@ enum QueryReport {
         // Two streams per pair the section counts; a rejected section's without local
         // sockets, as 10.5 lists them.
         for k in 0..<m.pairs {
-            let endpoints = m.endpoints(ofPair: k)
+            let endpoints = m.endpoints(ofPair: k), destinations = m.destinations(ofPair: k)
             let ports = m.localPorts.map { $0.pair(k) }
             let (rtp, rtcp) = m.streamCounters(on: interface.address, counters, pair: k) ?? (StreamCounters(), StreamCounters())
             if k == 0, ports != nil { codec = m.codec(of: rtp) }
             totals.rtp.add(rtp)
             totals.rtcp.add(rtcp)
-            streams.append(stream(port: ports?.rtp, endpoint: endpoints.rtp, kind: Self.rtpKinds(m), interface: interface,
-                                  created: created, counters: rtp, ice: m.ice))
-            streams.append(stream(port: ports?.rtcpShown, endpoint: endpoints.rtcp, kind: Self.rtcpKinds(m), interface: interface,
-                                  created: created, counters: rtcp, ice: m.ice))
+            streams.append(stream(port: ports?.rtp, endpoint: destinations.rtp, advertised: endpoints.rtp, kind: Self.rtpKinds(m),
+                                  interface: interface, created: created, counters: rtp, ice: m.ice))
+            streams.append(stream(port: ports?.rtcpShown, endpoint: destinations.rtcp, advertised: endpoints.rtcp, kind: Self.rtcpKinds(m),
+                                  interface: interface, created: created, counters: rtcp, ice: m.ice))
         }
         // `initialized` once the participant's own SDP has been seen.
         var flags: [BencodeValue] = m.initialized ? [.string("initialized")] : []
@@ -92,9 +92,11 @@ enum QueryReport {
     static func rtcpKinds(_ m: MediaLeg) -> [String] { m.rtcpMux ? ["RTCP", "fallback RTCP"] : ["RTCP"] }
 
     /// A stream; without `port` (a rejected section) it has no local socket to name.
-    static func stream(port: UInt16?, endpoint: Endpoint?, kind: [String], interface: MediaInterface, created: Double,
-                       counters: StreamCounters, ice: Bool) -> BencodeValue {
-        let advertised = endpoint.map(address) ?? .dictionary([])
+    /// One stream as query lists it: `endpoint` where the proxy sends, `advertised` where
+    /// the participant's last SDP says it receives.
+    static func stream(port: UInt16?, endpoint: Endpoint?, advertised sdpEndpoint: Endpoint?, kind: [String], interface: MediaInterface,
+                       created: Double, counters: StreamCounters, ice: Bool) -> BencodeValue {
+        let advertised = sdpEndpoint.map(address) ?? .dictionary([])
         // The engine's endpoint once packets came (learned); before, the SDP's: the engine
         // may not have taken a rule from the latest signalling yet.
         let ep = ((counters.packets > 0 ? counters.endpoint : nil) ?? endpoint).map(address) ?? .dictionary([])

@@ -119,8 +119,9 @@ import Testing
         #expect(pair.ours.stop().status == 0)
     }
 
-    /// A section speaking ICE names its addresses in candidates: 10.5 keeps the endpoint it
-    /// had from an earlier SDP (a first one it takes), and the next SDP without ICE moves it.
+    /// A section speaking ICE names its addresses in candidates: 10.5 keeps sending to the
+    /// endpoint it had from an earlier SDP (a first one it takes), while the advertised one
+    /// follows the SDP; the next SDP without ICE moves both.
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
     func anSDPSpeakingICEKeepsTheEndpoint() throws {
         let pair = try ReferencePair()
@@ -130,7 +131,9 @@ import Testing
         ]
         pair.expectStepsMatch(sequences, prefix: "ice-endpoint") { reply, query in
             guard case .list(let streams)? = query?["tags"]?["A"]?["medias"]?[0]?["streams"] else { return "-" }
-            return "\(reply?["result"]?.stringValue ?? "-") " + streams.map { "\($0["endpoint"]?["port"]?.integerValue ?? -1)" }.joined(separator: ",")
+            return "\(reply?["result"]?.stringValue ?? "-") " + streams.map {
+                "\($0["endpoint"]?["port"]?.integerValue ?? -1)/\($0["advertised endpoint"]?["port"]?.integerValue ?? -1)"
+            }.joined(separator: ",")
         }
         #expect(pair.ours.stop().status == 0)
     }
