@@ -124,7 +124,10 @@ extension CallRegistry {
         return CallSummary(call, defaultTOS: settings.tos, counters: streamCounters)
     }
 
-    /// Media streams of active calls that have received packets (all relayed in userspace).
+    /// Media streams of active calls relayed in userspace (`Userspace-only media streams`):
+    /// those that have received packets while endpoint learning still ran. 10.5 marks a
+    /// stream confirmed after learning as kernelized (without kernel support here), and
+    /// counts it as neither userspace nor kernel.
     public func streamsWithTraffic() -> Int {
         let calls = state.withLock { Array($0.values) }
         var n = 0
@@ -132,8 +135,11 @@ extension CallRegistry {
             for p in call.participants {
                 for m in p.medias {
                     guard let ports = m.localPorts else { continue }
-                    if hasTraffic(m.localAddress(default: p), ports.rtp) { n += 1 }
-                    if let rtcp = ports.rtcpSocket, hasTraffic(m.localAddress(default: p), rtcp) { n += 1 }
+                    let address = m.localAddress(default: p)
+                    for port in [ports.rtp] + (ports.rtcpSocket.map { [$0] } ?? []) {
+                        guard let c = streamCounters(LocalSocket(address: address, port: port)), c.packets > 0, !c.confirmed else { continue }
+                        n += 1
+                    }
                 }
             }
         }

@@ -60,6 +60,21 @@ final class FakeMedia: MediaPlane {
         #expect(rules.allSatisfy { $0.action == .forward && $0.learning == .delayed })
     }
 
+    /// `Userspace-only media streams` counts streams with packets while learning ran; one
+    /// confirmed after learning counts as kernelized in 10.5 (no kernel support), not here.
+    @Test func userspaceStreamsAreThoseWithPacketsBeforeConfirmation() throws {
+        try establish("count")
+        var learning = StreamCounters(), confirmed = StreamCounters()
+        learning.packets = 3
+        confirmed.packets = 3
+        confirmed.confirmed = true
+        media.counters.withLock {
+            $0[LocalSocket(address: Self.local, port: 40000)] = learning
+            $0[LocalSocket(address: Self.local, port: 40002)] = confirmed
+        }
+        #expect(registry.streamsWithTraffic() == 1)
+    }
+
     @Test func rtcpTowardsAMuxingSideGoesToItsRTPSocket() throws {
         try establish("mux", offer: [("rtcp-mux", .list([.string("demux")]))], aMedia: ["a=rtcp-mux"])
         let rules = media.rules("mux")
