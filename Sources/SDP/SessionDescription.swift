@@ -145,6 +145,16 @@ public struct MediaDescription: Hashable, Sendable {
         hasher.combine(lines)
     }
 
+    /// Whether 10.5 reads an RTP profile in the m= line as it came: it takes fields one
+    /// space apart, so in `m=audio  0 RTP/AVP 8` (two spaces) the profile is `0` and the
+    /// section has no codecs to it.
+    public var profileReadIsRTP: Bool {
+        guard let text = receivedMediaLine?.text, let space = text.utf8.firstIndex(of: UInt8(ascii: " ")),
+              text.utf8[text.utf8.index(after: space)...].first == UInt8(ascii: " ") else { return mediaLine.isRTP }
+        let fields = text.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+        return fields.count > 2 && MediaLine.isRTPProfile(String(fields[2]))
+    }
+
     /// The text written after `m=`.
     public var mediaLineText: String? {
         guard let received = receivedMediaLine, received.line == mediaLine else { return nil }

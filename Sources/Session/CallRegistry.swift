@@ -226,7 +226,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // offerer that goes to, until an offer comes to it again (10.5 keeps it per media).
             let judged: [(codecs: OfferCodecs?, gave: [CodecName]?)] = sdp.media.indices.map { i in
                 let m = sdp.media[i]
-                guard m.mediaLine.isRTP, i < senderLegs.count else { return (nil, nil) }
+                guard m.mediaLine.isRTP, m.profileReadIsRTP, i < senderLegs.count else { return (nil, nil) }
                 let names = senderLegs[i].codecs
                 guard isAnswer else {
                     return (OfferCodecs(offered: CodecFilter.ordered(names, formats: plan.formats[i] ?? m.mediaLine.formats)), nil)

@@ -129,26 +129,29 @@ struct OfferCodecs: Sendable {
     func answered(_ answer: [CodecName], by answerer: Int) -> (formats: [CodecName]?, after: OfferCodecs) {
         let previous = lastAnswer(of: answerer)
         let open = previous ?? current
-        let kept = answer.filter { a in open.contains { $0.isSame(as: a) } }
+        let kept = answer.filter { a in open.contains(where: a.answers) }
         var formats: [CodecName]?
         var after = self
         // (Supplemental codecs alone count in the offer's first answer and in a re-answer.
-        // Another branch's answer naming a main codec 10.5 can transcode is transcoded
-        // unless it takes one such codec of the open ones.)
+        // Another branch's answer naming a main codec 10.5 can transcode that is not open is
+        // transcoded, whatever else it takes.)
         let otherBranch = previous == nil && !lastAnswers.isEmpty
-        let transcodes = otherBranch && answer.contains { !$0.isSupplemental && $0.isTranscodableBy105 }
-            && !kept.contains { !$0.isSupplemental && $0.isTranscodableBy105 }
+        let transcodes = otherBranch
+            && answer.contains { a in !a.isSupplemental && a.isTranscodableBy105 && !open.contains { $0.isSame(as: a) } }
         if (kept.contains(where: { !$0.isSupplemental }) && !transcodes) || (!otherBranch && !kept.isEmpty) {
             formats = kept
             if previous == nil {
                 after.current = kept.contains(where: \.isTranscodableBy105)
-                    ? kept + current.filter { c in !c.isTranscodableBy105 && !kept.contains { $0.isSame(as: c) } } : offered
+                    ? kept + current.filter { c in !c.isTranscodableBy105 && !kept.contains { $0.payloadType == c.payloadType } } : offered
             }
         } else {
-            let mains = answer.contains(where: { !$0.isSupplemental && $0.isTranscodableBy105 })
-                ? open.first { !$0.isSupplemental && $0.isTranscodableBy105 }.map { [$0] } ?? [] : []
-            if !mains.isEmpty {
-                formats = mains + open.filter { c in c.isSupplemental && answer.contains { $0.isSame(as: c) } }
+            switch Self.answerKind(answer, kept: kept) {
+            case .transcoded:
+                if let first = open.first(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) {
+                    formats = [first] + open.filter { c in c.isSupplemental && answer.contains { $0.isSame(as: c) } }
+                }
+            case .keptOnly: formats = kept
+            case .asItIs: break
             }
             if previous == nil { after.current = formats ?? answer }
         }
@@ -178,9 +181,36 @@ extension OfferCodecs {
     /// codecs the answer takes; otherwise (nil) the answer as it is.
     func rejectedAnswer(_ answer: [CodecName], by answerer: Int) -> [CodecName]? {
         let open = lastAnswer(of: answerer) ?? current
-        guard answer.contains(where: { a in !a.isSupplemental && a.isTranscodableBy105 && !open.contains { $0.isSame(as: a) } }),
-              let first = open.first(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) else { return nil }
-        return [first] + answer.filter { a in !a.isSame(as: first) && open.contains { $0.isSame(as: a) } }
+        let kept = answer.filter { a in open.contains(where: a.answers) }
+        switch Self.answerKind(answer, kept: kept) {
+        case .transcoded:
+            let unopened = answer.contains { a in !a.isSupplemental && a.isTranscodableBy105 && !open.contains { $0.isSame(as: a) } }
+            guard unopened || !answer.contains(where: { !$0.isSupplemental }),
+                  let first = open.first(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) else { return nil }
+            return [first] + kept.filter { !$0.isSame(as: first) }
+        case .keptOnly: return kept
+        case .asItIs: return nil
+        }
+    }
+
+    /// What 10.5 makes of an answer's codecs when they are not simply the open ones taken.
+    enum AnswerKind {
+        /// A main codec it can transcode, or supplemental codecs alone none of which is
+        /// open: transcoded to the first open main codec it can transcode.
+        case transcoded
+        /// Supplemental codecs alone, some open, or main codecs it cannot transcode with
+        /// comfort noise or telephone-event: the offerer gets just the open codecs taken,
+        /// possibly none (an empty format list).
+        case keptOnly
+        /// Only codecs it cannot transcode: the answer goes as it is.
+        case asItIs
+    }
+
+    /// `kept`: the open codecs the answer takes.
+    static func answerKind(_ answer: [CodecName], kept: [CodecName]) -> AnswerKind {
+        if answer.contains(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) { return .transcoded }
+        if !answer.isEmpty, answer.allSatisfy(\.isSupplemental) { return kept.isEmpty ? .transcoded : .keptOnly }
+        return answer.contains(where: \.isTranscodableBy105) ? .keptOnly : .asItIs
     }
 }
 
@@ -188,6 +218,12 @@ extension CodecName {
     /// Same payload type and codec (the name compared without case, as SDP does).
     func isSame(as other: CodecName) -> Bool {
         payloadType == other.payloadType && name.utf8.elementsEqual(other.name.utf8) { Self.lower($0) == Self.lower($1) }
+    }
+
+    /// Whether this answer codec takes the offered one: the same, or on its payload type
+    /// a codec 10.5 cannot transcode (it passes that as the answer's, AMR-WB for AMR).
+    func answers(_ offered: CodecName) -> Bool {
+        isSame(as: offered) || (payloadType == offered.payloadType && !isTranscodableBy105)
     }
 
     /// Whether Debian's rtpengine 10.5 can both decode and encode it (its `--codecs` says

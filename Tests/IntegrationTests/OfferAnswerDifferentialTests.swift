@@ -203,6 +203,27 @@ func normalizeSDP(_ sdp: String) -> String {
         ("a branch may take what another's transcodable answer left open", [offer(["m=audio 5000 RTP/AVP 0 5 15"]),
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 5"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 15 0"]),
             answerFrom("b3", 3, ["m=audio 6003 RTP/AVP 5 0"])]),
+        // Comfort noise or telephone-event nobody offered count as a codec 10.5 transcodes;
+        // beside codecs it cannot transcode, nothing is left (an empty format list).
+        ("an answer of comfort noise alone", [offer(["m=audio 5000 RTP/AVP 3 8"]), answer(bob + ["m=audio 6000 RTP/AVP 13"])]),
+        ("a branch answers telephone-event alone", [offer(["m=audio 5000 RTP/AVP 3 13"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 3"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 101 13", "a=rtpmap:101 telephone-event/8000"])]),
+        ("a branch answers comfort noise another's answer left open", [offer(["m=audio 5000 RTP/AVP 13 116", "a=rtpmap:116 speex/16000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 13 116", "a=rtpmap:116 speex/16000"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 13"])]),
+        ("an answer of AMR and comfort noise leaves no format", [offer(["m=audio 5000 RTP/AVP 3 8"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 96 13", "a=rtpmap:96 AMR/8000", "a=fmtp:96 mode-set=1", "a=foo", "a=ptime:20"])]),
+        ("a rejected answer of telephone-event alone", [offer(["m=audio 5000 RTP/AVP 3 8"]),
+            answer(bob + ["m=audio 0 RTP/AVP 101", "a=rtpmap:101 telephone-event/8000"])]),
+        // On an offered payload type, a codec 10.5 cannot transcode is taken as the answer's;
+        // one it can transcode is not the offered one.
+        ("an answer's other codec on an offered payload type", [offer(["m=audio 5000 RTP/AVP 0 8"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 8 0", "a=rtpmap:8 AMR/8000"])]),
+        ("an answer's stereo L16 on the static mono type", [offer(["m=audio 5000 RTP/AVP 10 118", "a=rtpmap:118 telephone-event/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 118 10", "a=rtpmap:118 telephone-event/8000", "a=rtpmap:10 L16/44100/2"])]),
+        ("an answer's PCMA on an offered AMR type", [offer(["m=audio 5000 RTP/AVP 96 0", "a=rtpmap:96 AMR/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 96 0", "a=rtpmap:96 PCMA/8000"])]),
+        ("a re-answer after AMR-WB on the AMR type", [offer(["m=audio 5000 RTP/AVP 96 0", "a=rtpmap:96 AMR/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 96 0", "a=rtpmap:96 AMR-WB/16000"]), answer(bob + ["m=audio 6000 RTP/AVP 96 0", "a=rtpmap:96 AMR/8000"])]),
         ("a re-answer with a codec nobody offered passes", [offer(["m=audio 5000 RTP/AVP 0 8"]),
             answer(bob + ["m=audio 6000 RTP/AVP 0"]), answer(bob + ["m=audio 6000 RTP/AVP 5"])]),
         ("offer puts a codec back before a leading telephone-event", [offer(["m=audio 5000 RTP/AVP 0 101 8", "a=rtpmap:101 telephone-event/8000"],
@@ -296,6 +317,8 @@ func normalizeSDP(_ sdp: String) -> String {
                                           ("sdp", .string((bob + ["m=audio  0 0"]).joined(separator: "\r\n") + "\r\n"))]]),
         ("such a line re-offered after a plain answer", [offer(["m=audio 5000 RTP/AVP 0"]), answer(bob + ["m=audio 6000 RTP/AVP 0"]),
             [("command", .string("offer")), ("from-tag", .string("B")), ("sdp", .string((bob + ["m=audio  0 0"]).joined(separator: "\r\n") + "\r\n"))]]),
+        ("an offer with such a line has no codecs to judge an answer by", [offer(["m=audio  0 RTP/AVP 18"]),
+            answer(bob + ["m=audio 0 RTP/AVP 105", "a=rtpmap:105 opus/48000/2"])]),
         ("an AVPF offer answered with such a line", [offer(["m=audio 5000 RTP/AVPF 0"]), answer(bob + ["m=audio  0 RTP/AVP 0"])]),
         // A codec the proxy gives the offerer in place of the answer's comes with its own
         // rtpmap and fmtp (the offer's, or the branch's that took it).

@@ -90,6 +90,35 @@ import Testing
         #expect(try answer("m=audio 0 RTP/AVP 110 8") == nil)
     }
 
+    /// Comfort noise or telephone-event alone, not offered, count as a codec 10.5 can
+    /// transcode (the first open main one); beside main codecs it cannot transcode, the
+    /// offerer gets the open codecs taken, here none: an empty list (10.5).
+    @Test func supplementalCodecsAloneOrBesideUntranscodableOnes() throws {
+        let offer = try Self.media("m=audio 5000 RTP/AVP 3 8")
+        let offered = OfferCodecs(offered: CodecFilter.ordered(StaticPayloadTypes.codecNames(of: offer), formats: offer.mediaLine.formats))
+        func answer(_ m: String) throws -> [String]? {
+            let media = try Self.media(m, "a=rtpmap:96 AMR/8000", "a=rtpmap:101 telephone-event/8000")
+            return CodecFilter.answerFormats(media, single: nil, offered: offered, names: StaticPayloadTypes.codecNames(of: media), answerer: 1)
+        }
+        #expect(try answer("m=audio 6000 RTP/AVP 13") == ["3"])
+        #expect(try answer("m=audio 6000 RTP/AVP 101 13") == ["3"])
+        #expect(try answer("m=audio 0 RTP/AVP 101") == ["3"], "a rejected answer too")
+        #expect(try answer("m=audio 6000 RTP/AVP 96 13") == [])
+        #expect(try answer("m=audio 0 RTP/AVP 96 101") == [])
+        #expect(try answer("m=audio 6000 RTP/AVP 96") == nil, "codecs it cannot transcode alone go as they are")
+        #expect(try answer("m=audio 6000 RTP/AVP 96 9") == ["3"])
+    }
+
+    /// On an offered payload type, an answer's codec 10.5 cannot transcode takes the
+    /// offered one; one it can transcode does not.
+    @Test func anAnswersUntranscodableCodecTakesTheOfferedPayloadType() {
+        let pcma = CodecName(payloadType: 8, name: "PCMA/8000")
+        #expect(CodecName(payloadType: 8, name: "AMR/8000").answers(pcma))
+        #expect(!CodecName(payloadType: 8, name: "PCMU/8000").answers(pcma))
+        #expect(!CodecName(payloadType: 9, name: "AMR/8000").answers(pcma))
+        #expect(CodecName(payloadType: 8, name: "pcma/8000").answers(pcma))
+    }
+
     @Test func codecSpecsMatchClockAndChannels() {
         let stereo = CodecFilter.Codec(format: "96", name: "opus", clock: 48000, channels: 2)
         #expect(stereo.matches("OPUS"))
