@@ -132,13 +132,12 @@ struct OfferCodecs: Sendable {
         let kept = answer.filter { a in open.contains(where: a.answers) }
         var formats: [CodecName]?
         var after = self
-        // (Supplemental codecs alone count in the offer's first answer and in a re-answer.
-        // Another branch's answer naming a main codec 10.5 can transcode that is not open is
-        // transcoded, whatever else it takes.)
+        // (Supplemental codecs alone count in the offer's first answer and in a re-answer.)
         let otherBranch = previous == nil && !lastAnswers.isEmpty
-        let transcodes = otherBranch
-            && answer.contains { a in !a.isSupplemental && a.isTranscodableBy105 && !open.contains { $0.isSame(as: a) } }
-        if (kept.contains(where: { !$0.isSupplemental }) && !transcodes) || (!otherBranch && !kept.isEmpty) {
+        if otherBranch, let transcoded = Self.branchTranscoding(answer, kept: kept, open: open) {
+            formats = transcoded
+            after.current = transcoded ?? answer
+        } else if kept.contains(where: { !$0.isSupplemental }) || (!otherBranch && !kept.isEmpty) {
             formats = kept
             if previous == nil {
                 after.current = kept.contains(where: \.isTranscodableBy105)
@@ -162,6 +161,31 @@ struct OfferCodecs: Sendable {
 }
 
 extension OfferCodecs {
+    /// Another branch's answer that 10.5 transcodes, and what the offerer gets (nil inside:
+    /// the answer as it is); nil when it does not. It transcodes when the answer names a
+    /// main codec it can transcode that is not open, or comfort noise or telephone-event
+    /// that is not: the offerer gets the open codecs taken that it can transcode and the
+    /// first open main one it can transcode, main codecs first. Supplemental ones alone
+    /// unopened, beside a first main codec of their clock rate that 10.5 cannot transcode,
+    /// leave only the codecs taken that it can. With no open main codec it can transcode,
+    /// the answer goes as it is.
+    static func branchTranscoding(_ answer: [CodecName], kept: [CodecName], open: [CodecName]) -> [CodecName]?? {
+        let unopened = { (a: CodecName) in !open.contains { $0.isSame(as: a) } }
+        let base = kept.filter(\.isTranscodableBy105)
+        let first = open.first { !$0.isSupplemental && $0.isTranscodableBy105 }
+        let added = first.flatMap { f in base.contains { $0.isSame(as: f) } ? nil : f }.map { [$0] } ?? []
+        let out: [CodecName]
+        if answer.contains(where: { !$0.isSupplemental && $0.isTranscodableBy105 && unopened($0) }) {
+            out = base.filter { !$0.isSupplemental } + added + base.filter(\.isSupplemental)
+        } else if let supplemental = answer.first(where: { $0.isSupplemental && unopened($0) }) {
+            let paired = answer.first { !$0.isSupplemental && $0.clockRate == supplemental.clockRate }
+            out = paired.map(\.isTranscodableBy105) == false ? base : base + added
+        } else {
+            return nil
+        }
+        return .some(first == nil ? nil : out)
+    }
+
     /// What `answerer`'s last answer gave the offerer: open to its next answer.
     func lastAnswer(of answerer: Int) -> [CodecName]? {
         lastAnswers.first { $0.answerer == answerer }?.codecs
@@ -218,6 +242,12 @@ extension CodecName {
     /// Same payload type and codec (the name compared without case, as SDP does).
     func isSame(as other: CodecName) -> Bool {
         payloadType == other.payloadType && name.utf8.elementsEqual(other.name.utf8) { Self.lower($0) == Self.lower($1) }
+    }
+
+    /// The clock rate in the name (`telephone-event/8000`), nil without one.
+    var clockRate: Int? {
+        let fields = name.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 2, omittingEmptySubsequences: false)
+        return fields.count > 1 ? Int(Substring(fields[1])) : nil
     }
 
     /// Whether this answer codec takes the offered one: the same, or on its payload type

@@ -240,7 +240,7 @@ public enum SDPRewriter {
         if let formats = plan.formats[safe: index] ?? nil { mline.formats = formats }
         // An answer whose codecs 10.5 all drops (see `OfferCodecs.AnswerKind`) keeps its codec
         // lines as they came and an empty format after the profile (`RTP/AVP `).
-        let emptied = active && mline.formats.isEmpty && plan.formats[safe: index]??.isEmpty == true
+        let emptied = mline.formats.isEmpty && plan.formats[safe: index]??.isEmpty == true
         if emptied { mline.formats = [""] }
 
         var others: [SDPLine] = []

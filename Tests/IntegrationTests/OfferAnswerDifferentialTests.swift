@@ -210,6 +210,21 @@ func normalizeSDP(_ sdp: String) -> String {
             answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 101 13", "a=rtpmap:101 telephone-event/8000"])]),
         ("a branch answers comfort noise another's answer left open", [offer(["m=audio 5000 RTP/AVP 13 116", "a=rtpmap:116 speex/16000"]),
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 13 116", "a=rtpmap:116 speex/16000"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 13"])]),
+        // Another branch's answer that 10.5 transcodes: what it can transcode of the codecs
+        // taken, then the first open one it can transcode; after a main codec of the
+        // unopened telephone-event's clock rate that it cannot transcode, nothing more.
+        ("a branch's unopened codec beside taken ones", [offer(["m=audio 5000 RTP/AVP 3 8 5"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 3 8"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5 8 9"])]),
+        ("a branch's unopened telephone-event", [offer(["m=audio 5000 RTP/AVP 3 8 0 118", "a=rtpmap:118 telephone-event/8000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 3 8 0"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 0 8 118", "a=rtpmap:118 telephone-event/8000"])]),
+        ("a branch's unopened telephone-event after DVI4", [offer(["m=audio 5000 RTP/AVP 3 8 5 118", "a=rtpmap:118 telephone-event/8000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 3 8 5"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5 8 118", "a=rtpmap:118 telephone-event/8000"])]),
+        ("a branch's unopened telephone-event beside L16 at another rate", [offer(["m=audio 5000 RTP/AVP 9 10 118", "a=rtpmap:118 telephone-event/8000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 9"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 118 10", "a=rtpmap:118 telephone-event/8000"])]),
+        ("a branch's unopened comfort noise after DVI4", [offer(["m=audio 5000 RTP/AVP 9 5 13"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 9"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5 13"])]),
+        ("a rejected answer of AMR and comfort noise", [offer(["m=audio 5000 RTP/AVP 3 8"]),
+            answer(bob + ["m=audio 0 RTP/AVP 96 13", "a=rtpmap:96 AMR/8000", "a=rtpmap:13 CN/8000"])]),
         ("an answer of AMR and comfort noise leaves no format", [offer(["m=audio 5000 RTP/AVP 3 8"]),
             answer(bob + ["m=audio 6000 RTP/AVP 96 13", "a=rtpmap:96 AMR/8000", "a=fmtp:96 mode-set=1", "a=foo", "a=ptime:20"])]),
         ("a rejected answer of telephone-event alone", [offer(["m=audio 5000 RTP/AVP 3 8"]),

@@ -119,6 +119,23 @@ import Testing
         #expect(CodecName(payloadType: 8, name: "pcma/8000").answers(pcma))
     }
 
+    /// Another branch's answer 10.5 transcodes (10.5's outcomes for these answers).
+    @Test func anotherBranchsTranscodedAnswer() {
+        func c(_ pt: Int, _ name: String) -> CodecName { CodecName(payloadType: pt, name: name) }
+        let gsm = c(3, "GSM/8000"), pcma = c(8, "PCMA/8000"), pcmu = c(0, "PCMU/8000"), dvi = c(5, "DVI4/8000")
+        let g722 = c(9, "G722/8000"), te = c(118, "telephone-event/8000"), l16 = c(10, "L16/44100")
+        func branch(_ answer: [CodecName], open: [CodecName]) -> [Int]?? {
+            let kept = answer.filter { a in open.contains(where: a.answers) }
+            return OfferCodecs.branchTranscoding(answer, kept: kept, open: open).map { $0?.map(\.payloadType) }
+        }
+        #expect(branch([pcma], open: [gsm, pcma]) == .none, "nothing unopened: not transcoded")
+        #expect(branch([dvi, pcma, g722], open: [gsm, pcma, dvi]) == .some([8, 3]))
+        #expect(branch([pcmu, pcma, te], open: [gsm, pcma, pcmu]) == .some([0, 8, 3]))
+        #expect(branch([dvi, pcma, te], open: [gsm, pcma, dvi]) == .some([8]), "telephone-event after DVI4 at its rate")
+        #expect(branch([te, l16], open: [g722, l16]) == .some([9]), "L16 at 44100 Hz does not pair with it")
+        #expect(branch([pcmu, te], open: [dvi, te]) == .some(nil), "no open codec to transcode to: as it is")
+    }
+
     @Test func codecSpecsMatchClockAndChannels() {
         let stereo = CodecFilter.Codec(format: "96", name: "opus", clock: 48000, channels: 2)
         #expect(stereo.matches("OPUS"))
