@@ -209,7 +209,7 @@ extension OfferCodecs {
         switch Self.answerKind(answer, kept: kept) {
         case .transcoded:
             let unopened = answer.contains { a in !a.isSupplemental && a.isTranscodableBy105 && !open.contains { $0.isSame(as: a) } }
-            guard unopened || !answer.contains(where: { !$0.isSupplemental }),
+            guard unopened || kept.isEmpty,
                   let first = open.first(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) else { return nil }
             return [first] + kept.filter { !$0.isSame(as: first) }
         case .keptOnly: return kept
@@ -219,8 +219,9 @@ extension OfferCodecs {
 
     /// What 10.5 makes of an answer's codecs when they are not simply the open ones taken.
     enum AnswerKind {
-        /// A main codec it can transcode, or supplemental codecs alone none of which is
-        /// open: transcoded to the first open main codec it can transcode.
+        /// A main codec it can transcode, or supplemental codecs alone (or beside no main
+        /// codec of their clock rate) none of which is open: transcoded to the first open
+        /// main codec it can transcode.
         case transcoded
         /// Supplemental codecs alone, some open, or main codecs it cannot transcode with
         /// comfort noise or telephone-event: the offerer gets just the open codecs taken,
@@ -233,8 +234,11 @@ extension OfferCodecs {
     /// `kept`: the open codecs the answer takes.
     static func answerKind(_ answer: [CodecName], kept: [CodecName]) -> AnswerKind {
         if answer.contains(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) { return .transcoded }
-        if !answer.isEmpty, answer.allSatisfy(\.isSupplemental) { return kept.isEmpty ? .transcoded : .keptOnly }
-        return answer.contains(where: \.isTranscodableBy105) ? .keptOnly : .asItIs
+        // (A supplemental codec with no main codec of its clock rate beside it is as good
+        // as alone: telephone-event/8000 beside L16/44100.)
+        let unpaired = answer.contains { s in s.isSupplemental && !answer.contains { !$0.isSupplemental && $0.clockRate == s.clockRate } }
+        if unpaired { return kept.isEmpty ? .transcoded : .keptOnly }
+        return answer.contains(where: \.isSupplemental) ? .keptOnly : .asItIs
     }
 }
 

@@ -221,6 +221,8 @@ func normalizeSDP(_ sdp: String) -> String {
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 3 8 5"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5 8 118", "a=rtpmap:118 telephone-event/8000"])]),
         ("a branch's unopened telephone-event beside L16 at another rate", [offer(["m=audio 5000 RTP/AVP 9 10 118", "a=rtpmap:118 telephone-event/8000"]),
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 9"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 118 10", "a=rtpmap:118 telephone-event/8000"])]),
+        ("a re-answer's telephone-event beside L16 at another rate", [offer(["m=audio 5000 RTP/AVP 9 10 118", "a=rtpmap:118 telephone-event/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 9"]), answer(bob + ["m=audio 6000 RTP/AVP 118 10", "a=rtpmap:118 telephone-event/8000"])]),
         ("a branch's unopened comfort noise after DVI4", [offer(["m=audio 5000 RTP/AVP 9 5 13"]),
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 9"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5 13"])]),
         ("a rejected answer of AMR and comfort noise", [offer(["m=audio 5000 RTP/AVP 3 8"]),

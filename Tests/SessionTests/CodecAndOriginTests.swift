@@ -107,6 +107,7 @@ import Testing
         #expect(try answer("m=audio 0 RTP/AVP 96 101") == [])
         #expect(try answer("m=audio 6000 RTP/AVP 96") == nil, "codecs it cannot transcode alone go as they are")
         #expect(try answer("m=audio 6000 RTP/AVP 96 9") == ["3"])
+        #expect(try answer("m=audio 6000 RTP/AVP 101 10") == ["3"], "telephone-event/8000 beside L16/44100 is as good as alone")
     }
 
     /// On an offered payload type, an answer's codec 10.5 cannot transcode takes the
