@@ -231,8 +231,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 guard isAnswer else {
                     return (OfferCodecs(offered: CodecFilter.ordered(names, formats: plan.formats[i] ?? m.mediaLine.formats)), nil)
                 }
-                // (What stays open is judged by the whole answer, before `single codec`.)
-                let whole = CodecFilter.ordered(names, formats: m.mediaLine.formats)
+                // (What stays open is judged by the answer after `single codec`, which leaves
+                // codecs 10.5 cannot transcode as they were.)
+                let single = r.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
+                let whole = CodecFilter.ordered(names, formats: m.mediaLine.formats).filter { c in
+                    single.map { $0.contains(String(c.payloadType)) || !c.isTranscodableBy105 } ?? true
+                }
                 guard let before = call.participants[offerer].offerCodecs[safe: i].flatMap({ $0 })?.judging(sender, by: senderLegs[i].answerGave) else {
                     return (nil, whole)
                 }
