@@ -231,6 +231,8 @@ func normalizeSDP(_ sdp: String) -> String {
             answer(bob + ["m=audio 6000 RTP/AVP 9"]), answer(bob + ["m=audio 6000 RTP/AVP 118 10", "a=rtpmap:118 telephone-event/8000"])]),
         ("a branch's unopened comfort noise after DVI4", [offer(["m=audio 5000 RTP/AVP 9 5 13"]),
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 9"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5 13"])]),
+        ("a rejected answer loses comfort noise nobody offered", [offer(["m=audio 0 RTP/AVP 8"]),
+            answer(bob + ["m=audio 0 RTP/AVP 13 8", "a=rtpmap:13 CN/8000", "a=rtpmap:8 PCMA/8000"])]),
         ("a rejected answer of AMR and comfort noise", [offer(["m=audio 5000 RTP/AVP 3 8"]),
             answer(bob + ["m=audio 0 RTP/AVP 96 13", "a=rtpmap:96 AMR/8000", "a=rtpmap:13 CN/8000"])]),
         ("an answer of AMR and comfort noise leaves no format", [offer(["m=audio 5000 RTP/AVP 3 8"]),
