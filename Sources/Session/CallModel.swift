@@ -210,6 +210,18 @@ public struct Participant: Sendable {
     /// Per section, the codecs of this participant's last offer: its own and those the offer
     /// went out with (narrowed by the answers since).
     var offerCodecs: [OfferCodecs?] = []
+    /// Per section, the codecs of the last offer that came to it, or of its own answer since:
+    /// an answer to it when it never offered is judged by them (10.5 keeps one codec list
+    /// per media, whoever set it).
+    var receivedCodecs: [OfferCodecs?] = []
+    /// `receivedCodecs` were set after this participant's own last offer: the latest wins.
+    var judgedByReceived = false
+
+    /// What an answer to this participant is judged by for section `i`.
+    func answerJudging(_ i: Int) -> OfferCodecs? {
+        let own = offerCodecs[safe: i] ?? nil, received = receivedCodecs[safe: i] ?? nil
+        return judgedByReceived ? received ?? own : own ?? received
+    }
     /// A tagged `delete` ended this participant; the call ends when all have ended.
     public var deleted = false
     /// `block media`: what this participant sends is discarded.

@@ -224,12 +224,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let senderLegs = call.participants[sender].medias
             // What an answerer's answer gave its offerer judges its next answer, whichever
             // offerer that goes to, until an offer comes to it again (10.5 keeps it per media).
-            let judged: [(codecs: OfferCodecs?, gave: [CodecName]?)] = sdp.media.indices.map { i in
+            let judged: [(codecs: OfferCodecs?, gave: [CodecName]?, own: OfferCodecs?)] = sdp.media.indices.map { i in
                 let m = sdp.media[i]
-                guard m.mediaLine.isRTP, m.profileReadIsRTP, i < senderLegs.count else { return (nil, nil) }
+                guard m.mediaLine.isRTP, m.profileReadIsRTP, i < senderLegs.count else { return (nil, nil, nil) }
                 let names = senderLegs[i].codecs
                 guard isAnswer else {
-                    return (OfferCodecs(offered: CodecFilter.ordered(names, formats: plan.formats[i] ?? m.mediaLine.formats)), nil)
+                    return (OfferCodecs(offered: CodecFilter.ordered(names, formats: plan.formats[i] ?? m.mediaLine.formats)), nil, nil)
                 }
                 // (What stays open is judged by the answer after `single codec`, which leaves
                 // codecs 10.5 cannot transcode as they were.)
@@ -237,13 +237,41 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 let whole = CodecFilter.ordered(names, formats: m.mediaLine.formats).filter { c in
                     single.map { $0.contains(String(c.payloadType)) || !c.isTranscodableBy105 } ?? true
                 }
-                guard let before = call.participants[offerer].offerCodecs[safe: i].flatMap({ $0 })?.judging(sender, by: senderLegs[i].answerGave) else {
-                    return (nil, whole)
+                // The answerer's own codec list is narrowed by its answer as an offer's is
+                // (an answer to it is judged by it); when the answer takes no codec 10.5 can
+                // transcode, answers to it pass as they are.
+                let own = call.participants[sender].answerJudging(i).flatMap { store -> OfferCodecs? in
+                    var after = store.answered(whole, by: sender).after
+                    guard whole.contains(where: { a in a.isTranscodableBy105 && store.current.contains(where: a.answers) }) else { return nil }
+                    after.lastAnswers = store.lastAnswers
+                    return after
+                }
+                guard let before = call.participants[offerer].answerJudging(i)?.judging(sender, by: senderLegs[i].answerGave) else {
+                    return (nil, whole, own)
                 }
                 let outcome = before.answered(whole, by: sender)
-                return (outcome.after, outcome.formats ?? whole)
+                return (outcome.after, outcome.formats ?? whole, own)
             }
-            call.participants[offerer].offerCodecs = judged.map(\.codecs)
+            // (10.5 keeps one codec list per media: the participant's own offer, an offer to
+            // it or its own answer, whichever came last.)
+            if !isAnswer {
+                call.participants[offerer].offerCodecs = judged.map(\.codecs)
+                call.participants[offerer].judgedByReceived = false
+                call.participants[receiver].receivedCodecs = judged.map(\.codecs)
+                call.participants[receiver].judgedByReceived = true
+            } else {
+                let useReceived = call.participants[offerer].judgedByReceived || !call.participants[offerer].offerCodecs.contains { $0 != nil }
+                if useReceived {
+                    call.participants[offerer].receivedCodecs = judged.map(\.codecs)
+                } else {
+                    call.participants[offerer].offerCodecs = judged.map(\.codecs)
+                }
+                if call.participants[sender].judgedByReceived || !call.participants[sender].offerCodecs.contains(where: { $0 != nil }) {
+                    call.participants[sender].receivedCodecs = judged.map(\.own)
+                } else {
+                    call.participants[sender].offerCodecs = judged.map(\.own)
+                }
+            }
             for i in call.participants[sender].medias.indices {
                 if isAnswer {
                     if i < judged.count, let gave = judged[i].gave { call.participants[sender].medias[i].answerGave = gave }
@@ -680,7 +708,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let answered: [(formats: [String]?, codecs: [CodecName]?)] = sdp.media.indices.map { i in
                 let m = sdp.media[i]
                 let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
-                guard let codecs = call.participants[receiver].offerCodecs[safe: i] ?? nil else { return (single, nil) }
+                guard let codecs = call.participants[receiver].answerJudging(i) else { return (single, nil) }
                 let offered = codecs.judging(sender, by: i < senderLegs.count ? senderLegs[i].answerGave : nil)
                 let given = CodecFilter.answerCodecs(m, offered: offered, names: i < senderLegs.count ? senderLegs[i].codecs : [],
                                                      single: single, answerer: sender)

@@ -202,8 +202,8 @@ extension OfferCodecs {
 
     /// A rejected answer section as the offerer gets it (10.5): naming a main codec it can
     /// transcode that is not open (or taking none), the first open one it can transcode and
-    /// then the open codecs the answer takes; else without the unopened codecs it can
-    /// transcode; nil: the answer as it is.
+    /// then the open codecs the answer takes; else, with unopened comfort noise or
+    /// telephone-event, the open codecs taken; nil: the answer as it is.
     func rejectedAnswer(_ answer: [CodecName], by answerer: Int) -> [CodecName]? {
         let open = lastAnswer(of: answerer) ?? current
         let kept = answer.filter { a in open.contains(where: a.answers) }
@@ -211,7 +211,7 @@ extension OfferCodecs {
         case .transcoded:
             let unopened = answer.contains { a in !a.isSupplemental && a.isTranscodableBy105 && !open.contains { $0.isSame(as: a) } }
             guard unopened || kept.isEmpty else {
-                return answer.filter { a in !a.isTranscodableBy105 || open.contains(where: a.answers) }
+                return answer.contains { a in a.isSupplemental && !open.contains { $0.isSame(as: a) } } ? kept : nil
             }
             guard let first = open.first(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) else { return nil }
             return [first] + kept.filter { !$0.isSame(as: first) }
