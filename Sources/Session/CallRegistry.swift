@@ -257,7 +257,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             if !isAnswer {
                 call.participants[offerer].offerCodecs = judged.map(\.codecs)
                 call.participants[offerer].judgedByReceived = false
-                call.participants[receiver].receivedCodecs = judged.map(\.codecs)
+                call.participants[receiver].receivedCodecs = judged.map { j in
+                    j.codecs.map { OfferCodecs(offered: $0.offered, passesUntranscodable: true) }
+                }
                 call.participants[receiver].judgedByReceived = true
             } else {
                 let useReceived = call.participants[offerer].judgedByReceived || !call.participants[offerer].offerCodecs.contains { $0 != nil }

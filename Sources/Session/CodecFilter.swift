@@ -112,10 +112,23 @@ struct OfferCodecs: Sendable {
     let offered: [CodecName]
     var current: [CodecName]
     var lastAnswers: [(answerer: Int, codecs: [CodecName])] = []
+    /// Codecs of an offer that came to the participant, not its own: an answer's codecs
+    /// 10.5 cannot transcode pass with the open ones taken (10.5).
+    var passesUntranscodable = false
 
-    init(offered: [CodecName]) {
+    init(offered: [CodecName], passesUntranscodable: Bool = false) {
         self.offered = offered
         current = offered
+        self.passesUntranscodable = passesUntranscodable
+    }
+
+    /// The codecs of `answer` that take open ones (and, for an offer that came to the
+    /// participant, those 10.5 cannot transcode unless the answer names an unopened one it
+    /// can).
+    func taken(_ answer: [CodecName], open: [CodecName]) -> [CodecName] {
+        let passing = passesUntranscodable
+            && !answer.contains { a in a.isTranscodableBy105 && !open.contains { $0.isSame(as: a) } }
+        return answer.filter { a in open.contains(where: a.answers) || (passing && !a.isTranscodableBy105) }
     }
 
     /// An answer of `answer` (in its order) from participant `answerer`, as 10.5 handles it
@@ -129,7 +142,7 @@ struct OfferCodecs: Sendable {
     func answered(_ answer: [CodecName], by answerer: Int) -> (formats: [CodecName]?, after: OfferCodecs) {
         let previous = lastAnswer(of: answerer)
         let open = previous ?? current
-        let kept = answer.filter { a in open.contains(where: a.answers) }
+        let kept = taken(answer, open: open)
         var formats: [CodecName]?
         var after = self
         // (Supplemental codecs alone count in the offer's first answer and in a re-answer.)
@@ -203,10 +216,11 @@ extension OfferCodecs {
     /// A rejected answer section as the offerer gets it (10.5): naming a main codec it can
     /// transcode that is not open (or taking none), the first open one it can transcode and
     /// then the open codecs the answer takes; else, with unopened comfort noise or
-    /// telephone-event, the open codecs taken; nil: the answer as it is.
+    /// telephone-event, the open codecs taken; where only those would go, none (an empty
+    /// list); nil: the answer as it is.
     func rejectedAnswer(_ answer: [CodecName], by answerer: Int) -> [CodecName]? {
         let open = lastAnswer(of: answerer) ?? current
-        let kept = answer.filter { a in open.contains(where: a.answers) }
+        let kept = taken(answer, open: open)
         switch Self.answerKind(answer, kept: kept) {
         case .transcoded:
             let unopened = answer.contains { a in !a.isSupplemental && a.isTranscodableBy105 && !open.contains { $0.isSame(as: a) } }
@@ -215,7 +229,7 @@ extension OfferCodecs {
             }
             guard let first = open.first(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) else { return nil }
             return [first] + kept.filter { !$0.isSame(as: first) }
-        case .keptOnly: return kept
+        case .keptOnly: return kept.isEmpty ? [] : nil
         case .asItIs: return nil
         }
     }
