@@ -42,6 +42,10 @@ import Testing
         ("the caller changes address", [offer(), answer("X"), offer(to: "X", ip: "198.51.100.7"), offer(to: "X")]),
         ("the caller holds", [offer(), answer("X"), offer(to: "X", ip: "0.0.0.0"), offer(to: "X")]),
         ("port latching keeps the ports", [offer(), answer("X"), answer("X", port: 6002, extra: latching), answer("X", extra: latching)]),
+        // Ports an answer keeps by `port latching` are still for its endpoint: an SDP from
+        // another port gets new ones.
+        ("a re-offer from another port after a latched answer", [offer(), answer("X", extra: latching),
+            [("command", .string("offer")), ("from-tag", .string("X")), ("to-tag", .string("A")), sdp("b", "203.0.113.5", 6100)]]),
         ("re-offers before the answer", [offer(), offer(port: 5002), offer()]),
         ("an offer to a to-tag first", [offer(to: "X"), answer("Y"), answer("X")]),
         ("a second caller offers", [offer(), [("command", .string("offer")), ("from-tag", .string("B")), sdp("b", "203.0.113.5", 6000)]]),
