@@ -119,6 +119,9 @@ public final class SocketPortAllocator: PortAllocator {
                     continue
                 }
                 s.last = UInt16(base)
+                // The next search starts after the whole block: ports a call just freed are
+                // not handed out again at once (late packets of the old call).
+                cursor = base + span + 1 > range.upperBound ? first : base + span
                 return PortPair(rtp: UInt16(base), pairs: span / 2, hasRTCP: rtcp)
             }
             return nil

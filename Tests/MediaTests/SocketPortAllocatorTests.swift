@@ -63,6 +63,17 @@ import Glibc
             #expect(ports.tos(of: v6, on: Self.loopback6) == 184)
         }
     }
+    /// The search goes on after the last block handed out: a block a call just gave back
+    /// is not the next one handed out (its late packets would reach the new call).
+    @Test func aFreedBlockIsNotHandedOutAtOnce() throws {
+        let ports = SocketPortAllocator(portMin: 65470, portMax: 65489)
+        defer { ports.releaseAll() }
+        let block = try #require(ports.allocate(on: Self.loopback, pairs: 2))
+        ports.release(block, on: Self.loopback)
+        let next = try #require(ports.allocate(on: Self.loopback))
+        #expect(next.rtp == block.rtp + 4)
+    }
+
     /// A port count's block: consecutive pairs, all bound, never wrapping round the range,
     /// given back pair by pair.
     @Test func blocksAreConsecutiveAndStayInTheRange() throws {
