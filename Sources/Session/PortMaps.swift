@@ -28,12 +28,14 @@ extension CallRegistry {
             changes.allocated.append((block, interface))
             return block
         }
+        // A null address is no endpoint: ports for it are open to the first real one (10.5).
+        let key = key.flatMap { $0.address.isUnspecified ? nil : $0 }
         let index: Int
         if keepCurrent, let current = leg.currentMap, leg.maps[current].interface == interface {
             index = current
             // Kept ports still learn whom they are for when they were open (`port latching`
             // in an answer: the next SDP from another port gets new ones, as in 10.5).
-            if leg.maps[current].key == nil, let key, !key.address.isUnspecified { leg.maps[current].key = key }
+            if leg.maps[current].key == nil, let key { leg.maps[current].key = key }
         } else if let key, let exact = leg.maps.firstIndex(where: { $0.key == key && $0.interface == interface }) {
             index = exact
         } else if let open = leg.maps.firstIndex(where: { $0.key == nil && $0.interface == interface }) {

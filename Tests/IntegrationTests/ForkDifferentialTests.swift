@@ -41,6 +41,7 @@ import Testing
         ("the caller moves and comes back", [offer(), answer("X"), offer(to: "X", port: 5002), offer(to: "X")]),
         ("the caller changes address", [offer(), answer("X"), offer(to: "X", ip: "198.51.100.7"), offer(to: "X")]),
         ("the caller holds", [offer(), answer("X"), offer(to: "X", ip: "0.0.0.0"), offer(to: "X")]),
+        ("a first offer on hold, then with its address", [offer(ip: "0.0.0.0"), offer()]),
         ("port latching keeps the ports", [offer(), answer("X"), answer("X", port: 6002, extra: latching), answer("X", extra: latching)]),
         // Ports an answer keeps by `port latching` are still for its endpoint: an SDP from
         // another port gets new ones.
