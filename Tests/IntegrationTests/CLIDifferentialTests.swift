@@ -96,6 +96,12 @@ func cliCommand(_ port: UInt16, _ line: String, timeout: Double = 3) -> String? 
             let reply = ngRequest(ng, [("call-id", .string("call-three"))] + step)
             guard reply?["result"]?.stringValue == "ok" else { throw RelayedCall.Failed(description: "\(step): \(String(describing: reply))") }
         }
+        // The reference adds relayed packets to its totals from its own threads: on a loaded
+        // machine they show a moment after the packets came back. Wait (bounded) for them.
+        for _ in 0..<100 {
+            if cliCommand(cli, "list totals")?.contains("Total relayed packets (userspace)               :3\n") == true { break }
+            usleep(100_000)
+        }
         return commands.map { cliCommand(cli, $0) ?? "<no answer>" }
     }
 
