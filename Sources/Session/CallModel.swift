@@ -177,15 +177,21 @@ extension MediaLeg {
 /// rather than a dictionary, which cost every offer and answer a hash table.
 public struct CodecName: Sendable, Hashable {
     public var payloadType: Int
-    public var name: String
+    public let name: String
     /// The section's `a=fmtp` value for the type, if any: written with the codec where the
     /// proxy gives it in place of the SDP's own (10.5 keeps it with the codec).
     public var fmtp: String?
+    /// `isSupplemental` and `isTranscodableBy105`, read from the name once: answers ask
+    /// them of every codec many times.
+    let isSupplemental: Bool
+    let isTranscodableBy105: Bool
 
     public init(payloadType: Int, name: String, fmtp: String? = nil) {
         self.payloadType = payloadType
         self.name = name
         self.fmtp = fmtp
+        isSupplemental = Self.namesSupplemental(name)
+        isTranscodableBy105 = Self.namesTranscodableBy105(name)
     }
 }
 

@@ -279,7 +279,7 @@ extension CodecName {
 
     /// Whether Debian's rtpengine 10.5 can both decode and encode it (its `--codecs` says
     /// "fully supported"): its codec handling treats those differently from the rest.
-    var isTranscodableBy105: Bool {
+    static func namesTranscodableBy105(_ name: String) -> Bool {
         let encoding = name.utf8.prefix { $0 != UInt8(ascii: "/") }
         return Self.transcodableBy105.contains { $0.utf8.elementsEqual(encoding) { $0 == Self.lower($1) } }
     }
@@ -288,9 +288,9 @@ extension CodecName {
                                             "telephone-event", "cn"]
 
     /// telephone-event and comfort noise ride along with whatever codec is chosen.
-    var isSupplemental: Bool { hasPrefix("telephone-event/") || hasPrefix("cn/") }
+    static func namesSupplemental(_ name: String) -> Bool { hasPrefix(name, "telephone-event/") || hasPrefix(name, "cn/") }
 
-    private func hasPrefix(_ lowered: StaticString) -> Bool {
+    private static func hasPrefix(_ name: String, _ lowered: StaticString) -> Bool {
         let p = UnsafeBufferPointer(start: lowered.utf8Start, count: lowered.utf8CodeUnitCount)
         let n = name.utf8
         return n.count >= p.count && zip(n, p).allSatisfy { Self.lower($0) == $1 }
