@@ -133,7 +133,8 @@ public enum SDPRewriter {
                     if let c = sessionConnection, sessionCUsed ? plan.replaceZeroAddress || sessionSourced || !isZero(c) : plan.replaceSessionConnection {
                         session.append(line.with(value: connection(ourConnection(sessionAddress), keeping: c)))
                     } else {
-                        session.append(nullInFamily(line, sessionAddress.family))
+                        // (A null one no section relies on stays as it came, family and all.)
+                        session.append(sessionCUsed ? nullInFamily(line, sessionAddress.family) : line)
                     }
                 case UInt8(ascii: "a") where isDirection(line.attributeName):
                     // A session-level direction moves into each media section, where it

@@ -29,6 +29,14 @@ import Testing
 
     static let sequences: [(String, [[(String, BencodeValue)]])] = [
         ("an offer with an IPv6 section, then an IPv4 one", [offer([true, false])]),
+        // A null session c= no section relies on stays as it came (IPv4), family and all.
+        ("a held re-offer to an IPv6 callee with both c= null", [offer([false]), answer([true]),
+            [("command", .string("offer")), ("from-tag", .string("A")), ("to-tag", .string("B")),
+             ("sdp", .string(["v=0", "o=A 1 2 IN IP4 192.0.2.1", "s=-", "c=IN IP4 0.0.0.0", "t=0 0", "m=audio 5000 RTP/AVP 0",
+                              "c=IN IP4 0.0.0.0"].joined(separator: "\r\n") + "\r\n"))]]),
+        ("an unused null session c= with address family", [[("command", .string("offer")), ("from-tag", .string("A")),
+            ("sdp", .string(["v=0", "o=A 1 2 IN IP4 192.0.2.1", "s=-", "c=IN IP4 0.0.0.0", "t=0 0", "m=audio 5000 RTP/AVP 0",
+                             "c=IN IP4 198.51.100.1"].joined(separator: "\r\n") + "\r\n")), ("address family", .string("IP6"))]]),
         ("an offer with an IPv4 section, then an IPv6 one", [offer([false, true])]),
         ("an answer adds a section of the other family", [offer([true]), answer([true, false])]),
         ("each side keeps its own family per section", [offer([true, true]), answer([false, true]), offer([true, true, true], to: "B")]),
