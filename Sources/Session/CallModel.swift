@@ -36,6 +36,9 @@ public struct PortPair: Hashable, Sendable {
     /// For an RTP port held alone: the RTCP port of the leg's earlier map, which its RTCP
     /// stream keeps (10.5 replaces only the RTP socket when a new endpoint needs no RTCP).
     public var keptRTCP: UInt16?
+    /// The address of the kept RTCP port when the earlier map was on another interface (10.5
+    /// keeps that socket when the section moves family).
+    public var keptRTCPAddress: IPAddress?
     public var rtcp: UInt16 { rtp &+ 1 }
 
     public init(rtp: UInt16, pairs: Int = 1, hasRTCP: Bool = true) {
@@ -48,6 +51,7 @@ public struct PortPair: Hashable, Sendable {
     public func pair(_ k: Int) -> PortPair {
         var p = PortPair(rtp: rtp &+ UInt16(2 * k), hasRTCP: hasRTCP)
         p.keptRTCP = keptRTCP
+        p.keptRTCPAddress = keptRTCPAddress
         return p
     }
 
@@ -57,6 +61,16 @@ public struct PortPair: Hashable, Sendable {
     /// The port RTCP is taken on apart from RTP: the pair's own, else a kept one; nil when
     /// RTCP shares the RTP port.
     public var rtcpSocket: UInt16? { hasRTCP ? rtcp : keptRTCP }
+
+    /// The local address of the RTCP socket: the pair's own, or the kept one's.
+    public func rtcpAddress(default address: IPAddress) -> IPAddress {
+        hasRTCP ? address : keptRTCPAddress ?? address
+    }
+
+    /// The sockets the block's first pair holds: RTP and, apart from it, RTCP.
+    public func sockets(on address: IPAddress) -> [LocalSocket] {
+        [LocalSocket(address: address, port: rtp)] + (rtcpSocket.map { [LocalSocket(address: rtcpAddress(default: address), port: $0)] } ?? [])
+    }
 
     /// The block's pairs one by one.
     public var each: [PortPair] { (0..<pairs).map(pair) }
@@ -85,6 +99,9 @@ public struct MediaLeg: Sendable {
     /// `maps[currentMap]` while the section is active.
     public var maps: [PortMap] = []
     public var currentMap: Int?
+    /// The map used last, kept when the section leaves its interface: a lone RTP port on
+    /// the new one keeps that map's RTCP socket.
+    public var lastMap: Int?
     /// Where this participant receives RTP and RTCP, from its last SDP (query's
     /// `advertised endpoint`).
     public var rtpEndpoint: Endpoint?

@@ -535,6 +535,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let sectionInterface = inFamily(requestedFamily ?? other.ownFamily ?? other.currentInterface?.address.family
                 ?? leg.ownFamily ?? call.participants[receiver].ownFamily)
             if request.addressFamily != nil { other.ownFamily = sectionInterface.address.family }
+            // (Destinations kept for want of a socket of their family stay kept until the
+            // participant's own next SDP, as 10.5 keeps them.)
             if let current = other.currentInterface, current != sectionInterface { leaveMaps(&other) }
             let senderInterface = leg.currentInterface ?? (senderFamilyNamed ? nil : leg.ownFamily.flatMap { family in
                 settings.interfaces.first { $0.name == senderBase.name && $0.address.family == family }
@@ -584,7 +586,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // A rejected section keeps its address with port 0 (query shows it, as 10.5 does).
             // A section speaking ICE names its addresses in candidates: 10.5 keeps sending
             // to the endpoint it had (advertised and ports still follow the SDP's).
-            if leg.rtpEndpoint != nil, !m.isRejected, Self.speaksICE(sdp, i) {
+            // So does a section whose new address is of another family than the interface
+            // it stays on (its sockets cannot reach it; 10.5 keeps the old destination).
+            let stays = leg.currentInterface?.address.family
+            let unreachable = address.map { a in stays.map { $0 != a.family } ?? false } ?? false
+                && leg.rtpEndpoint.map { $0.address.family == stays } ?? false
+            if leg.rtpEndpoint != nil, !m.isRejected, Self.speaksICE(sdp, i) || unreachable {
                 leg.keptEndpoints = leg.keptEndpoints ?? (leg.rtpEndpoint, leg.rtcpEndpoint)
             } else {
                 leg.keptEndpoints = nil

@@ -76,7 +76,7 @@ extension CallSummary {
                     streams += [
                         Stream(local: Endpoint(address: address, port: ports.rtp),
                                endpoint: (rtp.packets > 0 ? rtp.endpoint : nil) ?? endpoints.rtp, isRTCP: false, counters: rtp),
-                        Stream(local: Endpoint(address: address, port: ports.rtcpShown),
+                        Stream(local: Endpoint(address: ports.rtcpAddress(default: address), port: ports.rtcpShown),
                                endpoint: (rtcp.packets > 0 ? rtcp.endpoint : nil) ?? endpoints.rtcp, isRTCP: true, counters: rtcp),
                     ]
                 }
@@ -136,8 +136,8 @@ extension CallRegistry {
                 for m in p.medias {
                     guard let ports = m.localPorts else { continue }
                     let address = m.localAddress(default: p)
-                    for port in [ports.rtp] + (ports.rtcpSocket.map { [$0] } ?? []) {
-                        guard let c = streamCounters(LocalSocket(address: address, port: port)), c.packets > 0, !c.confirmed else { continue }
+                    for socket in ports.sockets(on: address) {
+                        guard let c = streamCounters(socket), c.packets > 0, !c.confirmed else { continue }
                         n += 1
                     }
                 }

@@ -70,9 +70,9 @@ extension CallRegistry {
                 guard let ports = leg.localPorts else { continue }
                 let silent = !leg.sends || leg.rtpEndpoint == nil
                 let limit = silent ? settings.silentTimeout : settings.timeout
-                for port in [ports.rtp] + (ports.rtcpSocket.map { [$0] } ?? []) {
+                for socket in ports.sockets(on: leg.localAddress(default: p)) {
                     streams += 1
-                    let last = media.counters(of: LocalSocket(address: leg.localAddress(default: p), port: port))?.lastPacket
+                    let last = media.counters(of: socket)?.lastPacket
                     if limit <= 0 || now - max(last ?? 0, call.answered ?? call.created) < limit { return nil }
                 }
                 reason = silent ? .silent : .timeout

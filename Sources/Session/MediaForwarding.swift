@@ -161,7 +161,9 @@ public enum ForwardingPlan {
         }
 
         var rtp: LocalSocket { LocalSocket(address: address, port: ports.rtp) }
-        var rtcp: LocalSocket { LocalSocket(address: address, port: ports.rtcpSocket ?? ports.rtp) }
+        var rtcp: LocalSocket {
+            ports.rtcpSocket.map { LocalSocket(address: ports.rtcpAddress(default: address), port: $0) } ?? rtp
+        }
     }
 
     /// Appends the RTP and RTCP rules of the sockets `from` sends to.

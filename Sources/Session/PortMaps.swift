@@ -45,8 +45,11 @@ extension CallRegistry {
             var block = try fresh()
             // A lone RTP port for a new endpoint: the leg's RTCP stream keeps the socket it
             // had (10.5 replaces only the RTP one).
-            if !block.hasRTCP, let current = leg.currentMap, leg.maps[current].interface == interface {
-                block.keptRTCP = leg.maps[current].ports.rtcpSocket
+            if !block.hasRTCP, let last = leg.currentMap ?? leg.lastMap {
+                let held = leg.maps[last]
+                block.keptRTCP = held.ports.rtcpSocket
+                let address = held.ports.rtcpAddress(default: held.interface.address)
+                if address != interface.address { block.keptRTCPAddress = address }
             }
             leg.maps.append(PortMap(key: key, ports: block, interface: interface))
             index = leg.maps.count - 1
@@ -61,6 +64,7 @@ extension CallRegistry {
             leg.maps[index].ports = replacement
         }
         leg.currentMap = index
+        leg.lastMap = index
         leg.localPorts = leg.maps[index].ports
     }
 

@@ -55,9 +55,10 @@ enum QueryReport {
             totals.rtp.add(rtp)
             totals.rtcp.add(rtcp)
             streams.append(stream(port: ports?.rtp, endpoint: destinations.rtp, advertised: endpoints.rtp, kind: Self.rtpKinds(m),
-                                  interface: interface, created: created, counters: rtp, ice: m.ice))
+                                  local: interface.address, created: created, counters: rtp, ice: m.ice))
             streams.append(stream(port: ports?.rtcpShown, endpoint: destinations.rtcp, advertised: endpoints.rtcp, kind: Self.rtcpKinds(m),
-                                  interface: interface, created: created, counters: rtcp, ice: m.ice))
+                                  local: ports?.rtcpAddress(default: interface.address) ?? interface.address, created: created,
+                                  counters: rtcp, ice: m.ice))
         }
         // `initialized` once the participant's own SDP has been seen.
         var flags: [BencodeValue] = m.initialized ? [.string("initialized")] : []
@@ -94,7 +95,7 @@ enum QueryReport {
     /// A stream; without `port` (a rejected section) it has no local socket to name.
     /// One stream as query lists it: `endpoint` where the proxy sends, `advertised` where
     /// the participant's last SDP says it receives.
-    static func stream(port: UInt16?, endpoint: Endpoint?, advertised sdpEndpoint: Endpoint?, kind: [String], interface: MediaInterface,
+    static func stream(port: UInt16?, endpoint: Endpoint?, advertised sdpEndpoint: Endpoint?, kind: [String], local: IPAddress,
                        created: Double, counters: StreamCounters, ice: Bool) -> BencodeValue {
         let advertised = sdpEndpoint.map(address) ?? .dictionary([])
         // The engine's endpoint once packets came (learned); before, the SDP's: the engine
@@ -103,8 +104,8 @@ enum QueryReport {
         var entry: [(key: String, value: BencodeValue)] = []
         if let port {
             entry = [("local port", .integer(Int64(port))),
-                     ("local address", .string(interface.address.description)),
-                     ("family", .string(interface.address.family == .inet ? "IPv4" : "IPv6"))]
+                     ("local address", .string(local.description)),
+                     ("family", .string(local.family == .inet ? "IPv4" : "IPv6"))]
         }
         entry += [("endpoint", ep), ("advertised endpoint", advertised)]
         // No packet yet: rtpengine reports the stream's creation time.
@@ -149,7 +150,7 @@ extension MediaLeg {
         -> (rtp: StreamCounters, rtcp: StreamCounters)? {
         guard let ports = localPorts?.pair(k) else { return nil }
         return (counters(LocalSocket(address: address, port: ports.rtp)) ?? StreamCounters(),
-                ports.rtcpSocket.flatMap { counters(LocalSocket(address: address, port: $0)) } ?? StreamCounters())
+                ports.rtcpSocket.flatMap { counters(LocalSocket(address: ports.rtcpAddress(default: address), port: $0)) } ?? StreamCounters())
     }
 
     /// The codec of the last RTP packet, by the SDP's payload types.

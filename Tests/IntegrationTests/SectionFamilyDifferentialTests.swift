@@ -102,6 +102,39 @@ import Testing
         #expect(pair.ours.stop().status == 0)
     }
 
+    /// Every stream's local address, whether it has a local port, and its destination.
+    static func streams(_ reply: BencodeValue?, _ query: BencodeValue?) -> String {
+        guard case .dictionary(let tags)? = query?["tags"] else { return "no query" }
+        return tags.sorted { $0.key < $1.key }.map { tag in
+            guard case .list(let medias)? = tag.value["medias"] else { return "\(tag.key):-" }
+            return "\(tag.key):" + medias.map { media in
+                guard case .list(let streams)? = media["streams"] else { return "-" }
+                return streams.map { st in
+                    let port = st["local port"]?.integerValue.map { $0 == 0 ? "0" : "P" } ?? "-"
+                    return "\(st["local address"]?.stringValue ?? "-")/\(port)>\(st["endpoint"]?["address"]?.stringValue ?? "-")"
+                }.joined(separator: ",")
+            }.joined(separator: ";")
+        }.joined(separator: " ")
+    }
+
+    /// A section that moves family: a lone RTP port on the new interface keeps the old
+    /// interface's RTCP socket; a sender whose new address its interface cannot reach keeps
+    /// its old destination until its own next SDP (10.5).
+    static let moved: [(String, [[(String, BencodeValue)]])] = [
+        ("the callee moves to IPv4 with rtcp-mux", [offer([true]),
+            [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")),
+             body("B", ["m=audio 6000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp-mux"])],
+            offer([false], to: "B")]),
+        ("the caller re-offers IPv4, then is answered", [offer([true]), answer([false]), offer([false], to: "B"), answer([false])]),
+    ]
+
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func aMovedSectionKeepsWhatItCannotReach() throws {
+        let pair = try ReferencePair(interfaces: ["127.0.0.1", "::1"])
+        pair.expectStepsMatch(Self.moved, prefix: "moved-family", digest: Self.streams)
+        #expect(pair.ours.stop().status == 0)
+    }
+
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
     func everySectionSpeaksTheReferencesFamily() throws {
         let pair = try ReferencePair(interfaces: ["127.0.0.1", "::1"])
