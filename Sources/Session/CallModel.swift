@@ -315,13 +315,21 @@ public struct Call: Sendable {
         return best?.answerer
     }
 
+    /// The participant `index` last had an offer or answer with, in either role: a callee
+    /// whose caller took an offer from another peer since is no longer its current one.
+    public func currentPeer(of index: Int) -> Int? {
+        var best: Dialogue?
+        for d in dialogues where (d.offerer == index || d.answerer == index) && best.map({ d.lastUsed > $0.lastUsed }) ?? true { best = d }
+        return best.map { $0.offerer == index ? $0.answerer : $0.offerer }
+    }
+
     /// The participant that hears `index` (the first, by place in the call, whose
     /// subscriptions hold it): the offerer of a dialogue it answered, or its current branch.
     /// What ForwardingPlan sends `index`'s media to; computed without building the lists.
     public func hearer(of index: Int) -> Int? {
         var out: Int?
         for d in dialogues where d.answerer == index { out = min(out ?? d.offerer, d.offerer) }
-        if let current = currentBranch(of: index) { out = min(out ?? current, current) }
+        if let current = currentBranch(of: index), currentPeer(of: index) == current { out = min(out ?? current, current) }
         return out
     }
 
@@ -329,9 +337,13 @@ public struct Call: Sendable {
     /// offerer every branch, the one used last first; a callee its offerer while its branch
     /// is the current one (a forked-away branch hears nobody).
     public func subscriptions(of index: Int) -> [Int] {
-        let asOfferer = dialogues.filter { $0.offerer == index }.sorted { $0.lastUsed > $1.lastUsed }.map(\.answerer)
-        let asAnswerer = dialogues.filter { $0.answerer == index && currentBranch(of: $0.offerer) == index }.map(\.offerer)
-        return asOfferer + asAnswerer
+        let asOfferer = dialogues.filter { $0.offerer == index }
+        let asAnswerer = dialogues.filter { $0.answerer == index && currentPeer(of: $0.offerer) == index }
+        // (An offerer that also answered a peer lists whom it heard last first.)
+        guard !asOfferer.isEmpty, !asAnswerer.isEmpty else {
+            return asOfferer.sorted { $0.lastUsed > $1.lastUsed }.map(\.answerer) + asAnswerer.map(\.offerer)
+        }
+        return (asOfferer + asAnswerer).sorted { $0.lastUsed > $1.lastUsed }.map { $0.offerer == index ? $0.answerer : $0.offerer }
     }
 
     /// `index` and whom it hears, in that order: what a tagged `query` reports and a tagged
@@ -346,7 +358,8 @@ public struct Call: Sendable {
     /// callee's offerer, whether its branch is current or not (the offerer still hears a
     /// forked-away branch).
     public func subscribers(of index: Int) -> [Int] {
-        (currentBranch(of: index).map { [$0] } ?? []) + dialogues.filter { $0.answerer == index }.map(\.offerer)
+        (currentBranch(of: index).flatMap { currentPeer(of: index) == $0 ? [$0] : nil } ?? [])
+            + dialogues.filter { $0.answerer == index }.map(\.offerer)
     }
 
     /// The dialogue between two participants, whichever offered.

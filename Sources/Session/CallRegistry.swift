@@ -421,6 +421,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                        in call: inout Call, request: NGRequest, forkAnswer: Bool = false,
                        changes: inout PortChanges) throws(NGError) {
         guard let d = call.dialogueIndex(sender, receiver) else { preconditionFailure("apply outside a dialogue") }
+        // A first SDP between these two: a null address keeps none of the receiver's ports
+        // (they are another peer's; 10.5 gives the new one its own).
+        let newDialogue = call.dialogues[d].lastUsed == 0
         call.signals += 1
         call.dialogues[d].lastUsed = call.signals
         call.participants[sender].hasSDP = true
@@ -495,7 +498,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // Where the sender receives: the receiver's ports are the ones for it. A null
             // address (hold) or `port latching` keeps the ports in use.
             let senderEndpoint = address.map { Endpoint(address: $0, port: m.mediaLine.port) }
-            let keepReceiverPorts = request.has(.portLatching) || (address?.isUnspecified ?? true)
+            let keepReceiverPorts = request.has(.portLatching) || ((address?.isUnspecified ?? true) && !newDialogue)
             for side in [sender, receiver] {
                 while call.participants[side].medias.count <= i {
                     let n = call.participants[side].medias.count

@@ -42,6 +42,9 @@ import Testing
         ("the caller changes address", [offer(), answer("X"), offer(to: "X", ip: "198.51.100.7"), offer(to: "X")]),
         ("the caller holds", [offer(), answer("X"), offer(to: "X", ip: "0.0.0.0"), offer(to: "X")]),
         ("a first offer on hold, then with its address", [offer(ip: "0.0.0.0"), offer()]),
+        // A null address from a new peer keeps none of the receiver's ports.
+        ("a new peer's held offer to an answered caller", [offer(), answer("X"),
+            [("command", .string("offer")), ("from-tag", .string("Y")), ("to-tag", .string("A")), sdp("y", "0.0.0.0", 6100)]]),
         ("port latching keeps the ports", [offer(), answer("X"), answer("X", port: 6002, extra: latching), answer("X", extra: latching)]),
         // Ports an answer keeps by `port latching` are still for its endpoint: an SDP from
         // another port gets new ones.
