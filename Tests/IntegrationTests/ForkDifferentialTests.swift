@@ -43,6 +43,8 @@ import Testing
         ("the caller holds", [offer(), answer("X"), offer(to: "X", ip: "0.0.0.0"), offer(to: "X")]),
         ("a first offer on hold, then with its address", [offer(ip: "0.0.0.0"), offer()]),
         // A null address from a new peer keeps none of the receiver's ports.
+        ("a forked-away branch's held re-offer gets its ports back", [offer(), answer("X"), answer("Y", port: 6002),
+            [("command", .string("offer")), ("from-tag", .string("X")), ("to-tag", .string("A")), sdp("x", "0.0.0.0", 6000)]]),
         ("a new peer's held offer to an answered caller", [offer(), answer("X"),
             [("command", .string("offer")), ("from-tag", .string("Y")), ("to-tag", .string("A")), sdp("y", "0.0.0.0", 6100)]]),
         ("port latching keeps the ports", [offer(), answer("X"), answer("X", port: 6002, extra: latching), answer("X", extra: latching)]),
