@@ -28,8 +28,9 @@ extension CallRegistry {
             changes.allocated.append((block, interface))
             return block
         }
-        // A null address is no endpoint: ports for it are open to the first real one (10.5).
-        let key = key.flatMap { $0.address.isUnspecified ? nil : $0 }
+        // A null address is no endpoint: ports for it are open to the first real one; one
+        // of the other family than the interface's counts as an endpoint of its own (10.5).
+        let key = key.flatMap { $0.address.isUnspecified && $0.address.family == interface.address.family ? nil : $0 }
         let index: Int
         if keepCurrent, let current = leg.currentMap, leg.maps[current].interface == interface {
             index = current

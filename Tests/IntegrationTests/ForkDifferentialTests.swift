@@ -7,7 +7,8 @@ import Testing
 /// subscribed to whom in `query`, after every step.
 @Suite struct ForkDifferentialTests {
     static func sdp(_ user: String, _ ip: String, _ port: Int) -> (String, BencodeValue) {
-        ("sdp", .string("v=0\r\no=\(user) 1 1 IN IP4 \(ip)\r\ns=-\r\nc=IN IP4 \(ip)\r\nt=0 0\r\nm=audio \(port) RTP/AVP 0\r\n"))
+        let family = ip.contains(":") ? "IP6" : "IP4"
+        return ("sdp", .string("v=0\r\no=\(user) 1 1 IN \(family) \(ip)\r\ns=-\r\nc=IN \(family) \(ip)\r\nt=0 0\r\nm=audio \(port) RTP/AVP 0\r\n"))
     }
 
     static func offer(to: String? = nil, ip: String = "198.51.100.1", port: Int = 5000,
@@ -35,6 +36,7 @@ import Testing
         ("the callee moves and comes back", [offer(), answer("X"), answer("X", port: 6002), answer("X")]),
         ("the callee changes address", [offer(), answer("X"), answer("X", ip: "203.0.113.9"), answer("X")]),
         ("the callee holds with a null address", [offer(), answer("X"), answer("X", ip: "0.0.0.0"), answer("X")]),
+        ("the callee answers with an IPv6 null address, then its own", [offer(), answer("X", ip: "::"), answer("X", port: 6002)]),
         // An answerer gets no ports for a section its offerer rejected.
         ("an active answer to a rejected offer", [offer(port: 0), answer("X")]),
         ("the callee rejects and comes back", [offer(), answer("X"), answer("X", port: 0), answer("X")]),
