@@ -598,7 +598,6 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // it stays on (its sockets cannot reach it; 10.5 keeps the old destination).
             let stays = leg.currentInterface?.address.family
             let unreachable = address.map { a in stays.map { $0 != a.family } ?? false } ?? false
-                && leg.rtpEndpoint.map { $0.address.family == stays } ?? false
             if leg.rtpEndpoint != nil, !m.isRejected, Self.speaksICE(sdp, i) || unreachable {
                 leg.keptEndpoints = leg.keptEndpoints ?? (leg.rtpEndpoint, leg.rtcpEndpoint)
             } else {

@@ -126,6 +126,10 @@ import Testing
              body("B", ["m=audio 6000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp-mux"])],
             offer([false], to: "B")]),
         ("the caller re-offers IPv4, then is answered", [offer([true]), answer([false]), offer([false], to: "B"), answer([false])]),
+        ("an IPv4 caller moved to IPv6 by the answer re-offers IPv4", [
+            [("command", .string("offer")), ("from-tag", .string("A")),
+             body("A", ["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp:5003 IN IP4 198.51.100.1"])],
+            answer([true], extra: [("address family", .string("IP6"))]), offer([false], to: "B")]),
     ]
 
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
