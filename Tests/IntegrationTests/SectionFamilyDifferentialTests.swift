@@ -111,7 +111,8 @@ import Testing
                 guard case .list(let streams)? = media["streams"] else { return "-" }
                 return streams.map { st in
                     let port = st["local port"]?.integerValue.map { $0 == 0 ? "0" : "P" } ?? "-"
-                    return "\(st["local address"]?.stringValue ?? "-")/\(port)>\(st["endpoint"]?["address"]?.stringValue ?? "-")"
+                    let endpoint = "\(st["endpoint"]?["address"]?.stringValue ?? "-"):\(st["endpoint"]?["port"]?.integerValue ?? 0)"
+                    return "\(st["local address"]?.stringValue ?? "-")/\(port)>\(endpoint)"
                 }.joined(separator: ",")
             }.joined(separator: ";")
         }.joined(separator: " ")
