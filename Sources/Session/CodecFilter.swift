@@ -163,7 +163,12 @@ struct OfferCodecs: Sendable {
                     formats = [first] + open.filter { c in c.isSupplemental && answer.contains { $0.isSame(as: c) } }
                 }
             case .keptOnly: formats = kept
-            case .asItIs: break
+            case .asItIs:
+                // Only codecs 10.5 cannot transcode, none of them open: every offered codec
+                // is open to this answerer's next answer.
+                after.lastAnswers.removeAll { $0.answerer == answerer }
+                after.lastAnswers.append((answerer, offered))
+                return (nil, after)
             }
             if previous == nil { after.current = formats ?? answer }
         }
