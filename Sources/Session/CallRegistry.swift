@@ -573,7 +573,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     // The sender's own ports are for the receiver's endpoint, which this SDP
                     // does not change. (A section it had rejected gets them back only with
                     // an SDP sent to it, as in 10.5.)
-                    let far = other.destinations(ofPair: 0).rtp.flatMap { $0.address.isUnspecified ? nil : $0 }
+                    // (A fork branch's own, taken at its answer, are for nobody yet: the
+                    // offerer's next offer takes them from whatever port, as in 10.5.)
+                    let far = forkAnswer ? nil : other.destinations(ofPair: 0).rtp.flatMap { $0.address.isUnspecified ? nil : $0 }
                     try selectPorts(&leg, key: far, keepCurrent: true, pairs: pairs, rtcp: !senderMuxed,
                                     on: senderInterface, changes: &changes)
                 }

@@ -47,6 +47,8 @@ import Testing
         // A null address from a new peer keeps none of the receiver's ports.
         ("a forked-away branch's held re-offer gets its ports back", [offer(), answer("X"), answer("Y", port: 6002),
             [("command", .string("offer")), ("from-tag", .string("X")), ("to-tag", .string("A")), sdp("x", "0.0.0.0", 6000)]]),
+        ("a fork branch's ports go to the caller's next offer from any port", [offer(), answer("X"), answer("Y", port: 6002),
+            offer(port: 5004), offer(port: 5006)]),
         ("a new peer's held offer to an answered caller", [offer(), answer("X"),
             [("command", .string("offer")), ("from-tag", .string("Y")), ("to-tag", .string("A")), sdp("y", "0.0.0.0", 6100)]]),
         ("port latching keeps the ports", [offer(), answer("X"), answer("X", port: 6002, extra: latching), answer("X", extra: latching)]),
