@@ -212,6 +212,13 @@ public struct CodecName: Sendable, Hashable {
     }
 }
 
+extension Array where Element == OfferCodecs? {
+    /// The first sections replaced by `new`, those beyond it kept (10.5 keeps codecs per media).
+    mutating func replaceFirst(with new: [OfferCodecs?]) {
+        self = new + dropFirst(new.count)
+    }
+}
+
 /// One call participant ("monologue"): a SIP tag and the media it negotiated.
 public struct Participant: Sendable {
     public var tag: ByteString?

@@ -253,25 +253,25 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 return (outcome.after, outcome.formats ?? whole, own)
             }
             // (10.5 keeps one codec list per media: the participant's own offer, an offer to
-            // it or its own answer, whichever came last.)
+            // it or its own answer, whichever came last; sections an SDP lacks keep theirs.)
             if !isAnswer {
-                call.participants[offerer].offerCodecs = judged.map(\.codecs)
+                call.participants[offerer].offerCodecs.replaceFirst(with: judged.map(\.codecs))
                 call.participants[offerer].judgedByReceived = false
-                call.participants[receiver].receivedCodecs = judged.map { j in
+                call.participants[receiver].receivedCodecs.replaceFirst(with: judged.map { j in
                     j.codecs.map { OfferCodecs(offered: $0.offered, passesUntranscodable: true) }
-                }
+                })
                 call.participants[receiver].judgedByReceived = true
             } else {
                 let useReceived = call.participants[offerer].judgedByReceived || !call.participants[offerer].offerCodecs.contains { $0 != nil }
                 if useReceived {
-                    call.participants[offerer].receivedCodecs = judged.map(\.codecs)
+                    call.participants[offerer].receivedCodecs.replaceFirst(with: judged.map(\.codecs))
                 } else {
-                    call.participants[offerer].offerCodecs = judged.map(\.codecs)
+                    call.participants[offerer].offerCodecs.replaceFirst(with: judged.map(\.codecs))
                 }
                 if call.participants[sender].judgedByReceived || !call.participants[sender].offerCodecs.contains(where: { $0 != nil }) {
-                    call.participants[sender].receivedCodecs = judged.map(\.own)
+                    call.participants[sender].receivedCodecs.replaceFirst(with: judged.map(\.own))
                 } else {
-                    call.participants[sender].offerCodecs = judged.map(\.own)
+                    call.participants[sender].offerCodecs.replaceFirst(with: judged.map(\.own))
                 }
             }
             for i in call.participants[sender].medias.indices {

@@ -221,8 +221,9 @@ extension OfferCodecs {
     /// A rejected answer section as the offerer gets it (10.5): naming a main codec it can
     /// transcode that is not open (or taking none), the first open one it can transcode and
     /// then the open codecs the answer takes; else, with unopened comfort noise or
-    /// telephone-event, the open codecs taken; where only those would go, none (an empty
-    /// list); nil: the answer as it is.
+    /// telephone-event, the open codecs taken; beside codecs it cannot transcode, those of
+    /// them it can when an open one is (possibly none: an empty list); nil: the answer as
+    /// it is.
     func rejectedAnswer(_ answer: [CodecName], by answerer: Int) -> [CodecName]? {
         let open = lastAnswer(of: answerer) ?? current
         let kept = taken(answer, open: open)
@@ -230,11 +231,16 @@ extension OfferCodecs {
         case .transcoded:
             let unopened = answer.contains { a in !a.isSupplemental && a.isTranscodableBy105 && !open.contains { $0.isSame(as: a) } }
             guard unopened || kept.isEmpty else {
-                return answer.contains { a in a.isSupplemental && !open.contains { $0.isSame(as: a) } } ? kept : nil
+                return answer.contains { a in a.isSupplemental && !open.contains { $0.isSame(as: a) } } ? kept.filter(\.isTranscodableBy105) : nil
             }
             guard let first = open.first(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) else { return nil }
             return [first] + kept.filter { !$0.isSame(as: first) }
-        case .keptOnly: return kept.isEmpty ? [] : nil
+        case .keptOnly:
+            // (Unopened comfort noise or telephone-event is transcoded to an open codec 10.5
+            // can transcode, if any: of the codecs taken, only those it can transcode go.)
+            guard answer.contains(where: { a in a.isSupplemental && !open.contains { $0.isSame(as: a) } }),
+                  open.contains(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) else { return nil }
+            return kept.filter(\.isTranscodableBy105)
         case .asItIs: return nil
         }
     }
