@@ -182,26 +182,33 @@ extension OfferCodecs {
     /// Another branch's answer that 10.5 transcodes, and what the offerer gets (nil inside:
     /// the answer as it is); nil when it does not. It transcodes when the answer names a
     /// main codec it can transcode that is not open, or comfort noise or telephone-event
-    /// that is not: the offerer gets the open codecs taken that it can transcode and the
-    /// first open main one it can transcode, main codecs first. Supplemental ones alone
-    /// unopened, beside a first main codec of their clock rate that 10.5 cannot transcode,
-    /// leave only the codecs taken that it can. With no open main codec it can transcode,
-    /// the answer goes as it is.
+    /// that is not. The offerer gets the answer in its order (main codecs first when a main
+    /// one triggers it): the open codecs taken that it can transcode, and in place of the
+    /// first unopened one it can transcode the first open main codec it can (once). Supplemental ones alone unopened, beside a first main
+    /// codec of their clock rate that 10.5 cannot transcode, are not replaced. With no open
+    /// main codec it can transcode, the answer goes as it is.
     static func branchTranscoding(_ answer: [CodecName], kept: [CodecName], open: [CodecName]) -> [CodecName]?? {
         let unopened = { (a: CodecName) in !open.contains { $0.isSame(as: a) } }
-        let base = kept.filter(\.isTranscodableBy105)
-        let first = open.first { !$0.isSupplemental && $0.isTranscodableBy105 }
-        let added = first.flatMap { f in base.contains { $0.isSame(as: f) } ? nil : f }.map { [$0] } ?? []
-        let out: [CodecName]
+        let replacing: Bool, order: [CodecName]
         if answer.contains(where: { !$0.isSupplemental && $0.isTranscodableBy105 && unopened($0) }) {
-            out = base.filter { !$0.isSupplemental } + added + base.filter(\.isSupplemental)
+            // (Main codecs first, the supplemental ones taken after them.)
+            replacing = true
+            order = answer.filter { !$0.isSupplemental } + answer.filter { $0.isSupplemental && !unopened($0) }
         } else if let supplemental = answer.first(where: { $0.isSupplemental && unopened($0) }) {
             let paired = answer.first { !$0.isSupplemental && $0.clockRate == supplemental.clockRate }
-            out = paired.map(\.isTranscodableBy105) == false ? base : base + added
+            replacing = paired.map(\.isTranscodableBy105) != false
+            order = answer
         } else {
             return nil
         }
-        return .some(first == nil ? nil : out)
+        guard let first = open.first(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) else { return .some(nil) }
+        var out: [CodecName] = []
+        for a in order where a.isTranscodableBy105 {
+            let taken = kept.first { $0.payloadType == a.payloadType && $0.name == a.name }
+            guard let codec = taken ?? (replacing && unopened(a) ? first : nil) else { continue }
+            if !out.contains(where: { $0.isSame(as: codec) }) { out.append(codec) }
+        }
+        return .some(out)
     }
 
     /// What `answerer`'s last answer gave the offerer: open to its next answer.

@@ -224,6 +224,11 @@ func normalizeSDP(_ sdp: String) -> String {
         // unopened telephone-event's clock rate that it cannot transcode, nothing more.
         ("a branch's unopened codec beside taken ones", [offer(["m=audio 5000 RTP/AVP 3 8 5"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 3 8"]),
             answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5 8 9"])]),
+        ("a branch's unopened codec first", [offer(["m=audio 5000 RTP/AVP 3 8 9"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 3 8"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 9 8"])]),
+        ("a branch's unopened codec beside speex", [offer(["m=audio 5000 RTP/AVP 3 9 110", "a=rtpmap:110 speex/16000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 3 110", "a=rtpmap:110 speex/16000"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 9 110", "a=rtpmap:110 speex/16000"])]),
         ("a branch's unopened telephone-event", [offer(["m=audio 5000 RTP/AVP 3 8 0 118", "a=rtpmap:118 telephone-event/8000"]),
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 3 8 0"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 0 8 118", "a=rtpmap:118 telephone-event/8000"])]),
         ("a branch's unopened telephone-event after DVI4", [offer(["m=audio 5000 RTP/AVP 3 8 5 118", "a=rtpmap:118 telephone-event/8000"]),

@@ -133,6 +133,7 @@ import Testing
         #expect(branch([pcma], open: [gsm, pcma]) == .none, "nothing unopened: not transcoded")
         #expect(branch([dvi, pcma, g722], open: [gsm, pcma, dvi]) == .some([8, 3]))
         #expect(branch([pcmu, pcma, te], open: [gsm, pcma, pcmu]) == .some([0, 8, 3]))
+        #expect(branch([g722, pcma], open: [gsm, pcma]) == .some([3, 8]), "in place of the unopened codec")
         #expect(branch([dvi, pcma, te], open: [gsm, pcma, dvi]) == .some([8]), "telephone-event after DVI4 at its rate")
         #expect(branch([te, l16], open: [g722, l16]) == .some([9]), "L16 at 44100 Hz does not pair with it")
         #expect(branch([pcmu, te], open: [dvi, te]) == .some(nil), "no open codec to transcode to: as it is")
