@@ -241,6 +241,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 // (an answer to it is judged by it); when the answer takes no codec 10.5 can
                 // transcode, answers to it pass as they are.
                 let own = call.participants[sender].answerJudging(i).flatMap { store -> OfferCodecs? in
+                    // (An offer that came to it is narrowed to what its answer took of it.)
+                    if store.passesUntranscodable {
+                        let taken = whole.filter { a in store.current.contains(where: a.answers) }
+                        return taken.isEmpty ? nil : OfferCodecs(offered: taken)
+                    }
                     var after = store.answered(whole, by: sender).after
                     guard whole.contains(where: { a in a.isTranscodableBy105 && store.current.contains(where: a.answers) }) else { return nil }
                     after.lastAnswers = store.lastAnswers

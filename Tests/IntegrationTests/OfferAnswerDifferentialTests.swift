@@ -257,6 +257,11 @@ func normalizeSDP(_ sdp: String) -> String {
              ("sdp", .string((head + ["m=audio 5000 RTP/AVP 8"]).joined(separator: "\r\n") + "\r\n"))],
             [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("C")),
              ("sdp", .string((bobHead(3) + ["m=audio 6003 RTP/AVP 122", "a=rtpmap:122 telephone-event/48000"]).joined(separator: "\r\n") + "\r\n"))]]),
+        ("the caller answers its callee after the callee's answer", [offer(["m=audio 5000 RTP/AVP 120 119", "a=rtpmap:120 AMR-WB/16000",
+            "a=rtpmap:119 opus/48000/2"]), answer(bob + ["m=audio 6000 RTP/AVP 119", "a=rtpmap:119 opus/48000/2"]),
+            [("command", .string("answer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
+             ("sdp", .string((head + ["m=audio 5000 RTP/AVP 120 119", "a=rtpmap:120 AMR-WB/16000", "a=rtpmap:119 opus/48000/2"])
+                .joined(separator: "\r\n") + "\r\n"))]]),
         ("answers to a participant pass after its untranscodable answer", [offer(["m=audio 5000 RTP/AVP 97 107", "a=rtpmap:97 opus/48000",
             "a=rtpmap:107 G7221/16000"]),
             [("command", .string("answer")), ("from-tag", .string("X")), ("to-tag", .string("A")),
