@@ -503,7 +503,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // Where the sender receives: the receiver's ports are the ones for it. A null
             // address (hold) or `port latching` keeps the ports in use.
             let senderEndpoint = address.map { Endpoint(address: $0, port: m.mediaLine.port) }
-            let keepReceiverPorts = request.has(.portLatching) || ((address?.isUnspecified ?? true) && !newDialogue)
+            let keepReceiverPorts = request.has(.portLatching) || (address == nil && !newDialogue)
             for side in [sender, receiver] {
                 while call.participants[side].medias.count <= i {
                     let n = call.participants[side].medias.count

@@ -28,17 +28,23 @@ extension CallRegistry {
             changes.allocated.append((block, interface))
             return block
         }
-        // A null address is no endpoint: ports for it are open to the first real one; one
-        // of the other family than the interface's counts as an endpoint of its own (10.5).
-        let key = key.flatMap { $0.address.isUnspecified && $0.address.family == interface.address.family ? nil : $0 }
+        // A null address (in the interface's family) stands for any address at its port:
+        // ports for it are the ones of the same port at a real address and back (a hold
+        // and its end keep them; a hold from another port gets new ones), as in 10.5.
+        let isNull = { (e: Endpoint) in e.address.isUnspecified && e.address.family == interface.address.family }
+        let matches = { (mapKey: Endpoint?) -> Bool in
+            guard let mapKey, let key else { return false }
+            return mapKey == key || (mapKey.port == key.port && (isNull(mapKey) || isNull(key)))
+        }
         let index: Int
         if keepCurrent, let current = leg.currentMap, leg.maps[current].interface == interface {
             index = current
             // Kept ports still learn whom they are for when they were open (`port latching`
             // in an answer: the next SDP from another port gets new ones, as in 10.5).
             if leg.maps[current].key == nil, let key { leg.maps[current].key = key }
-        } else if let key, let exact = leg.maps.firstIndex(where: { $0.key == key && $0.interface == interface }) {
+        } else if let exact = leg.maps.firstIndex(where: { matches($0.key) && $0.interface == interface }) {
             index = exact
+            if let key, !isNull(key) { leg.maps[exact].key = key }
         } else if let open = leg.maps.firstIndex(where: { $0.key == nil && $0.interface == interface }) {
             leg.maps[open].key = key
             index = open
