@@ -584,13 +584,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     try selectPorts(&leg, key: far, keepCurrent: true, pairs: pairs, rtcp: !senderMuxed,
                                     on: senderInterface, changes: &changes)
                 }
-                // A known peer on hold gets back the receiver's ports for its last endpoint,
-                // wherever the receiver went since (10.5 keeps them per peer).
-                let heldPeer = (address?.isUnspecified ?? false) && !newDialogue ? leg.rtpEndpoint.flatMap { last in
-                    other.maps.contains { $0.key == last && $0.interface == sectionInterface } ? last : nil
-                } : nil
-                try selectPorts(&other, key: heldPeer ?? senderEndpoint, keepCurrent: heldPeer == nil && keepReceiverPorts, pairs: pairs,
-                                rtcp: !receiverMuxed, refit: true, on: sectionInterface, changes: &changes)
+                // (A known peer on hold gets back the receiver's ports for its endpoint at that
+                // port, wherever the receiver went since: 10.5 keeps them per peer.)
+                try selectPorts(&other, key: senderEndpoint, keepCurrent: keepReceiverPorts, pairs: pairs, rtcp: !receiverMuxed,
+                                refit: true, on: sectionInterface, changes: &changes)
             }
             if request.command == .offer { leg.offerRejected = m.isRejected }
             leg.pairs = pairs
