@@ -477,8 +477,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             return self.otherFamily(of: base, family) ?? base
         }
         interface = inFamily(requestedFamily ?? call.participants[receiver].ownFamily)
-        // `address family` stays with the receiver until its own SDP speaks another (10.5).
-        if request.addressFamily != nil { call.participants[receiver].ownFamily = interface.address.family }
+        // `address family`, or the family `internal`/`external` named, stays with the
+        // receiver until its own SDP speaks another (10.5).
+        if request.addressFamily != nil || familyNamed { call.participants[receiver].ownFamily = interface.address.family }
         call.participants[receiver].interface = interface
         let senderBase = call.participants[sender].interface
         // `internal`/`external` (no interface of that name) chose the sender's family.
@@ -542,7 +543,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // SDP goes to it.
             let sectionInterface = inFamily(requestedFamily ?? other.ownFamily ?? other.currentInterface?.address.family
                 ?? leg.ownFamily ?? call.participants[receiver].ownFamily)
-            if request.addressFamily != nil { other.ownFamily = sectionInterface.address.family }
+            if request.addressFamily != nil || familyNamed { other.ownFamily = sectionInterface.address.family }
             // (Destinations kept for want of a socket of their family stay kept until the
             // participant's own next SDP, as 10.5 keeps them.)
             if let current = other.currentInterface, current != sectionInterface { leaveMaps(&other) }

@@ -48,6 +48,9 @@ import Testing
         // without it speaks its own again.
         ("external, then a plain re-offer, then the answer", [offer([false]), answer([true]),
             offer([false], to: "B", extra: [("direction", .list([.string("external")]))]), offer([false], to: "B"), answer([true])]),
+        // The family it named stays with the offerer until its own SDP speaks another.
+        ("external, answered, then the callee re-offers", [offer([false], extra: [("direction", .list([.string("external")]))]),
+            answer([false]), offer([false], from: "B", to: "A")]),
         ("external, then the answer", [offer([false]), answer([true]),
             offer([false], to: "B", extra: [("direction", .list([.string("external")]))]), answer([true])]),
         ("a session c= of one family, a section c= of the other", [
