@@ -28,10 +28,10 @@ extension CallRegistry {
             changes.allocated.append((block, interface))
             return block
         }
-        // A null address (in the interface's family) stands for any address at its port:
-        // ports for it are the ones of the same port at a real address and back (a hold
-        // and its end keep them; a hold from another port gets new ones), as in 10.5.
-        let isNull = { (e: Endpoint) in e.address.isUnspecified && e.address.family == interface.address.family }
+        // A null address (either family) stands for any address at its port: ports for it
+        // are the ones of the same port at a real address and back (a hold and its end
+        // keep them; a hold from another port gets new ones), as in 10.5.
+        let isNull = { (e: Endpoint) in e.address.isUnspecified }
         let matches = { (mapKey: Endpoint?) -> Bool in
             guard let mapKey, let key else { return false }
             return mapKey == key || (mapKey.port == key.port && (isNull(mapKey) || isNull(key)))

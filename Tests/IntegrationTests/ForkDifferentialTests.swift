@@ -96,21 +96,24 @@ import Testing
     /// One step as far as ports and subscriptions show: the result, the port the SDP names
     /// and, per tag, its local port and whom it is subscribed to and by. Ports are numbered
     /// in the order they first appear.
-    static func digest(_ reply: BencodeValue?, _ query: BencodeValue?, labels: inout [Int64: Int]) -> String {
-        func label(_ port: Int64?) -> String {
+    static func digest(_ reply: BencodeValue?, _ query: BencodeValue?, labels: inout [String: Int]) -> String {
+        // (A port by its address too: each address has ports of its own.)
+        func label(_ port: Int64?, _ address: String?) -> String {
             guard let port, port != 0 else { return "none" }
-            if labels[port] == nil { labels[port] = labels.count }
-            return "P\(labels[port]!)"
+            let key = "\(address ?? "") \(port)"
+            if labels[key] == nil { labels[key] = labels.count }
+            return "P\(labels[key]!)"
         }
         func tags(_ list: BencodeValue?) -> String {
             guard case .list(let l)? = list else { return "" }
             return l.map { $0["tag"]?.stringValue.map { $0.isEmpty ? "_" : $0 } ?? "?" }.joined(separator: ",")
         }
-        let port = mediaPorts(reply?["sdp"]?.stringValue ?? "").first.map { Int64($0) }
-        var out = "\(reply?["result"]?.stringValue ?? "-") \(label(port))"
+        let socket = mediaSockets(reply?["sdp"]?.stringValue ?? "").first?.split(separator: " ")
+        var out = "\(reply?["result"]?.stringValue ?? "-") \(label(socket.flatMap { Int64($0[1]) }, socket.map { String($0[0]) }))"
         guard case .dictionary(let entries)? = query?["tags"] else { return out + " no query" }
         for (key, entry) in entries.sorted(by: { $0.key < $1.key }) {
-            out += " \(key)[\(label(entry["medias"]?[0]?["streams"]?[0]?["local port"]?.integerValue))]"
+            let stream = entry["medias"]?[0]?["streams"]?[0]
+            out += " \(key)[\(label(stream?["local port"]?.integerValue, stream?["local address"]?.stringValue))]"
             out += "(\(tags(entry["subscriptions"]))/\(tags(entry["subscribers"])))"
         }
         return out
@@ -182,12 +185,27 @@ import Testing
 
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
     func forksAndMovesMatchTheReference() throws {
-        let pair = try ReferencePair()
-        for (name, steps) in Self.sequences {
+        try Self.compare(Self.sequences, on: ReferencePair())
+    }
+
+    /// Ports across address families: a null address of either family holds the ports of
+    /// its port (10.5).
+    static let acrossFamilies: [(String, [[(String, BencodeValue)]])] = [
+        ("a held re-offer after address family IP6", [offer(extra: [("address family", .string("IP6"))]), offer(ip: "0.0.0.0"), offer()]),
+        ("an IPv6 null answer to an IPv4 caller, then its own", [offer(), answer("X", ip: "::"), answer("X", port: 6002)]),
+    ]
+
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func portsAcrossFamiliesMatchTheReference() throws {
+        try Self.compare(Self.acrossFamilies, on: ReferencePair(interfaces: ["127.0.0.1", "::1"]))
+    }
+
+    static func compare(_ sequences: [(String, [[(String, BencodeValue)]])], on pair: ReferencePair) throws {
+        for (name, steps) in sequences {
             var runs: [[String]] = []
             for port in [pair.refPort, pair.ourPort] {
                 let callID: [(String, BencodeValue)] = [("call-id", .string("fork-\(UUID().uuidString)"))]
-                var labels: [Int64: Int] = [:]
+                var labels: [String: Int] = [:]
                 runs.append(steps.map { step in
                     let reply = ngRequest(port, callID + step)
                     return Self.digest(reply, ngRequest(port, callID + [("command", .string("query"))]), labels: &labels)
