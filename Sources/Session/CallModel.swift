@@ -159,6 +159,14 @@ public struct MediaLeg: Sendable {
     /// What this participant's last answer for the section gave its offerer, until an
     /// offer comes to it again: its next answer, to any offerer, is judged by it (10.5).
     var answerGave: [CodecName]?
+    /// Whom that answer went to: an answer to the same offerer is judged by the offerer's
+    /// own codecs (its last offer, whichever branch it went to), not by this.
+    var answerGaveTo: Int?
+
+    /// What judges this answerer's next answer to `offerer`.
+    func answerGave(judging offerer: Int) -> [CodecName]? {
+        answerGaveTo == offerer ? nil : answerGave
+    }
     /// The participant's last offer rejected the section: an answer to it gives the
     /// answerer no ports there (10.5).
     var offerRejected = false

@@ -251,7 +251,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     after.lastAnswers = store.lastAnswers
                     return after
                 }
-                guard let before = call.participants[offerer].answerJudging(i)?.judging(sender, by: senderLegs[i].answerGave) else {
+                guard let before = call.participants[offerer].answerJudging(i)?.judging(sender, by: senderLegs[i].answerGave(judging: offerer)) else {
                     return (nil, whole, own)
                 }
                 let outcome = before.answered(whole, by: sender)
@@ -281,7 +281,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
             for i in call.participants[sender].medias.indices {
                 if isAnswer {
-                    if i < judged.count, let gave = judged[i].gave { call.participants[sender].medias[i].answerGave = gave }
+                    if i < judged.count, let gave = judged[i].gave {
+                        call.participants[sender].medias[i].answerGave = gave
+                        call.participants[sender].medias[i].answerGaveTo = receiver
+                    }
                 } else if i < call.participants[receiver].medias.count {
                     call.participants[receiver].medias[i].answerGave = nil
                 }
@@ -730,7 +733,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 let m = sdp.media[i]
                 let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
                 guard let codecs = call.participants[receiver].answerJudging(i) else { return (single, nil) }
-                let offered = codecs.judging(sender, by: i < senderLegs.count ? senderLegs[i].answerGave : nil)
+                let offered = codecs.judging(sender, by: i < senderLegs.count ? senderLegs[i].answerGave(judging: receiver) : nil)
                 let given = CodecFilter.answerCodecs(m, offered: offered, names: i < senderLegs.count ? senderLegs[i].codecs : [],
                                                      single: single, answerer: sender)
                 return (given?.map { String($0.payloadType) } ?? single, given)

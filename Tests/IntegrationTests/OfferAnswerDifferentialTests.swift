@@ -186,6 +186,11 @@ func normalizeSDP(_ sdp: String) -> String {
         ("a re-answer after a rejected answer of a codec nobody offered", [offer(["m=audio 5000 RTP/AVP 117 115",
             "a=rtpmap:117 telephone-event/8000", "a=rtpmap:115 iLBC/8000"]), answer(bob + ["m=audio 0 RTP/AVP 110", "a=rtpmap:110 AMR/8000"]),
             answer(bob + ["m=audio 6000 RTP/AVP 115 117", "a=rtpmap:115 iLBC/8000", "a=rtpmap:117 telephone-event/8000"])]),
+        // A re-answer to the same offerer is judged by its latest offer, even one that went
+        // to another branch.
+        ("a re-answer after the caller's offer to a new branch", [offer(["m=audio 5000 RTP/AVP 4"], extra: [("via-branch", .string("v1"))]),
+            answer(bob + ["m=audio 6000 RTP/AVP 4"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("via-branch", .string("v2"))]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
         ("a re-answer mixing both keeps the transcodable first", [offer(["m=audio 5000 RTP/AVP 0 8 5 9"]),
             answer(bob + ["m=audio 6000 RTP/AVP 0 5"]), answer(bob + ["m=audio 6000 RTP/AVP 8"])]),
         ("a re-answer keeping telephone-event alone", [offer(["m=audio 5000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"]),
