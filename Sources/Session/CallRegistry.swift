@@ -578,7 +578,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 // (An answerer gets none for a section its offerer rejected: 10.5 binds the
                 // offerer's side only.)
                 let offerRejected = request.command == .answer && other.offerRejected
-                if leg.localPorts != nil || (leg.maps.isEmpty && !offerRejected) {
+                if leg.localPorts != nil || (leg.maps.isEmpty && !offerRejected && !leg.initialized) {
                     // The sender's own ports are for the receiver's endpoint, which this SDP
                     // does not change. (A section it had rejected gets them back only with
                     // an SDP sent to it, as in 10.5.)

@@ -44,6 +44,7 @@ import Testing
         ("the caller changes address", [offer(), answer("X"), offer(to: "X", ip: "198.51.100.7"), offer(to: "X")]),
         ("the caller holds", [offer(), answer("X"), offer(to: "X", ip: "0.0.0.0"), offer(to: "X")]),
         ("a first offer on hold, then with its address", [offer(ip: "0.0.0.0"), offer()]),
+        ("a rejected first offer, then an active one", [offer(port: 0), offer()]),
         ("a held offer, then held from another port", [offer(ip: "0.0.0.0"), offer(ip: "0.0.0.0", port: 5002)]),
         // A null address from a new peer keeps none of the receiver's ports.
         ("a forked-away branch's held re-offer gets its ports back", [offer(), answer("X"), answer("Y", port: 6002),
