@@ -251,7 +251,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     after.lastAnswers = store.lastAnswers
                     return after
                 }
-                guard let before = call.participants[offerer].answerJudging(i)?.judging(sender, by: senderLegs[i].answerGave(judging: offerer)) else {
+                let gave = senderLegs[i].answerGave(judging: offerer)
+                guard let before = (call.participants[offerer].answerJudging(i) ?? gave.map { OfferCodecs(offered: $0) })?.judging(sender, by: gave) else {
                     return (nil, whole, own)
                 }
                 let outcome = before.answered(whole, by: sender)
@@ -732,8 +733,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let answered: [(formats: [String]?, codecs: [CodecName]?)] = sdp.media.indices.map { i in
                 let m = sdp.media[i]
                 let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
-                guard let codecs = call.participants[receiver].answerJudging(i) else { return (single, nil) }
-                let offered = codecs.judging(sender, by: i < senderLegs.count ? senderLegs[i].answerGave(judging: receiver) : nil)
+                // (An offerer with no codecs of its own: the answerer's last answer to another
+                // judges this one all the same.)
+                let gave = i < senderLegs.count ? senderLegs[i].answerGave(judging: receiver) : nil
+                let fallback = gave.map { OfferCodecs(offered: $0) }
+                guard let codecs = call.participants[receiver].answerJudging(i) ?? fallback else { return (single, nil) }
+                let offered = codecs.judging(sender, by: gave)
                 let given = CodecFilter.answerCodecs(m, offered: offered, names: i < senderLegs.count ? senderLegs[i].codecs : [],
                                                      single: single, answerer: sender)
                 return (given?.map { String($0.payloadType) } ?? single, given)

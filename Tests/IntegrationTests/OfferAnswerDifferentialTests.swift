@@ -191,6 +191,11 @@ func normalizeSDP(_ sdp: String) -> String {
         ("a re-answer after the caller's offer to a new branch", [offer(["m=audio 5000 RTP/AVP 4"], extra: [("via-branch", .string("v1"))]),
             answer(bob + ["m=audio 6000 RTP/AVP 4"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("via-branch", .string("v2"))]),
             answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        // An answer to an offerer with no codecs of its own is judged by what the answerer's
+        // last answer to another gave.
+        ("an answer to a from-tag nobody has after a rejected answer", [offer(["m=audio 5000 RTP/AVP 5 125", "a=rtpmap:125 AMR/8000"]),
+            answer(bob + ["m=audio 0 RTP/AVP 5"]), [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("B")),
+            ("sdp", .string((bob + ["m=audio 6556 RTP/AVP 5 125", "a=rtpmap:125 AMR/8000"]).joined(separator: "\r\n") + "\r\n"))]]),
         ("a re-answer mixing both keeps the transcodable first", [offer(["m=audio 5000 RTP/AVP 0 8 5 9"]),
             answer(bob + ["m=audio 6000 RTP/AVP 0 5"]), answer(bob + ["m=audio 6000 RTP/AVP 8"])]),
         ("a re-answer keeping telephone-event alone", [offer(["m=audio 5000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"]),
