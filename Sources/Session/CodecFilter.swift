@@ -162,7 +162,9 @@ struct OfferCodecs: Sendable {
                 if let first = open.first(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) {
                     formats = [first] + open.filter { c in c.isSupplemental && answer.contains { $0.isSame(as: c) } }
                 }
-            case .keptOnly: formats = kept
+            case .keptOnly:
+                // (With no open main codec 10.5 can transcode, the answer goes as it is.)
+                if open.contains(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) { formats = kept }
             case .asItIs:
                 // Only codecs 10.5 cannot transcode, none of them open: every offered codec
                 // is open to this answerer's next answer.
