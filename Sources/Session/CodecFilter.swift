@@ -93,8 +93,11 @@ enum CodecFilter {
                              answerer: Int) -> [CodecName]? {
         guard m.mediaLine.isRTP else { return nil }
         let codecs = ordered(names, formats: single ?? m.mediaLine.formats)
-        if m.isRejected { return offered.rejectedAnswer(codecs, by: answerer) }
-        return offered.answered(codecs, by: answerer).formats
+        let given = m.isRejected ? offered.rejectedAnswer(codecs, by: answerer) : offered.answered(codecs, by: answerer).formats
+        // Where 10.5 leaves no format at all, it writes an m= line without one: not valid
+        // SDP (RFC 4566 section 5.14) nor a valid answer (RFC 3264 section 6.1); the answer
+        // goes as it is instead (what the proxy keeps open follows 10.5 all the same).
+        return given?.isEmpty == true ? nil : given
     }
 
     /// The codecs of a section in its m= line's order, from the names its leg keeps (the

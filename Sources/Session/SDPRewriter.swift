@@ -239,10 +239,6 @@ public enum SDPRewriter {
         // fields; unchanged, the line is written as it came).
         if mline.isRTP, let proto = plan.protocols[safe: index] ?? nil { mline.proto = proto }
         if let formats = plan.formats[safe: index] ?? nil { mline.formats = formats }
-        // An answer whose codecs 10.5 all drops (see `OfferCodecs.AnswerKind`) keeps its codec
-        // lines as they came and an empty format after the profile (`RTP/AVP `).
-        let emptied = mline.formats.isEmpty && plan.formats[safe: index]??.isEmpty == true
-        if emptied { mline.formats = [""] }
 
         var others: [SDPLine] = []
         others.reserveCapacity(m.lines.count)
@@ -258,7 +254,7 @@ public enum SDPRewriter {
             switch name {
             // A rejected section that lists no formats keeps its codec lines as attributes
             // like any other (10.5 reads no codecs there); otherwise they go.
-            case _ where (emptied || !active && mline.formats.isEmpty) && (name == "rtpmap" || name == "fmtp" || name == "rtcp-fb"):
+            case _ where !active && mline.formats.isEmpty && (name == "rtpmap" || name == "fmtp" || name == "rtcp-fb"):
                 others.append(line)
             case "rtpmap":
                 // One that does not parse is an attribute like any other; 10.5 writes its own.
