@@ -145,14 +145,24 @@ public struct MediaDescription: Hashable, Sendable {
         hasher.combine(lines)
     }
 
-    /// Whether 10.5 reads an RTP profile in the m= line as it came: it takes fields one
-    /// space apart, so in `m=audio  0 RTP/AVP 8` (two spaces) the profile is `0` and the
-    /// section has no codecs to it.
+    /// The first three fields of the m= line as it came, as 10.5 reads them: one space
+    /// apart, so `m=audio  0 RTP/AVP 8` (two spaces) is type `audio`, an empty port and the
+    /// profile `0`. Nil for a line not parsed from text.
+    public var fieldsAs105Reads: [Substring]? {
+        receivedMediaLine.map { Array($0.text.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false).prefix(3)) }
+    }
+
+    /// The profile 10.5 reads in the m= line as it came (see `fieldsAs105Reads`).
+    public var profileAs105Reads: String? {
+        fieldsAs105Reads.map { $0.count > 2 ? String($0[2]) : "" }
+    }
+
+    /// Whether 10.5 reads an RTP profile in the m= line as it came: `m=audio  0 RTP/AVP 8`
+    /// has none, so the section has no codecs to it.
     public var profileReadIsRTP: Bool {
         guard let text = receivedMediaLine?.text, let space = text.utf8.firstIndex(of: UInt8(ascii: " ")),
               text.utf8[text.utf8.index(after: space)...].first == UInt8(ascii: " ") else { return mediaLine.isRTP }
-        let fields = text.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
-        return fields.count > 2 && MediaLine.isRTPProfile(String(fields[2]))
+        return MediaLine.isRTPProfile(profileAs105Reads ?? "")
     }
 
     /// The text written after `m=`.

@@ -345,12 +345,6 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         return (a, b)
     }
 
-    /// The third field of an m= line's value split at every single space.
-    static func profileAs105Reads(_ value: String) -> String {
-        let fields = value.split(separator: " ", omittingEmptySubsequences: false)
-        return fields.count > 2 ? String(fields[2]) : ""
-    }
-
     /// Whether media addresses come from the SIP message's source rather than the SDP.
     func usesSIPSource(_ r: NGRequest) -> Bool { !(r.trustAddress ?? !settings.sipSource) }
 
@@ -524,8 +518,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // written to the receiver (an answer keeps its offerer's unless told otherwise).
             // (10.5 reads a rejected line's fields one space apart: `m=audio  0 RTP/AVP`
             // has profile `0` to it.)
-            let own = m.isRejected ? (m.receivedMediaLine.map { Self.profileAs105Reads($0.text) } ?? m.mediaLine.proto)
-                : m.mediaLine.proto
+            let own = m.isRejected ? m.profileAs105Reads ?? m.mediaLine.proto : m.mediaLine.proto
             leg.type = m.mediaLine.media
             other.type = m.mediaLine.media
             // An offer whose sender changed its profile resets the receiver's to it; else the

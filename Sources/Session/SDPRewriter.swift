@@ -165,9 +165,8 @@ public enum SDPRewriter {
                 }
                 var section = rewriteMedia(m, index: i, port: plan.rtpPorts[safe: i] ?? nil, plan: plan,
                                            ourConnection: ourConnection(plan.address(ofSection: i)), zeroAddress: zero, sessionDirection: sessionDirection)
-                if m.isRejected, let profile = plan.ownProfiles[safe: i] ?? nil, let text = m.receivedMediaLine?.text {
-                    // (Fields one space apart: type, an empty port, the profile 10.5 reads.)
-                    let fields = text.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+                if m.isRejected, let profile = plan.ownProfiles[safe: i] ?? nil, let fields = m.fieldsAs105Reads {
+                    // (Type, an empty port, the profile 10.5 reads.)
                     if fields.count > 2, fields[1].isEmpty, fields[2] != profile {
                         section.receivedMediaLine = (section.mediaLine, "\(fields[0])  \(profile) ")
                     }
