@@ -67,9 +67,15 @@ public struct PortPair: Hashable, Sendable {
         hasRTCP ? address : keptRTCPAddress ?? address
     }
 
+    /// The RTCP socket apart from RTP, for a pair whose RTP port is on `address`; nil when
+    /// RTCP shares the RTP port.
+    public func rtcpLocal(on address: IPAddress) -> LocalSocket? {
+        rtcpSocket.map { LocalSocket(address: rtcpAddress(default: address), port: $0) }
+    }
+
     /// The sockets the block's first pair holds: RTP and, apart from it, RTCP.
     public func sockets(on address: IPAddress) -> [LocalSocket] {
-        [LocalSocket(address: address, port: rtp)] + (rtcpSocket.map { [LocalSocket(address: rtcpAddress(default: address), port: $0)] } ?? [])
+        [LocalSocket(address: address, port: rtp)] + (rtcpLocal(on: address).map { [$0] } ?? [])
     }
 
     /// The block's pairs one by one.

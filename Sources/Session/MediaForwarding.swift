@@ -161,9 +161,7 @@ public enum ForwardingPlan {
         }
 
         var rtp: LocalSocket { LocalSocket(address: address, port: ports.rtp) }
-        var rtcp: LocalSocket {
-            ports.rtcpSocket.map { LocalSocket(address: ports.rtcpAddress(default: address), port: $0) } ?? rtp
-        }
+        var rtcp: LocalSocket { ports.rtcpLocal(on: address) ?? rtp }
     }
 
     /// Appends the RTP and RTCP rules of the sockets `from` sends to.

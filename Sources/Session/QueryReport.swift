@@ -150,7 +150,7 @@ extension MediaLeg {
         -> (rtp: StreamCounters, rtcp: StreamCounters)? {
         guard let ports = localPorts?.pair(k) else { return nil }
         return (counters(LocalSocket(address: address, port: ports.rtp)) ?? StreamCounters(),
-                ports.rtcpSocket.flatMap { counters(LocalSocket(address: ports.rtcpAddress(default: address), port: $0)) } ?? StreamCounters())
+                ports.rtcpLocal(on: address).flatMap(counters) ?? StreamCounters())
     }
 
     /// The codec of the last RTP packet, by the SDP's payload types.
