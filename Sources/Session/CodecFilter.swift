@@ -130,18 +130,18 @@ struct OfferCodecs: Sendable {
     /// can).
     func taken(_ answer: [CodecName], open: [CodecName]) -> [CodecName] {
         let passing = passesUntranscodable
-            && !answer.contains { a in a.isTranscodableBy105 && !open.contains { $0.isSame(as: a) } }
+            && !answer.contains { a in a.isTranscodableBy105 && !open.has(a) }
         return answer.filter { a in open.contains(where: a.answers) || (passing && !a.isTranscodableBy105) }
     }
 
     /// An answer of `answer` (in its order) from participant `answerer`, as 10.5 handles it
-    /// without transcoding: the offerer gets the open codecs the answer takes (from another
-    /// branch's first answer only if one is a main codec); else, if the answer names a main
-    /// codec 10.5 can transcode, the first open main codec it can transcode (with the
-    /// supplemental ones the answer has too); else (nil) the answer as it is. What the offerer got is open to the
-    /// answerer's next answer. For other branches, codecs a first answer took narrow the
-    /// open ones when 10.5 can transcode one of them (those it cannot stay open), and open
-    /// the offer's again when it cannot; the other outcomes leave open what the offerer got.
+    /// without transcoding: another branch's answer 10.5 transcodes as `branchTranscoding`
+    /// says; else the offerer gets the open codecs the answer takes (from another branch's
+    /// first answer only if one is a main codec); else as `AnswerKind` sorts the answer
+    /// (nil: the answer as it is). What the offerer got is open to the answerer's next
+    /// answer. For other branches, codecs a first answer took narrow the open ones when
+    /// 10.5 can transcode one of them (those it cannot stay open), and open the offer's
+    /// again when it cannot; the other outcomes leave open what the offerer got.
     func answered(_ answer: [CodecName], by answerer: Int) -> (formats: [CodecName]?, after: OfferCodecs) {
         let previous = lastAnswer(of: answerer)
         let open = previous ?? current
@@ -162,12 +162,12 @@ struct OfferCodecs: Sendable {
         } else {
             switch Self.answerKind(answer, kept: kept) {
             case .transcoded:
-                if let first = open.first(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) {
-                    formats = [first] + open.filter { c in c.isSupplemental && answer.contains { $0.isSame(as: c) } }
+                if let first = open.firstTranscodableMain {
+                    formats = [first] + open.filter { c in c.isSupplemental && answer.has(c) }
                 }
             case .keptOnly:
                 // (With no open main codec 10.5 can transcode, the answer goes as it is.)
-                if open.contains(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) { formats = kept }
+                if open.firstTranscodableMain != nil { formats = kept }
             case .asItIs:
                 // Only codecs 10.5 cannot transcode, none of them open: every offered codec
                 // is open to this answerer's next answer.
@@ -189,13 +189,14 @@ extension OfferCodecs {
     /// main codec it can transcode that is not open, or comfort noise or telephone-event
     /// that is not. The offerer gets the answer in its order (main codecs first when a main
     /// one triggers it): the open codecs taken that it can transcode, and in place of the
-    /// first unopened one it can transcode the first open main codec it can (once). Supplemental ones alone unopened, beside a first main
-    /// codec of their clock rate that 10.5 cannot transcode, are not replaced. With no open
-    /// main codec it can transcode, the answer goes as it is.
+    /// first unopened one it can transcode the first open main codec it can (once).
+    /// Supplemental ones alone unopened, beside a first main codec of their clock rate that
+    /// 10.5 cannot transcode, are not replaced. With no open main codec it can transcode, the
+    /// answer goes as it is.
     static func branchTranscoding(_ answer: [CodecName], kept: [CodecName], open: [CodecName]) -> [CodecName]?? {
-        let unopened = { (a: CodecName) in !open.contains { $0.isSame(as: a) } }
+        let unopened = { (a: CodecName) in !open.has(a) }
         let replacing: Bool, order: [CodecName]
-        if answer.contains(where: { !$0.isSupplemental && $0.isTranscodableBy105 && unopened($0) }) {
+        if answer.contains(where: { $0.isTranscodableMain && unopened($0) }) {
             // (Main codecs first, the supplemental ones taken after them.)
             replacing = true
             order = answer.filter { !$0.isSupplemental } + answer.filter { $0.isSupplemental && !unopened($0) }
@@ -206,11 +207,10 @@ extension OfferCodecs {
         } else {
             return nil
         }
-        guard let first = open.first(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) else { return .some(nil) }
+        guard let first = open.firstTranscodableMain else { return .some(nil) }
         var out: [CodecName] = []
         for a in order where a.isTranscodableBy105 {
-            let taken = kept.first { $0.payloadType == a.payloadType && $0.name == a.name }
-            guard let codec = taken ?? (replacing && unopened(a) ? first : nil) else { continue }
+            guard let codec = kept.contains(a) ? a : replacing && unopened(a) ? first : nil else { continue }
             if !out.contains(where: { $0.isSame(as: codec) }) { out.append(codec) }
         }
         return .some(out)
@@ -234,24 +234,23 @@ extension OfferCodecs {
     /// transcode that is not open (or taking none), the first open one it can transcode and
     /// then the open codecs the answer takes; else, with unopened comfort noise or
     /// telephone-event, the open codecs taken; beside codecs it cannot transcode, those of
-    /// them it can when an open one is (possibly none: an empty list); nil: the answer as
-    /// it is.
+    /// them it can when an open one is (possibly none, see `CodecFilter.answerCodecs`); nil:
+    /// the answer as it is.
     func rejectedAnswer(_ answer: [CodecName], by answerer: Int) -> [CodecName]? {
         let open = lastAnswer(of: answerer) ?? current
         let kept = taken(answer, open: open)
         switch Self.answerKind(answer, kept: kept) {
         case .transcoded:
-            let unopened = answer.contains { a in !a.isSupplemental && a.isTranscodableBy105 && !open.contains { $0.isSame(as: a) } }
+            let unopened = answer.contains { a in a.isTranscodableMain && !open.has(a) }
             guard unopened || kept.isEmpty else {
-                return answer.contains { a in a.isSupplemental && !open.contains { $0.isSame(as: a) } } ? kept.filter(\.isTranscodableBy105) : nil
+                return answer.contains { a in a.isSupplemental && !open.has(a) } ? kept.filter(\.isTranscodableBy105) : nil
             }
-            guard let first = open.first(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) else { return nil }
+            guard let first = open.firstTranscodableMain else { return nil }
             return [first] + kept.filter { !$0.isSame(as: first) }
         case .keptOnly:
             // (Unopened comfort noise or telephone-event is transcoded to an open codec 10.5
             // can transcode, if any: of the codecs taken, only those it can transcode go.)
-            guard answer.contains(where: { a in a.isSupplemental && !open.contains { $0.isSame(as: a) } }),
-                  open.contains(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) else { return nil }
+            guard answer.contains(where: { a in a.isSupplemental && !open.has(a) }), open.firstTranscodableMain != nil else { return nil }
             return kept.filter(\.isTranscodableBy105)
         case .asItIs: return nil
         }
@@ -265,7 +264,7 @@ extension OfferCodecs {
         case transcoded
         /// Supplemental codecs alone, some open, or main codecs it cannot transcode with
         /// comfort noise or telephone-event: the offerer gets just the open codecs taken,
-        /// possibly none (an empty format list).
+        /// possibly none (10.5 then writes no format; see `CodecFilter.answerCodecs`).
         case keptOnly
         /// Only codecs it cannot transcode: the answer goes as it is.
         case asItIs
@@ -273,7 +272,7 @@ extension OfferCodecs {
 
     /// `kept`: the open codecs the answer takes.
     static func answerKind(_ answer: [CodecName], kept: [CodecName]) -> AnswerKind {
-        if answer.contains(where: { !$0.isSupplemental && $0.isTranscodableBy105 }) { return .transcoded }
+        if answer.contains(where: \.isTranscodableMain) { return .transcoded }
         // (A supplemental codec with no main codec of its clock rate beside it is as good
         // as alone: telephone-event/8000 beside L16/44100.)
         let unpaired = answer.contains { s in s.isSupplemental && !answer.contains { !$0.isSupplemental && $0.clockRate == s.clockRate } }
@@ -293,6 +292,9 @@ extension CodecName {
         let fields = name.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 2, omittingEmptySubsequences: false)
         return fields.count > 1 ? Int(Substring(fields[1])) : nil
     }
+
+    /// A main codec 10.5 can transcode: what it transcodes an answer to.
+    var isTranscodableMain: Bool { !isSupplemental && isTranscodableBy105 }
 
     /// Whether this answer codec takes the offered one: the same, or on its payload type
     /// a codec 10.5 cannot transcode (it passes that as the answer's, AMR-WB for AMR).
@@ -323,4 +325,12 @@ extension CodecName {
     static func lower(_ b: UInt8) -> UInt8 {
         b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b + 32 : b
     }
+}
+
+extension Array where Element == CodecName {
+    /// Whether the list has `codec` (same payload type and codec).
+    func has(_ codec: CodecName) -> Bool { contains { $0.isSame(as: codec) } }
+
+    /// The first main codec 10.5 can transcode: what an answer is transcoded to.
+    var firstTranscodableMain: CodecName? { first(where: \.isTranscodableMain) }
 }
