@@ -112,8 +112,9 @@ public struct MediaLeg: Sendable {
     /// `advertised endpoint`).
     public var rtpEndpoint: Endpoint?
     public var rtcpEndpoint: Endpoint?
-    /// While its SDP speaks ICE (whose candidates name its addresses): the endpoints an
-    /// earlier SDP gave, which 10.5 keeps sending to (query's `endpoint`); nil otherwise.
+    /// While its SDP speaks ICE (whose candidates name its addresses), or gives an address
+    /// its interface's family cannot reach: the endpoints an earlier SDP gave, which 10.5
+    /// keeps sending to (query's `endpoint`); nil otherwise.
     public var keptEndpoints: (rtp: Endpoint?, rtcp: Endpoint?)?
     /// The pairs of ports the section's m= line counts (`m=audio 5000/2`), as the last SDP for
     /// it, from either side, gave them: both sides hold that many, as in 10.5.
@@ -163,7 +164,7 @@ public struct MediaLeg: Sendable {
     /// of one SDP may sit on interfaces of different families.
     public var ownFamily: IPAddress.Family?
     /// What this participant's last answer for the section gave its offerer, until an
-    /// offer comes to it again: its next answer, to any offerer, is judged by it (10.5).
+    /// offer comes to it again: its next answer to another offerer is judged by it (10.5).
     var answerGave: [CodecName]?
     /// Whom that answer went to: an answer to the same offerer is judged by the offerer's
     /// own codecs (its last offer, whichever branch it went to), not by this.
@@ -266,6 +267,16 @@ public struct Participant: Sendable {
         let own = offerCodecs[safe: i] ?? nil, received = receivedCodecs[safe: i] ?? nil
         return judgedByReceived ? received ?? own : own ?? received
     }
+
+    /// Replaces, section by section, the list answers to it are judged by: the received
+    /// one when it came last or the participant never offered, else its own offer's.
+    mutating func replaceJudging(with new: [OfferCodecs?]) {
+        if judgedByReceived || !offerCodecs.contains(where: { $0 != nil }) {
+            receivedCodecs.replaceFirst(with: new)
+        } else {
+            offerCodecs.replaceFirst(with: new)
+        }
+    }
     /// A tagged `delete` ended this participant; the call ends when all have ended.
     public var deleted = false
     /// `block media`: what this participant sends is discarded.
@@ -334,6 +345,15 @@ public struct Call: Sendable {
         var best: Dialogue?
         for d in dialogues where d.offerer == offerer && best.map({ d.lastUsed > $0.lastUsed }) ?? true { best = d }
         return best?.answerer
+    }
+
+    /// What an answer from `answerer` to `offerer` for section `i` is judged by: the
+    /// offerer's codec list, else (it has none) what the answerer's last answer to another
+    /// offerer gave, which judges a re-answer either way.
+    func answerJudge(_ i: Int, offerer: Int, answerer: Int) -> OfferCodecs? {
+        let legs = participants[answerer].medias
+        let gave = i < legs.count ? legs[i].answerGave(judging: offerer) : nil
+        return (participants[offerer].answerJudging(i) ?? gave.map { OfferCodecs(offered: $0) })?.judging(answerer, by: gave)
     }
 
     /// The participant `index` last had an offer or answer with, in either role: a callee

@@ -222,8 +222,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // judged by them (by the names the legs keep, no second reading of the SDP).
             let offerer = isAnswer ? receiver : sender
             let senderLegs = call.participants[sender].medias
-            // What an answerer's answer gave its offerer judges its next answer, whichever
-            // offerer that goes to, until an offer comes to it again (10.5 keeps it per media).
+            // What an answerer's answer gave its offerer judges its next answer to another
+            // offerer, until an offer comes to it again (10.5 keeps it per media).
             let judged: [(codecs: OfferCodecs?, gave: [CodecName]?, own: OfferCodecs?)] = sdp.media.indices.map { i in
                 let m = sdp.media[i]
                 guard m.mediaLine.isRTP, m.profileReadIsRTP, i < senderLegs.count else { return (nil, nil, nil) }
@@ -246,15 +246,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                         let taken = whole.filter { a in store.current.contains(where: a.answers) }
                         return taken.isEmpty ? nil : OfferCodecs(offered: taken)
                     }
-                    var after = store.answered(whole, by: sender).after
                     guard whole.contains(where: { a in a.isTranscodableBy105 && store.current.contains(where: a.answers) }) else { return nil }
+                    var after = store.answered(whole, by: sender).after
                     after.lastAnswers = store.lastAnswers
                     return after
                 }
-                let gave = senderLegs[i].answerGave(judging: offerer)
-                guard let before = (call.participants[offerer].answerJudging(i) ?? gave.map { OfferCodecs(offered: $0) })?.judging(sender, by: gave) else {
-                    return (nil, whole, own)
-                }
+                guard let before = call.answerJudge(i, offerer: offerer, answerer: sender) else { return (nil, whole, own) }
                 let outcome = before.answered(whole, by: sender)
                 return (outcome.after, outcome.formats ?? whole, own)
             }
@@ -268,17 +265,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 })
                 call.participants[receiver].judgedByReceived = true
             } else {
-                let useReceived = call.participants[offerer].judgedByReceived || !call.participants[offerer].offerCodecs.contains { $0 != nil }
-                if useReceived {
-                    call.participants[offerer].receivedCodecs.replaceFirst(with: judged.map(\.codecs))
-                } else {
-                    call.participants[offerer].offerCodecs.replaceFirst(with: judged.map(\.codecs))
-                }
-                if call.participants[sender].judgedByReceived || !call.participants[sender].offerCodecs.contains(where: { $0 != nil }) {
-                    call.participants[sender].receivedCodecs.replaceFirst(with: judged.map(\.own))
-                } else {
-                    call.participants[sender].offerCodecs.replaceFirst(with: judged.map(\.own))
-                }
+                call.participants[offerer].replaceJudging(with: judged.map(\.codecs))
+                call.participants[sender].replaceJudging(with: judged.map(\.own))
             }
             for i in call.participants[sender].medias.indices {
                 if isAnswer {
@@ -424,8 +412,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                        in call: inout Call, request: NGRequest, forkAnswer: Bool = false,
                        changes: inout PortChanges) throws(NGError) {
         guard let d = call.dialogueIndex(sender, receiver) else { preconditionFailure("apply outside a dialogue") }
-        // A first SDP between these two: a null address keeps none of the receiver's ports
-        // (they are another peer's; 10.5 gives the new one its own).
+        // A first SDP between these two: a section without an address keeps none of the
+        // receiver's ports (they are another peer's; 10.5 gives the new one its own).
         let newDialogue = call.dialogues[d].lastUsed == 0
         call.signals += 1
         call.dialogues[d].lastUsed = call.signals
@@ -499,8 +487,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 // (A null address too: the hold shows in the SDP's direction only, as 10.5 has it.)
                 address = source
             }
-            // Where the sender receives: the receiver's ports are the ones for it. A null
-            // address (hold) or `port latching` keeps the ports in use.
+            // Where the sender receives: the receiver's ports are the ones for it (a null
+            // address stands for any at its port, see `selectPorts`). `port latching`, or a
+            // section without an address from a known peer, keeps the ports in use.
             let senderEndpoint = address.map { Endpoint(address: $0, port: m.mediaLine.port) }
             let keepReceiverPorts = request.has(.portLatching) || (address == nil && !newDialogue)
             for side in [sender, receiver] {
@@ -726,12 +715,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let answered: [(formats: [String]?, codecs: [CodecName]?)] = sdp.media.indices.map { i in
                 let m = sdp.media[i]
                 let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
-                // (An offerer with no codecs of its own: the answerer's last answer to another
-                // judges this one all the same.)
-                let gave = i < senderLegs.count ? senderLegs[i].answerGave(judging: receiver) : nil
-                let fallback = gave.map { OfferCodecs(offered: $0) }
-                guard let codecs = call.participants[receiver].answerJudging(i) ?? fallback else { return (single, nil) }
-                let offered = codecs.judging(sender, by: gave)
+                guard let offered = call.answerJudge(i, offerer: receiver, answerer: sender) else { return (single, nil) }
                 let given = CodecFilter.answerCodecs(m, offered: offered, names: i < senderLegs.count ? senderLegs[i].codecs : [],
                                                      single: single, answerer: sender)
                 return (given?.map { String($0.payloadType) } ?? single, given)

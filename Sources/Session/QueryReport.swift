@@ -92,9 +92,9 @@ enum QueryReport {
     static func rtpKinds(_ m: MediaLeg) -> [String] { m.rtcpMux ? ["RTP", "RTCP"] : ["RTP"] }
     static func rtcpKinds(_ m: MediaLeg) -> [String] { m.rtcpMux ? ["RTCP", "fallback RTCP"] : ["RTCP"] }
 
-    /// A stream; without `port` (a rejected section) it has no local socket to name.
     /// One stream as query lists it: `endpoint` where the proxy sends, `advertised` where
-    /// the participant's last SDP says it receives.
+    /// the participant's last SDP says it receives, `local` the address of its socket;
+    /// without `port` (a rejected section) it has no local socket to name.
     static func stream(port: UInt16?, endpoint: Endpoint?, advertised sdpEndpoint: Endpoint?, kind: [String], local: IPAddress,
                        created: Double, counters: StreamCounters, ice: Bool) -> BencodeValue {
         let advertised = sdpEndpoint.map(address) ?? .dictionary([])
