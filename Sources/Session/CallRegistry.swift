@@ -783,7 +783,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 reply = QueryReport.entries(for: call, counters: streamCounters, only: ended)
                 // (On a call lingering after a whole-call delete too: the others keep it.)
                 for p in ended { call.participants[p].deleted = true }
-                if call.participants.contains(where: { !$0.deleted }) {
+                // (A callee not tagged yet keeps it only with a via-branch, as 10.5 keeps
+                // such a branch; otherwise the call ends.)
+                if call.participants.contains(where: { !$0.deleted && ($0.tag != nil || $0.viaBranch != nil) }) {
                     calls[callID] = call
                     return (reply, nil)
                 }

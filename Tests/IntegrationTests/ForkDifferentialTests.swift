@@ -142,6 +142,9 @@ import Testing
         ("delete by an old branch's tag", fork + [delete("X")]),
         ("delete by the current branch's tag", fork + [delete("Y")]),
         ("delete a plain call by both tags", [offer(), answer("B"), delete("A", "B")]),
+        // A callee not tagged yet keeps the call only with a via-branch.
+        ("delete both tags of a re-offer to a new to-tag", [offer(), offer(to: "X"), delete("A", "X")]),
+        ("the same with a via-branch on the first offer", [offer(extra: via("V")), offer(to: "X"), delete("A", "X")]),
         ("a tagged delete on a lingering fork", fork + [lingeringDelete(nil), delete("A", "Y")]),
         ("a tagged delete on a lingering call", [offer(), answer("B"), lingeringDelete(nil), delete("A", "B")]),
         ("delete a plain call from the callee", [offer(), answer("B"), delete("B", "A")]),
