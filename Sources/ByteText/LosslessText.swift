@@ -48,8 +48,15 @@ public enum LosslessText {
 
     /// Appends the bytes `text` stands for.
     public static func encode(_ text: String, into out: inout [UInt8]) {
-        if !text.utf8.contains(escapeLead) {
-            out.appendUTF8(text)
+        // Text without escapes (nearly all) is copied as it is, in one pass over its bytes.
+        let copied = text.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            guard !b.contains(escapeLead) else { return false }
+            out.append(contentsOf: b)
+            return true
+        }
+        if copied == true { return }
+        if copied == nil, !text.utf8.contains(escapeLead) {
+            out.append(contentsOf: text.utf8)
             return
         }
         for scalar in text.unicodeScalars {

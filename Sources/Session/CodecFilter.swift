@@ -305,20 +305,40 @@ extension CodecName {
     /// Whether Debian's rtpengine 10.5 can both decode and encode it (its `--codecs` says
     /// "fully supported"): its codec handling treats those differently from the rest.
     static func namesTranscodableBy105(_ name: String) -> Bool {
-        let encoding = name.utf8.prefix { $0 != UInt8(ascii: "/") }
-        return Self.transcodableBy105.contains { $0.utf8.elementsEqual(encoding) { $0 == Self.lower($1) } }
+        withBytes(name) { b in
+            let encoding = UnsafeBufferPointer(rebasing: b[..<(b.firstIndex(of: UInt8(ascii: "/")) ?? b.count)])
+            return transcodableBy105.contains { equalFolded(encoding, $0) }
+        }
     }
 
-    private static let transcodableBy105 = ["pcma", "pcmu", "g723", "g722", "g729", "g729a", "speex", "gsm", "opus",
-                                            "telephone-event", "cn"]
+    private static let transcodableBy105: [StaticString] = ["pcma", "pcmu", "g723", "g722", "g729", "g729a", "speex",
+                                                            "gsm", "opus", "telephone-event", "cn"]
 
     /// telephone-event and comfort noise ride along with whatever codec is chosen.
-    static func namesSupplemental(_ name: String) -> Bool { hasPrefix(name, "telephone-event/") || hasPrefix(name, "cn/") }
+    static func namesSupplemental(_ name: String) -> Bool {
+        withBytes(name) { b in
+            hasPrefixFolded(b, "telephone-event/") || hasPrefixFolded(b, "cn/")
+        }
+    }
 
-    private static func hasPrefix(_ name: String, _ lowered: StaticString) -> Bool {
-        let p = UnsafeBufferPointer(start: lowered.utf8Start, count: lowered.utf8CodeUnitCount)
-        let n = name.utf8
-        return n.count >= p.count && zip(n, p).allSatisfy { Self.lower($0) == $1 }
+    /// The name's UTF-8 bytes without copying them (codec names are built once per m= line
+    /// and classified at once; this runs for every codec of every offer and answer).
+    private static func withBytes<R>(_ name: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let r = name.utf8.withContiguousStorageIfAvailable(body) { return r }
+        return Array(name.utf8).withUnsafeBufferPointer(body)
+    }
+
+    private static func hasPrefixFolded(_ b: UnsafeBufferPointer<UInt8>, _ lowered: StaticString) -> Bool {
+        b.count >= lowered.utf8CodeUnitCount
+            && equalFolded(UnsafeBufferPointer(rebasing: b[..<lowered.utf8CodeUnitCount]), lowered)
+    }
+
+    /// `b` equals `lowered` ignoring ASCII case.
+    private static func equalFolded(_ b: UnsafeBufferPointer<UInt8>, _ lowered: StaticString) -> Bool {
+        guard b.count == lowered.utf8CodeUnitCount else { return false }
+        let p = lowered.utf8Start
+        for i in 0..<b.count where lower(b[i]) != p[i] { return false }
+        return true
     }
 
     /// ASCII lower case of one byte (codec names are ASCII; no String is built).
