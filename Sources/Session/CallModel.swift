@@ -155,6 +155,11 @@ public struct MediaLeg: Sendable {
     /// it for query even where `ICE=remove` takes the attributes out (of a later SDP to it).
     public var ice = false
     public var trickleICE = false
+    /// The ICE username fragment and password of the participant's last SDP for the
+    /// section: a new one of either is an ICE restart (RFC 8839 section 4.4.1.1.1), after
+    /// which 10.5 takes the ICE roles anew.
+    public var iceUfrag: String?
+    public var icePwd: String?
     /// `asymmetric`: the participant sends from somewhere else than it receives on.
     public var asymmetric = false
     /// Codec names (`PCMU/8000`) by payload type, from this participant's last SDP.
@@ -364,27 +369,22 @@ public struct Call: Sendable {
         return best.map { $0.offerer == index ? $0.answerer : $0.offerer }
     }
 
-    /// The participant that hears `index` (the first, by place in the call, whose
-    /// subscriptions hold it): the offerer of a dialogue it answered, or its current branch.
-    /// What ForwardingPlan sends `index`'s media to; computed without building the lists.
-    public func hearer(of index: Int) -> Int? {
-        var out: Int?
-        for d in dialogues where d.answerer == index { out = min(out ?? d.offerer, d.offerer) }
-        if let current = currentBranch(of: index), currentPeer(of: index) == current { out = min(out ?? current, current) }
-        return out
-    }
+    /// The participant that hears `index`: its subscriber (see `subscribers`). What
+    /// ForwardingPlan sends `index`'s media to.
+    public func hearer(of index: Int) -> Int? { currentPeer(of: index) }
 
-    /// Whom `index` receives media from (query's `subscriptions`), as 10.5 keeps it: an
-    /// offerer every branch, the one used last first; a callee its offerer while its branch
-    /// is the current one (a forked-away branch hears nobody).
+    /// Whom `index` receives media from (query's `subscriptions`), newest first: everyone
+    /// whose subscriber it is. 10.5 keeps subscriptions as events: an offer or answer
+    /// between two participants unsubscribes everyone from each of them and subscribes each
+    /// to the other (at the front), so a participant hears whoever it last signalled with,
+    /// and is heard by all whose last signalling was with it.
     public func subscriptions(of index: Int) -> [Int] {
-        let asOfferer = dialogues.filter { $0.offerer == index }
-        let asAnswerer = dialogues.filter { $0.answerer == index && currentPeer(of: $0.offerer) == index }
-        // (An offerer that also answered a peer lists whom it heard last first.)
-        guard !asOfferer.isEmpty, !asAnswerer.isEmpty else {
-            return asOfferer.sorted { $0.lastUsed > $1.lastUsed }.map(\.answerer) + asAnswerer.map(\.offerer)
+        var heard: [(Int, Int)] = []   // (peer, when)
+        for d in dialogues where d.offerer == index || d.answerer == index {
+            let peer = d.offerer == index ? d.answerer : d.offerer
+            if currentPeer(of: peer) == index { heard.append((peer, d.lastUsed)) }
         }
-        return (asOfferer + asAnswerer).sorted { $0.lastUsed > $1.lastUsed }.map { $0.offerer == index ? $0.answerer : $0.offerer }
+        return heard.sorted { $0.1 > $1.1 }.map(\.0)
     }
 
     /// `index` and whom it hears, in that order: what a tagged `query` reports and a tagged
@@ -395,12 +395,10 @@ public struct Call: Sendable {
         return out
     }
 
-    /// Who receives `index`'s media (query's `subscribers`): an offerer's current branch; a
-    /// callee's offerer, whether its branch is current or not (the offerer still hears a
-    /// forked-away branch).
+    /// Who receives `index`'s media (query's `subscribers`): whoever it last had an offer
+    /// or answer with (see `subscriptions`).
     public func subscribers(of index: Int) -> [Int] {
-        (currentBranch(of: index).flatMap { currentPeer(of: index) == $0 ? [$0] : nil } ?? [])
-            + dialogues.filter { $0.answerer == index }.map(\.offerer)
+        currentPeer(of: index).map { [$0] } ?? []
     }
 
     /// The dialogue between two participants, whichever offered.

@@ -639,6 +639,15 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let both = sdp.session(ofMedia: i).lines + m.lines
             // (A rejected section's ICE attributes count for nothing, as in 10.5.)
             leg.ice = !m.isRejected && both.contains { $0.attributeName == "ice-ufrag" }
+            // (Media-level credentials override the session's, RFC 8839 section 5.4.)
+            func credential(_ name: String) -> String? {
+                leg.ice ? both.last { $0.attributeName == name }?.attributeValue : nil
+            }
+            let ufrag = credential("ice-ufrag"), pwd = credential("ice-pwd")
+            let iceRestart = (ufrag != nil && leg.iceUfrag != nil && ufrag != leg.iceUfrag)
+                || (pwd != nil && leg.icePwd != nil && pwd != leg.icePwd)
+            leg.iceUfrag = ufrag
+            leg.icePwd = pwd
             leg.trickleICE = leg.ice && SDPRewriter.tricklesICE(both)
             // `ICE: remove` takes ICE from the receiver's flags too (10.5).
             if request.ice == .remove {
@@ -648,10 +657,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // The ICE role toward a participant whose own SDP for the section is not seen yet:
             // controlling when the proxy offers to it (10.5 keeps it from then on).
             let isOffer = request.command == .offer
-            // (An answer's section beyond the offer was never offered to the answerer: with
-            // `ICE: remove` 10.5 takes no role toward it there.)
-            if !leg.initialized { leg.iceControlling = !isOffer && (other.initialized || request.ice != .remove) }
-            if !other.initialized { other.iceControlling = isOffer }
+            // (With `ICE: remove`, 10.5 takes a role toward an answerer only where its offer
+            // went to it or the answer speaks ICE: not in a section beyond the offer, nor
+            // toward a new fork branch, without ICE attributes.)
+            // An ICE restart takes the roles anew on both sides, as for a first SDP.
+            if !leg.initialized || iceRestart {
+                leg.iceControlling = !isOffer && (leg.iceControlling || request.ice != .remove || leg.ice)
+            }
+            if !other.initialized || iceRestart { other.iceControlling = isOffer }
             leg.initialized = true
             leg.codecs = StaticPayloadTypes.codecNames(of: m)
             call.participants[sender].medias[i] = leg

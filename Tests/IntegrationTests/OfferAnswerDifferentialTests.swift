@@ -781,4 +781,40 @@ func normalizeSDP(_ sdp: String) -> String {
         }
         #expect(seen[1] == seen[0])
     }
+
+    /// Subscriptions as events (10.5): an offer or answer between two participants leaves
+    /// each subscribed to the other only, so a callee that answered one peer and is then
+    /// offered to by another sends to the new one alone and still hears both, newest first.
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func subscriptionsFollowTheLastSignalling() throws {
+        let pair = try ReferencePair()
+        func sdp(_ ip: String, _ port: Int) -> (String, BencodeValue) {
+            ("sdp", .string("v=0\r\no=x 1 1 IN IP4 \(ip)\r\ns=-\r\nc=IN IP4 \(ip)\r\nt=0 0\r\nm=audio \(port) RTP/AVP 8\r\n"))
+        }
+        func step(_ command: String, _ from: String, _ to: String? = nil, _ ip: String, _ port: Int) -> [(String, BencodeValue)] {
+            [("command", .string(command)), ("from-tag", .string(from)), sdp(ip, port)] + (to.map { [("to-tag", .string($0))] } ?? [])
+        }
+        let a = "198.51.100.1", b = "203.0.113.7", c = "203.0.113.8"
+        let sequences: [(String, [[(String, BencodeValue)]])] = [
+            ("an answer from an unknown from-tag, then the caller offers to its callee",
+             [step("offer", "A", nil, a, 5000), step("answer", "nobody", "B", b, 6000), step("offer", "A", "B", a, 5002)]),
+            ("a callee answers, then offers to a third party",
+             [step("offer", "A", nil, a, 5000), step("answer", "A", "B", b, 6000), step("offer", "B", "C", b, 6002),
+              step("answer", "B", "C", c, 7000)]),
+            ("a caller re-offers to its callee after a second callee offered to it",
+             [step("offer", "A", nil, a, 5000), step("answer", "A", "B", b, 6000), step("offer", "C", "A", c, 7000),
+              step("offer", "A", "B", a, 5004)]),
+        ]
+        pair.expectStepsMatch(sequences, prefix: "subscribed") { reply, query in
+            guard case .dictionary(let tags)? = query?["tags"] else { return "\(reply?["result"]?.stringValue ?? "-") no tags" }
+            func list(_ v: BencodeValue?) -> String {
+                guard case .list(let l)? = v else { return "-" }
+                return l.compactMap { $0["tag"]?.stringValue }.joined(separator: ",")
+            }
+            return "\(reply?["result"]?.stringValue ?? "-") " + tags.sorted { $0.key < $1.key }.map {
+                "\($0.key): hears \(list($0.value["subscriptions"])) heard by \(list($0.value["subscribers"]))"
+            }.joined(separator: "; ")
+        }
+        #expect(pair.ours.stop().status == 0)
+    }
 }

@@ -15,10 +15,11 @@ import Testing
     }
 
     static func step(_ command: String, from: String, to: String? = nil, sections: Int = 1, ice: Bool = false,
-                     remove: Bool = false) -> [(String, BencodeValue)] {
+                     remove: Bool = false, ufrag: String = "abcd", pwd: String? = nil) -> [(String, BencodeValue)] {
         let sender = command == "offer" ? from : (to ?? "")
+        let credentials = "a=ice-ufrag:\(ufrag)\r\n" + (pwd.map { "a=ice-pwd:\($0)\r\n" } ?? "")
         var r: [(String, BencodeValue)] = [("command", .string(command)), ("from-tag", .string(from)),
-                                           sdp(sender == "A", sections: sections, extra: ice ? "a=ice-ufrag:abcd\r\n" : "")]
+                                           sdp(sender == "A", sections: sections, extra: ice ? credentials : "")]
         if let to { r.append(("to-tag", .string(to))) }
         if remove { r.append(("ICE", .string("remove"))) }
         return r
@@ -39,6 +40,21 @@ import Testing
         ("an answer with fewer sections", [step("offer", from: "A", sections: 2), step("answer", from: "A", to: "B")]),
         ("an answer with more sections", [step("offer", from: "A"), step("answer", from: "A", to: "B", sections: 2)]),
         ("an answer with more sections, ICE removed", [step("offer", from: "A"), step("answer", from: "A", to: "B", sections: 2, remove: true)]),
+        // A new fork branch was never offered to: with ICE removed and no ICE of its own,
+        // 10.5 takes no role toward it.
+        ("a second branch answers, ICE removed", [step("offer", from: "A"), step("answer", from: "A", to: "B"),
+                                                  step("answer", from: "A", to: "C", remove: true)]),
+        ("a second branch answers speaking ICE, removed", [step("offer", from: "A"), step("answer", from: "A", to: "B"),
+                                                           step("answer", from: "A", to: "C", ice: true, remove: true)]),
+        // An ICE restart (new ufrag or password) takes the roles anew on both sides.
+        ("the callee restarts ICE in a re-offer", [step("offer", from: "A"), step("answer", from: "A", to: "B", ice: true, remove: true),
+                                                   step("offer", from: "B", ice: true, remove: true, ufrag: "efgh")]),
+        ("the callee re-offers with the same ICE credentials", [step("offer", from: "A"),
+                                                               step("answer", from: "A", to: "B", ice: true, remove: true),
+                                                               step("offer", from: "B", ice: true, remove: true)]),
+        ("the callee changes only its ICE password", [step("offer", from: "A"),
+                                                      step("answer", from: "A", to: "B", ice: true, remove: true, pwd: "passwordpasswordpassword"),
+                                                      step("offer", from: "B", ice: true, remove: true, pwd: "otherpasswordotherpasswo")]),
         // A null address receives nothing, whatever its direction says.
         ("a held offer", [hold(step("offer", from: "A"))]),
         ("a held offer rejecting its section", [rejected(hold(step("offer", from: "A")))]),
