@@ -129,6 +129,8 @@ def main(argv=None):
     ap.add_argument("--no-shrink", action="store_true", help="report differences unshrunk")
     ap.add_argument("--shrink-budget", type=int, default=500, help="trials per shrink (default 500)")
     ap.add_argument("--report", help="also write the differences to this file")
+    ap.add_argument("--index", help="write each differing sequence (seed, number) with the signatures "
+                    "of its first differing step to this file, one per line (to pick examples to --only)")
     ap.add_argument("--all-steps", action="store_true",
                     help="treat differences after a sequence's first differing step as findings too "
                          "(by default they are counted as consequences, not shrunk)")
@@ -170,6 +172,7 @@ def main(argv=None):
     only = [int(x) for x in args.only.split(",")] if args.only else None
 
     report = open(args.report, "w") if args.report else None
+    index_file = open(args.index, "w") if args.index else None
     findings = {}
     secondary = {}
     total = 0
@@ -185,6 +188,8 @@ def main(argv=None):
             for n in indices:
                 seq = make_sequence(seed, n)
                 results, diffs = pair.run(seq)
+                if pair.last_explained:
+                    pair.explained[pair.last_explained] += 1
                 total += 1
                 if args.verbose:
                     print("--- seed %d #%d" % (seed, n))
@@ -198,6 +203,9 @@ def main(argv=None):
                 for d in diffs:
                     if d not in first:
                         secondary[d.signature] = secondary.get(d.signature, 0) + 1
+                if index_file and first:
+                    index_file.write("%d %d\t%s\n" % (seed, n, "\t".join(sorted({
+                        compare.signature_text(d.signature) for d in first}))))
                 for d in first:
                     occurrences += 1
                     if d.signature in findings:
@@ -246,6 +254,8 @@ def main(argv=None):
         shutil.rmtree(bindir, ignore_errors=True)
         if report:
             report.close()
+        if index_file:
+            index_file.close()
         crashed = any(getattr(f.diff, "crash", False) for f in findings.values())
         if not args.keep_logs and not crashed:
             shutil.rmtree(logdir, ignore_errors=True)
@@ -258,6 +268,9 @@ def main(argv=None):
     if pair and (pair.exhausted["ours"] or pair.exhausted["reference"]):
         print("difftest: ran out of media ports: ours %d times, reference %d times (both restarted, "
               "the sequence run again)" % (pair.exhausted["ours"], pair.exhausted["reference"]))
+    if pair:
+        for reason, n in pair.explained.most_common():
+            print("difftest: explained, %d sequences ended where %s (README, \"Explained differences\")" % (n, reason))
     if pair and pair.rr_resyncs:
         print("difftest: round-robin interface selection drifted apart %d times after a difference "
               "(resynchronised, see runner.sync_round_robin)" % pair.rr_resyncs)
