@@ -125,15 +125,16 @@ public struct MediaLeg: Sendable {
     public var receives = true
     /// The last `a=ptime` stated for the section by this participant or its peer.
     public var ptime: String?
-    /// The section's mid: the last this participant's offers gave before an answer came
-    /// back, or the one generated for its offer (`generate mid`, which stays); answers never
-    /// set it, as in 10.5.
+    /// The section's mid: the last this participant's offers gave, or the one generated for
+    /// its offer (`generate mid`, which stays until they give one); answers never set it, as
+    /// in 10.5.
     public var mid: String?
-    /// `mid` was generated, not the participant's own: 10.5 then writes it in offers only.
+    /// `mid` was generated, not the participant's own: 10.5 then writes it in offers only
+    /// (and in answers what an offer carried back, `midCarriedBack`).
     public var midGenerated = false
-    /// An answer has come back to this participant for the section: its mid is fixed from
-    /// then on (before, each of its offers may change it).
-    public var midAnswered = false
+    /// The mid the last offer to this participant carried while its own was generated (the
+    /// offer's own, else the generated one): answers to it carry it.
+    public var midCarriedBack: String?
     /// The mid offers to this participant carry when it has none of its own: the first
     /// offer's (or the one generated for it), kept from then on (10.5).
     public var sentMid: String?

@@ -372,8 +372,16 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         changes: inout PortChanges
     ) throws(NGError) -> (sender: Int, receiver: Int) {
         let family = Self.family(of: sdp)
+        // A branch of its own, on the default interface in its own SDP's family (10.5).
+        func newBranch() -> Int {
+            var callee = Participant(tag: toTag, interface: selectInterface(nil, family: family), created: now)
+            callee.viaBranch = request.viaBranch
+            call.participants.append(callee)
+            return call.participants.count - 1
+        }
         // A from-tag nobody has: 10.5 gives it a participant of its own (one that never sent
-        // SDP), answered in a dialogue of its own.
+        // SDP), answered in a dialogue of its own; a to-tag nobody has either comes first.
+        if call.participantIndex(tag: fromTag) == nil, call.participantIndex(tag: toTag) == nil { _ = newBranch() }
         let a = participant(&call, tag: fromTag, now: now) { selectInterface(nil, family: family) }
         let b: Int
         if let existing = call.participantIndex(tag: toTag) {
@@ -382,13 +390,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             b = untagged
             call.participants[b].tag = toTag
         } else {
-            // A second to-tag answering the same offer (forking): a branch of its own, on
-            // the default interface in its own SDP's family (10.5).
-            let interface = selectInterface(nil, family: family)
-            var callee = Participant(tag: toTag, interface: interface, created: now)
-            callee.viaBranch = request.viaBranch
-            call.participants.append(callee)
-            b = call.participants.count - 1
+            // A second to-tag answering the same offer (forking).
+            b = newBranch()
         }
         let fork = call.dialogueIndex(a, b) == nil
         if fork { call.dialogues.append(Dialogue(offerer: a, answerer: b)) }
@@ -510,9 +513,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let own = m.isRejected ? m.profileAs105Reads ?? m.mediaLine.proto : m.mediaLine.proto
             leg.type = m.mediaLine.media
             other.type = m.mediaLine.media
-            // An offer whose sender changed its profile resets the receiver's to it; else the
-            // receiver keeps its own, or an earlier `transport protocol` (10.5 remembers it).
-            let changed = leg.proto != own
+            // An offer whose sender changed its profile, or gives it for the first time (a new
+            // participant offering to one that has its own), resets the receiver's to it;
+            // else the receiver keeps its own, or an earlier `transport protocol` (10.5
+            // remembers it).
+            let changed = leg.proto != own || !leg.initialized
             leg.proto = own
             if let t = request.transportProtocol, m.mediaLine.isRTP {
                 other.proto = t == .accept ? own : t.rawValue
@@ -619,18 +624,21 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 leg.ptime = ptime
                 other.ptime = ptime
             }
-            if request.command == .answer { other.midAnswered = true }
             if request.command == .offer, other.sentMid == nil {
                 // The offer's own mid, else the sender's from before (a new branch gets it
                 // too), else the one offers to the sender carry, else a generated one.
                 other.sentMid = m.attribute("mid")?.attributeValue ?? (leg.midGenerated ? nil : leg.mid) ?? leg.sentMid
                     ?? (request.has(.generateMid) ? String(i + 1) : nil)
             }
-            // A mid is the participant's first until an answer fixes it; a generated one
-            // stays (10.5).
-            if leg.mid == nil || !(leg.midAnswered || leg.midGenerated), request.command == .offer {
+            // What an offer carries to a participant whose mid was generated (its own mid,
+            // else the generated one) goes into answers to it from then on (10.5).
+            if request.command == .offer, other.midGenerated { other.midCarriedBack = m.attribute("mid")?.attributeValue ?? other.mid }
+            // A mid is the last the participant's own offers named; a generated one stays
+            // until they name one (10.5).
+            if request.command == .offer {
                 if let own = m.attribute("mid")?.attributeValue {
                     leg.mid = own
+                    leg.midGenerated = false
                 } else if leg.mid == nil, request.has(.generateMid) {
                     leg.mid = String(i + 1)
                     leg.midGenerated = true
@@ -699,7 +707,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // answer the offerer's own: 10.5 does not pass an answerer's profile change on
         // unless told `accept`).
         plan.protocols = (0..<n).map { i in
-            if let t = request.transportProtocol { return t == .accept ? nil : t.rawValue }
+            // (Not where 10.5 reads no RTP profile in the line: `m=audio  0 RTP/AVP`.)
+            if let t = request.transportProtocol { return t == .accept || !sdp.media[i].profileReadIsRTP ? nil : t.rawValue }
             guard i < legs.count, MediaLine.isRTPProfile(legs[i].proto), sdp.media[i].mediaLine.isRTP else { return nil }
             return legs[i].proto
         }
@@ -715,7 +724,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // 10.5 neither keeps an answer's own mid nor writes a generated one back.
         plan.mids = (0..<n).map { i in
             let r = i < legs.count ? legs[i].mid : nil
-            if request.command == .answer { return i < legs.count && !legs[i].midGenerated ? r ?? legs[i].sentMid : nil }
+            if request.command == .answer {
+                guard i < legs.count else { return nil }
+                return legs[i].midGenerated ? legs[i].midCarriedBack : r ?? legs[i].sentMid
+            }
             guard i < legs.count else { return nil }
             return (legs[i].midGenerated ? nil : r) ?? legs[i].sentMid
         }

@@ -398,6 +398,28 @@ func normalizeSDP(_ sdp: String) -> String {
         ("an offer with such a line has no codecs to judge an answer by", [offer(["m=audio  0 RTP/AVP 18"]),
             answer(bob + ["m=audio 0 RTP/AVP 105", "a=rtpmap:105 opus/48000/2"])]),
         ("an AVPF offer answered with such a line", [offer(["m=audio 5000 RTP/AVPF 0"]), answer(bob + ["m=audio  0 RTP/AVP 0"])]),
+        // Nor does `transport protocol` change such a line: 10.5 reads no RTP profile in it.
+        ("transport protocol on such a line", [offer(["m=audio  0 RTP/AVP"], extra: [("transport-protocol", .string("RTP/AVPF"))])]),
+        // A new participant offering to one with a profile of its own gives it the offer's.
+        ("a new from-tag offers another profile to the caller", [offer(["m=audio 5000 RTP/AVP 8"]),
+            answer(bob + ["m=audio 6000 RTP/AVPF 8"]),
+            [("command", .string("offer")), ("from-tag", .string("C")), ("to-tag", .string("A")),
+             ("sdp", .string((bobHead(7) + ["m=audio 7000 RTP/AVPF 8"]).joined(separator: "\r\n") + "\r\n"))]]),
+        // A participant's mid is the last its offers named, answered or not; offers to the
+        // other side keep the first one sent.
+        ("the caller renames its mid after an answer", [offer(["m=audio 5000 RTP/AVP 0", "a=mid:0"]), answer(bob + ["m=audio 6000 RTP/AVP 0"]),
+            offer(["m=audio 5000 RTP/AVP 0", "a=mid:v0"]), answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        ("the caller names its own mid after a generated one", [offer(["m=audio 5000 RTP/AVP 0"], flags: ["generate-mid"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0"]), offer(["m=audio 5000 RTP/AVP 0", "a=mid:audio"]), answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        // A generated mid an offer carried back to the caller goes into answers to it too.
+        ("a generated mid carried back by a new participant's offer", [offer(["m=audio 5000 RTP/AVP 8"], flags: ["generate-mid"]),
+            [("command", .string("offer")), ("from-tag", .string("C")), ("to-tag", .string("A")),
+             ("sdp", .string((bobHead(7) + ["m=audio 7000 RTP/AVP 8"]).joined(separator: "\r\n") + "\r\n"))],
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 8"])]),
+        ("a new participant's offer with a mid of its own", [offer(["m=audio 5000 RTP/AVP 8"], flags: ["generate-mid"]),
+            [("command", .string("offer")), ("from-tag", .string("C")), ("to-tag", .string("A")),
+             ("sdp", .string((bobHead(7) + ["m=audio 7000 RTP/AVP 8", "a=mid:c1"]).joined(separator: "\r\n") + "\r\n"))],
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 8"])]),
         // A codec the proxy gives the offerer in place of the answer's comes with its own
         // rtpmap and fmtp (the offer's, or the branch's that took it).
         ("an answer transcoded to the offer's opus", [offer(["m=audio 5000 RTP/AVP 96 0", "a=rtpmap:96 opus/48000/2", "a=fmtp:96 useinbandfec=1"]),
@@ -811,7 +833,8 @@ func normalizeSDP(_ sdp: String) -> String {
                 guard case .list(let l)? = v else { return "-" }
                 return l.compactMap { $0["tag"]?.stringValue }.joined(separator: ",")
             }
-            return "\(reply?["result"]?.stringValue ?? "-") " + tags.sorted { $0.key < $1.key }.map {
+            // (In query's order: an answer naming two new tags creates the answerer first.)
+            return "\(reply?["result"]?.stringValue ?? "-") " + tags.map {
                 "\($0.key): hears \(list($0.value["subscriptions"])) heard by \(list($0.value["subscribers"]))"
             }.joined(separator: "; ")
         }
