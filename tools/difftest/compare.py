@@ -434,8 +434,14 @@ EMPTY_FORMATS = ("10.5 wrote an active m= line without formats, which is not a v
                  "(RFC 3264 section 6.1) nor valid SDP (RFC 4566 section 5.14)")
 
 
+TRANSCODING = ("10.5 engaged its transcoder for a section (query's media flag `transcoding`), "
+               "which belongs to the transcoding issue")
+
+
 def explained(ref, diffs):
     """Why this step's differences are explained ones (a reason from above), or None."""
+    if diffs and all(d.kind == "flag missing in ours" and d.signature[-1] == "transcoding" for d in diffs):
+        return TRANSCODING
     if not diffs or not isinstance(ref, dict) or not isinstance(ref.get(b"sdp"), bytes):
         return None
     for line in split_lines(ref[b"sdp"]):
