@@ -219,6 +219,9 @@ public struct CodecName: Sendable, Hashable {
     /// The section's `a=fmtp` value for the type, if any: written with the codec where the
     /// proxy gives it in place of the SDP's own (10.5 keeps it with the codec).
     public var fmtp: String?
+    /// The section's `a=rtcp-fb` values for the type (RFC 4585), kept with the codec as
+    /// `fmtp` is.
+    public var rtcpFeedback: [String] = []
     /// `isSupplemental` and `isTranscodableBy105`, read from the name once: answers ask
     /// them of every codec many times.
     let isSupplemental: Bool

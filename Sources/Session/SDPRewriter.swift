@@ -31,7 +31,7 @@ public struct RewritePlan: Sendable {
     /// Per m= section: the formats to send instead of the SDP's own (codec options).
     public var formats: [[String]?] = []
     /// Per m= section: the codecs behind `formats` where the proxy chose them (an answer's):
-    /// their rtpmap and fmtp are written for types the SDP has no line for.
+    /// their rtpmap, fmtp and rtcp-fb are written for types the SDP has no line for.
     public var formatCodecs: [[CodecName]?] = []
     /// Per m= section: the ptime to state when the SDP has none (the receiver's own).
     public var fallbackPtime: [String?] = []
@@ -251,9 +251,11 @@ public enum SDPRewriter {
         for line in m.lines where line.typeByte == UInt8(ascii: "a") {
             let name = line.attributeName ?? ""
             switch name {
-            // A rejected section that lists no formats keeps its codec lines as attributes
-            // like any other (10.5 reads no codecs there); otherwise they go.
-            case _ where !active && mline.formats.isEmpty && (name == "rtpmap" || name == "fmtp" || name == "rtcp-fb"):
+            // A rejected section that lists no formats, or whose line 10.5 reads no RTP
+            // profile in (`m=audio  0 RTP/AVP 8`), keeps its codec lines as attributes like
+            // any other (10.5 reads no codecs there); otherwise they go.
+            case _ where !active && (mline.formats.isEmpty || !m.profileReadIsRTP)
+                && (name == "rtpmap" || name == "fmtp" || name == "rtcp-fb"):
                 others.append(line)
             case "rtpmap":
                 // One that does not parse is an attribute like any other; 10.5 writes its own.
@@ -312,12 +314,15 @@ public enum SDPRewriter {
             let chosen = plan.formatCodecs[safe: index] ?? nil
             for fmt in mline.formats {
                 guard let pt = Int(fmt) else { continue }
-                let given = rtpmaps[pt] == nil ? chosen?.first { $0.payloadType == pt } : nil
+                // (The chosen codec's fmtp and rtcp-fb go with it where the SDP has none for
+                // the type, even beside an rtpmap of its own, as 10.5 writes them.)
+                let given = chosen?.first { $0.payloadType == pt }
                 lines.append(rtpmaps[pt].map(crlf) ?? .attribute("rtpmap", given.map { "\(pt) \($0.name)" } ?? StaticPayloadTypes.rtpmapValue(for: pt)))
                 let extra = perFormat[pt] ?? []
                 let fmtps = extra.filter { $0.attributeName == "fmtp" }
+                let feedback = extra.filter { $0.attributeName == "rtcp-fb" }
                 lines += (fmtps.isEmpty ? given?.fmtp.map { [.attribute("fmtp", "\(pt) \($0)")] } ?? [] : fmtps.map(crlf))
-                    + extra.filter { $0.attributeName == "rtcp-fb" }.map(crlf)
+                    + (feedback.isEmpty ? given?.rtcpFeedback.map { .attribute("rtcp-fb", "\(pt) \($0)") } ?? [] : feedback.map(crlf))
             }
         }
         if !plan.originalSendrecv {

@@ -41,16 +41,25 @@ public enum StaticPayloadTypes {
             out.append(CodecName(payloadType: pt, name: encoding))
         }
         var fmtps: [(Int, String)] = []
+        var feedback: [(Int, String)] = []
         for line in media.lines {
             let name = line.attributeName
-            guard name == "rtpmap" || name == "fmtp", let pt = line.leadingNumber,
+            guard name == "rtpmap" || name == "fmtp" || name == "rtcp-fb", let pt = line.leadingNumber,
                   let space = line.value.asciiFirstIndex(of: UInt8(ascii: " ")) else { continue }
-            // What follows the payload type: the codec's name, or its format parameters.
+            // What follows the payload type: the codec's name, its format parameters, or a
+            // feedback type.
             let value = String(line.value[line.value.index(after: space)...])
-            if name == "rtpmap" { out.append(CodecName(payloadType: pt, name: value)) } else { fmtps.append((pt, value)) }
+            switch name {
+            case "rtpmap": out.append(CodecName(payloadType: pt, name: value))
+            case "fmtp": fmtps.append((pt, value))
+            default: feedback.append((pt, value))
+            }
         }
         for (pt, value) in fmtps {
             for k in out.indices where out[k].payloadType == pt { out[k].fmtp = value }
+        }
+        for (pt, value) in feedback {
+            for k in out.indices where out[k].payloadType == pt { out[k].rtcpFeedback.append(value) }
         }
         return out
     }

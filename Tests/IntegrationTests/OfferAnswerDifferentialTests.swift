@@ -398,6 +398,9 @@ func normalizeSDP(_ sdp: String) -> String {
         ("an offer with such a line has no codecs to judge an answer by", [offer(["m=audio  0 RTP/AVP 18"]),
             answer(bob + ["m=audio 0 RTP/AVP 105", "a=rtpmap:105 opus/48000/2"])]),
         ("an AVPF offer answered with such a line", [offer(["m=audio 5000 RTP/AVPF 0"]), answer(bob + ["m=audio  0 RTP/AVP 0"])]),
+        // Its codec lines stay as plain attributes (10.5 reads no codecs in such a line).
+        ("such a line keeps its codec lines", [offer(["m=audio  0 RTP/AVP 100 8", "a=rtpmap:100 opus/48000/2", "a=fmtp:100 useinbandfec=1",
+                                                      "a=rtcp-fb:100 nack", "a=rtcp-fb:* trr-int 5", "a=ptime:20", "m=audio 5002 RTP/AVP 8"])]),
         // Nor does `transport protocol` change such a line: 10.5 reads no RTP profile in it.
         ("transport protocol on such a line", [offer(["m=audio  0 RTP/AVP"], extra: [("transport-protocol", .string("RTP/AVPF"))])]),
         // A new participant offering to one with a profile of its own gives it the offer's.
@@ -424,6 +427,12 @@ func normalizeSDP(_ sdp: String) -> String {
         // rtpmap and fmtp (the offer's, or the branch's that took it).
         ("an answer transcoded to the offer's opus", [offer(["m=audio 5000 RTP/AVP 96 0", "a=rtpmap:96 opus/48000/2", "a=fmtp:96 useinbandfec=1"]),
                                                       answer(bob + ["m=audio 6000 RTP/AVP 9"])]),
+        // Its rtcp-fb lines too, beside an rtpmap line of the answer's own for the type.
+        ("a branch transcoded to the first branch's opus with feedback", [offer(["m=audio 5000 RTP/AVP 3 107", "a=rtpmap:107 opus/48000/2"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 107", "a=rtpmap:107 opus/48000/2", "a=rtcp-fb:107 nack"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 3", "a=rtpmap:107 opus/48000/2"])]),
+        ("a re-answer transcoded to the first answer's codec with feedback", [offer(["m=audio 5000 RTP/AVP 3 9"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 3", "a=rtcp-fb:3 nack"]), answer(bob + ["m=audio 6000 RTP/AVP 9"])]),
         ("a branch transcoded to the first branch's opus", [offer(["m=audio 5000 RTP/AVP 3 100", "a=rtpmap:100 opus/48000", "a=fmtp:100 useinbandfec=1"]),
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 100", "a=rtpmap:100 opus/48000"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 3"])]),
         ("SDP version counts only bodies sent with replace SDP version", [

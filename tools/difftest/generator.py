@@ -260,8 +260,8 @@ def render(rng, party, plan, hold=None, ice=False, direction=None, foreign_token
             if conn in ("media", "both"):
                 lines.append(cline)
             # (10.5 misreads an m= line with odd spacing, formats included, and keeps its
-            # codec lines as plain attributes: such a rejected line goes without them.)
-            for pt in (m.pts if msp == b" " else []):
+            # codec lines as plain attributes, as ours does.)
+            for pt in m.pts:
                 if pt in m.maps:
                     lines.append(b"a=rtpmap:%d %s" % (pt, m.maps[pt].encode()))
                 if pt in m.fmtps:
@@ -871,5 +871,12 @@ def in_domain(steps):
                                     encs.add(e.split("/")[0].lower())
                 for n in names:
                     if not isinstance(n, str) or n.split("/")[0].lower() not in encs:
+                        return False
+                # Comfort noise or telephone-event both stripped and offered: 10.5's codec
+                # engine then generates them per clock rate (the transcoding and DTMF issues).
+                strip = [x.split("/")[0].lower() for x in _codec_action_names(st, "strip")]
+                for n in names:
+                    base = n.split("/")[0].lower()
+                    if base in ("cn", "telephone-event") and (base in strip or "all" in strip or "full" in strip):
                         return False
     return True
