@@ -151,9 +151,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         if r.has(.loopProtect), sdp.sessionAttributes("rtpengine").contains(where: { $0.attributeValue == loopToken }) {
             return [("sdp", .string(body))]
         }
-        // Every section needs an address (its own c= or its session's), and an RTP section
-        // formats that are payload types: 10.5 checks both before it looks the call up.
-        guard sdp.media.indices.allSatisfy({ sdp.media[$0].connection != nil || sdp.sessionConnection(ofMedia: $0) != nil }),
+        // Every section needs an address (its own c= or its session's; the SIP source serves
+        // under `SIP source address` up to the first section speaking ICE), and an RTP
+        // section formats that are payload types: 10.5 checks both before it looks the call up.
+        let sipSourced = usesSIPSource(r) && r.receivedFrom != nil
+        let firstICE = sdp.media.indices.first { Self.speaksICE(sdp, $0) } ?? sdp.media.count
+        guard sdp.media.indices.allSatisfy({ sdp.media[$0].connection != nil || sdp.sessionConnection(ofMedia: $0) != nil
+                                             || (sipSourced && $0 < firstICE) }),
               sdp.media.allSatisfy(\.mediaLine.hasValidPayloadTypes) else { throw .incompleteSDP }
         // `SIP source address` (or --sip-source, unless `trust address` came after it) needs
         // the SIP message's source unless the first section speaks ICE (10.5 goes through

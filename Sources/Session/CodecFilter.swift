@@ -197,9 +197,10 @@ extension OfferCodecs {
         let unopened = { (a: CodecName) in !open.has(a) }
         let replacing: Bool, order: [CodecName]
         if answer.contains(where: { $0.isTranscodableMain && unopened($0) }) {
-            // (Main codecs first, the supplemental ones taken after them.)
+            // (The supplemental ones taken after the rest; unopened ones are replaced where
+            // they stand, as unopened main codecs are.)
             replacing = true
-            order = answer.filter { !$0.isSupplemental } + answer.filter { $0.isSupplemental && !unopened($0) }
+            order = answer.filter { !$0.isSupplemental || unopened($0) } + answer.filter { $0.isSupplemental && !unopened($0) }
         } else if let supplemental = answer.first(where: { $0.isSupplemental && unopened($0) }) {
             let paired = answer.first { !$0.isSupplemental && $0.clockRate == supplemental.clockRate }
             replacing = paired.map(\.isTranscodableBy105) != false

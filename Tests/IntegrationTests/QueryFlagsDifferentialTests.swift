@@ -135,6 +135,40 @@ import Testing
         #expect(pair.ours.stop().status == 0)
     }
 
+    /// Under `SIP source address` the SIP source stands in for a missing c= (the SDP out has
+    /// none either), up to the first section speaking ICE; without the flag it is still
+    /// "Incomplete SDP specification".
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func aSectionWithoutAddressTakesTheSIPSource() throws {
+        let pair = try ReferencePair()
+        func step(_ command: String, _ media: String, sipSource: Bool = true, ice: Bool = false) -> [(String, BencodeValue)] {
+            let (user, tags): (String, [(String, BencodeValue)]) = command == "offer"
+                ? ("a", [("from-tag", .string("A"))]) : ("b", [("from-tag", .string("A")), ("to-tag", .string("B"))])
+            return [("command", .string(command))] + tags
+                + [("sdp", .string("v=0\r\no=\(user) 1 1 IN IP4 198.51.100.1\r\ns=-\r\nt=0 0\r\n" + media + (ice ? "a=ice-ufrag:abcd\r\n" : ""))),
+                   ("received from", .list([.string("IP4"), .string(command == "offer" ? "192.0.2.77" : "192.0.2.78")]))]
+                + (sipSource ? [("flags", .list([.string("SIP-source-address")]))] : []) + (ice ? [("ICE", .string("remove"))] : [])
+        }
+        let sequences: [(String, [[(String, BencodeValue)]])] = [
+            ("offer and answer without c=", [step("offer", "m=audio 5000 RTP/AVP 0\r\n"), step("answer", "m=audio 6000 RTP/AVP 0\r\n")]),
+            ("a second section without c=", [step("offer", "m=audio 5000 RTP/AVP 0\r\nc=IN IP4 198.51.100.1\r\nm=audio 5002 RTP/AVP 8\r\n")]),
+            ("without the flag", [step("offer", "m=audio 5000 RTP/AVP 0\r\n", sipSource: false)]),
+            ("a section speaking ICE without c=", [step("offer", "m=audio 5000 RTP/AVP 0\r\n", ice: true)]),
+        ]
+        pair.expectStepsMatch(sequences, prefix: "sip-source-no-c") { reply, query in
+            let sdp = (reply?["sdp"]?.stringValue ?? "").split(separator: "\r\n").filter { $0.hasPrefix("c=") || $0.hasPrefix("m=") }
+                .map { $0.hasPrefix("m=") ? String($0.prefix { $0 != " " }) : String($0) }
+            guard case .dictionary(let tags)? = query?["tags"] else { return "\(reply?["result"]?.stringValue ?? "-") \(sdp) no call" }
+            return "\(reply?["result"]?.stringValue ?? "-") \(sdp) " + tags.sorted { $0.key < $1.key }.map { tag in
+                guard case .list(let medias)? = tag.value["medias"] else { return "\(tag.key): -" }
+                return "\(tag.key): " + medias.map { m in
+                    "\(m["streams"]?[0]?["endpoint"]?["address"]?.stringValue ?? "-"):\(m["streams"]?[0]?["endpoint"]?["port"]?.integerValue ?? -1)"
+                }.joined(separator: ",")
+            }.joined(separator: " ")
+        }
+        #expect(pair.ours.stop().status == 0)
+    }
+
     /// A section speaking ICE names its addresses in candidates: 10.5 keeps sending to the
     /// endpoint it had from an earlier SDP (a first one it takes), while the advertised one
     /// follows the SDP; the next SDP without ICE moves both.

@@ -745,9 +745,9 @@ def _spec_matches(spec, name, clock, channels):
 def _strip_out_of_domain(step, lines):
     """Whether an offer's codec flags leave a section only telephone-event/CN (10.5 then
     writes an m= line without formats, not valid SDP, RFC 4566 section 5.14), or strip in a
-    section whose telephone-event clock rates do not match its main codecs' before and
-    after (10.5's DTMF engine then adds and drops telephone-event types, which belongs to
-    the DTMF issue): explained differences (README)."""
+    section whose telephone-event or comfort noise clock rates do not match its main codecs'
+    before and after (10.5's codec engine then adds and drops such types, which belongs to
+    the DTMF and transcoding issues): explained differences (README)."""
     strip = _codec_action_names(step, "strip")
     if not strip:
         return False
@@ -760,8 +760,11 @@ def _strip_out_of_domain(step, lines):
         elif l.startswith(b"a=rtpmap:") and sections:
             pt, _, enc = l[9:].decode("latin-1").partition(" ")
             sections[-1][1][pt] = enc
-    def clocks(codecs, te):
-        return {c for n, c in codecs if (n == "telephone-event") == te and n != "cn"}
+    def clocks(codecs, supplemental):
+        """The clock rates of one supplemental codec, or (None) of the main codecs."""
+        if supplemental:
+            return {c for n, c in codecs if n == supplemental}
+        return {c for n, c in codecs if n not in ("telephone-event", "cn")}
 
     for pts, rtpmaps in sections:
         before, survivors = [], []
@@ -778,9 +781,10 @@ def _strip_out_of_domain(step, lines):
                 survivors.append((name.lower(), clock))
         if survivors and all(n in ("telephone-event", "cn") for n, _ in survivors):
             return True
-        if any(n == "telephone-event" for n, _ in before) and survivors != before and \
-                (clocks(before, True) != clocks(before, False) or clocks(survivors, True) != clocks(survivors, False)):
-            return True
+        for sup in ("telephone-event", "cn"):
+            if any(n == sup for n, _ in before) and survivors != before and \
+                    (clocks(before, sup) != clocks(before, None) or clocks(survivors, sup) != clocks(survivors, None)):
+                return True
     return False
 
 
