@@ -480,8 +480,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // Once an offer's section finds rtcp-mux in place with the receiver, 10.5 treats the
         // sections after it as if `rtcp-mux: require` were given (mux, RTCP on the RTP port).
         var muxOptions = request.rtcpMux
-        // rtcp-mux in place with the receiver in any section counts for all of them (10.5).
-        let muxInPlace = call.participants[receiver].medias.contains(where: \.rtcpMux)
+        // rtcp-mux in place with the receiver in any section this SDP has counts for all of
+        // them (10.5).
+        let muxInPlace = call.participants[receiver].medias.prefix(sdp.media.count).contains(where: \.rtcpMux)
         for (i, m) in sdp.media.enumerated() {
             // A port count (1 to 10 parse) beyond 8 pairs is more than 10.5 gives one section.
             let pairs = m.mediaLine.portCount ?? 1

@@ -25,7 +25,8 @@ extension CallRegistry {
             }
             sender.rtcpMuxDecided = !sender.rtcpMux || !receiver.rtcpMux
                 || !options.isDisjoint(with: [.accept, .reject])
-            if sender.rtcpMux, options.contains(.reject) { sender.rtcpMux = false }
+            // (`accept` beside `reject` wins, in either order.)
+            if sender.rtcpMux, options.contains(.reject), !options.contains(.accept) { sender.rtcpMux = false }
         } else if otherBranch || !receiver.rtcpMuxDecided {
             receiver.rtcpMux = sender.rtcpMux
         }

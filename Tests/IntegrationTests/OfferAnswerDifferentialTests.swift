@@ -369,6 +369,14 @@ func normalizeSDP(_ sdp: String) -> String {
         ("another branch names a non-transcodable open codec and a transcodable closed one", [
             offer(["m=audio 5000 RTP/AVP 0 5 8"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0 5"]),
             answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5 8"])]),
+        // rtcp-mux in place in another section counts only for a section the SDP still has.
+        ("mux in place in a later section the re-offer keeps", [offer(["m=audio 5000 RTP/AVP 0", "m=audio 5002 RTP/AVP 0", "a=rtcp-mux"]),
+            offer(["m=audio 5000 RTP/AVP 0", "a=rtcp-mux", "m=audio 5002 RTP/AVP 0", "a=rtcp-mux"])]),
+        ("mux in place in a later section the re-offer drops", [offer(["m=audio 5000 RTP/AVP 0", "m=audio 5002 RTP/AVP 0", "a=rtcp-mux"]),
+            offer(["m=audio 5000 RTP/AVP 0", "a=rtcp-mux"])]),
+        // Unopened comfort noise is replaced where it stands, like an unopened main codec.
+        ("another branch names unopened comfort noise first", [offer(["m=audio 5000 RTP/AVP 9 13 3 18"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 3 18"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 13 18 9"])]),
         ("another branch names only a non-transcodable open codec", [
             offer(["m=audio 5000 RTP/AVP 0 5"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5"])]),
         // An answer to a participant that never offered carries the mid offers to it had.

@@ -64,6 +64,8 @@ import Testing
         ("reject, answered with, re-offer with", [offer(true, ["reject"]), answer(true), offer(true, retag: true)]),
         ("demux answered with mux", [offer(true, ["demux"]), answer(true)]),
         ("accept answered without", [offer(true, ["accept"]), answer(false)]),
+        ("reject and accept answered without", [offer(true, ["reject", "accept"]), answer(false)]),
+        ("accept and reject answered without", [offer(true, ["accept", "reject"]), answer(false)]),
         ("offer option answered with, re-offer without", [offer(false, ["offer"]), answer(true), offer(false, retag: true)]),
         ("require over mux, answered without, re-offer with", [offer(true, ["require"]), answer(false), offer(true, retag: true)]),
         // Another branch's answer gives the offerer its choice, mux in place.

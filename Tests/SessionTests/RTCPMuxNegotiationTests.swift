@@ -42,5 +42,10 @@ import Testing
         #expect(CallRegistry.negotiateMux(isOffer: true, options: [.reject], sender: &a, receiver: &b) == .offered)
         b.rtcpMux = true
         #expect(CallRegistry.negotiateMux(isOffer: false, options: [], sender: &b, receiver: &a) == .off)
+        // `accept` beside `reject` wins: the caller keeps mux whatever the callee answers.
+        a = leg(mux: true); b = leg()
+        #expect(CallRegistry.negotiateMux(isOffer: true, options: [.reject, .accept], sender: &a, receiver: &b) == .offered)
+        b.rtcpMux = false
+        #expect(CallRegistry.negotiateMux(isOffer: false, options: [], sender: &b, receiver: &a) == .muxed)
     }
 }
