@@ -477,8 +477,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         let senderBase = call.participants[sender].interface
         // `internal`/`external` (no interface of that name) chose the sender's family.
         let senderFamilyNamed = request.direction.first.map(namesFamily) ?? false
-        // Once an offer's section finds rtcp-mux in place with the receiver, 10.5 treats the
-        // sections after it as if `rtcp-mux: require` were given (mux, RTCP on the RTP port).
+        // Once an offer's section finds rtcp-mux in place with the receiver in that section,
+        // 10.5 treats the sections after it as if `rtcp-mux: require` were given (mux, RTCP
+        // on the RTP port).
         var muxOptions = request.rtcpMux
         // rtcp-mux in place with the receiver in any section this SDP has counts for all of
         // them (10.5).
@@ -551,9 +552,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 other.muxWritten = .off
             } else {
                 leg.rtcpMux = m.attribute("rtcp-mux") != nil
+                let muxHere = other.rtcpMux
                 other.muxWritten = Self.negotiateMux(isOffer: request.command == .offer, options: muxOptions, inPlace: muxInPlace,
                                                      otherBranch: forkAnswer, sender: &leg, receiver: &other)
-                if request.command == .offer, other.muxWritten == .muxed { muxOptions.insert(.require) }
+                // (Only mux in place in this very section makes the later ones required.)
+                if request.command == .offer, other.muxWritten == .muxed, muxHere { muxOptions.insert(.require) }
             }
             if m.isRejected {
                 leg.localPorts = nil
