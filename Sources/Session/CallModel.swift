@@ -147,6 +147,8 @@ public struct MediaLeg: Sendable {
     public var rtcpMuxDecided = false
     /// How the last SDP sent to this participant stated rtcp-mux.
     public var muxWritten: RewritePlan.MuxMode = .off
+    /// An SDP for the section has gone to this participant (`muxWritten` tells how).
+    public var sdpSent = false
     /// The participant's own SDP for the section has been seen (query's `initialized`).
     public var initialized = false
     /// The proxy's ICE role toward the participant (query's `ICE controlling`), set while

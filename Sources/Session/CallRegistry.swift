@@ -554,10 +554,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 leg.rtcpMux = m.attribute("rtcp-mux") != nil
                 let muxHere = other.rtcpMux
                 other.muxWritten = Self.negotiateMux(isOffer: request.command == .offer, options: muxOptions, inPlace: muxInPlace,
-                                                     otherBranch: forkAnswer, sender: &leg, receiver: &other)
+                                                     otherBranch: forkAnswer, offererSpoke: call.participants[receiver].hasSDP,
+                                                     sender: &leg, receiver: &other)
                 // (Only mux in place in this very section makes the later ones required.)
                 if request.command == .offer, other.muxWritten == .muxed, muxHere { muxOptions.insert(.require) }
             }
+            other.sdpSent = true
             if m.isRejected {
                 leg.localPorts = nil
                 other.localPorts = nil

@@ -7,12 +7,14 @@ extension CallRegistry {
     /// already has it, and follows `offer`/`require`/`demux`; it also settles whether the
     /// answer may change the offerer's mux (`accept`, `reject`, or mux not offered both
     /// ways). An answer otherwise gives the offerer what the answerer chose; one from another
-    /// branch of a fork (`otherBranch`) does so whatever the offer settled. Mux already in
+    /// branch of a fork (`otherBranch`) does so whatever the offer settled; to an offerer that
+    /// never sent SDP (`offererSpoke`) only if the last offer to the answerer offered mux. Mux already in
     /// place for the receiver (`inPlace`: in another of its sections), required, or given in
     /// an answer is written with RTCP on the RTP port; newly offered mux keeps the separate
     /// RTCP port as fallback.
     static func negotiateMux(isOffer: Bool, options: Set<NGRequest.RTCPMuxOption>, inPlace: Bool = false,
-                             otherBranch: Bool = false, sender: inout MediaLeg, receiver: inout MediaLeg) -> RewritePlan.MuxMode {
+                             otherBranch: Bool = false, offererSpoke: Bool = true,
+                             sender: inout MediaLeg, receiver: inout MediaLeg) -> RewritePlan.MuxMode {
         let before = receiver.rtcpMux || inPlace
         if isOffer {
             if !receiver.rtcpMux {
@@ -27,7 +29,9 @@ extension CallRegistry {
                 || !options.isDisjoint(with: [.accept, .reject])
             // (`accept` beside `reject` wins, in either order.)
             if sender.rtcpMux, options.contains(.reject), !options.contains(.accept) { sender.rtcpMux = false }
-        } else if otherBranch || !receiver.rtcpMuxDecided {
+        } else if (otherBranch || !receiver.rtcpMuxDecided) && (offererSpoke || !sender.sdpSent || sender.muxWritten != .off) {
+            // (To an offerer that never sent SDP, an answer's from-tag nobody has, the
+            // answer gives mux only as far as the last offer to the answerer, if any, did.)
             receiver.rtcpMux = sender.rtcpMux
         }
         guard receiver.rtcpMux else { return .off }

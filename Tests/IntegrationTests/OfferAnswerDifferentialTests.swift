@@ -369,6 +369,18 @@ func normalizeSDP(_ sdp: String) -> String {
         ("another branch names a non-transcodable open codec and a transcodable closed one", [
             offer(["m=audio 5000 RTP/AVP 0 5 8"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0 5"]),
             answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5 8"])]),
+        // An answer to a from-tag nobody has gives it mux only as far as the last offer to
+        // the answerer, if any, offered mux.
+        ("an answer with mux from a from-tag nobody has", [offer(["m=audio 5000 RTP/AVP 0"]),
+            [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("B")),
+             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 0", "a=rtcp-mux"]).joined(separator: "\r\n") + "\r\n"))]]),
+        ("such an answer after the callee answered an offer without mux", [offer(["m=audio 5000 RTP/AVP 0"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0", "a=rtcp-mux"]),
+            [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("B")),
+             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 0", "a=rtcp-mux"]).joined(separator: "\r\n") + "\r\n"))]]),
+        ("such an answer after the callee answered an offer with mux", [offer(muxMedia), answer(bob + muxMedia6000),
+            [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("B")),
+             ("sdp", .string((bob + muxMedia6000).joined(separator: "\r\n") + "\r\n"))]]),
         // rtcp-mux in place in another section counts only for a section the SDP still has.
         ("mux in place in a later section the re-offer keeps", [offer(["m=audio 5000 RTP/AVP 0", "m=audio 5002 RTP/AVP 0", "a=rtcp-mux"]),
             offer(["m=audio 5000 RTP/AVP 0", "a=rtcp-mux", "m=audio 5002 RTP/AVP 0", "a=rtcp-mux"])]),
