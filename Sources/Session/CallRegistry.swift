@@ -469,10 +469,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
             return self.otherFamily(of: base, family) ?? base
         }
-        interface = inFamily(requestedFamily ?? call.participants[receiver].ownFamily)
+        // (An answer's `address family` does not move an offerer whose SDP spoke ICE: 10.5
+        // keeps it where its ICE candidates were gathered.)
+        let receiverSpeaksICE = request.command == .answer && call.participants[receiver].medias.first?.ice == true
+        interface = inFamily((receiverSpeaksICE ? nil : requestedFamily) ?? call.participants[receiver].ownFamily)
         // `address family`, or the family `internal`/`external` named, stays with the
         // receiver until its own SDP speaks another (10.5).
-        if request.addressFamily != nil || familyNamed { call.participants[receiver].ownFamily = interface.address.family }
+        if (request.addressFamily != nil && !receiverSpeaksICE) || familyNamed { call.participants[receiver].ownFamily = interface.address.family }
         call.participants[receiver].interface = interface
         let senderBase = call.participants[sender].interface
         // `internal`/`external` (no interface of that name) chose the sender's family.
@@ -538,9 +541,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // section, else the one it is on, else the sender's. A receiver on another one
             // moves, its sockets with it; the sender's section stays where it is until an
             // SDP goes to it.
-            let sectionInterface = inFamily(requestedFamily ?? other.ownFamily ?? other.currentInterface?.address.family
+            let sectionRequested = other.ice && request.command == .answer ? nil : requestedFamily
+            let sectionInterface = inFamily(sectionRequested ?? other.ownFamily ?? other.currentInterface?.address.family
                 ?? leg.ownFamily ?? call.participants[receiver].ownFamily)
-            if request.addressFamily != nil || familyNamed { other.ownFamily = sectionInterface.address.family }
+            if sectionRequested != nil || familyNamed { other.ownFamily = sectionInterface.address.family }
             // (Destinations kept for want of a socket of their family stay kept until the
             // participant's own next SDP, as 10.5 keeps them.)
             if let current = other.currentInterface, current != sectionInterface { leaveMaps(&other) }
