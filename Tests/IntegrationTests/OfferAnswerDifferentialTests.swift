@@ -369,14 +369,6 @@ func normalizeSDP(_ sdp: String) -> String {
         ("another branch names a non-transcodable open codec and a transcodable closed one", [
             offer(["m=audio 5000 RTP/AVP 0 5 8"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0 5"]),
             answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5 8"])]),
-        // An answer's `address family` leaves an offerer that spoke ICE where it is; an offer's
-        // moves it.
-        ("address family in an answer to an offer speaking ICE", [offer(["m=audio 5000 RTP/AVP 0", "a=ice-ufrag:abcd"], extra: [("ICE", .string("remove"))]),
-            answer(bob + ["m=audio 6000 RTP/AVP 0"], extra: [("ICE", .string("remove")), ("address family", .string("IP6"))])]),
-        ("address family in an offer to a participant that spoke ICE", [offer(["m=audio 5000 RTP/AVP 0", "a=ice-ufrag:abcd"], extra: [("ICE", .string("remove"))]),
-            answer(bob + ["m=audio 6000 RTP/AVP 0"], extra: [("ICE", .string("remove"))]),
-            [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")), ("ICE", .string("remove")), ("address family", .string("IP6")),
-             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 0"]).joined(separator: "\r\n") + "\r\n"))]]),
         // An answer to a from-tag nobody has gives it mux only as far as the last offer to
         // the answerer, if any, offered mux.
         ("an answer with mux from a from-tag nobody has", [offer(["m=audio 5000 RTP/AVP 0"]),

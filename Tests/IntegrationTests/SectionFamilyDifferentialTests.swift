@@ -53,6 +53,17 @@ import Testing
             answer([false]), offer([false], from: "B", to: "A")]),
         ("external, then the answer", [offer([false]), answer([true]),
             offer([false], to: "B", extra: [("direction", .list([.string("external")]))]), answer([true])]),
+        // An answer's `address family` leaves an offerer that spoke ICE where it is; an
+        // offer's moves it.
+        ("address family in an answer to an offer speaking ICE", [
+            [("command", .string("offer")), ("from-tag", .string("A")), ("ICE", .string("remove")),
+             body("A", sections(5000, [false]) + ["a=ice-ufrag:abcd"])],
+            answer([false], extra: [("ICE", .string("remove")), ("address family", .string("IP6"))])]),
+        ("address family in an offer to a participant that spoke ICE", [
+            [("command", .string("offer")), ("from-tag", .string("A")), ("ICE", .string("remove")),
+             body("A", sections(5000, [false]) + ["a=ice-ufrag:abcd"])],
+            answer([false], extra: [("ICE", .string("remove"))]),
+            offer([false], from: "B", to: "A", extra: [("ICE", .string("remove")), ("address family", .string("IP6"))])]),
         ("a session c= of one family, a section c= of the other", [
             [("command", .string("offer")), ("from-tag", .string("A")),
              ("sdp", .string("v=0\r\no=a 1 1 IN IP4 198.51.100.1\r\ns=-\r\nc=IN IP4 198.51.100.1\r\nt=0 0\r\n"
