@@ -532,6 +532,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 other.proto = t == .accept ? own : t.rawValue
             } else if changed && request.command == .offer {
                 other.proto = own
+            } else if request.command == .answer, QueryReport.knownProtocol(other.proto) == nil {
+                // (An offerer whose own profile 10.5 did not know, `m=audio 0 18`, takes the
+                // answer's.)
+                other.proto = own
             }
             // The section's own family, unless it speaks ICE (its candidates name its
             // addresses; 10.5 takes no family from them).

@@ -135,6 +135,28 @@ import Testing
         #expect(pair.ours.stop().status == 0)
     }
 
+    /// An offerer whose profile 10.5 did not know (`m=audio 0 18`, read one field short)
+    /// takes the answer's, as query shows.
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func anUnknownProfileTakesTheAnswers() throws {
+        let pair = try ReferencePair()
+        let sdp = { (media: String) -> (String, BencodeValue) in
+            ("sdp", .string("v=0\r\no=a 1 1 IN IP4 198.51.100.1\r\ns=-\r\nc=IN IP4 198.51.100.1\r\nt=0 0\r\n" + media + "\r\n"))
+        }
+        let sequences: [(String, [[(String, BencodeValue)]])] = [
+            ("a rejected offer line one field short, answered", [
+                [("command", .string("offer")), ("from-tag", .string("A")), sdp("m=audio 0 18")],
+                [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")), sdp("m=audio 0 RTP/AVPF 8")]]),
+        ]
+        pair.expectStepsMatch(sequences, prefix: "unknown-profile") { reply, query in
+            guard case .dictionary(let tags)? = query?["tags"] else { return "\(reply?["result"]?.stringValue ?? "-") no call" }
+            return "\(reply?["result"]?.stringValue ?? "-") " + tags.sorted { $0.key < $1.key }.map {
+                "\($0.key): \($0.value["medias"]?[0]?["protocol"]?.stringValue ?? "none")"
+            }.joined(separator: " ")
+        }
+        #expect(pair.ours.stop().status == 0)
+    }
+
     /// Under `SIP source address` the SIP source stands in for a missing c= (the SDP out has
     /// none either), up to the first section speaking ICE; without the flag it is still
     /// "Incomplete SDP specification".
