@@ -612,7 +612,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // it stays on (its sockets cannot reach it; 10.5 keeps the old destination).
             let stays = leg.currentInterface?.address.family
             let unreachable = address.map { a in stays.map { $0 != a.family } ?? false } ?? false
-            if leg.rtpEndpoint != nil, !m.isRejected, Self.speaksICE(sdp, i) || unreachable {
+            // (A rejected section leaves a participant that spoke ICE as it was, endpoint too.)
+            if leg.rtpEndpoint != nil, m.isRejected ? leg.ice : Self.speaksICE(sdp, i) || unreachable {
                 leg.keptEndpoints = leg.keptEndpoints ?? (leg.rtpEndpoint, leg.rtcpEndpoint)
             } else {
                 leg.keptEndpoints = nil
@@ -663,18 +664,22 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 }
             }
             let both = sdp.session(ofMedia: i).lines + m.lines
-            // (A rejected section's ICE attributes count for nothing, as in 10.5.)
-            leg.ice = !m.isRejected && both.contains { $0.attributeName == "ice-ufrag" }
-            // (Media-level credentials override the session's, RFC 8839 section 5.4.)
-            func credential(_ name: String) -> String? {
-                leg.ice ? both.last { $0.attributeName == name }?.attributeValue : nil
+            // A rejected section's ICE attributes count for nothing, and it leaves the ICE the
+            // participant spoke before as it was (10.5).
+            var iceRestart = false
+            if !m.isRejected {
+                leg.ice = both.contains { $0.attributeName == "ice-ufrag" }
+                // (Media-level credentials override the session's, RFC 8839 section 5.4.)
+                func credential(_ name: String) -> String? {
+                    leg.ice ? both.last { $0.attributeName == name }?.attributeValue : nil
+                }
+                let ufrag = credential("ice-ufrag"), pwd = credential("ice-pwd")
+                iceRestart = (ufrag != nil && leg.iceUfrag != nil && ufrag != leg.iceUfrag)
+                    || (pwd != nil && leg.icePwd != nil && pwd != leg.icePwd)
+                leg.iceUfrag = ufrag
+                leg.icePwd = pwd
+                leg.trickleICE = leg.ice && SDPRewriter.tricklesICE(both)
             }
-            let ufrag = credential("ice-ufrag"), pwd = credential("ice-pwd")
-            let iceRestart = (ufrag != nil && leg.iceUfrag != nil && ufrag != leg.iceUfrag)
-                || (pwd != nil && leg.icePwd != nil && pwd != leg.icePwd)
-            leg.iceUfrag = ufrag
-            leg.icePwd = pwd
-            leg.trickleICE = leg.ice && SDPRewriter.tricklesICE(both)
             // `ICE: remove` takes ICE from the receiver's flags too (10.5).
             if request.ice == .remove {
                 other.ice = false

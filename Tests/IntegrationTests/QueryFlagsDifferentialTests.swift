@@ -55,6 +55,8 @@ import Testing
         ("the callee changes only its ICE password", [step("offer", from: "A"),
                                                       step("answer", from: "A", to: "B", ice: true, remove: true, pwd: "passwordpasswordpassword"),
                                                       step("offer", from: "B", ice: true, remove: true, pwd: "otherpasswordotherpasswo")]),
+        ("an ICE answer, then a rejected re-answer", [step("offer", from: "A"), step("answer", from: "A", to: "B", ice: true, remove: true),
+                                                        rejected(step("answer", from: "A", to: "B", remove: true))]),
         // A null address receives nothing, whatever its direction says.
         ("a held offer", [hold(step("offer", from: "A"))]),
         ("a held offer rejecting its section", [rejected(hold(step("offer", from: "A")))]),
@@ -200,6 +202,9 @@ import Testing
         let sequences: [(String, [[(String, BencodeValue)]])] = [
             ("an ICE re-offer elsewhere", [Self.moved(5000, ice: false), Self.moved(5010, ice: true), Self.moved(5020, ice: false)]),
             ("a first offer speaking ICE", [Self.moved(5010, ice: true)]),
+            // A rejected section leaves a participant that spoke ICE as it was, endpoint too.
+            ("an ICE offer, then a rejected one", [Self.moved(5010, ice: true), Self.moved(0, ice: false)]),
+            ("a plain offer, then a rejected one", [Self.moved(5010, ice: false), Self.moved(0, ice: false)]),
         ]
         pair.expectStepsMatch(sequences, prefix: "ice-endpoint") { reply, query in
             guard case .list(let streams)? = query?["tags"]?["A"]?["medias"]?[0]?["streams"] else { return "-" }
