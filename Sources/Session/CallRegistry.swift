@@ -469,9 +469,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
             return self.otherFamily(of: base, family) ?? base
         }
-        // (An answer's `address family` does not move an offerer whose SDP spoke ICE: 10.5
-        // keeps it where its ICE candidates were gathered.)
-        let receiverSpeaksICE = request.command == .answer && call.participants[receiver].medias.first?.ice == true
+        // (`address family` does not move a receiver whose SDP spoke ICE, unless `ICE:
+        // remove` took that since: 10.5 keeps it where its ICE candidates were gathered.)
+        let receiverSpeaksICE = call.participants[receiver].medias.first?.ice == true
         interface = inFamily((receiverSpeaksICE ? nil : requestedFamily) ?? call.participants[receiver].ownFamily)
         // `address family`, or the family `internal`/`external` named, stays with the
         // receiver until its own SDP speaks another (10.5).
@@ -545,7 +545,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // section, else the one it is on, else the sender's. A receiver on another one
             // moves, its sockets with it; the sender's section stays where it is until an
             // SDP goes to it.
-            let sectionRequested = other.ice && request.command == .answer ? nil : requestedFamily
+            let sectionRequested = other.ice ? nil : requestedFamily
             let sectionInterface = inFamily(sectionRequested ?? other.ownFamily ?? other.currentInterface?.address.family
                 ?? leg.ownFamily ?? call.participants[receiver].ownFamily)
             if sectionRequested != nil || familyNamed { other.ownFamily = sectionInterface.address.family }

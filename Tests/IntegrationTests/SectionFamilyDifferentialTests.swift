@@ -53,8 +53,8 @@ import Testing
             answer([false]), offer([false], from: "B", to: "A")]),
         ("external, then the answer", [offer([false]), answer([true]),
             offer([false], to: "B", extra: [("direction", .list([.string("external")]))]), answer([true])]),
-        // An answer's `address family` leaves an offerer that spoke ICE where it is; an
-        // offer's moves it.
+        // `address family` leaves a receiver whose SDP spoke ICE where it is, unless `ICE:
+        // remove` in a later SDP of its peer took that ICE.
         ("address family in an answer to an offer speaking ICE", [
             [("command", .string("offer")), ("from-tag", .string("A")), ("ICE", .string("remove")),
              body("A", sections(5000, [false]) + ["a=ice-ufrag:abcd"])],
@@ -64,6 +64,10 @@ import Testing
              body("A", sections(5000, [false]) + ["a=ice-ufrag:abcd"])],
             answer([false], extra: [("ICE", .string("remove"))]),
             offer([false], from: "B", to: "A", extra: [("ICE", .string("remove")), ("address family", .string("IP6"))])]),
+        ("address family in a re-offer to a callee that answered speaking ICE", [offer([false]),
+            [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")), ("ICE", .string("remove")),
+             body("B", sections(6000, [false]) + ["a=ice-ufrag:abcd"])],
+            offer([false], to: "B", extra: [("ICE", .string("remove")), ("address family", .string("IP6"))])]),
         ("a session c= of one family, a section c= of the other", [
             [("command", .string("offer")), ("from-tag", .string("A")),
              ("sdp", .string("v=0\r\no=a 1 1 IN IP4 198.51.100.1\r\ns=-\r\nc=IN IP4 198.51.100.1\r\nt=0 0\r\n"
