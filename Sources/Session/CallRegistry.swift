@@ -283,7 +283,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 }
             }
             var out = SDPRewriter.rewrite(sdp, plan: plan)
-            call.participants[receiver].outgoingOrigin.apply(to: &out, from: sdp, r.replace)
+            call.participants[receiver].outgoingOrigin.apply(to: &out, r.replace)
             if isAnswer, call.answered == nil { call.answered = now }
             // The from-tag of the latest offer/answer is the FROM_TAG side (CLI listings).
             call.lastFromTag = isAnswer ? receiver : sender

@@ -460,6 +460,16 @@ func normalizeSDP(_ sdp: String) -> String {
             offer(["m=audio 5004 RTP/AVP 0"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("replace", .list([.string("SDP version")]))]),
             offer(["m=audio 5004 RTP/AVP 0"], extra: [("replace", .list([.string("SDP-version")]))]),
         ]),
+        // 10.5 compares the bodies it sends: a flag that changes one counts, an attribute
+        // it takes out does not.
+        ("SDP version follows the body sent", [
+            offer(["m=audio 5000 RTP/AVP 0"], extra: [("replace", .list([.string("SDP-version")])), ("ICE", .string("remove"))]),
+            offer(["m=audio 5000 RTP/AVP 0", "a=ice-ufrag:abcd"], extra: [("replace", .list([.string("SDP-version")])), ("ICE", .string("remove"))]),
+            offer(["m=audio 5000 RTP/AVP 0", "a=ice-ufrag:abcd"], extra: [("replace", .list([.string("SDP-version")])), ("ICE", .string("remove")),
+                                                                      ("rtcp-mux", .list([.string("offer")]))]),
+            offer(["m=audio 5000 RTP/AVP 0", "a=ice-ufrag:abcd"], extra: [("replace", .list([.string("SDP-version"), .string("username")])),
+                                                                      ("ICE", .string("remove")), ("rtcp-mux", .list([.string("offer")]))]),
+        ]),
         ("media address replaces a null c= and keeps the hold", [
             offer(["m=audio 5000 RTP/AVP 0"], head: ["v=0", "o=a 1 1 IN IP4 1.1.1.1", "s=-", "c=IN IP4 0.0.0.0", "t=0 0"],
                   extra: [("media address", .string("192.0.2.88"))]),

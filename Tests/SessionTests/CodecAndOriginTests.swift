@@ -161,7 +161,7 @@ import Testing
         func send(_ o: String, _ s: String, _ port: Int) throws -> (String, String) {
             let incoming = try Self.sdp(o, s, port)
             var out = incoming
-            state.apply(to: &out, from: incoming, all)
+            state.apply(to: &out, all)
             return (out.sessionLines[1].value, out.sessionLines[2].value)
         }
         #expect(try send("alice 1 456 IN IP4 1.1.1.1", "call", 5000) == ("alice 1 456 IN IP4 1.1.1.1", "call"))
@@ -178,7 +178,7 @@ import Testing
         func send(_ port: Int, _ replace: Set<NGRequest.ReplaceOption>) throws -> String {
             let incoming = try Self.sdp("a 1 3 IN IP4 1.1.1.1", "-", port)
             var out = incoming
-            state.apply(to: &out, from: incoming, replace)
+            state.apply(to: &out, replace)
             return out.sessionLines[1].value
         }
         #expect(try send(5000, []) == "a 1 3 IN IP4 1.1.1.1")
