@@ -308,6 +308,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
            let callee = Self.answeringPeer(of: to, in: call, viaBranch: request.viaBranch) {
             call.participants[callee].tag = fromTag
         }
+        // A new offerer with a new callee: 10.5 picks the callee's interface first (with a
+        // round-robin pair, `direction: [ext, ext]`, the callee gets the first turn).
+        let wanted = request.addressFamily.map { $0 == .ip4 ? IPAddress.Family.inet : .inet6 } ?? family
+        let newCallee = call.participantIndex(tag: fromTag) == nil && toTag.flatMap(call.participantIndex(tag:)) == nil
+        let calleeInterface = newCallee ? selectInterface(request.direction.dropFirst().first, family: wanted) : nil
         // (A logical interface without the family of the offerer's SDP holds its ports all
         // the same until an SDP goes to it, as in 10.5.)
         let a = participant(&call, tag: fromTag, now: now) {
@@ -325,8 +330,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         } else {
             // A new callee, a new branch of a forked INVITE (another via-branch), or a to-tag
             // nobody has (a new callee even beside one not answered yet, as in 10.5).
-            let wanted = request.addressFamily.map { $0 == .ip4 ? IPAddress.Family.inet : .inet6 } ?? family
-            let interface = selectInterface(request.direction.dropFirst().first, family: wanted)
+            let interface = calleeInterface ?? selectInterface(request.direction.dropFirst().first, family: wanted)
             var callee = Participant(tag: toTag, interface: interface, created: now)
             callee.viaBranch = request.viaBranch
             call.participants.append(callee)

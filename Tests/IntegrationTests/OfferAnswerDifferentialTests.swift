@@ -668,6 +668,9 @@ func normalizeSDP(_ sdp: String) -> String {
         ("round robin over ext, second turn", directed(["ext", "pub"])),
         ("round robin over ext, third turn", directed(["ext", "pub"])),
         ("one member of a round-robin group", directed(["ext:2", "pub"])),
+        // Both sides round robin: the callee's interface is picked first.
+        ("round robin on both sides", directed(["ext", "ext"])),
+        ("round robin on both sides, again", directed(["ext", "ext"])),
         ("unknown interface name falls back", directed(["nope", "priv"])),
         ("IPv6-only logical interface", directed(["pub", "v6"])),
         ("dual-stack interface, IPv4 SDP", directed(["dual", "dual"])),
