@@ -614,7 +614,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // to the endpoint it had (advertised and ports still follow the SDP's).
             // So does a section whose new address is of another family than the interface
             // it stays on (its sockets cannot reach it; 10.5 keeps the old destination).
-            let stays = leg.currentInterface?.address.family
+            // (A leg holding no ports, its section rejected before, has no sockets to keep.)
+            let stays = leg.localPorts == nil ? nil : leg.currentInterface?.address.family
             let unreachable = address.map { a in stays.map { $0 != a.family } ?? false } ?? false
             // (A rejected section leaves a participant that spoke ICE as it was, endpoint too.)
             if leg.rtpEndpoint != nil, m.isRejected ? leg.ice : Self.speaksICE(sdp, i) || unreachable {

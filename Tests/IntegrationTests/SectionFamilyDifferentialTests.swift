@@ -145,6 +145,13 @@ import Testing
              body("B", ["m=audio 6000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp-mux"])],
             offer([false], to: "B")]),
         ("the caller re-offers IPv4, then is answered", [offer([true]), answer([false]), offer([false], to: "B"), answer([false])]),
+        // A callee that rejected the section holds no sockets: its next answer's IPv6
+        // address is its destination, whatever interface it was on.
+        ("an IPv6 callee rejects, then answers", [offer([false]),
+            [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")),
+             body("B", ["m=audio 0 RTP/AVP 0", "c=IN IP6 2001:db8::5"])],
+            [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")),
+             body("B", ["m=audio 6000 RTP/AVP 0", "c=IN IP6 2001:db8::5"])]]),
         ("an IPv4 caller moved to IPv6 by the answer re-offers IPv4", [
             [("command", .string("offer")), ("from-tag", .string("A")),
              body("A", ["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp:5003 IN IP4 198.51.100.1"])],
