@@ -8,10 +8,10 @@ extension CallRegistry {
     /// answer may change the offerer's mux (`accept`, `reject`, or mux not offered both
     /// ways). An answer otherwise gives the offerer what the answerer chose; one from another
     /// branch of a fork (`otherBranch`) does so whatever the offer settled; to an offerer that
-    /// never sent SDP (`offererSpoke`) only if the last offer to the answerer offered mux. Mux already in
-    /// place for the receiver (`inPlace`: in another of its sections), required, or given in
-    /// an answer is written with RTCP on the RTP port; newly offered mux keeps the separate
-    /// RTCP port as fallback.
+    /// never sent SDP (`offererSpoke`) only if the last offer to the answerer, if any, offered
+    /// mux. Mux already in place for the receiver (`inPlace`: in another of its sections),
+    /// required, or given in an answer is written with RTCP on the RTP port; newly offered
+    /// mux keeps the separate RTCP port as fallback.
     static func negotiateMux(isOffer: Bool, options: Set<NGRequest.RTCPMuxOption>, inPlace: Bool = false,
                              otherBranch: Bool = false, offererSpoke: Bool = true,
                              sender: inout MediaLeg, receiver: inout MediaLeg) -> RewritePlan.MuxMode {
