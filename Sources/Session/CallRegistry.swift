@@ -532,7 +532,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // remembers it).
             let changed = leg.proto != own || !leg.initialized
             leg.proto = own
-            if let t = request.transportProtocol, m.mediaLine.isRTP {
+            // (`transport protocol` applies where 10.5 reads an RTP profile, as the SDP
+            // written for the receiver follows, see `plan`.)
+            if let t = request.transportProtocol, m.mediaLine.isRTP, m.profileReadIsRTP {
                 other.proto = t == .accept ? own : t.rawValue
             } else if changed && request.command == .offer {
                 other.proto = own

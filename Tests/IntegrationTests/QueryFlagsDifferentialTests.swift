@@ -149,6 +149,11 @@ import Testing
             ("a rejected offer line one field short, answered", [
                 [("command", .string("offer")), ("from-tag", .string("A")), sdp("m=audio 0 18")],
                 [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")), sdp("m=audio 0 RTP/AVPF 8")]]),
+            // Nor does `transport protocol` give such a line one (`m=audio  0 RTP/AVP` reads as
+            // profile `0`).
+            ("transport protocol on a line read one field short", [
+                [("command", .string("offer")), ("from-tag", .string("A")), sdp("m=audio  0 RTP/AVP"),
+                 ("transport-protocol", .string("RTP/AVPF"))]]),
         ]
         pair.expectStepsMatch(sequences, prefix: "unknown-profile") { reply, query in
             guard case .dictionary(let tags)? = query?["tags"] else { return "\(reply?["result"]?.stringValue ?? "-") no call" }
