@@ -290,6 +290,10 @@ public struct Participant: Sendable {
     }
     /// A tagged `delete` ended this participant; the call ends when all have ended.
     public var deleted = false
+    /// When that delete's delay runs out and the participant is retired.
+    public var endAt: Double?
+    /// Ended for good (see `Call.retire`): no ports, and no request finds it any more.
+    public var retired = false
     /// `block media`: what this participant sends is discarded.
     public var mediaBlocked = false
     /// `media echo`: what this participant sends comes back to it.
@@ -343,7 +347,20 @@ public struct Call: Sendable {
     }
 
     public func participantIndex(tag: ByteString) -> Int? {
-        participants.firstIndex { $0.tag == tag }
+        participants.firstIndex { $0.tag == tag && !$0.retired }
+    }
+
+    /// `index`'s current peer when it is retired and tagged `tag`: an offer from `index`
+    /// to that tag brings it back (10.5 finds it through its peer, not by its tag; a
+    /// retired branch the offerer moved away from is not found, the offer makes a new one).
+    public func retiredPeer(of index: Int, tag: ByteString) -> Int? {
+        currentPeer(of: index).flatMap { participants[$0].retired && participants[$0].tag == tag ? $0 : nil }
+    }
+
+    /// Brings a retired participant back, without ports (they were released).
+    public mutating func revive(_ index: Int) {
+        participants[index].retired = false
+        participants[index].deleted = false
     }
 
     /// The indices of the participants `index` is in dialogue with, newest first.
@@ -351,11 +368,44 @@ public struct Call: Sendable {
         dialogues.reversed().compactMap { $0.offerer == index ? $0.answerer : ($0.answerer == index ? $0.offerer : nil) }
     }
 
-    /// The branch `offerer` last offered to or was answered by.
+    /// The branch `offerer` last offered to or was answered by (a retired one too: 10.5
+    /// keeps it as the branch).
     public func currentBranch(of offerer: Int) -> Int? {
         var best: Dialogue?
         for d in dialogues where d.offerer == offerer && best.map({ d.lastUsed > $0.lastUsed }) ?? true { best = d }
         return best?.answerer
+    }
+
+    /// Retires participant `index` once its tagged delete's delay has run out, as 10.5
+    /// does: its ports go (returned, to be released) and requests no longer find it, so an
+    /// offer from its tag starts a new participant, while query still reports it, after
+    /// the others it came before, with the endpoints it had.
+    public mutating func retire(_ index: Int) -> [PortPairOnInterface] {
+        guard !participants[index].retired else { return [] }
+        participants[index].endAt = nil
+        participants[index].retired = true
+        var freed: [PortPairOnInterface] = []
+        for m in participants[index].medias.indices {
+            for map in participants[index].medias[m].maps {
+                let held = PortPairOnInterface(pair: map.ports, interface: map.interface)
+                if !freed.contains(held) { freed.append(held) }
+            }
+            participants[index].medias[m].maps = []
+            participants[index].medias[m].currentMap = nil
+            participants[index].medias[m].lastMap = nil
+            participants[index].medias[m].localPorts = nil
+        }
+        // (Ports another participant still holds stay; none is known to share them.)
+        let kept = allPorts
+        return freed.filter { f in !kept.contains(f) }
+    }
+
+    /// The earliest time a deleted participant waits to be retired at.
+    public var nextRetirement: Double? {
+        // (A loop, not compactMap: the once-a-second scan asks every call.)
+        var due: Double?
+        for p in participants { if let at = p.endAt, at < due ?? .infinity { due = at } }
+        return due
     }
 
     /// What an answer from `answerer` to `offerer` for section `i` is judged by: the

@@ -120,6 +120,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // Read once: each read of `settings` takes its lock and copies it, and this scans
         // every call every second.
         let settings = self.settings
+        var freed: [PortPairOnInterface] = []
         let gone: [Call] = state.withLock { calls in
             var ended: [Call] = []
             for (id, call) in calls {
@@ -131,11 +132,22 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     recordEnd(call, .timedOut(reason), now: now)
                     ended.append(call)
                 }
-                if ended.last?.callID == id { calls[id] = nil }
+                if ended.last?.callID == id {
+                    calls[id] = nil
+                } else if call.deleteAt == nil, let due = call.nextRetirement, due <= now {
+                    // Participants a tagged delete ended, once its delay has run out.
+                    var call = call
+                    for p in call.participants.indices where (call.participants[p].endAt ?? .infinity) <= now {
+                        freed += call.retire(p)
+                    }
+                    calls[id] = call
+                    installForwarding(call)
+                }
             }
             return ended
         }
         for call in gone { releasePorts(of: call) }
+        for held in freed { ports.release(held.pair, on: held.interface) }
     }
 
     // MARK: offer / answer
@@ -184,7 +196,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 // A lingering call comes back whole: its deletion, and every tagged one, is
                 // off (10.5).
                 existing.deleteAt = nil
-                for p in existing.participants.indices { existing.participants[p].deleted = false }
+                for p in existing.participants.indices where !existing.participants[p].retired {
+                    existing.participants[p].deleted = false
+                    existing.participants[p].endAt = nil
+                }
                 call = existing
             } else {
                 if isAnswer { return .failure(.unknownCall) }
@@ -323,6 +338,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         let b: Int
         if let toTag, let existing = call.participantIndex(tag: toTag) {
             b = existing
+        } else if let toTag, let retired = call.retiredPeer(of: a, tag: toTag) {
+            b = retired
+            call.revive(b)
         } else if toTag == nil, let peer = Self.offeredPeer(of: a, in: call, viaBranch: request.viaBranch) {
             b = peer
             // The branch used last had no via-branch yet: it takes this one (10.5).
@@ -813,6 +831,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // takes further whole-call deletes quietly, except that a shorter delay
         // (`delete-delay: 0`) cuts its lingering short.
         let notFound: [(key: String, value: BencodeValue)] = [("warning", .string("Call-ID not found or tags didn't match"))]
+        var freed: [PortPairOnInterface] = []
         let outcome: (reply: [(key: String, value: BencodeValue)], released: Call?) = state.withLock { calls in
             guard var call = calls[callID] else { return (notFound, nil) }
             // A from-tag nobody has: 10.5 tries the to-tag in its place.
@@ -825,7 +844,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // A to-tag nobody has only warns; while a callee has not answered yet (it may be
             // that one), it deletes the whole call, answered with statistics of no tag.
             let unknownToTag = r.fromTag != nil && !swapped && r.toTag.map { call.participantIndex(tag: $0) == nil } ?? false
-            if unknownToTag, !call.participants.contains(where: { $0.tag == nil }) { return (notFound, nil) }
+            if unknownToTag, !call.participants.contains(where: { $0.tag == nil && !$0.retired }) { return (notFound, nil) }
             var reply: [(key: String, value: BencodeValue)] = unknownToTag
                 ? QueryReport.entries(for: call, counters: streamCounters, only: []) : []
             // A tagged delete ends the to-tag's participant (else the from-tag's) and whom it
@@ -838,9 +857,20 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 reply = QueryReport.entries(for: call, counters: streamCounters, only: ended)
                 // (On a call lingering after a whole-call delete too: the others keep it.)
                 for p in ended { call.participants[p].deleted = true }
+                // The delete's target is retired when the delay runs out, and whom it hears
+                // with it unless still in dialogue with one the delete left (the offerer of a
+                // fork whose other branch stays keeps its ports), as 10.5 does.
+                let retiring = ended.filter { p in p == target || call.peers(of: p).allSatisfy { call.participants[$0].deleted } }
+                for p in retiring { call.participants[p].endAt = min(call.participants[p].endAt ?? .infinity, now + delay) }
                 // (A callee not tagged yet keeps it only with a via-branch, as 10.5 keeps
                 // such a branch; otherwise the call ends.)
                 if call.participants.contains(where: { !$0.deleted && ($0.tag != nil || $0.viaBranch != nil) }) {
+                    // Without a delay the ended are retired at once (the reply still shows
+                    // their ports).
+                    if delay <= 0 {
+                        freed = retiring.flatMap { call.retire($0) }
+                        installForwarding(call)
+                    }
                     calls[callID] = call
                     return (reply, nil)
                 }
@@ -858,6 +888,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             return (reply, nil)
         }
         if let released = outcome.released { releasePorts(of: released) }
+        for held in freed { ports.release(held.pair, on: held.interface) }
         // `fatal` makes the warning an error.
         if r.has(.fatal), outcome.reply.first?.key == "warning" { throw .deleteNotFound }
         return outcome.reply

@@ -204,6 +204,26 @@ import Testing
         try Self.compare(Self.acrossFamilies, on: ReferencePair(interfaces: ["127.0.0.1", "::1"]))
     }
 
+    /// Without a delay, a tagged delete retires at once the participant it names and whom it
+    /// hears unless that one is still in dialogue with another: the retired keep no ports, and
+    /// an offer from the retired tag starts a participant of its own, while an offer to it
+    /// from a peer it is still the current one of brings it back (10.5). (A pair of daemons
+    /// of their own: which ports come next depends on what each holds.)
+    static let retired: [(String, [[(String, BencodeValue)]])] = [
+        ("an offer from a deleted caller starts anew", [offer(), answer("X", from: "nobody"), delete("A"), offer()]),
+        ("an offer to a deleted old branch starts anew", fork + [delete("A", "X"), offer(to: "X")]),
+        ("an offer to the deleted current branch brings it back", [offer(extra: via("V")), offer(extra: via("W")), answer("X"),
+                                                                 delete("A", "X"), offer(to: "X")]),
+        ("an offer from a deleted branch starts anew", fork + [delete("A", "X"),
+            [("command", .string("offer")), ("from-tag", .string("X")), ("to-tag", .string("A")), sdp("b", "203.0.113.5", 6000)]]),
+        ("an answer from a deleted branch starts anew", fork + [delete("A", "X"), answer("X")]),
+    ]
+
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func retiredParticipantsMatchTheReference() throws {
+        try Self.compare(Self.retired, on: ReferencePair())
+    }
+
     static func compare(_ sequences: [(String, [[(String, BencodeValue)]])], on pair: ReferencePair) throws {
         for (name, steps) in sequences {
             var runs: [[String]] = []

@@ -140,6 +140,37 @@ final class FakeClock: Sendable {
         #expect(registry.lifetimeTotals.managedSessions == 0)
     }
 
+    /// A tagged delete in a fork retires the branch it names once its delay runs out: its
+    /// ports go while the call and the other branch stay, and an offer from the branch's
+    /// tag starts a participant of its own (10.5).
+    @Test func aTaggedDeleteRetiresTheBranchWhenItsDelayRunsOut() throws {
+        let id: BencodeValue = .string("retire")
+        _ = try registry.handle(request(.offer, [("call-id", id), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]))
+        for tag in ["x", "y"] {
+            _ = try registry.handle(request(.answer, [("call-id", id), ("from-tag", .string("a")), ("to-tag", .string(tag)),
+                                                     ("sdp", .string(tag == "x" ? Self.answerSDP : Self.answerSDP.replacingOccurrences(of: "6000", with: "6100")))]))
+        }
+        let held = ports.live.count
+        _ = try registry.handle(request(.delete, [("call-id", id), ("from-tag", .string("a")), ("to-tag", .string("x")), ("delete-delay", .integer(5))]))
+        clock.advance(4)
+        registry.expire(now: clock.now.withLock { $0 })
+        #expect(ports.live.count == held)
+        clock.advance(2)
+        registry.expire(now: clock.now.withLock { $0 })
+        #expect(ports.live.count == held - 1, "x's pair released, a's two and y's kept")
+        #expect(registry.callCount == 1)
+        let tags = try #require(try registry.handle(request(.query, [("call-id", id)])).first { $0.key == "tags" }?.value)
+        #expect(tags["x"]?["medias"]?[0]?["streams"]?[0]?["local port"] == nil)
+        #expect(tags["x"]?["medias"]?[0]?["streams"]?[0]?["endpoint"]?["port"] == .integer(6000))
+        #expect(tags["y"]?["medias"]?[0]?["streams"]?[0]?["local port"] != nil)
+        // From its own tag: a new participant (two entries tagged x).
+        _ = try registry.handle(request(.offer, [("call-id", id), ("from-tag", .string("x")), ("to-tag", .string("a")), ("sdp", .string(Self.answerSDP))]))
+        guard case .dictionary(let entries)? = try registry.handle(request(.query, [("call-id", id)])).first(where: { $0.key == "tags" })?.value else {
+            Issue.record("no tags"); return
+        }
+        #expect(entries.filter { $0.key == "x" }.count == 2)
+    }
+
     @Test func deleteDelayZeroReleasesAtOnceAndUnknownCallsWarn() throws {
         _ = try registry.handle(request(.offer, [("call-id", .string("e")), ("from-tag", .string("a")), ("sdp", .string(Self.offerSDP))]))
         _ = try registry.handle(request(.delete, [("call-id", .string("e")), ("delete-delay", .integer(0))]))
