@@ -108,6 +108,10 @@ public struct MediaLeg: Sendable {
     /// The map used last, kept when the section leaves its interface: a lone RTP port on
     /// the new one keeps that map's RTCP socket.
     public var lastMap: Int?
+    /// The interface an offer's `direction` picked for the section while it stays where it
+    /// is, taken when an SDP next goes to the participant (10.5 keeps one per media; later
+    /// picks start from it).
+    public var pick: MediaInterface?
     /// Where this participant receives RTP and RTCP, from its last SDP (query's
     /// `advertised endpoint`).
     public var rtpEndpoint: Endpoint?

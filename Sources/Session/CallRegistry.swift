@@ -464,24 +464,54 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // default one, `internal`/`external` (unless an interface has the name) the default
         // of IPv4/IPv6, over the family the receiver's own SDP spoke.
         // An interface this request names stays: the family then changes only within it.
+        // A participant with sections already is placed section by section (10.5 picks per
+        // media, see `sectionPicks`): the receiver now, the sender of an offer when an SDP
+        // next goes to it (its legs keep the picks). A family word places it as a whole.
         var familyNamed = false
+        let requestedFamily = request.addressFamily.map { $0 == .ip4 ? IPAddress.Family.inet : .inet6 }
+        // The family each section wants: the sender's its own SDP's, the receiver's the one
+        // `address family` asks for, else its own section's, else the sender's.
+        let sectionFamilies: [IPAddress.Family?] = sdp.media.indices.map { i in
+            (sdp.media[i].connection ?? sdp.sessionConnection(ofMedia: i)).flatMap { IPAddress($0.address)?.family }
+        }
+        let receiverLegs = call.participants[receiver].medias
+        var receiverPicks: [MediaInterface?] = []
+        if let name = request.direction.dropFirst().first, !namesFamily(name) {
+            let wants = sdp.media.indices.map { i in requestedFamily ?? (i < receiverLegs.count ? receiverLegs[i].ownFamily : nil) ?? sectionFamilies[i] }
+            receiverPicks = sectionPicks(receiverLegs, families: wants, name: name, fallback: formerInterface, first: formerInterface)
+        } else if request.direction.count < 2, receiverLegs.contains(where: { $0.pick != nil }) {
+            // (A section without a pick stays where it is; one new to it takes the pick of
+            // the one before.)
+            var last: MediaInterface?
+            receiverPicks = sdp.media.indices.map { i in
+                if i < receiverLegs.count { last = receiverLegs[i].pick ?? receiverLegs[i].currentInterface }
+                return last
+            }
+        }
+        let senderLegs = call.participants[sender].medias
+        var senderPicks: [MediaInterface] = []
+        if request.command == .offer, let name = request.direction.first, !namesFamily(name) {
+            senderPicks = sectionPicks(senderLegs, families: sectionFamilies, name: name, fallback: call.participants[sender].interface,
+                                       first: call.participants[sender].interface)
+        }
         let named = request.direction.dropFirst().first ?? call.participants[receiver].pendingInterface
-        if let name = named, !Self.interface(interface, isNamed: name) {
+        if let first = receiverPicks.lazy.compactMap({ $0 }).first {
+            interface = first
+        } else if let name = named, !Self.interface(interface, isNamed: name) {
             interface = selectInterface(name, family: interface.address.family)
             familyNamed = namesFamily(name)
         }
         call.participants[receiver].pendingInterface = nil
         if let name = request.direction.first {
-            call.participants[sender].pendingInterface = name
+            if senderPicks.isEmpty || senderLegs.isEmpty { call.participants[sender].pendingInterface = name }
         } else if let pending = call.participants[sender].pendingInterface, namesFamily(pending) {
             // A family word asks for the family of this SDP only: the sender's next SDP
             // without one speaks its own again (10.5); an interface name stays pending.
             call.participants[sender].pendingInterface = nil
         }
         let base = interface
-        let requestedFamily = request.addressFamily.map { $0 == .ip4 ? IPAddress.Family.inet : .inet6 }
         // The receiver's interface in `family`: the base one's counterpart of that family.
-        let inFamily = { (family: IPAddress.Family?) -> MediaInterface in
+        let inFamily = { (family: IPAddress.Family?, base: MediaInterface) -> MediaInterface in
             guard !familyNamed, let family, base.address.family != family else { return base }
             // An interface this request names keeps the receiver unless it has the family;
             // a round-robin member named by itself (`ext:1`) gives way to the default's, as
@@ -494,7 +524,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // (`address family` does not move a receiver whose SDP spoke ICE, unless `ICE:
         // remove` took that since: 10.5 keeps it where its ICE candidates were gathered.)
         let receiverSpeaksICE = call.participants[receiver].medias.first?.ice == true
-        interface = inFamily((receiverSpeaksICE ? nil : requestedFamily) ?? call.participants[receiver].ownFamily)
+        interface = inFamily((receiverSpeaksICE ? nil : requestedFamily) ?? call.participants[receiver].ownFamily, base)
         // `address family`, or the family `internal`/`external` named, stays with the
         // receiver until its own SDP speaks another (10.5).
         if (request.addressFamily != nil && !receiverSpeaksICE) || familyNamed { call.participants[receiver].ownFamily = interface.address.family }
@@ -570,15 +600,21 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // moves, its sockets with it; the sender's section stays where it is until an
             // SDP goes to it.
             let sectionRequested = other.ice ? nil : requestedFamily
+            let sectionBase = (i < receiverPicks.count ? receiverPicks[i] : nil) ?? base
             let sectionInterface = inFamily(sectionRequested ?? other.ownFamily ?? other.currentInterface?.address.family
-                ?? leg.ownFamily ?? call.participants[receiver].ownFamily)
+                ?? leg.ownFamily ?? call.participants[receiver].ownFamily, sectionBase)
+            other.pick = nil
             if sectionRequested != nil || familyNamed { other.ownFamily = sectionInterface.address.family }
             // (Destinations kept for want of a socket of their family stay kept until the
             // participant's own next SDP, as 10.5 keeps them.)
             if let current = other.currentInterface, current != sectionInterface { leaveMaps(&other) }
+            // (A section new to the sender sits where its pick puts it at once.)
+            let picked = i < senderPicks.count ? senderPicks[i] : nil
+            if let picked, i < senderLegs.count { leg.pick = picked == leg.currentInterface ? nil : picked }
+            let senderSectionBase = picked ?? senderBase
             let senderInterface = leg.currentInterface ?? (senderFamilyNamed ? nil : leg.ownFamily.flatMap { family in
-                settings.interfaces.first { $0.name == senderBase.name && $0.address.family == family }
-            }) ?? senderBase
+                settings.interfaces.first { $0.name == senderSectionBase.name && $0.address.family == family }
+            }) ?? senderSectionBase
             // A rejected section leaves rtcp-mux as it was on both sides (10.5).
             if m.isRejected {
                 other.muxWritten = .off
@@ -606,9 +642,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 let receiverMuxed = rtp && other.muxWritten == .muxed
                 // (Sender first: a new call's ports come in the order offerer, answerer.)
                 // (An answerer gets none for a section its offerer rejected: 10.5 binds the
-                // offerer's side only.)
+                // offerer's side only; nor does a callee re-offering a section an offer to it
+                // rejected, until an SDP goes to it.)
                 let offerRejected = request.command == .answer && other.offerRejected
-                if leg.localPorts != nil || (leg.maps.isEmpty && !offerRejected && !leg.initialized) {
+                if leg.localPorts != nil || (leg.maps.isEmpty && !offerRejected && !leg.initialized && !leg.sdpSent) {
                     // The sender's own ports are for the receiver's endpoint, which this SDP
                     // does not change. (A section it had rejected gets them back only with
                     // an SDP sent to it, as in 10.5.)

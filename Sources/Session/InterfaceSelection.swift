@@ -53,6 +53,24 @@ extension CallRegistry {
     /// back the same way).
     /// Whether `interface` is the logical interface `name` or a member of its round-robin
     /// group (`ext` for `ext:1`).
+    /// Per section of an SDP, the interface `direction` picks for a participant (10.5 picks
+    /// one per media): a section on an interface of that name (or of that round-robin group)
+    /// and of the family it wants stays; a section new to the participant starts from the
+    /// pick of the one before (the first of a new participant from `first`, picked already);
+    /// any other is picked anew, a group taking a turn for each.
+    func sectionPicks(_ legs: [MediaLeg], families: [IPAddress.Family?], name: String, fallback: MediaInterface,
+                      first: MediaInterface? = nil) -> [MediaInterface] {
+        var picks: [MediaInterface] = []
+        picks.reserveCapacity(families.count)
+        for (i, family) in families.enumerated() {
+            if i == 0, legs.isEmpty, let first { picks.append(first); continue }
+            let logical = i < legs.count ? legs[i].pick ?? legs[i].currentInterface ?? fallback : picks.last ?? fallback
+            let stays = Self.interface(logical, isNamed: name) && (family == nil || logical.address.family == family)
+            picks.append(stays ? logical : selectInterface(name, family: family ?? logical.address.family))
+        }
+        return picks
+    }
+
     static func interface(_ interface: MediaInterface, isNamed name: String) -> Bool {
         interface.name == name || (interface.name.hasPrefix(name) && interface.name.dropFirst(name.count).first == ":")
     }

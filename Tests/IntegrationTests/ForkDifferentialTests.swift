@@ -76,6 +76,12 @@ import Testing
         ("re-offers with new via-branches", [offer(), answer("X"), offer(extra: via("Y")), offer(extra: via("Z"))]),
         // An answer from a from-tag nobody has: a participant of its own, in a dialogue of
         // its own with the to-tag's.
+        // A callee re-offering a section the offer to it rejected gets no ports there until
+        // an SDP goes to it; its offerer gets its own at once (10.5).
+        ("the callee re-offers a section the offer to it rejected", [
+            [("command", .string("offer")), ("from-tag", .string("A")), twoSections("a", "198.51.100.1", 5000, firstRejected: true)],
+            [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")), twoSections("b", "203.0.113.5", 6000, firstRejected: false)],
+            [("command", .string("answer")), ("from-tag", .string("B")), ("to-tag", .string("A")), twoSections("a", "198.51.100.1", 5000, firstRejected: false)]]),
         ("an answer from a from-tag nobody has", [offer(), answer("X", from: "nobody")]),
         ("such an answer after the callee answered", [offer(), answer("X"), answer("Y", port: 6002, from: "nobody")]),
         ("such an answer after a fork", fork + [answer("Z", port: 6004, from: "nobody")]),
@@ -88,6 +94,12 @@ import Testing
     ]
 
     static func via(_ branch: String) -> [(String, BencodeValue)] { [("via-branch", .string(branch))] }
+
+    /// An SDP of two sections, the first rejected or not.
+    static func twoSections(_ user: String, _ ip: String, _ port: Int, firstRejected: Bool) -> (String, BencodeValue) {
+        ("sdp", .string("v=0\r\no=\(user) 1 1 IN IP4 \(ip)\r\ns=-\r\nc=IN IP4 \(ip)\r\nt=0 0\r\n"
+            + "m=audio \(firstRejected ? 0 : port) RTP/AVP 0\r\nm=audio \(port + 2) RTP/AVP 0\r\n"))
+    }
 
     /// A delete with the default delay: the call lingers.
     static func lingeringDelete(_ from: String?, _ to: String? = nil) -> [(String, BencodeValue)] {

@@ -703,6 +703,24 @@ func normalizeSDP(_ sdp: String) -> String {
         ("a media-level hold reaches an IPv6 side as IN IP6 ::", [
             [("command", .string("offer")), ("from-tag", .string("A")), ("direction", .list([.string("pub"), .string("v6")])),
              ("sdp", sdp("v=0", "o=a 1 1 IN IP4 198.51.100.1", "s=-", "t=0 0", "m=audio 5000 RTP/AVP 0", "c=IN IP4 0.0.0.0"))]]),
+        // 10.5 picks an interface per media: a participant with sections already has each
+        // one not on the named interface picked anew (a round-robin turn each), a new one
+        // starting from the pick before it, and one on an interface without its family
+        // picked anew too; the next scenario's turn shows how many were taken.
+        ("a re-offer's round robin, section by section", [
+            offer(["m=audio 5000 RTP/AVP 0", "m=audio 5002 RTP/AVP 0"]), answer(bob + ["m=audio 6000 RTP/AVP 0", "m=audio 6002 RTP/AVP 0"]),
+            offer(["m=audio 5000 RTP/AVP 0", "m=audio 5002 RTP/AVP 0", "m=audio 5004 RTP/AVP 0"], extra: [("direction", .list([.string("ext")]))]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0", "m=audio 6002 RTP/AVP 0", "m=audio 6004 RTP/AVP 0"])]),
+        ("round robin after it", directed(["ext", "pub"])),
+        ("the callee's re-INVITE puts the caller's sections on the group one by one", [
+            offer(["m=audio 5000 RTP/AVP 0", "m=audio 5002 RTP/AVP 0"]),
+            [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")), ("direction", .list([.string("pub"), .string("ext")])),
+             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 0", "m=audio 6002 RTP/AVP 0", "m=audio 6004 RTP/AVP 0"]).joined(separator: "\r\n") + "\r\n"))]]),
+        ("round robin after that", directed(["ext", "pub"])),
+        ("round robin for an IPv6 offer, a turn per section", [
+            offer(["m=audio 5000 RTP/AVP 0", "m=audio 5002 RTP/AVP 0"], head: ["v=0", "o=a 1 1 IN IP6 2001:db8::1", "s=-", "c=IN IP6 2001:db8::1", "t=0 0"],
+                  extra: [("direction", .list([.string("ext"), .string("pub")]))])]),
+        ("round robin after the IPv6 offer", directed(["ext", "pub"])),
     ]
 
     @Test(.enabled(if: ReferencePair.installed,
