@@ -16,8 +16,8 @@ public protocol SocketOwner: AnyObject, Sendable {
 
 /// Allocates RTP/RTCP port pairs by binding real UDP sockets on the interface address, so
 /// an allocated port is truly ours (another process, or another instance sharing the range,
-/// cannot hold it). The search walks the range from a moving cursor, as rtpengine does,
-/// so a just-released pair is not handed out again at once.
+/// cannot hold it). The search walks the range from a moving cursor per address, as
+/// rtpengine does, so a just-released pair is not handed out again at once.
 public final class SocketPortAllocator: PortAllocator {
     private struct Bound {
         var rtp: Int32
@@ -25,9 +25,17 @@ public final class SocketPortAllocator: PortAllocator {
         var rtcp: Int32
     }
 
+    /// Where a search starts: per local address and range, as rtpengine keeps a port pool
+    /// per interface address (each address's first pair is the range's first).
+    private struct CursorKey: Hashable {
+        var address: IPAddress
+        var range: ClosedRange<Int>
+    }
+
     private struct State {
-        /// The next RTP port to try, per range (interfaces may have ranges of their own).
-        var cursors: [ClosedRange<Int>: Int] = [:]
+        /// The next RTP port to try, per address and range (interfaces may have ranges of
+        /// their own).
+        var cursors: [CursorKey: Int] = [:]
         /// Bound pairs per local address.
         var tables: [IPAddress: PortTable] = [:]
         var last: UInt16 = 0
@@ -86,11 +94,12 @@ public final class SocketPortAllocator: PortAllocator {
             let first = range.lowerBound + (range.lowerBound & 1)
             let pairs = max(0, (range.upperBound - first + 1) / 2)
             guard pairs > 0 else { return nil }
-            var cursor = s.cursors[range] ?? first
+            let key = CursorKey(address: interface.address, range: range)
+            var cursor = s.cursors[key] ?? first
             // Taken out for the search and put back: changed in place, not copied.
             var table = s.tables.removeValue(forKey: interface.address) ?? PortTable()
             defer {
-                s.cursors[range] = cursor
+                s.cursors[key] = cursor
                 s.tables[interface.address] = table
             }
             for _ in 0..<pairs {

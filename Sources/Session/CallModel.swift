@@ -153,6 +153,13 @@ public struct MediaLeg: Sendable {
     public var muxWritten: RewritePlan.MuxMode = .off
     /// An SDP for the section has gone to this participant (`muxWritten` tells how).
     public var sdpSent = false
+    /// The family the section was set up for when it came to this participant before it
+    /// spoke (its sender's, or `address family`'s): an interface a name put it on without
+    /// that family keeps it only while a name does (10.5 keeps a desired family per media).
+    public var wantedFamily: IPAddress.Family?
+    /// The last offer to it came with rtcp-mux in its sender's own SDP (not only by the
+    /// proxy's choice): what an answer from it gives an offerer that never spoke (10.5).
+    public var offeredMux = false
     /// The participant's own SDP for the section has been seen (query's `initialized`).
     public var initialized = false
     /// The proxy's ICE role toward the participant (query's `ICE controlling`), set while

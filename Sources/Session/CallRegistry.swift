@@ -372,24 +372,24 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     /// last while it has no via-branch (it takes this one), else none (a new branch of a
     /// forked INVITE), as 10.5 looks them up.
     static func offeredPeer(of a: Int, in call: Call, viaBranch: ByteString?) -> Int? {
-        let current = call.currentBranch(of: a) ?? call.peers(of: a).first
+        let current = call.currentPeer(of: a)
         guard let viaBranch else { return current }
         if let same = call.peers(of: a).first(where: { call.participants[$0].viaBranch == viaBranch }) { return same }
         return current.flatMap { call.participants[$0].viaBranch == nil ? $0 : nil }
     }
 
-    /// An untagged callee of `a`'s offer (no answer yet) of `viaBranch`.
-    static func unansweredPeer(of a: Int, in call: Call, viaBranch: ByteString) -> Int? {
-        call.peers(of: a).first { call.participants[$0].tag == nil && call.participants[$0].viaBranch == viaBranch }
+    /// The callee of `a` that `viaBranch` names: the newest one given it (10.5 keeps one
+    /// participant per via-branch, the last one that came with it).
+    static func viaBranchPeer(of a: Int, in call: Call, viaBranch: ByteString) -> Int? {
+        call.peers(of: a).filter { call.participants[$0].viaBranch == viaBranch }.max()
     }
 
-    /// The callee an answer with a new to-tag names: the callee of its via-branch (one that
-    /// answered already takes the new tag: the same branch, as 10.5 sees it), else the
-    /// offerer's current branch while that has not answered; nil when the answer is a new
-    /// branch of a forked offer (10.5 gives it a participant of its own).
+    /// The callee an answer with a new to-tag names: the callee of its via-branch (tagged
+    /// or answered already, it takes the new tag: the same branch, as 10.5 sees it), else
+    /// the offerer's current branch while that has not answered; nil when the answer is a
+    /// new branch of a forked offer (10.5 gives it a participant of its own).
     static func answeringPeer(of a: Int, in call: Call, viaBranch: ByteString?) -> Int? {
-        if let viaBranch, let same = unansweredPeer(of: a, in: call, viaBranch: viaBranch)
-            ?? call.peers(of: a).first(where: { call.participants[$0].viaBranch == viaBranch }) { return same }
+        if let viaBranch, let same = viaBranchPeer(of: a, in: call, viaBranch: viaBranch) { return same }
         return (call.currentBranch(of: a) ?? call.peers(of: a).first).flatMap { call.participants[$0].tag == nil ? $0 : nil }
     }
 
@@ -600,8 +600,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // moves, its sockets with it; the sender's section stays where it is until an
             // SDP goes to it.
             let sectionRequested = other.ice ? nil : requestedFamily
-            let sectionBase = (i < receiverPicks.count ? receiverPicks[i] : nil) ?? base
-            let sectionInterface = inFamily(sectionRequested ?? other.ownFamily ?? other.currentInterface?.address.family
+            // (Without a name in effect each section stays on its own interface: 10.5 keeps
+            // one per media.)
+            let sectionBase = (i < receiverPicks.count ? receiverPicks[i] : nil) ?? (named == nil ? other.currentInterface : nil) ?? base
+            // (A receiver that never spoke wants the family it was set up for: one a named
+            // interface without it kept on another moves when no name keeps it there.)
+            if other.wantedFamily == nil, !other.initialized { other.wantedFamily = sectionRequested ?? leg.ownFamily }
+            let unspoken = other.initialized ? nil : other.wantedFamily
+            let sectionInterface = inFamily(sectionRequested ?? other.ownFamily ?? unspoken ?? other.currentInterface?.address.family
                 ?? leg.ownFamily ?? call.participants[receiver].ownFamily, sectionBase)
             other.pick = nil
             if sectionRequested != nil || familyNamed { other.ownFamily = sectionInterface.address.family }
@@ -628,6 +634,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 if request.command == .offer, other.muxWritten == .muxed, muxHere { muxOptions.insert(.require) }
             }
             other.sdpSent = true
+            if request.command == .offer { other.offeredMux = !m.isRejected && m.attribute("rtcp-mux") != nil }
             if m.isRejected {
                 leg.localPorts = nil
                 other.localPorts = nil

@@ -36,7 +36,7 @@ extension CallRegistry {
             guard let mapKey, let key else { return false }
             return mapKey == key || (mapKey.port == key.port && (isNull(mapKey) || isNull(key)))
         }
-        let index: Int
+        var index: Int
         if keepCurrent, let current = leg.currentMap, leg.maps[current].interface == interface {
             index = current
             // Kept ports still learn whom they are for when they were open (`port latching`
@@ -61,7 +61,16 @@ extension CallRegistry {
             leg.maps.append(PortMap(key: key, ports: block, interface: interface))
             index = leg.maps.count - 1
         }
-        let held = leg.maps[index].ports
+        var held = leg.maps[index].ports
+        if !held.hasRTCP, pairs == 1, rtcp, refit {
+            // A lone RTP port that now needs RTCP: 10.5 keeps its map (bound, still relaying)
+            // and takes a new pair beside it for the same endpoint. The endpoint's next SDP
+            // finds the lone one first again, so every SDP to the leg takes new ports.
+            let block = try fresh()
+            leg.maps.append(PortMap(key: leg.maps[index].key, ports: block, interface: interface))
+            index = leg.maps.count - 1
+            held = block
+        }
         if held.pairs > pairs {
             changes.released.append((PortPair(rtp: held.pair(pairs).rtp, pairs: held.pairs - pairs), interface))
             leg.maps[index].ports = PortPair(rtp: held.rtp, pairs: pairs)

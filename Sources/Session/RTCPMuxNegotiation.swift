@@ -29,9 +29,11 @@ extension CallRegistry {
                 || !options.isDisjoint(with: [.accept, .reject])
             // (`accept` beside `reject` wins, in either order.)
             if sender.rtcpMux, options.contains(.reject), !options.contains(.accept) { sender.rtcpMux = false }
-        } else if (otherBranch || !receiver.rtcpMuxDecided) && (offererSpoke || !sender.sdpSent || sender.muxWritten != .off) {
+        } else if (otherBranch || !receiver.rtcpMuxDecided) && (offererSpoke || !sender.sdpSent || sender.offeredMux) {
             // (To an offerer that never sent SDP, an answer's from-tag nobody has, the
-            // answer gives mux only as far as the last offer to the answerer, if any, did.)
+            // answer gives mux only as far as the last offer to the answerer, if any, came
+            // with it from its sender: mux the proxy carried over from another section does
+            // not count.)
             receiver.rtcpMux = sender.rtcpMux
         }
         guard receiver.rtcpMux else { return .off }

@@ -82,6 +82,16 @@ import Testing
             [("command", .string("offer")), ("from-tag", .string("A")), twoSections("a", "198.51.100.1", 5000, firstRejected: true)],
             [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")), twoSections("b", "203.0.113.5", 6000, firstRejected: false)],
             [("command", .string("answer")), ("from-tag", .string("B")), ("to-tag", .string("A")), twoSections("a", "198.51.100.1", 5000, firstRejected: false)]]),
+        // A lone RTP port (rtcp-mux required) that then needs RTCP: 10.5 keeps it and takes a
+        // new pair beside it, and so again with every SDP to that side.
+        ("a callee's lone RTP port, then RTCP: new ports with every SDP to it", [
+            offer(extra: [("rtcp-mux", .list([.string("require")]))]),
+            [("command", .string("offer")), ("from-tag", .string("X")), ("to-tag", .string("A")), sdp("b", "203.0.113.5", 6000)],
+            [("command", .string("answer")), ("from-tag", .string("X")), ("to-tag", .string("A")), sdp("a", "198.51.100.1", 5000)],
+            offer(), offer()]),
+        // Two callees given one via-branch: an answer on it names the later one.
+        ("an answer on a via-branch two callees came with", [offer(extra: via("V")), offer(to: "X", extra: via("V")),
+                                                            answer("Y", extra: via("V")), offer()]),
         ("an answer from a from-tag nobody has", [offer(), answer("X", from: "nobody")]),
         ("such an answer after the callee answered", [offer(), answer("X"), answer("Y", port: 6002, from: "nobody")]),
         ("such an answer after a fork", fork + [answer("Z", port: 6004, from: "nobody")]),

@@ -381,6 +381,12 @@ func normalizeSDP(_ sdp: String) -> String {
         ("such an answer after the callee answered an offer with mux", [offer(muxMedia), answer(bob + muxMedia6000),
             [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("B")),
              ("sdp", .string((bob + muxMedia6000).joined(separator: "\r\n") + "\r\n"))]]),
+        // (Mux the proxy carried over from another section of the offer does not count.)
+        ("such an answer after an offer muxed only by the proxy", [
+            offer(["m=audio 5000 RTP/AVP 0", "a=rtcp-mux"], extra: [("to-tag", .string("B"))]),
+            offer(["m=audio 5000 RTP/AVP 0", "m=audio 5002 RTP/AVP 0"], extra: [("to-tag", .string("B"))]),
+            [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("B")),
+             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 0", "m=audio 6002 RTP/AVP 0", "a=rtcp-mux"]).joined(separator: "\r\n") + "\r\n"))]]),
         // rtcp-mux in place in another section counts only for a section the SDP still has.
         ("mux in place in a later section the re-offer keeps", [offer(["m=audio 5000 RTP/AVP 0", "m=audio 5002 RTP/AVP 0", "a=rtcp-mux"]),
             offer(["m=audio 5000 RTP/AVP 0", "a=rtcp-mux", "m=audio 5002 RTP/AVP 0", "a=rtcp-mux"])]),
@@ -703,10 +709,23 @@ func normalizeSDP(_ sdp: String) -> String {
         ("a media-level hold reaches an IPv6 side as IN IP6 ::", [
             [("command", .string("offer")), ("from-tag", .string("A")), ("direction", .list([.string("pub"), .string("v6")])),
              ("sdp", sdp("v=0", "o=a 1 1 IN IP4 198.51.100.1", "s=-", "t=0 0", "m=audio 5000 RTP/AVP 0", "c=IN IP4 0.0.0.0"))]]),
-        // 10.5 picks an interface per media: a participant with sections already has each
-        // one not on the named interface picked anew (a round-robin turn each), a new one
-        // starting from the pick before it, and one on an interface without its family
-        // picked anew too; the next scenario's turn shows how many were taken.
+    ]
+
+    @Test(.enabled(if: ReferencePair.installed,
+                   ReferencePair.missing))
+    func interfaceSelectionMatchesTheReference() throws {
+        try Self.compare(Self.interfaceScenarios, interfaces: [
+            "pub/127.0.0.1", "priv/127.0.0.2", "ext:1/127.0.0.3", "ext:2/127.0.0.4", "v6/::1",
+            "dual/127.0.0.5", "dual/::1", "nat/127.0.0.6!203.0.113.99",
+        ])
+    }
+
+    /// 10.5 picks an interface per media: a participant with sections already has each one
+    /// not on the named interface picked anew (a round-robin turn each), a new one starting
+    /// from the pick before it, and one on an interface without its family picked anew too;
+    /// the next scenario's turn shows how many were taken. (Daemons of their own: which port
+    /// each address hands out next depends on what it handed out before.)
+    static let perSectionScenarios: [(String, [[(String, BencodeValue)]])] = [
         ("a re-offer's round robin, section by section", [
             offer(["m=audio 5000 RTP/AVP 0", "m=audio 5002 RTP/AVP 0"]), answer(bob + ["m=audio 6000 RTP/AVP 0", "m=audio 6002 RTP/AVP 0"]),
             offer(["m=audio 5000 RTP/AVP 0", "m=audio 5002 RTP/AVP 0", "m=audio 5004 RTP/AVP 0"], extra: [("direction", .list([.string("ext")]))]),
@@ -721,15 +740,24 @@ func normalizeSDP(_ sdp: String) -> String {
             offer(["m=audio 5000 RTP/AVP 0", "m=audio 5002 RTP/AVP 0"], head: ["v=0", "o=a 1 1 IN IP6 2001:db8::1", "s=-", "c=IN IP6 2001:db8::1", "t=0 0"],
                   extra: [("direction", .list([.string("ext"), .string("pub")]))])]),
         ("round robin after the IPv6 offer", directed(["ext", "pub"])),
+        // A callee a group without its family kept on IPv4 goes to the default's IPv6 when
+        // the next offer names nothing.
+        ("a callee kept off its family by a name moves when none keeps it", [
+            offer(["m=audio 5000 RTP/AVP 0"], head: ["v=0", "o=a 1 1 IN IP6 2001:db8::1", "s=-", "c=IN IP6 2001:db8::1", "t=0 0"],
+                  extra: [("direction", .list([.string("pub"), .string("ext")]))]),
+            offer(["m=audio 5000 RTP/AVP 0"], head: ["v=0", "o=a 1 2 IN IP6 2001:db8::1", "s=-", "c=IN IP6 2001:db8::1", "t=0 0"])]),
+        ("round robin after that one", directed(["ext", "pub"])),
     ]
 
     @Test(.enabled(if: ReferencePair.installed,
                    ReferencePair.missing))
-    func interfaceSelectionMatchesTheReference() throws {
-        try Self.compare(Self.interfaceScenarios, interfaces: [
-            "pub/127.0.0.1", "priv/127.0.0.2", "ext:1/127.0.0.3", "ext:2/127.0.0.4", "v6/::1",
-            "dual/127.0.0.5", "dual/::1", "nat/127.0.0.6!203.0.113.99",
-        ])
+    func interfacesArePickedPerSectionAsTheReferenceDoes() throws {
+        // (Each scenario and the one after it on daemons of their own.)
+        for k in stride(from: 0, to: Self.perSectionScenarios.count, by: 2) {
+            try Self.compare(Array(Self.perSectionScenarios[k..<min(k + 2, Self.perSectionScenarios.count)]), interfaces: [
+                "pub/127.0.0.1", "pub/::1", "priv/127.0.0.2", "ext:1/127.0.0.3", "ext:2/127.0.0.4",
+            ])
+        }
     }
 
     /// Every key path in a reply (`tags.a.medias[].streams[].local port`), values ignored.
