@@ -93,6 +93,9 @@ import Testing
         ("an answer on a via-branch two callees came with", [offer(extra: via("V")), offer(to: "X", extra: via("V")),
                                                             answer("Y", extra: via("V")), offer()]),
         ("an answer from a from-tag nobody has", [offer(), answer("X", from: "nobody")]),
+        // An offer without to-tag goes to whom the offerer last had an offer or answer with,
+        // in either role (here it answered a from-tag nobody had).
+        ("a re-offer after the caller answered a stranger", [offer(), answer("A", port: 5000, from: "S"), offer()]),
         ("such an answer after the callee answered", [offer(), answer("X"), answer("Y", port: 6002, from: "nobody")]),
         ("such an answer after a fork", fork + [answer("Z", port: 6004, from: "nobody")]),
         // A deleted call lingers for its delete delay; an offer or answer brings it back whole.
