@@ -45,6 +45,11 @@ import Testing
     }
 
     static let sequences: [(String, [[(String, BencodeValue)]])] = [
+        // A section no offer to the answerer had (the offerer's went to a new branch) is
+        // answered as a branch's would be: its mux passes.
+        ("an answer adds a muxed section the offer to it lacked", [
+            offer(false) + [("via-branch", .string("V1"))], answer(false),
+            sections([false, false]) + [("via-branch", .string("V2"))], sections([false, true], fromB: true, answer: true)]),
         ("mux answered, re-offer without", [offer(true), answer(true), offer(false, retag: true)]),
         ("mux only answered, re-offer without", [offer(false), answer(true), offer(false, retag: true)]),
         ("mux refused, re-offer without", [offer(true), answer(false), offer(false, retag: true)]),

@@ -10,9 +10,15 @@ import Testing
         return m
     }
 
+    /// An offer from `a` to `b`, as `apply` makes it: the SDP goes to `b`.
+    func offer(_ options: Set<NGRequest.RTCPMuxOption>, _ a: inout MediaLeg, _ b: inout MediaLeg) -> RewritePlan.MuxMode {
+        defer { b.sdpSent = true }
+        return CallRegistry.negotiateMux(isOffer: true, options: options, sender: &a, receiver: &b)
+    }
+
     @Test func anOfferPassesMuxOnAndTheAnswerDecides() {
         var a = leg(mux: true), b = leg()
-        #expect(CallRegistry.negotiateMux(isOffer: true, options: [], sender: &a, receiver: &b) == .offered)
+        #expect(offer([], &a, &b) == .offered)
         #expect(b.rtcpMux && !a.rtcpMuxDecided)
         b.rtcpMux = false  // the callee's answer refuses
         #expect(CallRegistry.negotiateMux(isOffer: false, options: [], sender: &b, receiver: &a) == .off)
@@ -23,7 +29,7 @@ import Testing
         var a = leg(), b = leg(mux: true)
         // The callee already talks mux: a re-offer without it keeps mux towards the callee,
         // even under demux.
-        #expect(CallRegistry.negotiateMux(isOffer: true, options: [.demux], sender: &a, receiver: &b) == .muxed)
+        #expect(offer([.demux], &a, &b) == .muxed)
         #expect(b.rtcpMux)
         // Mux was not offered by the caller: the answer cannot grant it.
         #expect(a.rtcpMuxDecided)
@@ -32,20 +38,30 @@ import Testing
 
     @Test func optionsOfTheOffer() {
         var a = leg(), b = leg()
-        #expect(CallRegistry.negotiateMux(isOffer: true, options: [.require], sender: &a, receiver: &b) == .muxed)
+        #expect(offer([.require], &a, &b) == .muxed)
         a = leg(mux: true); b = leg()
-        #expect(CallRegistry.negotiateMux(isOffer: true, options: [.demux], sender: &a, receiver: &b) == .off)
+        #expect(offer([.demux], &a, &b) == .off)
         // Demuxed towards the callee, the caller keeps mux whatever the callee answers.
         b.rtcpMux = false
         #expect(CallRegistry.negotiateMux(isOffer: false, options: [], sender: &b, receiver: &a) == .muxed)
         a = leg(mux: true); b = leg()
-        #expect(CallRegistry.negotiateMux(isOffer: true, options: [.reject], sender: &a, receiver: &b) == .offered)
+        #expect(offer([.reject], &a, &b) == .offered)
         b.rtcpMux = true
         #expect(CallRegistry.negotiateMux(isOffer: false, options: [], sender: &b, receiver: &a) == .off)
         // `accept` beside `reject` wins: the caller keeps mux whatever the callee answers.
         a = leg(mux: true); b = leg()
-        #expect(CallRegistry.negotiateMux(isOffer: true, options: [.reject, .accept], sender: &a, receiver: &b) == .offered)
+        #expect(offer([.reject, .accept], &a, &b) == .offered)
         b.rtcpMux = false
+        #expect(CallRegistry.negotiateMux(isOffer: false, options: [], sender: &b, receiver: &a) == .muxed)
+    }
+
+    /// A section no offer to the answerer had: its mux passes whatever the offerer decided
+    /// with another branch (10.5).
+    @Test func anAnswerForASectionNotOfferedToItPassesItsMux() {
+        var a = leg(), b = leg(), c = leg()
+        _ = offer([], &a, &c)
+        #expect(a.rtcpMuxDecided)
+        b.rtcpMux = true
         #expect(CallRegistry.negotiateMux(isOffer: false, options: [], sender: &b, receiver: &a) == .muxed)
     }
 }
