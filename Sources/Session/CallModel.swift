@@ -169,6 +169,9 @@ public struct MediaLeg: Sendable {
     /// it for query even where `ICE=remove` takes the attributes out (of a later SDP to it).
     public var ice = false
     public var trickleICE = false
+    /// Some SDP of the participant for the section spoke ICE (kept: a later one without it
+    /// does not undo it, for the roles 10.5 takes toward a fork branch).
+    public var spokeICE = false
     /// The ICE username fragment and password of the participant's last SDP for the
     /// section: a new one of either is an ICE restart (RFC 8839 section 4.4.1.1.1), after
     /// which 10.5 takes the ICE roles anew.

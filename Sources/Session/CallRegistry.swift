@@ -738,6 +738,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             var iceRestart = false
             if !m.isRejected {
                 leg.ice = both.contains { $0.attributeName == "ice-ufrag" }
+                leg.spokeICE = leg.spokeICE || leg.ice
                 // (Media-level credentials override the session's, RFC 8839 section 5.4.)
                 func credential(_ name: String) -> String? {
                     leg.ice ? both.last { $0.attributeName == name }?.attributeValue : nil
@@ -745,8 +746,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 let ufrag = credential("ice-ufrag"), pwd = credential("ice-pwd")
                 iceRestart = (ufrag != nil && leg.iceUfrag != nil && ufrag != leg.iceUfrag)
                     || (pwd != nil && leg.icePwd != nil && pwd != leg.icePwd)
-                leg.iceUfrag = ufrag
-                leg.icePwd = pwd
+                // (An SDP without ICE leaves the credentials known before: 10.5 compares the
+                // next ones with them.)
+                if let ufrag { leg.iceUfrag = ufrag }
+                if let pwd { leg.icePwd = pwd }
                 leg.trickleICE = leg.ice && SDPRewriter.tricklesICE(both)
             }
             // `ICE: remove` takes ICE from the receiver's flags too (10.5).
@@ -758,13 +761,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // controlling when the proxy offers to it (10.5 keeps it from then on).
             let isOffer = request.command == .offer
             // (With `ICE: remove`, 10.5 takes a role toward an answerer only where its offer
-            // went to it or the answer speaks ICE: not in a section beyond the offer, nor
-            // toward a new fork branch, without ICE attributes.)
+            // went to it or ICE was spoken, by the answer or ever by the offerer: not in a section
+            // beyond the offer, nor toward a new fork branch, without ICE attributes.)
             // An ICE restart takes the roles anew on both sides, as for a first SDP.
             if !leg.initialized || iceRestart {
-                leg.iceControlling = !isOffer && (leg.iceControlling || request.ice != .remove || leg.ice)
+                leg.iceControlling = !isOffer && (leg.iceControlling || request.ice != .remove || leg.ice || other.spokeICE)
             }
-            if !other.initialized || iceRestart { other.iceControlling = isOffer }
+            // (An answer to it keeps the role an offer to it took.)
+            if !other.initialized || iceRestart { other.iceControlling = isOffer || (!iceRestart && other.iceControlling) }
             leg.initialized = true
             leg.codecs = StaticPayloadTypes.codecNames(of: m)
             call.participants[sender].medias[i] = leg

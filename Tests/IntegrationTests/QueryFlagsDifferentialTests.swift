@@ -64,6 +64,16 @@ import Testing
                                                   step("answer", from: "A", to: "B")]),
         ("the callee's re-INVITE adds a section", [step("offer", from: "A"), step("answer", from: "A", to: "B"),
                                                    step("offer", from: "B", to: "A", sections: 2)]),
+        // An offerer that ever spoke ICE in the section makes a new fork branch's role
+        // controlling, ICE removed and none in the answer.
+        ("a fork branch answers an offerer that spoke ICE before, removed", [step("offer", from: "A", ice: true, remove: true),
+            step("offer", from: "A", to: "B", remove: true), step("answer", from: "A", to: "C", remove: true)]),
+        // An answer to a participant that never spoke keeps the role the offer to it took.
+        ("a rejected answer to the caller's callee", [rejected(step("offer", from: "A", to: "B")),
+                                                      rejected(step("answer", from: "B", to: "A", remove: true))]),
+        // ICE credentials an SDP without ICE leaves as they were: new ones next are a restart.
+        ("an ICE restart after an answer without ICE", [step("offer", from: "A"), step("answer", from: "A", to: "B", ice: true, remove: true),
+            step("answer", from: "A", to: "B", remove: true), step("offer", from: "B", ice: true, remove: true, ufrag: "efgh")]),
     ]
 
     /// The step's SDP on hold (a null address).
