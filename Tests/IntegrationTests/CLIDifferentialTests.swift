@@ -104,9 +104,11 @@ func cliCommand(_ port: UInt16, _ line: String, timeout: Double = 3) -> String? 
         }
         return commands.map { command in
             // On a loaded machine the reference now and then closes a CLI connection without
-            // writing its answer: a command that changes nothing is asked again then.
+            // writing its answer: a command that changes nothing, or sets what it set (asked
+            // twice, the same), is asked again then.
             let answer = cliCommand(cli, command)
-            if answer == "", command.hasPrefix("list ") || command.hasPrefix("get ") || command == "terminate nope" {
+            if answer == "" || answer == nil,
+               command.hasPrefix("list ") || command.hasPrefix("get ") || command.hasPrefix("set ") || command == "terminate nope" {
                 return cliCommand(cli, command) ?? "<no answer>"
             }
             return answer ?? "<no answer>"
