@@ -454,7 +454,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // family the receiver's own SDP spoke: a receiver on the other one moves, its
         // sockets with it; the sender stays where it is until an SDP goes to it (10.5).
         // (An SDP speaking ICE names its addresses in candidates: 10.5 takes no family from it.)
-        if let family, sdp.media.isEmpty || sdp.media[0].isRejected || !Self.speaksICE(sdp, 0) {
+        // (The SIP source standing in for the SDP's addresses gives its family.)
+        let sourced = usesSIPSource(request) && !sdp.media.isEmpty && !Self.speaksICE(sdp, 0) ? request.receivedFrom?.address.family : nil
+        if let family = sourced ?? family, sdp.media.isEmpty || sdp.media[0].isRejected || !Self.speaksICE(sdp, 0) {
             call.participants[sender].ownFamily = family
         }
         let formerInterface = call.participants[receiver].interface
@@ -494,7 +496,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             senderPicks = sectionPicks(senderLegs, families: sectionFamilies, name: name, fallback: call.participants[sender].interface,
                                        first: call.participants[sender].interface)
         }
-        let named = request.direction.dropFirst().first ?? call.participants[receiver].pendingInterface
+        // (`address family` beats a family word pending from the receiver's own offer.)
+        let pending = call.participants[receiver].pendingInterface.flatMap { request.addressFamily != nil && namesFamily($0) ? nil : $0 }
+        let named = request.direction.dropFirst().first ?? pending
         if let first = receiverPicks.lazy.compactMap({ $0 }).first {
             interface = first
         } else if let name = named, !Self.interface(interface, isNamed: name) {
@@ -511,7 +515,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         }
         let base = interface
         // The receiver's interface in `family`: the base one's counterpart of that family.
-        let inFamily = { (family: IPAddress.Family?, base: MediaInterface) -> MediaInterface in
+        let inFamily = { (family: IPAddress.Family?, base: MediaInterface, familyNamed: Bool) -> MediaInterface in
             guard !familyNamed, let family, base.address.family != family else { return base }
             // An interface this request names keeps the receiver unless it has the family;
             // a round-robin member named by itself (`ext:1`) gives way to the default's, as
@@ -524,7 +528,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // (`address family` does not move a receiver whose SDP spoke ICE, unless `ICE:
         // remove` took that since: 10.5 keeps it where its ICE candidates were gathered.)
         let receiverSpeaksICE = call.participants[receiver].medias.first?.ice == true
-        interface = inFamily((receiverSpeaksICE ? nil : requestedFamily) ?? call.participants[receiver].ownFamily, base)
+        interface = inFamily((receiverSpeaksICE ? nil : requestedFamily) ?? call.participants[receiver].ownFamily, base, familyNamed)
+        // (A family word the receiver's own offer gave holds for the sections it had then; a
+        // section new to it takes its own family, as in 10.5.)
+        let familyWordPending = familyNamed && request.direction.count < 2
         // `address family`, or the family `internal`/`external` named, stays with the
         // receiver until its own SDP speaks another (10.5).
         if (request.addressFamily != nil && !receiverSpeaksICE) || familyNamed { call.participants[receiver].ownFamily = interface.address.family }
@@ -608,7 +615,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             if other.wantedFamily == nil, !other.initialized { other.wantedFamily = sectionRequested ?? leg.ownFamily }
             let unspoken = other.initialized ? nil : other.wantedFamily
             let sectionInterface = inFamily(sectionRequested ?? other.ownFamily ?? unspoken ?? other.currentInterface?.address.family
-                ?? leg.ownFamily ?? call.participants[receiver].ownFamily, sectionBase)
+                ?? leg.ownFamily ?? call.participants[receiver].ownFamily, sectionBase,
+                familyNamed && !(familyWordPending && i >= receiverLegs.count))
             other.pick = nil
             if sectionRequested != nil || familyNamed { other.ownFamily = sectionInterface.address.family }
             // (Destinations kept for want of a socket of their family stay kept until the

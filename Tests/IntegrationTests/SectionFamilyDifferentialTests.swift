@@ -53,6 +53,19 @@ import Testing
             answer([false]), offer([false], from: "B", to: "A")]),
         ("external, then the answer", [offer([false]), answer([true]),
             offer([false], to: "B", extra: [("direction", .list([.string("external")]))]), answer([true])]),
+        // The family word holds for the sections the offer had: one the answer adds takes
+        // its own; `address family` in the answer beats it.
+        ("external, then an answer adding an IPv4 section", [offer([true], extra: [("direction", .list([.string("external")]))]),
+            answer([true, false])]),
+        ("external, then an answer with address family IP4", [offer([false], extra: [("direction", .list([.string("external")]))]),
+            answer([false], extra: [("address family", .string("IP4"))])]),
+        // The SIP source standing in for a section without c= gives the participant its family
+        // (the session c= of a rejected answer shows it).
+        ("a re-offer without c= from an IPv6 SIP source, then the answer", [offer([false]),
+            [("command", .string("offer")), ("from-tag", .string("A")), ("flags", .list([.string("SIP-source-address")])),
+             ("received-from", .list([.string("IP6"), .string("2001:db8:2::77")])), body("A", ["m=audio 5000 RTP/AVP 0"])],
+            [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")),
+             body("B", ["c=IN IP4 203.0.113.5", "m=audio 0 RTP/AVP 0"])]]),
         // `address family` leaves a receiver whose SDP spoke ICE where it is, unless `ICE:
         // remove` in a later SDP of its peer took that ICE.
         ("address family in an answer to an offer speaking ICE", [
