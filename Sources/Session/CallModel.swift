@@ -286,6 +286,8 @@ public struct Participant: Sendable {
     var receivedCodecs: [OfferCodecs?] = []
     /// `receivedCodecs` were set after this participant's own last offer: the latest wins.
     var judgedByReceived = false
+    /// Whom this participant's last offer went to.
+    var lastOfferedTo: Int?
 
     /// What an answer to this participant is judged by for section `i`.
     func answerJudging(_ i: Int) -> OfferCodecs? {
@@ -428,6 +430,14 @@ public struct Call: Sendable {
     func answerJudge(_ i: Int, offerer: Int, answerer: Int) -> OfferCodecs? {
         let legs = participants[answerer].medias
         let gave = i < legs.count ? legs[i].answerGave(judging: offerer) : nil
+        // (The offerer's last offer went to another branch: what was offered to this one
+        // judges its answer, as 10.5 keeps codecs per media of each participant, unless the
+        // answer takes none of it; then the offerer's latest offer does.)
+        if let last = participants[offerer].lastOfferedTo, last != answerer,
+           let received = participants[answerer].receivedCodecs[safe: i] ?? nil, i < legs.count,
+           legs[i].codecs.contains(where: { a in received.current.contains(where: a.answers) }) {
+            return received.judging(answerer, by: gave)
+        }
         return (participants[offerer].answerJudging(i) ?? gave.map { OfferCodecs(offered: $0) })?.judging(answerer, by: gave)
     }
 

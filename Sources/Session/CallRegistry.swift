@@ -356,6 +356,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         }
         if call.dialogueIndex(a, b) == nil { call.dialogues.append(Dialogue(offerer: a, answerer: b)) }
         try apply(sdp, family: family, from: a, to: b, in: &call, request: request, changes: &changes)
+        call.participants[a].lastOfferedTo = b
         return (a, b)
     }
 

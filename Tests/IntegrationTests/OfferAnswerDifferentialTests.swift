@@ -191,6 +191,16 @@ func normalizeSDP(_ sdp: String) -> String {
         ("a re-answer after the caller's offer to a new branch", [offer(["m=audio 5000 RTP/AVP 4"], extra: [("via-branch", .string("v1"))]),
             answer(bob + ["m=audio 6000 RTP/AVP 4"]), offer(["m=audio 5002 RTP/AVP 0"], extra: [("via-branch", .string("v2"))]),
             answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        // Unless it takes some of what was offered to it: then that judges it (10.5 keeps
+        // codecs per media of each participant).
+        ("a re-answer sharing codecs with its own offer after an offer to a new branch", [
+            offer(["m=audio 5000 RTP/AVP 15"], extra: [("via-branch", .string("v1"))]), answer(bob + ["m=audio 6000 RTP/AVP 15"]),
+            offer(["m=audio 5000 RTP/AVP 15 106", "a=rtpmap:106 opus/48000"], extra: [("via-branch", .string("v2"))]),
+            answer(bob + ["m=audio 6000 RTP/AVP 15 106", "a=rtpmap:106 opus/48000"])]),
+        ("a fork branch re-answers after the caller's offer to the other", [
+            offer(["m=audio 5000 RTP/AVP 15"]), answerFrom("x", 1, ["m=audio 6001 RTP/AVP 15"]), answerFrom("y", 2, ["m=audio 6002 RTP/AVP 15"]),
+            offer(["m=audio 5000 RTP/AVP 15 106", "a=rtpmap:106 opus/48000"]),
+            answerFrom("x", 1, ["m=audio 6001 RTP/AVP 15 106", "a=rtpmap:106 opus/48000"])]),
         // An answer to an offerer with no codecs of its own is judged by what the answerer's
         // last answer to another gave.
         ("an answer to a from-tag nobody has after a rejected answer", [offer(["m=audio 5000 RTP/AVP 5 125", "a=rtpmap:125 AMR/8000"]),
