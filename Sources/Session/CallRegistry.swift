@@ -594,9 +594,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 other.proto = t == .accept ? own : t.rawValue
             } else if changed && request.command == .offer {
                 other.proto = own
-            } else if request.command == .answer, QueryReport.knownProtocol(other.proto) == nil {
-                // (An offerer whose own profile 10.5 did not know, `m=audio 0 18`, takes the
-                // answer's.)
+            } else if QueryReport.knownProtocol(other.proto) == nil {
+                // (A receiver whose own profile 10.5 did not know, `m=audio 0 18`, takes the
+                // sender's, in an answer or an offer.)
                 other.proto = own
             }
             // The section's own family, unless it speaks ICE (its candidates name its
@@ -831,7 +831,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let r = i < legs.count ? legs[i].mid : nil
             if request.command == .answer {
                 guard i < legs.count else { return nil }
-                return legs[i].midGenerated ? legs[i].midCarriedBack : r ?? legs[i].sentMid
+                return legs[i].midGenerated ? legs[i].midCarriedBack ?? legs[i].sentMid : r ?? legs[i].sentMid
             }
             guard i < legs.count else { return nil }
             return (legs[i].midGenerated ? nil : r) ?? legs[i].sentMid

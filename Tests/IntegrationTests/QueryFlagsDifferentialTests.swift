@@ -147,8 +147,8 @@ import Testing
         #expect(pair.ours.stop().status == 0)
     }
 
-    /// An offerer whose profile 10.5 did not know (`m=audio 0 18`, read one field short)
-    /// takes the answer's, as query shows.
+    /// A participant whose profile 10.5 did not know (`m=audio 0 18`, read one field short)
+    /// takes the next SDP's to it (an answer's or an offer's), as query shows.
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
     func anUnknownProfileTakesTheAnswers() throws {
         let pair = try ReferencePair()
@@ -164,6 +164,11 @@ import Testing
             ("transport protocol on a line read one field short", [
                 [("command", .string("offer")), ("from-tag", .string("A")), sdp("m=audio  0 RTP/AVP"),
                  ("transport-protocol", .string("RTP/AVPF"))]]),
+            // An answerer whose line was read one field short takes the next offer's profile.
+            ("an answer one field short, then a re-offer", [
+                [("command", .string("offer")), ("from-tag", .string("A")), sdp("m=audio 0 RTP/AVP 8")],
+                [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")), sdp("m=audio  0 8")],
+                [("command", .string("offer")), ("from-tag", .string("A")), ("to-tag", .string("B")), sdp("m=audio 0 RTP/AVP 8")]]),
         ]
         pair.expectStepsMatch(sequences, prefix: "unknown-profile") { reply, query in
             guard case .dictionary(let tags)? = query?["tags"] else { return "\(reply?["result"]?.stringValue ?? "-") no call" }
