@@ -690,8 +690,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // (A leg holding no ports, its section rejected before, has no sockets to keep.)
             let stays = leg.localPorts == nil ? nil : leg.currentInterface?.address.family
             let unreachable = address.map { a in stays.map { $0 != a.family } ?? false } ?? false
-            // (A rejected section leaves a participant that spoke ICE as it was, endpoint too.)
-            if leg.rtpEndpoint != nil, m.isRejected ? leg.ice : Self.speaksICE(sdp, i) || unreachable {
+            // (A rejected section leaves a participant that spoke ICE as it was, endpoint too;
+            // a kept endpoint stays while the SDP names the same address as the last.)
+            if leg.rtpEndpoint != nil, m.isRejected ? leg.ice : Self.speaksICE(sdp, i) || unreachable
+                || (leg.keptEndpoints != nil && senderEndpoint == leg.rtpEndpoint) {
                 leg.keptEndpoints = leg.keptEndpoints ?? (leg.rtpEndpoint, leg.rtcpEndpoint)
             } else {
                 leg.keptEndpoints = nil
@@ -776,8 +778,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             if !leg.initialized || iceRestart {
                 leg.iceControlling = !isOffer && (leg.iceControlling || request.ice != .remove || leg.ice || other.spokeICE)
             }
-            // (An answer to it keeps the role an offer to it took.)
-            if !other.initialized || iceRestart { other.iceControlling = isOffer || (!iceRestart && other.iceControlling) }
+            // (An answer rejecting the section keeps the role an offer to it took.)
+            if !other.initialized || iceRestart { other.iceControlling = isOffer || (m.isRejected && !iceRestart && other.iceControlling) }
             leg.initialized = true
             leg.codecs = StaticPayloadTypes.codecNames(of: m)
             call.participants[sender].medias[i] = leg

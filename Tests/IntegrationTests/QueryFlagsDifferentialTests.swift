@@ -68,9 +68,12 @@ import Testing
         // controlling, ICE removed and none in the answer.
         ("a fork branch answers an offerer that spoke ICE before, removed", [step("offer", from: "A", ice: true, remove: true),
             step("offer", from: "A", to: "B", remove: true), step("answer", from: "A", to: "C", remove: true)]),
-        // An answer to a participant that never spoke keeps the role the offer to it took.
+        // An answer rejecting a section of a participant that never spoke there keeps the
+        // role the offer to it took; an active one takes it anew.
         ("a rejected answer to the caller's callee", [rejected(step("offer", from: "A", to: "B")),
                                                       rejected(step("answer", from: "B", to: "A", remove: true))]),
+        ("an answer with a section the callee's re-INVITE lacked", [step("offer", from: "B", sections: 2),
+            step("offer", from: "A", to: "B"), step("answer", from: "A", to: "B", sections: 2)]),
         // ICE credentials an SDP without ICE leaves as they were: new ones next are a restart.
         ("an ICE restart after an answer without ICE", [step("offer", from: "A"), step("answer", from: "A", to: "B", ice: true, remove: true),
             step("answer", from: "A", to: "B", remove: true), step("offer", from: "B", ice: true, remove: true, ufrag: "efgh")]),
@@ -215,7 +218,7 @@ import Testing
 
     /// A section speaking ICE names its addresses in candidates: 10.5 keeps sending to the
     /// endpoint it had from an earlier SDP (a first one it takes), while the advertised one
-    /// follows the SDP; the next SDP without ICE moves both.
+    /// follows the SDP; the next SDP without ICE moves both, unless it names the same address.
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
     func anSDPSpeakingICEKeepsTheEndpoint() throws {
         let pair = try ReferencePair()
@@ -225,6 +228,9 @@ import Testing
             // A rejected section leaves a participant that spoke ICE as it was, endpoint too.
             ("an ICE offer, then a rejected one", [Self.moved(5010, ice: true), Self.moved(0, ice: false)]),
             ("a plain offer, then a rejected one", [Self.moved(5010, ice: false), Self.moved(0, ice: false)]),
+            // An SDP without ICE naming the same address as the last keeps it too.
+            ("an ICE re-offer, then the same without ICE", [Self.moved(5000, ice: false), Self.moved(5010, ice: true),
+                                                             Self.moved(5010, ice: false)]),
         ]
         pair.expectStepsMatch(sequences, prefix: "ice-endpoint") { reply, query in
             guard case .list(let streams)? = query?["tags"]?["A"]?["medias"]?[0]?["streams"] else { return "-" }
