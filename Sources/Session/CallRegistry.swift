@@ -613,7 +613,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let sectionBase = (i < receiverPicks.count ? receiverPicks[i] : nil) ?? (named == nil ? other.currentInterface : nil) ?? base
             // (A receiver that never spoke wants the family it was set up for: one a named
             // interface without it kept on another moves when no name keeps it there.)
-            if other.wantedFamily == nil, !other.initialized { other.wantedFamily = sectionRequested ?? leg.ownFamily }
+            // (The section's own address gives it, even where it speaks ICE.)
+            if other.wantedFamily == nil, !other.initialized { other.wantedFamily = sectionRequested ?? address?.family ?? leg.ownFamily }
             let unspoken = other.initialized ? nil : other.wantedFamily
             let sectionInterface = inFamily(sectionRequested ?? other.ownFamily ?? unspoken ?? other.currentInterface?.address.family
                 ?? leg.ownFamily ?? call.participants[receiver].ownFamily, sectionBase,

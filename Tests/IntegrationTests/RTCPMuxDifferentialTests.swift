@@ -116,6 +116,8 @@ import Testing
         ("require, the answer takes mux", [offer(false, ["require"]), answer(true), offer(true, retag: true)]),
         ("demux, then a re-offer and answer without", [offer(true, ["demux"]), answer(false), offer(false, retag: true), answer(false)]),
         ("accept", [offer(true, ["accept"]), answer(true)]),
+        // `demux` beside `require`: the callee is muxed, the caller's mux decided (a lone port).
+        ("demux and require", [offer(true, ["demux", "require"]), answer(true)]),
         ("offered mux is no lone port", [offer(true, ["offer"]), answer(true)]),
         ("a branch answers without the offered mux", [offer(true), answer(true), branch("C", mux: false)]),
         // The offerer's new map for such a branch holds a lone RTP port; its RTCP stream

@@ -59,6 +59,11 @@ import Testing
             answer([true, false])]),
         ("external, then an answer with address family IP4", [offer([false], extra: [("direction", .list([.string("external")]))]),
             answer([false], extra: [("address family", .string("IP4"))])]),
+        // A section new to the receiver wants its sender's address family, even where that
+        // speaks ICE.
+        ("a re-offer adds an IPv6 section speaking ICE to an IPv4 callee", [offer([true]), answer([false]),
+            [("command", .string("offer")), ("from-tag", .string("A")), ("to-tag", .string("B")), ("ICE", .string("remove")),
+             body("A", sections(5000, [true, true]) + ["a=ice-ufrag:abcd"])]]),
         // The SIP source standing in for a section without c= gives the participant its family
         // (the session c= of a rejected answer shows it).
         ("a re-offer without c= from an IPv6 SIP source, then the answer", [offer([false]),
