@@ -654,7 +654,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 // its answer (or the mux the proxy required of it); the receiver's by the
                 // SDP going to it, which also has a lone port replaced once RTCP is needed.
                 let rtp = m.mediaLine.isRTP
-                let senderMuxed = rtp && (request.command == .offer ? leg.rtcpMux && leg.rtcpMuxDecided
+                // (`demux` beside `require` gives the offerer a lone port too, while its
+                // answer still decides its mux, as in 10.5.)
+                let senderMuxed = rtp && (request.command == .offer ? leg.rtcpMux && (leg.rtcpMuxDecided || request.rtcpMux.contains(.demux))
                     : leg.rtcpMux || leg.muxWritten == .muxed)
                 let receiverMuxed = rtp && other.muxWritten == .muxed
                 // (Sender first: a new call's ports come in the order offerer, answerer.)

@@ -37,7 +37,11 @@ extension CallRegistry {
             return mapKey == key || (mapKey.port == key.port && (isNull(mapKey) || isNull(key)))
         }
         var index: Int
-        if keepCurrent, let current = leg.currentMap, leg.maps[current].interface == interface {
+        // (A lone RTP port still held for this endpoint is found first whatever keeps the
+        // current map, `port latching` too: 10.5 looks the endpoint up each time.)
+        let loneFirst = rtcp && refit && pairs == 1
+            && leg.maps.contains { !$0.ports.hasRTCP && matches($0.key) && $0.interface == interface }
+        if keepCurrent, !loneFirst, let current = leg.currentMap, leg.maps[current].interface == interface {
             index = current
             // Kept ports still learn whom they are for when they were open (`port latching`
             // in an answer: the next SDP from another port gets new ones, as in 10.5).

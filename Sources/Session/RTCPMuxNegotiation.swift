@@ -25,10 +25,8 @@ extension CallRegistry {
                     receiver.rtcpMux = false
                 }
             }
-            // (`demux` decides it for the offerer even where `require` muxes the receiver,
-            // unless mux was in place with it already.)
             sender.rtcpMuxDecided = !sender.rtcpMux || !receiver.rtcpMux
-                || !options.isDisjoint(with: [.accept, .reject]) || (options.contains(.demux) && !before)
+                || !options.isDisjoint(with: [.accept, .reject])
             // (`accept` beside `reject` wins, in either order.)
             if sender.rtcpMux, options.contains(.reject), !options.contains(.accept) { sender.rtcpMux = false }
         } else if (otherBranch || !sender.sdpSent || !receiver.rtcpMuxDecided) && (offererSpoke || !sender.sdpSent || sender.offeredMux) {

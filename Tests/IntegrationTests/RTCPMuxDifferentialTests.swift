@@ -39,6 +39,11 @@ import Testing
             + "m=audio 7000 RTP/AVP 0\r\n" + (mux ? "a=rtcp-mux\r\n" : "")))]
     }
 
+    /// The step with the caller's SDP at another port.
+    static func moved(_ step: [(String, BencodeValue)]) -> [(String, BencodeValue)] {
+        step.map { $0.0 == "sdp" ? ("sdp", .string($0.1.stringValue!.replacingOccurrences(of: "m=audio 5000", with: "m=audio 5002"))) : $0 }
+    }
+
     static func answer(_ mux: Bool, fromA: Bool = false) -> [(String, BencodeValue)] {
         [("command", .string("answer")), ("from-tag", .string(fromA ? "B" : "A")), ("to-tag", .string(fromA ? "A" : "B")),
          sdp(fromA, mux: mux)]
@@ -116,8 +121,14 @@ import Testing
         ("require, the answer takes mux", [offer(false, ["require"]), answer(true), offer(true, retag: true)]),
         ("demux, then a re-offer and answer without", [offer(true, ["demux"]), answer(false), offer(false, retag: true), answer(false)]),
         ("accept", [offer(true, ["accept"]), answer(true)]),
-        // `demux` beside `require`: the callee is muxed, the caller's mux decided (a lone port).
+        // A lone port that then needs RTCP: every SDP to that side takes a new pair, one
+        // under `port latching` too.
+        ("mux in place, then answers without it, latched", [offer(false), answer(true), moved(offer(false, retag: true)),
+            moved(answer(false, fromA: true)), moved(answer(false, fromA: true)) + [("flags", .list([.string("port-latching")]))]]),
+        // `demux` beside `require`: the callee is muxed, the caller holds a lone port.
         ("demux and require", [offer(true, ["demux", "require"]), answer(true)]),
+        // (Its answer still decides its mux.)
+        ("demux and require, answered without", [offer(true, ["demux", "require"]), answer(false)]),
         ("offered mux is no lone port", [offer(true, ["offer"]), answer(true)]),
         ("a branch answers without the offered mux", [offer(true), answer(true), branch("C", mux: false)]),
         // The offerer's new map for such a branch holds a lone RTP port; its RTCP stream
