@@ -705,7 +705,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 leg.rtpEndpoint = Endpoint(address: address, port: m.mediaLine.port)
                 // With a port count above one, 10.5 takes RTCP from the port after RTP, not a=rtcp.
                 let rtcp = pairs > 1 ? nil : m.attribute("rtcp")?.attributeValue.flatMap(RTCPAttribute.init(parsing:))
-                let rtcpAddress = rtcp?.connection.flatMap { IPAddress($0.address) } ?? address
+                // (The SIP source standing in for the section's address stands in for an
+                // a=rtcp address too, as in 10.5.)
+                let sourced = usesSIPSource(request) && request.receivedFrom != nil && !Self.speaksICE(sdp, i)
+                let rtcpAddress = sourced ? address : rtcp?.connection.flatMap { IPAddress($0.address) } ?? address
                 leg.rtcpEndpoint = Endpoint(address: rtcpAddress, port: rtcp?.port ?? (m.mediaLine.port &+ 1))
             } else {
                 leg.rtpEndpoint = nil

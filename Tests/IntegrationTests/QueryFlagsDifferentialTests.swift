@@ -216,6 +216,27 @@ import Testing
         #expect(pair.ours.stop().status == 0)
     }
 
+    /// The SIP source stands in for an a=rtcp address too.
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func theSIPSourceStandsInForTheRTCPAddress() throws {
+        let pair = try ReferencePair()
+        let sdp = "v=0\r\no=a 1 1 IN IP4 198.51.100.1\r\ns=-\r\nc=IN IP4 198.51.100.1\r\nt=0 0\r\nm=audio 6018 RTP/AVP 0\r\n"
+            + "a=rtcp:6019 IN IP4 198.51.100.1\r\n"
+        let sequences: [(String, [[(String, BencodeValue)]])] = [
+            ("an a=rtcp address under SIP source address", [[("command", .string("offer")), ("from-tag", .string("A")),
+                ("sdp", .string(sdp)), ("received-from", .list([.string("IP4"), .string("192.0.2.77")])),
+                ("flags", .list([.string("SIP-source-address")]))]]),
+            ("an a=rtcp address without it", [[("command", .string("offer")), ("from-tag", .string("A")), ("sdp", .string(sdp))]]),
+        ]
+        pair.expectStepsMatch(sequences, prefix: "sip-source-rtcp") { reply, query in
+            guard case .list(let streams)? = query?["tags"]?["A"]?["medias"]?[0]?["streams"] else { return "-" }
+            return "\(reply?["result"]?.stringValue ?? "-") " + streams.map {
+                "\($0["advertised endpoint"]?["address"]?.stringValue ?? "-"):\($0["advertised endpoint"]?["port"]?.integerValue ?? -1)"
+            }.joined(separator: ",")
+        }
+        #expect(pair.ours.stop().status == 0)
+    }
+
     /// A section speaking ICE names its addresses in candidates: 10.5 keeps sending to the
     /// endpoint it had from an earlier SDP (a first one it takes), while the advertised one
     /// follows the SDP; the next SDP without ICE moves both, unless it names the same address.
