@@ -456,7 +456,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // sockets with it; the sender stays where it is until an SDP goes to it (10.5).
         // (An SDP speaking ICE names its addresses in candidates: 10.5 takes no family from it.)
         // (The SIP source standing in for the SDP's addresses gives its family.)
-        let sourced = usesSIPSource(request) && !sdp.media.isEmpty && !Self.speaksICE(sdp, 0) ? request.receivedFrom?.address.family : nil
+        // (Read once: each read of `settings` takes its lock and copies it.)
+        let sipSource = usesSIPSource(request)
+        let sourced = sipSource && !sdp.media.isEmpty && !Self.speaksICE(sdp, 0) ? request.receivedFrom?.address.family : nil
         if let family = sourced ?? family, sdp.media.isEmpty || sdp.media[0].isRejected || !Self.speaksICE(sdp, 0) {
             call.participants[sender].ownFamily = family
         }
@@ -474,28 +476,34 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         let requestedFamily = request.addressFamily.map { $0 == .ip4 ? IPAddress.Family.inet : .inet6 }
         // The family each section wants: the sender's its own SDP's, the receiver's the one
         // `address family` asks for, else its own section's, else the sender's.
-        let sectionFamilies: [IPAddress.Family?] = sdp.media.indices.map { i in
+        // (Read only where a name places sections: parsing every address costs each request.)
+        let sectionFamilies: [IPAddress.Family?] = request.direction.isEmpty ? [] : sdp.media.indices.map { i in
             (sdp.media[i].connection ?? sdp.sessionConnection(ofMedia: i)).flatMap { IPAddress($0.address)?.family }
         }
-        let receiverLegs = call.participants[receiver].medias
+        // (The legs are read in scopes of their own: a copy held across the loop below would
+        // make its first write copy the whole array.)
+        let receiverLegCount = call.participants[receiver].medias.count
+        let senderLegCount = call.participants[sender].medias.count
         var receiverPicks: [MediaInterface?] = []
-        if let name = request.direction.dropFirst().first, !namesFamily(name) {
-            let wants = sdp.media.indices.map { i in requestedFamily ?? (i < receiverLegs.count ? receiverLegs[i].ownFamily : nil) ?? sectionFamilies[i] }
-            receiverPicks = sectionPicks(receiverLegs, families: wants, name: name, fallback: formerInterface, first: formerInterface)
-        } else if request.direction.count < 2, receiverLegs.contains(where: { $0.pick != nil }) {
-            // (A section without a pick stays where it is; one new to it takes the pick of
-            // the one before.)
-            var last: MediaInterface?
-            receiverPicks = sdp.media.indices.map { i in
-                if i < receiverLegs.count { last = receiverLegs[i].pick ?? receiverLegs[i].currentInterface }
-                return last
+        do {
+            let receiverLegs = call.participants[receiver].medias
+            if let name = request.direction.dropFirst().first, !namesFamily(name) {
+                let wants = sdp.media.indices.map { i in requestedFamily ?? (i < receiverLegs.count ? receiverLegs[i].ownFamily : nil) ?? sectionFamilies[i] }
+                receiverPicks = sectionPicks(receiverLegs, families: wants, name: name, fallback: formerInterface, first: formerInterface)
+            } else if request.direction.count < 2, receiverLegs.contains(where: { $0.pick != nil }) {
+                // (A section without a pick stays where it is; one new to it takes the pick of
+                // the one before.)
+                var last: MediaInterface?
+                receiverPicks = sdp.media.indices.map { i in
+                    if i < receiverLegs.count { last = receiverLegs[i].pick ?? receiverLegs[i].currentInterface }
+                    return last
+                }
             }
         }
-        let senderLegs = call.participants[sender].medias
         var senderPicks: [MediaInterface] = []
         if request.command == .offer, let name = request.direction.first, !namesFamily(name) {
-            senderPicks = sectionPicks(senderLegs, families: sectionFamilies, name: name, fallback: call.participants[sender].interface,
-                                       first: call.participants[sender].interface)
+            senderPicks = sectionPicks(call.participants[sender].medias, families: sectionFamilies, name: name,
+                                       fallback: call.participants[sender].interface, first: call.participants[sender].interface)
         }
         // (`address family` beats a family word pending from the receiver's own offer.)
         let pending = call.participants[receiver].pendingInterface.flatMap { request.addressFamily != nil && namesFamily($0) ? nil : $0 }
@@ -508,7 +516,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         }
         call.participants[receiver].pendingInterface = nil
         if let name = request.direction.first {
-            if senderPicks.isEmpty || senderLegs.isEmpty { call.participants[sender].pendingInterface = name }
+            if senderPicks.isEmpty || senderLegCount == 0 { call.participants[sender].pendingInterface = name }
         } else if let pending = call.participants[sender].pendingInterface, namesFamily(pending) {
             // A family word asks for the family of this SDP only: the sender's next SDP
             // without one speaks its own again (10.5); an interface name stays pending.
@@ -555,7 +563,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // `SIP source address` (or --sip-source) takes the SIP message's source instead
             // of the SDP's address, unless `trust address` says otherwise, or the section
             // speaks ICE (its candidates name its addresses), as 10.5 decides.
-            if usesSIPSource(request), !Self.speaksICE(sdp, i), let source = request.receivedFrom?.address {
+            if sipSource, !Self.speaksICE(sdp, i), let source = request.receivedFrom?.address {
                 // (A null address too: the hold shows in the SDP's direction only, as 10.5 has it.)
                 address = source
             }
@@ -618,7 +626,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let unspoken = other.initialized ? nil : other.wantedFamily
             let sectionInterface = inFamily(sectionRequested ?? other.ownFamily ?? unspoken ?? other.currentInterface?.address.family
                 ?? leg.ownFamily ?? call.participants[receiver].ownFamily, sectionBase,
-                familyNamed && !(familyWordPending && i >= receiverLegs.count))
+                familyNamed && !(familyWordPending && i >= receiverLegCount))
             other.pick = nil
             if sectionRequested != nil || familyNamed { other.ownFamily = sectionInterface.address.family }
             // (Destinations kept for want of a socket of their family stay kept until the
@@ -626,7 +634,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             if let current = other.currentInterface, current != sectionInterface { leaveMaps(&other) }
             // (A section new to the sender sits where its pick puts it at once.)
             let picked = i < senderPicks.count ? senderPicks[i] : nil
-            if let picked, i < senderLegs.count { leg.pick = picked == leg.currentInterface ? nil : picked }
+            if let picked, i < senderLegCount { leg.pick = picked == leg.currentInterface ? nil : picked }
             let senderSectionBase = picked ?? senderBase
             let senderInterface = leg.currentInterface ?? (senderFamilyNamed ? nil : leg.ownFamily.flatMap { family in
                 settings.interfaces.first { $0.name == senderSectionBase.name && $0.address.family == family }
@@ -707,7 +715,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 let rtcp = pairs > 1 ? nil : m.attribute("rtcp")?.attributeValue.flatMap(RTCPAttribute.init(parsing:))
                 // (The SIP source standing in for the section's address stands in for an
                 // a=rtcp address too, as in 10.5.)
-                let sourced = usesSIPSource(request) && request.receivedFrom != nil && !Self.speaksICE(sdp, i)
+                let sourced = sipSource && request.receivedFrom != nil && !Self.speaksICE(sdp, i)
                 let rtcpAddress = sourced ? address : rtcp?.connection.flatMap { IPAddress($0.address) } ?? address
                 leg.rtcpEndpoint = Endpoint(address: rtcpAddress, port: rtcp?.port ?? (m.mediaLine.port &+ 1))
             } else {
