@@ -180,6 +180,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // keeps that call); an answer of only such sessions is passed on as it is.
         let medialess = sdp.sessions.contains { $0.media.isEmpty }
         let passedOn = isAnswer && sdp.media.isEmpty
+        // So does one with a section passed through untouched that has no c= at all (the SIP
+        // source stood in for it): 10.5 has no address to give it.
+        let unaddressed = sdp.media.indices.contains { i in
+            SDPRewriter.isPassedThrough(sdp.media[i].mediaLine) && sdp.media[i].connection == nil && sdp.sessionConnection(ofMedia: i) == nil
+        }
         for m in sdp.media where !m.isRejected {
             if m.mediaLine.proto.asciiContains("SAVP") { throw .notSupported("SRTP (\(m.mediaLine.proto))") }
             if m.lines.contains(where: { $0.attributeName == "crypto" || $0.attributeName == "fingerprint" }) {
@@ -232,7 +237,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
             for (pair, interface) in changes.released { ports.release(pair, on: interface) }
             applyTOS(r.tos, to: &call, newPorts: changes.allocated)
-            if medialess, !passedOn {
+            if (medialess && !passedOn) || unaddressed {
                 calls[callID] = call
                 return .failure(.sdpRewrite)
             }

@@ -379,6 +379,12 @@ func normalizeSDP(_ sdp: String) -> String {
         ("another branch names a non-transcodable open codec and a transcodable closed one", [
             offer(["m=audio 5000 RTP/AVP 0 5 8"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0 5"]),
             answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5 8"])]),
+        // A section passed through untouched with no c= at all (the SIP source stood in for
+        // it): 10.5 sets the call up and answers "Error rewriting SDP".
+        ("an MSRP section without any c= under SIP source address", [
+            offer(["m=message 9644 TCP/MSRP *"], head: ["v=0", "o=alice 123 456 IN IP4 198.51.100.1", "s=call", "t=0 0"],
+                  extra: [("received-from", .list([.string("IP4"), .string("192.0.2.78")]))], flags: ["SIP-source-address"]),
+            offer(["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.1"])]),
         // An answer to a from-tag nobody has gives it mux only as far as the last offer to
         // the answerer, if any, offered mux.
         ("an answer with mux from a from-tag nobody has", [offer(["m=audio 5000 RTP/AVP 0"]),
