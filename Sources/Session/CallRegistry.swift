@@ -463,8 +463,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // (The SIP source standing in for the SDP's addresses gives its family.)
         // (Read once: each read of `settings` takes its lock and copies it.)
         let sipSource = usesSIPSource(request)
-        let sourced = sipSource && !sdp.media.isEmpty && !Self.speaksICE(sdp, 0) ? request.receivedFrom?.address.family : nil
-        if let family = sourced ?? family, sdp.media.isEmpty || sdp.media[0].isRejected || !Self.speaksICE(sdp, 0) {
+        let firstSpeaksICE = !sdp.media.isEmpty && Self.speaksICE(sdp, 0)
+        let sourced = sipSource && !sdp.media.isEmpty && !firstSpeaksICE ? request.receivedFrom?.address.family : nil
+        if let family = sourced ?? family, sdp.media.isEmpty || sdp.media[0].isRejected || !firstSpeaksICE {
             call.participants[sender].ownFamily = family
         }
         let formerInterface = call.participants[receiver].interface
@@ -568,9 +569,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // `SIP source address` (or --sip-source) takes the SIP message's source instead
             // of the SDP's address, unless `trust address` says otherwise, or the section
             // speaks ICE (its candidates name its addresses), as 10.5 decides.
+            var addressSourced = false
             if sipSource, !Self.speaksICE(sdp, i), let source = request.receivedFrom?.address {
                 // (A null address too: the hold shows in the SDP's direction only, as 10.5 has it.)
                 address = source
+                addressSourced = true
             }
             // Where the sender receives: the receiver's ports are the ones for it (a null
             // address stands for any at its port, see `selectPorts`). `port latching`, or a
@@ -720,8 +723,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 let rtcp = pairs > 1 ? nil : m.attribute("rtcp")?.attributeValue.flatMap(RTCPAttribute.init(parsing:))
                 // (The SIP source standing in for the section's address stands in for an
                 // a=rtcp address too, as in 10.5.)
-                let sourced = sipSource && request.receivedFrom != nil && !Self.speaksICE(sdp, i)
-                let rtcpAddress = sourced ? address : rtcp?.connection.flatMap { IPAddress($0.address) } ?? address
+                let rtcpAddress = addressSourced ? address : rtcp?.connection.flatMap { IPAddress($0.address) } ?? address
                 leg.rtcpEndpoint = Endpoint(address: rtcpAddress, port: rtcp?.port ?? (m.mediaLine.port &+ 1))
             } else {
                 leg.rtpEndpoint = nil

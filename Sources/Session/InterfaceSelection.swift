@@ -48,11 +48,6 @@ extension CallRegistry {
         (name == "internal" || name == "external") && !settings.interfaces.contains { $0.name == name }
     }
 
-    /// An address of `family` for a participant on `interface`: the same logical interface's,
-    /// else the default interface's, else any; nil where none has that family (10.5 falls
-    /// back the same way).
-    /// Whether `interface` is the logical interface `name` or a member of its round-robin
-    /// group (`ext` for `ext:1`).
     /// Per section of an SDP, the interface `direction` picks for a participant (10.5 picks
     /// one per media): a section on an interface of that name (or of that round-robin group)
     /// and of the family it wants stays; a section new to the participant starts from the
@@ -71,10 +66,15 @@ extension CallRegistry {
         return picks
     }
 
+    /// Whether `interface` is the logical interface `name` or a member of its round-robin
+    /// group (`ext` for `ext:1`).
     static func interface(_ interface: MediaInterface, isNamed name: String) -> Bool {
         interface.name == name || (interface.name.hasPrefix(name) && interface.name.dropFirst(name.count).first == ":")
     }
 
+    /// An address of `family` for a participant on `interface`: the same logical interface's,
+    /// else the default interface's, else any; nil where none has that family (10.5 falls
+    /// back the same way).
     func otherFamily(of interface: MediaInterface, _ family: IPAddress.Family) -> MediaInterface? {
         let all = settings.interfaces
         let fallback = all.contains { $0.name == InterfaceDefaults.name } ? InterfaceDefaults.name : all[0].name
