@@ -72,6 +72,9 @@ func cliCommand(_ port: UInt16, _ line: String, timeout: Double = 3) -> String? 
         return t
     }
 
+    /// Terminate commands that name no call: asked twice, they answer the same.
+    static let terminatesNothing: Set<String> = ["terminate", "terminate nope", "terminate all x"]
+
     /// Three calls (one answered, with 3 PCMA packets from A; one only offered; one with
     /// labels and a via-branch, re-INVITEd by the callee), then every command; the answers as sent.
     static func run(ng: UInt16, cli: UInt16) throws -> [String] {
@@ -108,7 +111,7 @@ func cliCommand(_ port: UInt16, _ line: String, timeout: Double = 3) -> String? 
             // twice, the same), is asked again then.
             let answer = cliCommand(cli, command)
             if answer == "" || answer == nil,
-               command.hasPrefix("list ") || command.hasPrefix("get ") || command.hasPrefix("set ") || command == "terminate nope" {
+               command.hasPrefix("list ") || command.hasPrefix("get ") || command.hasPrefix("set ") || Self.terminatesNothing.contains(command) {
                 return cliCommand(cli, command) ?? "<no answer>"
             }
             return answer ?? "<no answer>"
