@@ -426,7 +426,8 @@ public struct Call: Sendable {
 
     /// What an answer from `answerer` to `offerer` for section `i` is judged by: the
     /// offerer's codec list, else (it has none) what the answerer's last answer to another
-    /// offerer gave, which judges a re-answer either way.
+    /// offerer gave (only the codecs of it taken, see `OfferCodecs.takenOnly`), which judges
+    /// a re-answer either way.
     func answerJudge(_ i: Int, offerer: Int, answerer: Int) -> OfferCodecs? {
         let legs = participants[answerer].medias
         let gave = i < legs.count ? legs[i].answerGave(judging: offerer) : nil
@@ -438,7 +439,12 @@ public struct Call: Sendable {
            legs[i].codecs.contains(where: { a in received.current.contains(where: a.answers) }) {
             return received.judging(answerer, by: gave)
         }
-        return (participants[offerer].answerJudging(i) ?? gave.map { OfferCodecs(offered: $0) })?.judging(answerer, by: gave)
+        if let own = participants[offerer].answerJudging(i) { return own.judging(answerer, by: gave) }
+        return gave.map { gave in
+            var codecs = OfferCodecs(offered: gave).judging(answerer, by: gave)
+            codecs.takenOnly = true
+            return codecs
+        }
     }
 
     /// The participant `index` last had an offer or answer with, in either role: a callee

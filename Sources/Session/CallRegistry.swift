@@ -276,7 +276,15 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     return after
                 }
                 guard let before = call.answerJudge(i, offerer: offerer, answerer: sender) else { return (nil, whole, own) }
-                let outcome = before.answered(whole, by: sender)
+                var outcome = before.answered(whole, by: sender)
+                if m.isRejected {
+                    // A rejected section's answer opens to the next answer what it gave
+                    // the offerer (10.5), which `rejectedAnswer` decides.
+                    let gave = before.rejectedAnswer(whole, by: sender).flatMap { $0.isEmpty ? nil : $0 } ?? whole
+                    outcome.after.lastAnswers.removeAll { $0.answerer == sender }
+                    outcome.after.lastAnswers.append((sender, gave))
+                    return (outcome.after, gave, own)
+                }
                 return (outcome.after, outcome.formats ?? whole, own)
             }
             // (10.5 keeps one codec list per media: the participant's own offer, an offer to

@@ -118,6 +118,10 @@ struct OfferCodecs: Sendable {
     /// Codecs of an offer that came to the participant, not its own: an answer's codecs
     /// 10.5 cannot transcode pass with the open ones taken (10.5).
     var passesUntranscodable = false
+    /// Only what the answerer's last answer to another offerer gave, for an offerer with no
+    /// codecs of its own: its first answer gives the codecs of it taken, else (and when
+    /// rejected) goes as it is; 10.5 transcodes nothing there.
+    var takenOnly = false
 
     init(offered: [CodecName], passesUntranscodable: Bool = false) {
         self.offered = offered
@@ -148,6 +152,13 @@ struct OfferCodecs: Sendable {
         let kept = taken(answer, open: open)
         var formats: [CodecName]?
         var after = self
+        if takenOnly {
+            formats = kept.isEmpty ? nil : kept
+            after.takenOnly = false
+            after.lastAnswers.removeAll { $0.answerer == answerer }
+            after.lastAnswers.append((answerer, formats ?? answer))
+            return (formats, after)
+        }
         // (Supplemental codecs alone count in the offer's first answer and in a re-answer.)
         let otherBranch = previous == nil && !lastAnswers.isEmpty
         if otherBranch, let transcoded = Self.branchTranscoding(answer, kept: kept, open: open) {
@@ -193,14 +204,17 @@ extension OfferCodecs {
     /// Supplemental ones alone unopened, beside a first main codec of their clock rate that
     /// 10.5 cannot transcode, are not replaced. With no open main codec it can transcode, the
     /// answer goes as it is.
-    static func branchTranscoding(_ answer: [CodecName], kept: [CodecName], open: [CodecName]) -> [CodecName]?? {
+    /// (`inAnswerOrder`: the supplemental codecs taken where the answer has them.)
+    static func branchTranscoding(_ answer: [CodecName], kept: [CodecName], open: [CodecName],
+                                  inAnswerOrder: Bool = false) -> [CodecName]?? {
         let unopened = { (a: CodecName) in !open.has(a) }
         let replacing: Bool, order: [CodecName]
         if answer.contains(where: { $0.isTranscodableMain && unopened($0) }) {
             // (The supplemental ones taken after the rest; unopened ones are replaced where
             // they stand, as unopened main codecs are.)
             replacing = true
-            order = answer.filter { !$0.isSupplemental || unopened($0) } + answer.filter { $0.isSupplemental && !unopened($0) }
+            order = inAnswerOrder ? answer
+                : answer.filter { !$0.isSupplemental || unopened($0) } + answer.filter { $0.isSupplemental && !unopened($0) }
         } else if let supplemental = answer.first(where: { $0.isSupplemental && unopened($0) }) {
             let paired = answer.first { !$0.isSupplemental && $0.clockRate == supplemental.clockRate }
             replacing = paired.map(\.isTranscodableBy105) != false
@@ -232,12 +246,12 @@ extension OfferCodecs {
     }
 
     /// A rejected answer section as the offerer gets it (10.5): naming a main codec it can
-    /// transcode that is not open (or taking none), the first open one it can transcode and
-    /// then the open codecs the answer takes; else, with unopened comfort noise or
+    /// transcode that is not open (or taking none), as `branchTranscoding` says; else, with unopened comfort noise or
     /// telephone-event, the open codecs taken; beside codecs it cannot transcode, those of
     /// them it can when an open one is (possibly none, see `CodecFilter.answerCodecs`); nil:
     /// the answer as it is.
     func rejectedAnswer(_ answer: [CodecName], by answerer: Int) -> [CodecName]? {
+        guard !takenOnly else { return nil }
         let open = lastAnswer(of: answerer) ?? current
         let kept = taken(answer, open: open)
         switch Self.answerKind(answer, kept: kept) {
@@ -246,8 +260,13 @@ extension OfferCodecs {
             guard unopened || kept.isEmpty else {
                 return answer.contains { a in a.isSupplemental && !open.has(a) } ? kept.filter(\.isTranscodableBy105) : nil
             }
+            // (As another branch's answer: open codecs taken that 10.5 cannot transcode
+            // are left out, G728 or AMR, and the first open one stands in for the first
+            // unopened one.
+            // In the answer's order, comfort noise and telephone-event included.)
+            if let transcoded = Self.branchTranscoding(answer, kept: kept, open: open, inAnswerOrder: true) { return transcoded }
             guard let first = open.firstTranscodableMain else { return nil }
-            return [first] + kept.filter { !$0.isSame(as: first) }
+            return [first] + kept.filter { $0.isTranscodableBy105 && !$0.isSame(as: first) }
         case .keptOnly:
             // (Unopened comfort noise or telephone-event is transcoded to an open codec 10.5
             // can transcode, if any: of the codecs taken, only those it can transcode go.)

@@ -77,6 +77,11 @@ func normalizeSDP(_ sdp: String) -> String {
     static func bobHead(_ n: Int) -> [String] {
         ["v=0", "o=bob\(n) 1 1 IN IP4 203.0.113.\(n)", "s=-", "c=IN IP4 203.0.113.\(n)", "t=0 0"]
     }
+    /// An answer from B to a from-tag the call does not have.
+    static func answerToNobody(_ media: [String]) -> [(String, BencodeValue)] {
+        [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("B")),
+         ("sdp", .string((bob + media).joined(separator: "\r\n") + "\r\n"))]
+    }
     static func answerFrom(_ tag: String, _ n: Int, _ media: [String], extra: [(String, BencodeValue)] = []) -> [(String, BencodeValue)] {
         [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string(tag)),
          ("sdp", .string((bobHead(n) + media).joined(separator: "\r\n") + "\r\n"))] + extra
@@ -206,6 +211,23 @@ func normalizeSDP(_ sdp: String) -> String {
         ("an answer to a from-tag nobody has after a rejected answer", [offer(["m=audio 5000 RTP/AVP 5 125", "a=rtpmap:125 AMR/8000"]),
             answer(bob + ["m=audio 0 RTP/AVP 5"]), [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("B")),
             ("sdp", .string((bob + ["m=audio 6556 RTP/AVP 5 125", "a=rtpmap:125 AMR/8000"]).joined(separator: "\r\n") + "\r\n"))]]),
+        // ...only the codecs of it taken, else the answer as it is (10.5 transcodes nothing
+        // there), and a re-answer to it by the first.
+        ("answers to a from-tag nobody has", [offer(["m=audio 5000 RTP/AVP 0 8 13"]), answer(bob + ["m=audio 6000 RTP/AVP 8"]),
+            answerToNobody(["m=audio 6000 RTP/AVP 13"]), answerToNobody(["m=audio 6000 RTP/AVP 0"])]),
+        ("answers to a from-tag nobody has, taking one", [offer(["m=audio 5000 RTP/AVP 0 8 125", "a=rtpmap:125 AMR/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 8 125", "a=rtpmap:125 AMR/8000"]), answerToNobody(["m=audio 6000 RTP/AVP 0 125", "a=rtpmap:125 AMR/8000"])]),
+        ("a rejected answer to a from-tag nobody has", [offer(["m=audio 5000 RTP/AVP 0 8"]), answer(bob + ["m=audio 6000 RTP/AVP 8"]),
+            answerToNobody(["m=audio 0 RTP/AVP 9 8"])]),
+        // A rejected answer naming a codec nobody offered: the open ones taken that 10.5 can
+        // transcode, the first open one in place of the unopened one, in the answer's order.
+        ("a rejected answer beside G728 and opus", [offer(["m=audio 5000 RTP/AVP 15 8 96", "a=rtpmap:96 opus/48000/2"]),
+            answer(bob + ["m=audio 0 RTP/AVP 0 96 15", "a=rtpmap:96 opus/48000/2"])]),
+        ("a rejected answer with comfort noise first", [offer(["m=audio 5000 RTP/AVP 0 8 13"]), answer(bob + ["m=audio 0 RTP/AVP 13 9 8"])]),
+        // A rejected re-answer is judged by what the rejected answer gave.
+        ("a rejected re-answer after speex", [offer(["m=audio 0 RTP/AVP 109", "a=rtpmap:109 telephone-event/8000"]),
+            answer(bob + ["m=audio 0 RTP/AVP 119 109", "a=rtpmap:119 speex/16000", "a=rtpmap:109 telephone-event/8000"]),
+            answer(bob + ["m=audio 0 RTP/AVP 13"])]),
         ("a re-answer after telephone-event alone, to AMR and another telephone-event", [offer(["m=audio 5902 RTP/AVP 127 101 96",
             "a=rtpmap:127 telephone-event/8000", "a=rtpmap:101 AMR/8000", "a=rtpmap:96 telephone-event/48000"]),
             answer(bob + ["m=audio 7460 RTP/AVP 96", "a=rtpmap:96 telephone-event/48000"]),

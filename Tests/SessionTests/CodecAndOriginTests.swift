@@ -87,8 +87,20 @@ import Testing
         }
         #expect(try answer("m=audio 0 RTP/AVP 9 8") == ["0", "8"])
         #expect(try answer("m=audio 0 RTP/AVP 8 0") == nil)
+        #expect(try answer("m=audio 0 RTP/AVP 8 0 9") == ["8", "0"], "the first open one in place of the unopened one")
+        let withCN = try Self.media("m=audio 5000 RTP/AVP 0 8 13")
+        let cnOpen = OfferCodecs(offered: CodecFilter.ordered(StaticPayloadTypes.codecNames(of: withCN), formats: withCN.mediaLine.formats))
+        let cnFirst = try Self.media("m=audio 0 RTP/AVP 13 9 8")
+        #expect(CodecFilter.answerFormats(cnFirst, single: nil, offered: cnOpen, names: StaticPayloadTypes.codecNames(of: cnFirst),
+                                          answerer: 1) == ["13", "0", "8"], "comfort noise where the answer has it")
         #expect(try answer("m=audio 0 RTP/AVP 110 8") == nil)
         #expect(try answer("m=audio 0 RTP/AVP 13 8 110") == ["8"], "with comfort noise nobody offered, the open codecs taken")
+        // (Open ones 10.5 cannot transcode are not among them.)
+        let g728 = try Self.media("m=audio 5000 RTP/AVP 15 8 96", "a=rtpmap:96 opus/48000/2")
+        let open = OfferCodecs(offered: CodecFilter.ordered(StaticPayloadTypes.codecNames(of: g728), formats: g728.mediaLine.formats))
+        let rejected = try Self.media("m=audio 0 RTP/AVP 0 96 15", "a=rtpmap:96 opus/48000/2")
+        #expect(CodecFilter.answerFormats(rejected, single: nil, offered: open, names: StaticPayloadTypes.codecNames(of: rejected),
+                                          answerer: 1) == ["8", "96"])
     }
 
     /// Comfort noise or telephone-event alone, not offered, count as a codec 10.5 can
