@@ -41,7 +41,10 @@ extension CallRegistry {
         // current map, `port latching` too: 10.5 looks the endpoint up each time.)
         let loneFirst = rtcp && refit && pairs == 1
             && leg.maps.contains { !$0.ports.hasRTCP && matches($0.key) && $0.interface == interface }
-        if keepCurrent, !loneFirst, let current = leg.currentMap, leg.maps[current].interface == interface {
+        // (RTCP muxed for sure, the map in use for this endpoint stays, even a pair beside an
+        // older lone port of it: 10.5 needs no RTCP port then and keeps what it uses.)
+        let currentFits = !rtcp && refit && leg.currentMap.map { matches(leg.maps[$0].key) } == true
+        if keepCurrent || currentFits, !loneFirst, let current = leg.currentMap, leg.maps[current].interface == interface {
             index = current
             // Kept ports still learn whom they are for when they were open (`port latching`
             // in an answer: the next SDP from another port gets new ones, as in 10.5).

@@ -125,6 +125,10 @@ import Testing
         // under `port latching` too.
         ("mux in place, then answers without it, latched", [offer(false), answer(true), moved(offer(false, retag: true)),
             moved(answer(false, fromA: true)), moved(answer(false, fromA: true)) + [("flags", .list([.string("port-latching")]))]]),
+        // A lone port beside the pair taken for the same endpoint: muxed again, the pair in
+        // use stays (its RTCP port bound), as 10.5 needs no RTCP port then.
+        ("require, answered without, re-offers with and without", [offer(false, ["require"]), answer(false),
+            offer(true, retag: true), offer(false, retag: true)]),
         // `demux` beside `require`: the callee is muxed, the caller holds a lone port.
         ("demux and require", [offer(true, ["demux", "require"]), answer(true)]),
         // (Its answer still decides its mux.)
