@@ -158,8 +158,9 @@ public struct MediaLeg: Sendable {
     /// that family keeps it only while a name does (10.5 keeps a desired family per media).
     public var wantedFamily: IPAddress.Family?
     /// The last offer to it came with rtcp-mux in its sender's own SDP (not only by the
-    /// proxy's choice): what an answer from it gives an offerer that never spoke (10.5).
-    public var offeredMux = false
+    /// proxy's choice): what an answer from it gives an offerer that never spoke (10.5);
+    /// nil while no offer came to it (its answer's own mux goes then).
+    public var offeredMux: Bool?
     /// The participant's own SDP for the section has been seen (query's `initialized`).
     public var initialized = false
     /// The proxy's ICE role toward the participant (query's `ICE controlling`), set while

@@ -29,13 +29,13 @@ extension CallRegistry {
                 || !options.isDisjoint(with: [.accept, .reject])
             // (`accept` beside `reject` wins, in either order.)
             if sender.rtcpMux, options.contains(.reject), !options.contains(.accept) { sender.rtcpMux = false }
-        } else if (otherBranch || !sender.sdpSent || !receiver.rtcpMuxDecided) && (offererSpoke || !sender.sdpSent || sender.offeredMux) {
+        } else if (otherBranch || !sender.sdpSent || !receiver.rtcpMuxDecided) && (offererSpoke || !sender.sdpSent || sender.offeredMux != false) {
             // (A section no offer to the answerer had is answered as a branch's would be:
             // the offerer's decision was made with another.)
             // (To an offerer that never sent SDP, an answer's from-tag nobody has, the
-            // answer gives mux only as far as the last offer to the answerer, if any, came
-            // with it from its sender: mux the proxy carried over from another section does
-            // not count.)
+            // answer gives mux only as far as the last offer to the answerer came with it
+            // from its sender, if one came: mux the proxy carried over from another section
+            // does not count.)
             receiver.rtcpMux = sender.rtcpMux
         }
         guard receiver.rtcpMux else { return .off }

@@ -96,6 +96,9 @@ import Testing
             sections([false, true], fromB: true, answer: true), sections([true, false])]),
         ("mux offered in both, answered in one, re-offered", [sections([true, true]),
             sections([true, false], fromB: true, answer: true), sections([true, true])]),
+        // The caller answers a from-tag nobody has: no offer ever came to it, its own mux goes.
+        ("the caller answers a from-tag nobody has with mux", [offer(false), answer(false),
+            [("command", .string("answer")), ("from-tag", .string("Z")), ("to-tag", .string("A")), sdp(true, mux: true)]]),
         ("a section added after a refused mux", [offer(true), answer(false), sections([false, false]),
                                                  sections([false, false], fromB: true, answer: true)]),
     ]
