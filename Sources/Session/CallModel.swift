@@ -161,6 +161,8 @@ public struct MediaLeg: Sendable {
     /// proxy's choice): what an answer from it gives an offerer that never spoke (10.5);
     /// nil while no offer came to it (its answer's own mux goes then).
     public var offeredMux: Bool?
+    /// Whom the participant's last offer with this section went to.
+    var lastOfferedTo: Int?
     /// The participant's own SDP for the section has been seen (query's `initialized`).
     public var initialized = false
     /// The proxy's ICE role toward the participant (query's `ICE controlling`), set while

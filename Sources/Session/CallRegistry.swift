@@ -661,8 +661,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             } else {
                 leg.rtcpMux = m.attribute("rtcp-mux") != nil
                 let muxHere = other.rtcpMux
+                // (An answer from another participant than the one the offerer's last offer
+                // of this section went to, not a new branch: see `negotiateMux`.)
+                let answersAnotherBranch = request.command == .answer && !forkAnswer
+                    && other.lastOfferedTo.map { $0 != sender } == true
+                if request.command == .offer { leg.lastOfferedTo = receiver }
                 other.muxWritten = Self.negotiateMux(isOffer: request.command == .offer, options: muxOptions, inPlace: muxInPlace,
-                                                     otherBranch: forkAnswer, offererSpoke: call.participants[receiver].hasSDP,
+                                                     otherBranch: forkAnswer, keepsOffererMux: answersAnotherBranch,
+                                                     offererSpoke: call.participants[receiver].hasSDP,
                                                      sender: &leg, receiver: &other)
                 // (Only mux in place in this very section makes the later ones required.)
                 if request.command == .offer, other.muxWritten == .muxed, muxHere { muxOptions.insert(.require) }

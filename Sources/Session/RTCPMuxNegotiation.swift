@@ -7,13 +7,15 @@ extension CallRegistry {
     /// already has it, and follows `offer`/`require`/`demux`; it also settles whether the
     /// answer may change the offerer's mux (`accept`, `reject`, or mux not offered both
     /// ways). An answer otherwise gives the offerer what the answerer chose; one from another
-    /// branch of a fork (`otherBranch`) does so whatever the offer settled; to an offerer that
+    /// branch of a fork (`otherBranch`) does so whatever the offer settled; one from a
+    /// participant the offerer's last offer of the section did not go to (`keepsOffererMux`)
+    /// only if the last offer to it came with mux; to an offerer that
     /// never sent SDP (`offererSpoke`) only if the last offer to the answerer, if any, offered
     /// mux. Mux already in place for the receiver (`inPlace`: in another of its sections),
     /// required, or given in an answer is written with RTCP on the RTP port; newly offered
     /// mux keeps the separate RTCP port as fallback.
     static func negotiateMux(isOffer: Bool, options: Set<NGRequest.RTCPMuxOption>, inPlace: Bool = false,
-                             otherBranch: Bool = false, offererSpoke: Bool = true,
+                             otherBranch: Bool = false, keepsOffererMux: Bool = false, offererSpoke: Bool = true,
                              sender: inout MediaLeg, receiver: inout MediaLeg) -> RewritePlan.MuxMode {
         let before = receiver.rtcpMux || inPlace
         if isOffer {
@@ -29,6 +31,9 @@ extension CallRegistry {
                 || !options.isDisjoint(with: [.accept, .reject])
             // (`accept` beside `reject` wins, in either order.)
             if sender.rtcpMux, options.contains(.reject), !options.contains(.accept) { sender.rtcpMux = false }
+        } else if keepsOffererMux && sender.sdpSent {
+            // (Only as far as the last offer to it came with mux.)
+            if sender.offeredMux == true { receiver.rtcpMux = sender.rtcpMux }
         } else if (otherBranch || !sender.sdpSent || !receiver.rtcpMuxDecided) && (offererSpoke || !sender.sdpSent || sender.offeredMux != false) {
             // (A section no offer to the answerer had is answered as a branch's would be:
             // the offerer's decision was made with another.)

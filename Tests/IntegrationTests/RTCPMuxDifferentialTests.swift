@@ -96,6 +96,15 @@ import Testing
             sections([false, true], fromB: true, answer: true), sections([true, false])]),
         ("mux offered in both, answered in one, re-offered", [sections([true, true]),
             sections([true, false], fromB: true, answer: true), sections([true, true])]),
+        // An answer from another participant than the one the offerer's last offer went to
+        // takes its mux only as far as the last offer to it came with mux.
+        ("the first branch answers after an offer to another with mux", [offer(false) + [("via-branch", .string("V1"))],
+            [("command", .string("offer")), ("from-tag", .string("A")), ("to-tag", .string("X")), sdp(true, mux: true)],
+            answer(false) + [("via-branch", .string("V1"))]]),
+        ("a branch offered mux re-answers with it after an offer to another branch", [offer(true) + [("via-branch", .string("V1"))],
+            answer(false), offer(false) + [("via-branch", .string("V2"))], answer(true)]),
+        ("a branch not offered mux re-answers with it after an offer to another branch", [offer(false) + [("via-branch", .string("V1"))],
+            offer(false) + [("via-branch", .string("V2"))], answer(false) + [("via-branch", .string("V1"))], answer(true)]),
         // The caller answers a from-tag nobody has: no offer ever came to it, its own mux goes.
         ("the caller answers a from-tag nobody has with mux", [offer(false), answer(false),
             [("command", .string("answer")), ("from-tag", .string("Z")), ("to-tag", .string("A")), sdp(true, mux: true)]]),
