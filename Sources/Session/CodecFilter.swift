@@ -49,7 +49,8 @@ enum CodecFilter {
     /// The formats an offer goes out with, or nil to leave them as they are.
     static func offerFormats(_ m: MediaDescription, _ options: NGRequest.CodecOptions) -> [String]? {
         let removing = options.strip + options.mask
-        guard m.mediaLine.isRTP, !removing.isEmpty else { return nil }
+        // (A line 10.5 reads no RTP profile in, `m=video  0 RTP/AVP 125`, keeps its codecs.)
+        guard m.mediaLine.isRTP, m.profileReadIsRTP, !removing.isEmpty else { return nil }
         let all = codecs(of: m)
         let removeAll = removing.contains { ["all", "full"].contains($0.lowercased()) }
         // A codec `strip` names goes even when `except` names it too; `except` keeps codecs

@@ -224,6 +224,9 @@ func normalizeSDP(_ sdp: String) -> String {
         ("a rejected answer beside G728 and opus", [offer(["m=audio 5000 RTP/AVP 15 8 96", "a=rtpmap:96 opus/48000/2"]),
             answer(bob + ["m=audio 0 RTP/AVP 0 96 15", "a=rtpmap:96 opus/48000/2"])]),
         ("a rejected answer with comfort noise first", [offer(["m=audio 5000 RTP/AVP 0 8 13"]), answer(bob + ["m=audio 0 RTP/AVP 13 9 8"])]),
+        // A rejected line 10.5 reads no RTP profile in keeps its codecs under `codec strip`.
+        ("codec strip on a rejected line with two spaces", [offer(["m=video  0 RTP/AVP 125 102", "a=rtpmap:125 H263-1998/90000",
+            "a=rtpmap:102 VP9/90000"], flags: ["codec-strip-H263-1998"])]),
         // A rejected re-answer is judged by what the rejected answer gave.
         ("a rejected re-answer after speex", [offer(["m=audio 0 RTP/AVP 109", "a=rtpmap:109 telephone-event/8000"]),
             answer(bob + ["m=audio 0 RTP/AVP 119 109", "a=rtpmap:119 speex/16000", "a=rtpmap:109 telephone-event/8000"]),
