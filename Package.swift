@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "ByteTextTests", dependencies: ["ByteText"]),
         .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
-        .testTarget(name: "SDPTests", dependencies: ["SDP"]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP", "NetAddress"]),
         .testTarget(name: "CLibraryTests", dependencies: ["KeyFile", "Digest", "SRTP", "Systemd"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         // Ports for tests that start daemons, shared so parallel tests never get the same one.

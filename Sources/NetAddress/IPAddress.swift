@@ -15,6 +15,12 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a literal address; IPv6 may be given in brackets (`[::1]`).
     public init?(_ text: String) {
+        var text = text
+        if let quad = text.withUTF8({ Self.dottedQuad($0) }) {
+            guard let quad else { return nil }
+            self = quad
+            return
+        }
         var s = Substring(text)
         if s.hasPrefix("["), s.hasSuffix("]") { s = s.dropFirst().dropLast() }
         let literal = String(s)
@@ -29,6 +35,34 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
             return
         }
         return nil
+    }
+
+    /// A literal made of digits and dots only, read as `inet_pton` reads IPv4 (four parts
+    /// of 0-255 without a leading zero) and no IPv6 literal can be; nil when other bytes
+    /// occur (the C library then decides). Parsing in place spares every SDP address a C
+    /// string and two library calls.
+    public static func dottedQuad(_ b: UnsafeBufferPointer<UInt8>) -> IPAddress?? {
+        var acc: UInt32 = 0, value: UInt32 = 0, digits = 0, dots = 0
+        var valid = true
+        for c in b {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if digits > 0 && value == 0 { valid = false }  // a leading zero
+                value = min(value * 10 + UInt32(c - UInt8(ascii: "0")), 1000)
+                digits += 1
+                if value > 255 { valid = false }
+            case UInt8(ascii: "."):
+                if digits == 0 || dots == 3 { valid = false }
+                acc = acc << 8 | (value & 0xff)
+                value = 0
+                digits = 0
+                dots += 1
+            default:
+                return nil
+            }
+        }
+        guard valid, dots == 3, digits > 0 else { return .some(nil) }
+        return .some(.v4((acc << 8 | value).bigEndian))
     }
 
     public init(_ address: in_addr) {
@@ -62,17 +96,20 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .v4(let a):
             // Dotted quad by hand: every SDP the proxy writes carries one.
-            var out: [UInt8] = []
-            out.reserveCapacity(15)
-            withUnsafeBytes(of: a) { octets in
-                for (i, octet) in octets.enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ".")) }
-                    if octet >= 100 { out.append(UInt8(ascii: "0") + octet / 100) }
-                    if octet >= 10 { out.append(UInt8(ascii: "0") + (octet / 10) % 10) }
-                    out.append(UInt8(ascii: "0") + octet % 10)
+            // (Written straight into the string: at most 15 bytes, a small string.)
+            return String(unsafeUninitializedCapacity: 15) { out in
+                var n = 0
+                withUnsafeBytes(of: a) { octets in
+                    for (i, octet) in octets.enumerated() {
+                        if i > 0 { out[n] = UInt8(ascii: "."); n += 1 }
+                        if octet >= 100 { out[n] = UInt8(ascii: "0") + octet / 100; n += 1 }
+                        if octet >= 10 { out[n] = UInt8(ascii: "0") + (octet / 10) % 10; n += 1 }
+                        out[n] = UInt8(ascii: "0") + octet % 10
+                        n += 1
+                    }
                 }
+                return n
             }
-            return String(decoding: out, as: UTF8.self)
         case .v6(let hi, let lo):
             var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
             var words = (hi, lo)

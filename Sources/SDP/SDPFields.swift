@@ -18,16 +18,41 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init?(parsing value: String) {
-        let f = value.asciiFields(UInt8(ascii: " "))
-        guard f.count >= 3, !f[0].isEmpty else { return nil }
-        let portParts = f[1].asciiSplit(UInt8(ascii: "/"), maxSplits: 1, omittingEmpty: false)
-        guard let port = UInt16(portParts[0]) else { return nil }
-        var count: Int?
-        if portParts.count == 2 {
-            guard let c = Self.portCount(portParts[1]) else { return nil }
-            count = c
-        }
-        self.init(media: f[0], port: port, portCount: count, proto: f[2], formats: Array(f.dropFirst(3)))
+        // Fields apart by spaces (any number), read over the bytes in place: every SDP's
+        // m= lines are parsed here.
+        guard let line = value.withUTF8Bytes({ b -> MediaLine? in
+            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
+            var media = "", proto = "", portField = 0..<0
+            var formats: [String] = []
+            var field = 0, i = 0
+            while i < b.count {
+                if b[i] == UInt8(ascii: " ") {
+                    i += 1
+                    continue
+                }
+                let start = i
+                while i < b.count, b[i] != UInt8(ascii: " ") { i += 1 }
+                switch field {
+                case 0: media = text(start..<i)
+                case 1: portField = start..<i
+                case 2: proto = text(start..<i)
+                default:
+                    if formats.isEmpty { formats.reserveCapacity(8) }
+                    formats.append(text(start..<i))
+                }
+                field += 1
+            }
+            guard field >= 3 else { return nil }
+            let slash = b[portField].firstIndex(of: UInt8(ascii: "/"))
+            guard let port = UInt16(text(portField.lowerBound..<(slash ?? portField.upperBound))) else { return nil }
+            var count: Int?
+            if let slash {
+                guard let c = Self.portCount(Substring(text((slash + 1)..<portField.upperBound))) else { return nil }
+                count = c
+            }
+            return MediaLine(media: media, port: port, portCount: count, proto: proto, formats: formats)
+        }) else { return nil }
+        self = line
     }
 
     /// The number of ports after `/`, read as 10.5 reads it: an optional `+` and decimal
@@ -115,13 +140,26 @@ public struct Connection: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init?(parsing value: String) {
-        let f = value.asciiFields(UInt8(ascii: " "), maxSplits: 3, omittingEmpty: false)
-        guard f.count >= 3, f[0] == "IN", !f[2].hasPrefix("["), let ip = IPAddress(f[2]) else { return nil }
-        switch (f[1], ip.family) {
-        case ("IP4", .inet), ("IP6", .inet6): break
-        default: return nil
-        }
-        self.init(networkType: f[0], addressType: f[1], address: f[2], trailing: f.count == 4 ? f[3] : nil)
+        // (Read over the bytes in place: every SDP's addresses are parsed several times.)
+        guard let c = value.withUTF8Bytes({ b -> Connection? in
+            let space = UInt8(ascii: " ")
+            guard let s1 = b.firstIndex(of: space), let s2 = b[(s1 + 1)...].firstIndex(of: space) else { return nil }
+            let s3 = b[(s2 + 1)...].firstIndex(of: space)
+            let addressBytes = UnsafeBufferPointer(rebasing: b[(s2 + 1)..<(s3 ?? b.count)])
+            guard b[..<s1].elementsEqual("IN".utf8), addressBytes.first != UInt8(ascii: "[") else { return nil }
+            let address = String(decoding: addressBytes, as: UTF8.self)
+            guard let ip = IPAddress.dottedQuad(addressBytes) ?? IPAddress(address) else { return nil }
+            let type = b[(s1 + 1)..<s2]
+            let addressType: String
+            switch ip.family {
+            case .inet where type.elementsEqual("IP4".utf8): addressType = "IP4"
+            case .inet6 where type.elementsEqual("IP6".utf8): addressType = "IP6"
+            default: return nil
+            }
+            return Connection(networkType: "IN", addressType: addressType, address: address,
+                              trailing: s3.map { String(decoding: UnsafeBufferPointer(rebasing: b[($0 + 1)...]), as: UTF8.self) })
+        }) else { return nil }
+        self = c
     }
 
     public var description: String {
@@ -166,16 +204,26 @@ public struct RTPMap: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init?(parsing value: String) {
-        let parts = value.asciiFields(UInt8(ascii: " "), maxSplits: 1)
-        guard parts.count == 2, let pt = Int(parts[0]), (0...127).contains(pt) else { return nil }
-        let enc = parts[1].asciiFields(UInt8(ascii: "/"), omittingEmpty: false)
-        guard enc.count == 2 || enc.count == 3, !enc[0].isEmpty, let clock = Int(enc[1]) else { return nil }
-        var channels: Int?
-        if enc.count == 3 {
-            guard let c = Int(enc[2]) else { return nil }
-            channels = c
-        }
-        self.init(payloadType: pt, encoding: enc[0], clockRate: clock, channels: channels)
+        // The payload type (after any spaces), one space, then `encoding/clock[/channels]`
+        // (what follows that space, spaces and all), read over the bytes in place.
+        guard let map = value.withUTF8Bytes({ b -> RTPMap? in
+            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
+            guard let start = b.firstIndex(where: { $0 != UInt8(ascii: " ") }) else { return nil }
+            guard let space = b[start...].firstIndex(of: UInt8(ascii: " ")), space + 1 < b.count,
+                  let pt = Int(text(start..<space)), (0...127).contains(pt) else { return nil }
+            let rest = (space + 1)..<b.count
+            guard let slash1 = b[rest].firstIndex(of: UInt8(ascii: "/")), slash1 > rest.lowerBound else { return nil }
+            let slash2 = b[(slash1 + 1)..<rest.upperBound].firstIndex(of: UInt8(ascii: "/"))
+            if let slash2, b[(slash2 + 1)..<rest.upperBound].contains(UInt8(ascii: "/")) { return nil }
+            guard let clock = Int(text((slash1 + 1)..<(slash2 ?? rest.upperBound))) else { return nil }
+            var channels: Int?
+            if let slash2 {
+                guard let c = Int(text((slash2 + 1)..<rest.upperBound)) else { return nil }
+                channels = c
+            }
+            return RTPMap(payloadType: pt, encoding: text(rest.lowerBound..<slash1), clockRate: clock, channels: channels)
+        }) else { return nil }
+        self = map
     }
 
     public var description: String { "\(payloadType) \(encodingDescription)" }

@@ -341,7 +341,7 @@ public struct Call: Sendable {
     public let callID: ByteString
     public let created: Double
     public var lastSignal: Double
-    public var participants: [Participant] = []
+    public var participants: InPlaceArray<Participant> = []
     public var dialogues: [Dialogue] = []
     /// When the call is deleted for good (after `delete delay`); nil while active. Until
     /// then it is a call like any other (listed, counted, relaying), and an offer or answer

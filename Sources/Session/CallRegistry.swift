@@ -378,7 +378,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
 
     /// Whether section `i` speaks ICE (its candidates name its addresses).
     static func speaksICE(_ sdp: SessionDescription, _ i: Int) -> Bool {
-        (sdp.session(ofMedia: i).lines + sdp.media[i].lines).contains { $0.attributeName == "ice-ufrag" }
+        // (Each list on its own: joining them copied every line of the session and section.)
+        sdp.media[i].lines.contains { $0.attributeName == "ice-ufrag" }
+            || sdp.session(ofMedia: i).lines.contains { $0.attributeName == "ice-ufrag" }
     }
 
     /// The callee an offer without a to-tag goes to: the branch used last; with a

@@ -305,7 +305,15 @@ extension OfferCodecs {
 extension CodecName {
     /// Same payload type and codec (the name compared without case, as SDP does).
     func isSame(as other: CodecName) -> Bool {
-        payloadType == other.payloadType && name.utf8.elementsEqual(other.name.utf8) { Self.lower($0) == Self.lower($1) }
+        // (Over the bytes in place: iterating two UTF-8 views cost an answer ~1,200
+        // instructions per pair compared.)
+        guard payloadType == other.payloadType, name.utf8.count == other.name.utf8.count else { return false }
+        return Self.withBytes(name) { a in
+            Self.withBytes(other.name) { b in
+                for i in 0..<a.count where a[i] != b[i] && Self.lower(a[i]) != Self.lower(b[i]) { return false }
+                return true
+            }
+        }
     }
 
     /// The clock rate in the name (`telephone-event/8000`), nil without one.

@@ -97,7 +97,7 @@ public enum SDPRewriter {
         var connections: [(IPAddress, String)] = []
         func ourConnection(_ address: IPAddress) -> String {
             if let known = connections.first(where: { $0.0 == address }) { return known.1 }
-            let text = Connection(addressType: address.family == .inet ? "IP4" : "IP6", address: address.description).description
+            let text = (address.family == .inet ? "IN IP4 " : "IN IP6 ") + address.description
             connections.append((address, text))
             return text
         }
@@ -362,7 +362,11 @@ public enum SDPRewriter {
 
     /// The direction of media section `m` under its session's `lines`, as 10.5 reads it.
     public static func direction(session lines: [SDPLine], media m: MediaDescription) -> String? {
-        (lines + m.lines).reduce(nil as String?) { isDirection($1.attributeName) ? strongerDirection($0, $1.attributeName) : $0 }
+        // (The two lists one after the other, not joined: joining copied every line.)
+        var direction: String?
+        for line in lines where isDirection(line.attributeName) { direction = strongerDirection(direction, line.attributeName) }
+        for line in m.lines where isDirection(line.attributeName) { direction = strongerDirection(direction, line.attributeName) }
+        return direction
     }
 
     static func crlf(_ line: SDPLine) -> SDPLine {

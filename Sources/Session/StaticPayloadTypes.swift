@@ -22,6 +22,12 @@ public enum StaticPayloadTypes {
         }
     }
 
+    /// The codec of each static type, made once (a codec reads its name's properties when
+    /// made).
+    static let codecs: [CodecName?] = encodings.enumerated().map { pt, encoding in
+        encoding.map { CodecName(payloadType: pt, name: $0) }
+    }
+
     /// `rtpmapValue` of the static types (`0 PCMU/8000`), formatted once.
     static let rtpmapValues: [String?] = encodings.enumerated().map { pt, encoding in encoding.map { "\(pt) \($0)" } }
 
@@ -37,8 +43,8 @@ public enum StaticPayloadTypes {
         var out: [CodecName] = []
         out.reserveCapacity(media.mediaLine.formats.count)
         for f in media.mediaLine.formats {
-            guard let pt = Int(f), (0...127).contains(pt), let encoding = encodings[pt] else { continue }
-            out.append(CodecName(payloadType: pt, name: encoding))
+            guard let pt = Int(f), (0...127).contains(pt), let codec = codecs[pt] else { continue }
+            out.append(codec)
         }
         var fmtps: [(Int, String)] = []
         var feedback: [(Int, String)] = []

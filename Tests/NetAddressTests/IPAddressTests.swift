@@ -1,5 +1,8 @@
 import Testing
 import NetAddress
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct IPAddressTests {
     @Test(arguments: [
@@ -31,5 +34,26 @@ import NetAddress
         #expect(IPAddress("0.0.0.0")!.isUnspecified)
         #expect(IPAddress("::")!.isUnspecified)
         #expect(!IPAddress("::1")!.isUnspecified)
+    }
+
+    /// The in-place IPv4 reader decides exactly as `inet_pton` does, over strings of digits
+    /// and dots (leading zeros, parts over 255, missing or extra parts, empty parts) and
+    /// with other bytes mixed in (then the C library decides, so a NUL ends the literal).
+    @Test func dottedQuadsReadAsInetPton() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet: [Character] = ["0", "1", "2", "5", "9", ".", ".", "0", "2", "5", "a", ":", "\0", " "]
+        var cases = ["0.0.0.0", "00.1.2.3", "1.02.3.4", "255.255.255.255", "256.0.0.0", "1.2.3.", ".1.2.3", "1..2.3",
+                     "1.2.3.4.", "9999999999999.1.1.1", "1.2.3.4\0junk", "1.2.3.04", "0.0.0.00"]
+        for _ in 0..<20_000 {
+            let n = Int.random(in: 0...16, using: &rng)
+            cases.append(String((0..<n).map { _ in alphabet.randomElement(using: &rng)! }))
+        }
+        for text in cases {
+            var a4 = in_addr()
+            var a6 = in6_addr()
+            let expected: IPAddress? = inet_pton(AF_INET, text, &a4) == 1 ? IPAddress(a4)
+                : inet_pton(AF_INET6, text, &a6) == 1 ? IPAddress(a6) : nil
+            #expect(IPAddress(text) == expected, "\(text.debugDescription)")
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 @testable import SDP
+import NetAddress
 
 @Suite struct SDPParserTests {
     static let offer = """
@@ -125,6 +126,73 @@ import Testing
         let c = try #require(Connection(parsing: "IN IP4 1.2.3.4 extra"))
         #expect(c.address == "1.2.3.4" && c.trailing == "extra" && c.description == "IN IP4 1.2.3.4 extra")
         #expect(Connection(parsing: "IN IP6 ::ffff:1.2.3.4")?.address == "::ffff:1.2.3.4")
+    }
+
+    /// `c=` read over the bytes decides as the rule reads it field by field: fields one space
+    /// apart (an empty one between two spaces counts), `IN`, `IP4`/`IP6` matching the
+    /// literal's family, no brackets, everything after the address's space kept.
+    @Test func connectionReadsAsTheFieldRule() {
+        func byFields(_ value: String) -> Connection? {
+            let f = value.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
+            guard f.count >= 3, f[0] == "IN", !f[2].hasPrefix("["), let ip = IPAddress(f[2]) else { return nil }
+            guard (f[1] == "IP4" && ip.family == .inet) || (f[1] == "IP6" && ip.family == .inet6) else { return nil }
+            return Connection(networkType: f[0], addressType: f[1], address: f[2], trailing: f.count == 4 ? f[3] : nil)
+        }
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["IN", "IP4", "IP6", " ", " ", "1.2.3.4", "::1", "[::1]", "0.0.0.0", "x", "é", "256.1.1.1", "in", "IN IP4", "::"]
+        var cases = ["IN IP4 1.2.3.4", "IN IP6 1.2.3.4", "IN IP4 ::1", "IN  IP4 1.2.3.4", "IN IP4  1.2.3.4", "IN IP4 1.2.3.4 ",
+                     "IN IP4 1.2.3.4 a b", "IN IP4", "IN IP4 ", "IN IP6 [::1]", "IN IP6 ::1 x"]
+        for _ in 0..<5_000 {
+            cases.append((0..<Int.random(in: 1...7, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
+        }
+        for value in cases {
+            let c = Connection(parsing: value), expected = byFields(value)
+            #expect(c == expected, "\(value.debugDescription)")
+        }
+    }
+
+    /// `m=` and `a=rtpmap` read over the bytes decide as the field rules read them: m= fields
+    /// apart by any number of spaces, `port[/count]`; rtpmap's payload type after any
+    /// spaces, then everything after the next space split at every `/`.
+    @Test func mediaAndRTPMapLinesReadAsTheFieldRules() {
+        func mediaByFields(_ value: String) -> MediaLine? {
+            let f = value.split(separator: " ").map(String.init)
+            guard f.count >= 3 else { return nil }
+            let portParts = f[1].split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let port = UInt16(portParts[0]) else { return nil }
+            var count: Int?
+            if portParts.count == 2 {
+                guard let c = MediaLine.portCount(portParts[1]) else { return nil }
+                count = c
+            }
+            return MediaLine(media: f[0], port: port, portCount: count, proto: f[2], formats: Array(f.dropFirst(3)))
+        }
+        func rtpmapByFields(_ value: String) -> RTPMap? {
+            guard let start = value.firstIndex(where: { $0 != " " }) else { return nil }
+            let parts = value[start...].split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[1].isEmpty, let pt = Int(parts[0]), (0...127).contains(pt) else { return nil }
+            let enc = parts[1].split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard enc.count == 2 || enc.count == 3, !enc[0].isEmpty, let clock = Int(enc[1]) else { return nil }
+            var channels: Int?
+            if enc.count == 3 {
+                guard let c = Int(enc[2]) else { return nil }
+                channels = c
+            }
+            return RTPMap(payloadType: pt, encoding: enc[0], clockRate: clock, channels: channels)
+        }
+        var rng = SystemRandomNumberGenerator()
+        let mediaPieces = ["audio", " ", " ", "5000", "/", "2", "+3", "RTP/AVP", "0", "8", "101", "x", "é", "65536", "-0", "0/1"]
+        let mapPieces = [" ", " ", "0", "96", "128", "PCMU", "/", "/", "8000", "2", "x", "+1", "-1", "é"]
+        var media = ["audio 5000 RTP/AVP 0", "audio  5000  RTP/AVP  0 ", " audio 5000/2 RTP/AVP", "audio 5000/ RTP/AVP 0",
+                     "audio 5000//2 RTP/AVP", "audio 5000 RTP/AVP", "audio 5000", "audio 70000 RTP/AVP 0", "audio 0 RTP/AVP"]
+        var maps = ["0 PCMU/8000", " 0 PCMU/8000", "0  PCMU/8000", "0 PCMU/8000/2", "0 PCMU/8000/2/1", "0 /8000", "0 PCMU",
+                    "0 PCMU/x", "0 ", "0", "128 PCMU/8000", "96 opus/48000/2", "+1 a/1", "0 PCMU/8000/"]
+        for _ in 0..<5_000 {
+            media.append((0..<Int.random(in: 1...9, using: &rng)).map { _ in mediaPieces.randomElement(using: &rng)! }.joined())
+            maps.append((0..<Int.random(in: 1...8, using: &rng)).map { _ in mapPieces.randomElement(using: &rng)! }.joined())
+        }
+        for value in media { #expect(MediaLine(parsing: value) == mediaByFields(value), "\(value.debugDescription)") }
+        for value in maps { #expect(RTPMap(parsing: value) == rtpmapByFields(value), "\(value.debugDescription)") }
     }
 
     @Test(arguments: malformed)
