@@ -51,6 +51,12 @@ final class MediaThread: @unchecked Sendable {
     private var thread: pthread_t?
     /// Slots that pierce NAT, checked once a second.
     private var piercing: Set<Int32> = []
+    /// Per slot id, the batch (`batchNumber`) that attached it, and the batch that attached
+    /// and detached it: marks in place of sets built per batch (their hashing and growth were
+    /// most of the thread's signalling work).
+    private var attachedIn: [UInt32] = []
+    private var shortLivedIn: [UInt32] = []
+    private var batchNumber: UInt32 = 0
     private var nextTick: UInt64 = 0
     /// xorshift state for echo SSRCs (a getrandom call per socket would cost a system call).
     private var ssrcState: UInt64 = UInt64.random(in: 1...UInt64.max)
@@ -165,17 +171,30 @@ final class MediaThread: @unchecked Sendable {
         if let hook = beforeApplying.withLock({ $0 }) { hook() }
         // A socket attached and detached in the same batch (a call set up and torn down
         // within one wake-up) is never polled: that saves an epoll add and delete.
-        var shortLived: Set<Int32> = []
+        if batchNumber == UInt32.max {
+            batchNumber = 0
+            for i in attachedIn.indices { attachedIn[i] = 0; shortLivedIn[i] = 0 }
+        }
+        batchNumber += 1
+        let current = batchNumber
         if commands.count > 1 {
-            var attachedNow: Set<Int32> = []
             for command in commands {
                 switch command {
-                case .attach(let id, _): attachedNow.insert(id)
-                case .detach(let id, _) where attachedNow.contains(id): shortLived.insert(id)
+                case .attach(let id, _):
+                    let i = Int(id)
+                    if i >= attachedIn.count {
+                        let grown = max(i + 1, attachedIn.count * 2, 64)
+                        attachedIn += repeatElement(0, count: grown - attachedIn.count)
+                        shortLivedIn += repeatElement(0, count: grown - shortLivedIn.count)
+                    }
+                    attachedIn[i] = current
+                case .detach(let id, _) where Int(id) < attachedIn.count && attachedIn[Int(id)] == current:
+                    shortLivedIn[Int(id)] = current
                 default: break
                 }
             }
         }
+        func isShortLived(_ id: Int32) -> Bool { Int(id) < shortLivedIn.count && shortLivedIn[Int(id)] == current }
         for command in commands {
             switch command {
             case .attach(let id, let fd):
@@ -189,7 +208,7 @@ final class MediaThread: @unchecked Sendable {
                 ssrcState ^= ssrcState << 17
                 s.pointee.echo_ssrc = UInt32(truncatingIfNeeded: ssrcState >> 16) | 1
                 s.pointee.attached = 1
-                if !shortLived.contains(id) { _ = mio_epoll_add(epoll, fd, UInt64(id)) }
+                if !isShortLived(id) { _ = mio_epoll_add(epoll, fd, UInt64(id)) }
             case .rule(let id, let rule):
                 apply(rule, to: store.slot(id))
                 if rule.flags & UInt8(MIO_F_PIERCE) != 0 { piercing.insert(id) } else if !piercing.isEmpty { piercing.remove(id) }
@@ -200,7 +219,7 @@ final class MediaThread: @unchecked Sendable {
                 // descriptors does not drop it while the others keep it open.
                 let s = store.slot(id)
                 if s.pointee.attached != 0 {
-                    if unregister, !shortLived.contains(id) { _ = mio_epoll_del(epoll, s.pointee.fd) }
+                    if unregister, !isShortLived(id) { _ = mio_epoll_del(epoll, s.pointee.fd) }
                     close(s.pointee.fd)
                 }
                 s.pointee = mio_slot()

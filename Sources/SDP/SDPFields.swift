@@ -146,14 +146,16 @@ public struct Connection: Hashable, Sendable, CustomStringConvertible {
             guard let s1 = b.firstIndex(of: space), let s2 = b[(s1 + 1)...].firstIndex(of: space) else { return nil }
             let s3 = b[(s2 + 1)...].firstIndex(of: space)
             let addressBytes = UnsafeBufferPointer(rebasing: b[(s2 + 1)..<(s3 ?? b.count)])
-            guard b[..<s1].elementsEqual("IN".utf8), addressBytes.first != UInt8(ascii: "[") else { return nil }
+            // `IN`, then `IP4` or `IP6`, compared byte by byte.
+            guard s1 == 2, b[0] == UInt8(ascii: "I"), b[1] == UInt8(ascii: "N"), s2 == 6, b[3] == UInt8(ascii: "I"),
+                  b[4] == UInt8(ascii: "P"), b[5] == UInt8(ascii: "4") || b[5] == UInt8(ascii: "6"),
+                  addressBytes.first != UInt8(ascii: "[") else { return nil }
             let address = String(decoding: addressBytes, as: UTF8.self)
             guard let ip = IPAddress.dottedQuad(addressBytes) ?? IPAddress(address) else { return nil }
-            let type = b[(s1 + 1)..<s2]
             let addressType: String
             switch ip.family {
-            case .inet where type.elementsEqual("IP4".utf8): addressType = "IP4"
-            case .inet6 where type.elementsEqual("IP6".utf8): addressType = "IP6"
+            case .inet where b[5] == UInt8(ascii: "4"): addressType = "IP4"
+            case .inet6 where b[5] == UInt8(ascii: "6"): addressType = "IP6"
             default: return nil
             }
             return Connection(networkType: "IN", addressType: addressType, address: address,

@@ -88,25 +88,11 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
     public static func attribute(_ name: String, _ value: String? = nil) -> SDPLine {
         assert(name.asciiFirstIndex(of: UInt8(ascii: ":")) == nil, "attribute name with a colon: \(name)")
         guard let value else { return SDPLine(attribute: name, name) }
-        // One copy of each part into the new string (appending to `name` grew it twice).
-        let count = name.utf8.count + 1 + value.utf8.count
-        let text = String(unsafeUninitializedCapacity: count) { out in
-            var i = 0
-            func copy(_ part: String) {
-                var part = part
-                part.withUTF8 { bytes in
-                    for b in bytes {
-                        out[i] = b
-                        i += 1
-                    }
-                }
-            }
-            copy(name)
-            out[i] = UInt8(ascii: ":")
-            i += 1
-            copy(value)
-            return i
-        }
+        // (Concatenated: most results fit a small string, which needs no allocation; building
+        // the bytes by hand cost more, as the result is checked as UTF-8 again.)
+        var text = name
+        text.append(":")
+        text.append(value)
         return SDPLine(attribute: name, text)
     }
 }

@@ -242,8 +242,10 @@ public enum SDPRewriter {
         var others: [SDPLine] = []
         others.reserveCapacity(m.lines.count)
         var mid: SDPLine?
-        var rtpmaps: [Int: SDPLine] = [:]
-        var perFormat: [Int: [SDPLine]] = [:]   // fmtp, then rtcp-fb
+        // Codec lines by payload type, in SDP order (a later rtpmap for a type wins). Short
+        // lists searched in place: a section has a handful, and hashing them cost more.
+        var rtpmaps: [(pt: Int, line: SDPLine)] = []
+        var perFormat: [(pt: Int, line: SDPLine)] = []   // fmtp and rtcp-fb
         var direction = sessionDirection
         var rtcpMux: SDPLine?
         var ptime: SDPLine?
@@ -260,13 +262,14 @@ public enum SDPRewriter {
             case "rtpmap":
                 // One that does not parse is an attribute like any other; 10.5 writes its own.
                 if let pt = payloadType(of: line), line.attributeValue.flatMap(RTPMap.init(parsing:)) != nil {
-                    rtpmaps[pt] = line
+                    rtpmaps.removeAll { $0.pt == pt }
+                    rtpmaps.append((pt, line))
                 } else {
                     others.append(line)
                 }
             case "fmtp", "rtcp-fb":
                 if let pt = payloadType(of: line) {
-                    perFormat[pt, default: []].append(line)
+                    perFormat.append((pt, line))
                 } else {
                     others.append(line)
                 }
@@ -303,7 +306,8 @@ public enum SDPRewriter {
         guard mline.isRTP else {
             // Not RTP: the SDP's own attributes stay, plus a direction; no RTCP port and no
             // ptime (packetization means nothing there), as rtpengine writes it.
-            lines += rtpmaps.keys.sorted().compactMap { rtpmaps[$0] } + perFormat.keys.sorted().flatMap { perFormat[$0]! }
+            // (By payload type; a type's own lines in SDP order: the sort is stable.)
+            lines += rtpmaps.sorted { $0.pt < $1.pt }.map(\.line) + perFormat.sorted { $0.pt < $1.pt }.map(\.line)
             if !plan.originalSendrecv {
                 lines.append(.attribute(outgoingDirection(direction ?? "sendrecv", zeroAddress: zeroAddress)))
             }
@@ -317,12 +321,28 @@ public enum SDPRewriter {
                 // (The chosen codec's fmtp and rtcp-fb go with it where the SDP has none for
                 // the type, even beside an rtpmap of its own, as 10.5 writes them.)
                 let given = chosen?.first { $0.payloadType == pt }
-                lines.append(rtpmaps[pt].map(crlf) ?? .attribute("rtpmap", given.map { "\(pt) \($0.name)" } ?? StaticPayloadTypes.rtpmapValue(for: pt)))
-                let extra = perFormat[pt] ?? []
-                let fmtps = extra.filter { $0.attributeName == "fmtp" }
-                let feedback = extra.filter { $0.attributeName == "rtcp-fb" }
-                lines += (fmtps.isEmpty ? given?.fmtp.map { [.attribute("fmtp", "\(pt) \($0)")] } ?? [] : fmtps.map(crlf))
-                    + (feedback.isEmpty ? given?.rtcpFeedback.map { .attribute("rtcp-fb", "\(pt) \($0)") } ?? [] : feedback.map(crlf))
+                let number = String(pt)
+                if let own = rtpmaps.first(where: { $0.pt == pt }) {
+                    lines.append(crlf(own.line))
+                } else {
+                    lines.append(.attribute("rtpmap", given.map { number + " " + $0.name } ?? StaticPayloadTypes.rtpmapValue(for: pt)))
+                }
+                // The SDP's fmtp lines for the type, else the chosen codec's; then its rtcp-fb
+                // lines, else the chosen codec's.
+                var any = false
+                for e in perFormat where e.pt == pt && e.line.attributeName == "fmtp" {
+                    lines.append(crlf(e.line))
+                    any = true
+                }
+                if !any, let fmtp = given?.fmtp { lines.append(.attribute("fmtp", number + " " + fmtp)) }
+                any = false
+                for e in perFormat where e.pt == pt && e.line.attributeName == "rtcp-fb" {
+                    lines.append(crlf(e.line))
+                    any = true
+                }
+                if !any, let given {
+                    for feedback in given.rtcpFeedback { lines.append(.attribute("rtcp-fb", number + " " + feedback)) }
+                }
             }
         }
         if !plan.originalSendrecv {
