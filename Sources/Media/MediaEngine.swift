@@ -120,13 +120,14 @@ public final class MediaEngine: MediaPlane, SocketOwner, @unchecked Sendable {
             var ids: [Int32] = []
             ids.reserveCapacity(rules.count)
             for rule in rules {
-                guard var socket = s.sockets[rule.socket] else {
+                // (Found once and changed in place: each look-up hashes the address.)
+                guard let at = s.sockets.index(forKey: rule.socket) else {
                     ids.append(-1)
                     continue
                 }
+                let socket = s.sockets.values[at]
                 if socket.thread == nil {
-                    socket.thread = t
-                    s.sockets[rule.socket] = socket
+                    s.sockets.values[at].thread = t
                     out.append(.attach(id: socket.id, fd: socket.fd))
                 }
                 ids.append(socket.id)
