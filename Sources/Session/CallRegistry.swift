@@ -253,7 +253,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 guard m.mediaLine.isRTP, m.profileReadIsRTP, i < senderLegs.count else { return (nil, nil, nil) }
                 let names = senderLegs[i].codecs
                 guard isAnswer else {
-                    return (OfferCodecs(offered: CodecFilter.ordered(names, formats: plan.formats[i] ?? m.mediaLine.formats)), nil, nil)
+                    return (OfferCodecs(offered: CodecFilter.ordered(names, formats: plan.section(i).formats ?? m.mediaLine.formats)), nil, nil)
                 }
                 // (What stays open is judged by the answer after `single codec`, which leaves
                 // codecs 10.5 cannot transcode as they were.)
@@ -832,67 +832,69 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // this function).
         let legs = call.participants[receiver].medias, senderLegs = call.participants[sender].medias
         let n = sdp.media.count
-        var plan = RewritePlan(
-            address: request.mediaAddress ?? call.participants[receiver].interface.sdpAddress,
-            rtpPorts: (0..<n).map { i in sdp.media[i].isRejected || i >= legs.count ? nil : legs[i].localPorts?.rtp })
-        if request.mediaAddress == nil {
-            plan.sectionAddresses = (0..<n).map { i in i < legs.count ? legs[i].currentInterface?.sdpAddress : nil }
+        var plan = RewritePlan(address: request.mediaAddress ?? call.participants[receiver].interface.sdpAddress, rtpPorts: [])
+        plan.sections.reserveCapacity(n)
+        let sipSourced = usesSIPSource(request) && request.receivedFrom != nil
+        // (Legs read in place: a copy of one retains every string and array it holds.)
+        legs.withUnsafeBufferPointer { legs in
+            for i in 0..<n {
+                let m = sdp.media[i]
+                var section = RewritePlan.Section()
+                let leg: UnsafePointer<MediaLeg>? = i < legs.count ? legs.baseAddress! + i : nil
+                section.rtpPort = m.isRejected ? nil : leg?.pointee.localPorts?.rtp
+                if request.mediaAddress == nil { section.address = leg?.pointee.currentInterface?.sdpAddress }
+                if sipSourced { section.sourceAddressed = !Self.speaksICE(sdp, i) }
+                // The profile written: `transport protocol` when given, else the receiver's (in an
+                // answer the offerer's own: 10.5 does not pass an answerer's profile change on
+                // unless told `accept`). (Not where 10.5 reads no RTP profile in the line:
+                // `m=audio  0 RTP/AVP`.)
+                if let t = request.transportProtocol {
+                    section.proto = t == .accept || !m.profileReadIsRTP ? nil : t.rawValue
+                } else if let leg, MediaLine.isRTPProfile(leg.pointee.proto), m.mediaLine.isRTP {
+                    section.proto = leg.pointee.proto
+                }
+                section.fallbackPtime = leg?.pointee.ptime
+                // (An offer only to a receiver whose own SDP gave the section a profile.)
+                if let leg, request.command == .answer || leg.pointee.initialized { section.ownProfile = leg.pointee.proto }
+                // An offer carries the receiver's own mid, else the one the first offer to it set;
+                // an answer its offerer's (the receiver's) when that came from the offerer's own
+                // SDP, else (an answer to a participant that never offered) the one offers to it
+                // carried: 10.5 neither keeps an answer's own mid nor writes a generated one back.
+                if let leg {
+                    if request.command == .answer {
+                        section.mid = leg.pointee.midGenerated ? leg.pointee.midCarriedBack ?? leg.pointee.sentMid : leg.pointee.mid ?? leg.pointee.sentMid
+                    } else {
+                        section.mid = (leg.pointee.midGenerated ? nil : leg.pointee.mid) ?? leg.pointee.sentMid
+                    }
+                }
+                section.rtcpMux = leg?.pointee.muxWritten ?? .off
+                switch request.command {
+                case .offer: section.formats = CodecFilter.offerFormats(m, request.codec)
+                case .answer:
+                    let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
+                    if let offered = call.answerJudge(i, offerer: receiver, answerer: sender) {
+                        let given = CodecFilter.answerCodecs(m, offered: offered, names: i < senderLegs.count ? senderLegs[i].codecs : [],
+                                                             single: single, answerer: sender)
+                        section.formats = given?.map { String($0.payloadType) } ?? single
+                        section.formatCodecs = given
+                    } else {
+                        section.formats = single
+                    }
+                default: break
+                }
+                plan.sections.append(section)
+            }
         }
-        if usesSIPSource(request), request.receivedFrom != nil {
-            plan.sourceAddressed = (0..<n).map { !Self.speaksICE(sdp, $0) }
-        }
+        plan.callMids = true
         plan.replaceOrigin = request.replace.contains(.origin)
         plan.replaceSessionConnection = request.replace.contains(.sessionConnection)
         // A `media address` given replaces a null c= too (10.5); the hold stays a hold.
         plan.replaceZeroAddress = request.replace.contains(.zeroAddress) || request.mediaAddress != nil
         plan.originalSendrecv = request.has(.originalSendrecv)
         if request.has(.noRTCPAttribute) { plan.rtcpAttribute = .none } else if request.has(.fullRTCPAttribute) { plan.rtcpAttribute = .full }
-        // The profile written: `transport protocol` when given, else the receiver's (in an
-        // answer the offerer's own: 10.5 does not pass an answerer's profile change on
-        // unless told `accept`).
-        plan.protocols = (0..<n).map { i in
-            // (Not where 10.5 reads no RTP profile in the line: `m=audio  0 RTP/AVP`.)
-            if let t = request.transportProtocol { return t == .accept || !sdp.media[i].profileReadIsRTP ? nil : t.rawValue }
-            guard i < legs.count, MediaLine.isRTPProfile(legs[i].proto), sdp.media[i].mediaLine.isRTP else { return nil }
-            return legs[i].proto
-        }
-        plan.fallbackPtime = (0..<n).map { $0 < legs.count ? legs[$0].ptime : nil }
-        // (An offer only to a receiver whose own SDP gave the section a profile.)
-        plan.ownProfiles = (0..<n).map { i in
-            i < legs.count && (request.command == .answer || legs[i].initialized) ? legs[i].proto : nil
-        }
         plan.generateMid = request.has(.generateMid)
-        // An offer carries the receiver's own mid, else the one the first offer to it set;
-        // an answer its offerer's (the receiver's) when that came from the offerer's own SDP,
-        // else (an answer to a participant that never offered) the one offers to it carried:
-        // 10.5 neither keeps an answer's own mid nor writes a generated one back.
-        plan.mids = (0..<n).map { i in
-            let r = i < legs.count ? legs[i].mid : nil
-            if request.command == .answer {
-                guard i < legs.count else { return nil }
-                return legs[i].midGenerated ? legs[i].midCarriedBack ?? legs[i].sentMid : r ?? legs[i].sentMid
-            }
-            guard i < legs.count else { return nil }
-            return (legs[i].midGenerated ? nil : r) ?? legs[i].sentMid
-        }
         plan.stripExtmap = request.has(.stripExtmap)
         if request.has(.loopProtect) { plan.loopProtectToken = loopToken }
-        plan.rtcpMux = (0..<n).map { $0 < legs.count ? legs[$0].muxWritten : .off }
-        switch request.command {
-        case .offer: plan.formats = sdp.media.map { CodecFilter.offerFormats($0, request.codec) }
-        case .answer:
-            let answered: [(formats: [String]?, codecs: [CodecName]?)] = sdp.media.indices.map { i in
-                let m = sdp.media[i]
-                let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
-                guard let offered = call.answerJudge(i, offerer: receiver, answerer: sender) else { return (single, nil) }
-                let given = CodecFilter.answerCodecs(m, offered: offered, names: i < senderLegs.count ? senderLegs[i].codecs : [],
-                                                     single: single, answerer: sender)
-                return (given?.map { String($0.payloadType) } ?? single, given)
-            }
-            plan.formats = answered.map(\.formats)
-            plan.formatCodecs = answered.map(\.codecs)
-        default: break
-        }
         return plan
     }
 

@@ -3,50 +3,67 @@ import SDP
 
 /// What one outgoing SDP should say about the proxy, per media section.
 public struct RewritePlan: Sendable {
+    /// What the plan says about one m= section. (One list of these, not a list per field:
+    /// each list cost every request an allocation and its release.)
+    public struct Section: Sendable {
+        /// The address of the interface the section sits on, when not the plan's `address`
+        /// (10.5 keeps an interface per media; a session's c= and o= take its first
+        /// section's).
+        public var address: IPAddress?
+        /// The local RTP port; nil keeps a rejected section rejected.
+        public var rtpPort: UInt16?
+        /// The receiver's own profile (an answer's offerer's, or an offer's receiver that
+        /// sent SDP for the section). A rejected line 10.5 reads with an empty port field
+        /// (`m=audio  0 8`) is written `m=audio  PROFILE ` with it when it differs.
+        public var ownProfile: String?
+        /// Its address is the SIP message's source (`SIP source address`), so a null c=
+        /// there is no hold: it is rewritten and the direction stays (10.5).
+        public var sourceAddressed = false
+        /// The transport protocol to write instead of the SDP's (`transport protocol`, or an
+        /// offerer's own profile in the answer to it); RTP sections only.
+        public var proto: String?
+        /// The formats to send instead of the SDP's own (codec options).
+        public var formats: [String]?
+        /// The codecs behind `formats` where the proxy chose them (an answer's): their
+        /// rtpmap, fmtp and rtcp-fb are written for types the SDP has no line for.
+        public var formatCodecs: [CodecName]?
+        /// The ptime to state when the SDP has none (the receiver's own).
+        public var fallbackPtime: String?
+        /// The media's mid, when the call gave it one (see `callMids`).
+        public var mid: String?
+        /// RFC 5761 multiplexing as stated; nil passes the SDP's own `a=rtcp-mux` through.
+        public var rtcpMux: MuxMode?
+
+        public init(rtpPort: UInt16? = nil) { self.rtpPort = rtpPort }
+    }
+
     /// The address written into c= (and o= with `replace origin`): the interface's
     /// advertised address, or its bound address.
     public var address: IPAddress
-    /// Per m= section: the address of the interface it sits on, when not `address` (10.5
-    /// keeps an interface per media; a session's c= and o= take its first section's).
-    public var sectionAddresses: [IPAddress?] = []
-    /// The local RTP port per m= section, in order; nil keeps a rejected section rejected.
-    public var rtpPorts: [UInt16?]
+    /// Per m= section, in order.
+    public var sections: [Section]
     public var replaceOrigin = false
     public var replaceSessionConnection = false
     /// `replace zero address`: a 0.0.0.0/:: connection is rewritten too (the stream
     /// still counts as on hold for its direction).
     public var replaceZeroAddress = false
-    /// Per m= section: the receiver's own profile (an answer's offerer's, or an offer's
-    /// receiver that sent SDP for the section). A rejected line 10.5 reads with an empty
-    /// port field (`m=audio  0 8`) is written `m=audio  PROFILE ` with it when it differs.
-    public var ownProfiles: [String?] = []
-    /// Per m= section: its address is the SIP message's source (`SIP source address`), so a
-    /// null c= there is no hold: it is rewritten and the direction stays (10.5).
-    public var sourceAddressed: [Bool] = []
     public var rtcpAttribute: RTCPAttributeMode = .short
     public var originalSendrecv = false
-    /// Per m= section: the transport protocol to write instead of the SDP's (`transport
-    /// protocol`, or an offerer's own profile in the answer to it); RTP sections only.
-    public var protocols: [String?] = []
-    /// Per m= section: the formats to send instead of the SDP's own (codec options).
-    public var formats: [[String]?] = []
-    /// Per m= section: the codecs behind `formats` where the proxy chose them (an answer's):
-    /// their rtpmap, fmtp and rtcp-fb are written for types the SDP has no line for.
-    public var formatCodecs: [[CodecName]?] = []
-    /// Per m= section: the ptime to state when the SDP has none (the receiver's own).
-    public var fallbackPtime: [String?] = []
     public var generateMid = false
-    /// Per m= section: the media's mid, when the call gave it one; it replaces the SDP's
-    /// own. Nil entries (or an empty list) leave the SDP's `a=mid` and `generateMid` to decide.
-    public var mids: [String?]?
+    /// The sections' `mid` replace the SDP's own (nil entries drop it); false leaves the
+    /// SDP's `a=mid` and `generateMid` to decide.
+    public var callMids = false
     public var stripExtmap = false
     /// With `loop protect`: the token of the session-level `a=rtpengine:` attribute.
     public var loopProtectToken: String?
 
     public enum RTCPAttributeMode: Sendable { case short, full, none }
 
+    /// Section `i`'s plan (an empty one past the end).
+    public func section(_ i: Int) -> Section { i < sections.count ? sections[i] : Section() }
+
     /// The address written for section `i`.
-    public func address(ofSection i: Int) -> IPAddress { (sectionAddresses[safe: i] ?? nil) ?? address }
+    public func address(ofSection i: Int) -> IPAddress { (i < sections.count ? sections[i].address : nil) ?? address }
 
     /// RFC 5761 multiplexing as stated in one outgoing m= section.
     public enum MuxMode: Sendable {
@@ -58,12 +75,9 @@ public struct RewritePlan: Sendable {
         case muxed
     }
 
-    /// Per m= section; a missing entry passes the SDP's own `a=rtcp-mux` through.
-    public var rtcpMux: [MuxMode] = []
-
     public init(address: IPAddress, rtpPorts: [UInt16?]) {
         self.address = address
-        self.rtpPorts = rtpPorts
+        sections = rtpPorts.map { Section(rtpPort: $0) }
     }
 }
 
@@ -113,7 +127,7 @@ public enum SDPRewriter {
             // when one of them relies on it, rejected or passed through as it is (10.5 then
             // gives a passed-through section the original address of its own).
             let sessionCUsed = s.media.contains { !sdp.media[$0].hasConnection }
-            let sessionSourced = s.media.contains { !sdp.media[$0].hasConnection && (plan.sourceAddressed[safe: $0] ?? false) }
+            let sessionSourced = s.media.contains { !sdp.media[$0].hasConnection && plan.section($0).sourceAddressed }
             var sessionDirection: String?
             var session: [SDPLine] = []
             session.reserveCapacity(s.lines.count + 1)
@@ -158,14 +172,15 @@ public enum SDPRewriter {
                 // A zero address holds the stream, except as trickle ICE's placeholder
                 // before candidates arrive (RFC 8840 section 4.2), as 10.5 reads it.
                 let trickle = (sessionTrickles || tricklesICE(m.lines)) && (s.lines + m.lines).contains { $0.attributeName == "ice-ufrag" }
-                let zero = !trickle && !(plan.sourceAddressed[safe: i] ?? false) && ((m.connection ?? sessionConnection).map(isZero) ?? false)
+                let planned = plan.section(i)
+                let zero = !trickle && !planned.sourceAddressed && ((m.connection ?? sessionConnection).map(isZero) ?? false)
                 if isPassedThrough(m.mediaLine) {
                     media.append(passThrough(m, index: i, plan: plan, sessionConnection: s.lines.first { $0.typeByte == UInt8(ascii: "c") }))
                     continue
                 }
-                var section = rewriteMedia(m, index: i, port: plan.rtpPorts[safe: i] ?? nil, plan: plan,
+                var section = rewriteMedia(m, index: i, port: planned.rtpPort, plan: plan,
                                            ourConnection: ourConnection(plan.address(ofSection: i)), zeroAddress: zero, sessionDirection: sessionDirection)
-                if m.isRejected, let profile = plan.ownProfiles[safe: i] ?? nil, let fields = m.fieldsAs105Reads {
+                if m.isRejected, let profile = planned.ownProfile, let fields = m.fieldsAs105Reads {
                     // (Type, an empty port, the profile 10.5 reads.)
                     if fields.count > 2, fields[1].isEmpty, fields[2] != profile {
                         section.receivedMediaLine = (section.mediaLine, "\(fields[0])  \(profile) ")
@@ -194,7 +209,7 @@ public enum SDPRewriter {
             c.ending = .lf
             lines.append(c)
         }
-        if m.attribute("mid") == nil, let mid = plan.mids?[safe: index] ?? (plan.generateMid ? String(index + 1) : nil) {
+        if m.attribute("mid") == nil, let mid = (plan.callMids ? plan.section(index).mid : nil) ?? (plan.generateMid ? String(index + 1) : nil) {
             lines.append(.attribute("mid", mid))
         }
         lines += m.lines
@@ -215,12 +230,13 @@ public enum SDPRewriter {
         _ m: MediaDescription, index: Int, port: UInt16?, plan: RewritePlan, ourConnection: String,
         zeroAddress: Bool, sessionDirection: String?
     ) -> MediaDescription {
+        let planned = plan.section(index)
         var mline = m.mediaLine
         var head: [SDPLine] = []   // c=, b=, i=, k=: kept in place, c= rewritten
         head.reserveCapacity(m.lines.count + 8)
         for line in m.lines where line.typeByte != UInt8(ascii: "a") {
             if line.typeByte == UInt8(ascii: "c"), let c = Connection(parsing: line.value),
-               plan.replaceZeroAddress || (plan.sourceAddressed[safe: index] ?? false) || !isZero(c) {
+               plan.replaceZeroAddress || planned.sourceAddressed || !isZero(c) {
                 head.append(line.with(value: connection(ourConnection, keeping: c)))
             } else {
                 head.append(nullInFamily(line, plan.address(ofSection: index).family))
@@ -236,8 +252,8 @@ public enum SDPRewriter {
         }
         // Profile and codecs change in a rejected section's m= line too (10.5 edits its
         // fields; unchanged, the line is written as it came).
-        if mline.isRTP, let proto = plan.protocols[safe: index] ?? nil { mline.proto = proto }
-        if let formats = plan.formats[safe: index] ?? nil { mline.formats = formats }
+        if mline.isRTP, let proto = planned.proto { mline.proto = proto }
+        if let formats = planned.formats { mline.formats = formats }
 
         var others: [SDPLine] = []
         others.reserveCapacity(m.lines.count)
@@ -289,9 +305,9 @@ public enum SDPRewriter {
         }
         var lines = head
         lines.append(contentsOf: others)
-        if let mids = plan.mids {
+        if plan.callMids {
             // The media's mid as the call keeps it (10.5: first given, then fixed).
-            if let known = mids[safe: index] ?? nil { lines.append(.attribute("mid", known)) }
+            if let known = planned.mid { lines.append(.attribute("mid", known)) }
         } else if let mid {
             lines.append(mid)
         } else if plan.generateMid {
@@ -315,7 +331,7 @@ public enum SDPRewriter {
         }
         do {
             // These lines are the proxy's own, written anew: CRLF whatever the SDP's endings.
-            let chosen = plan.formatCodecs[safe: index] ?? nil
+            let chosen = planned.formatCodecs
             for fmt in mline.formats {
                 guard let pt = Int(fmt) else { continue }
                 // (The chosen codec's fmtp and rtcp-fb go with it where the SDP has none for
@@ -348,7 +364,7 @@ public enum SDPRewriter {
         if !plan.originalSendrecv {
             lines.append(.attribute(outgoingDirection(direction ?? "sendrecv", zeroAddress: zeroAddress)))
         }
-        let mux = plan.rtcpMux[safe: index] ?? (rtcpMux != nil ? .offered : .off)
+        let mux = planned.rtcpMux ?? (rtcpMux != nil ? .offered : .off)
         let rtcpPort = mux == .muxed ? port : port &+ 1
         switch plan.rtcpAttribute {
         case .none: break
@@ -358,7 +374,7 @@ public enum SDPRewriter {
         if mux != .off { lines.append(rtcpMux.map(crlf) ?? .attribute("rtcp-mux")) }
         if let ptime {
             lines.append(crlf(ptime))
-        } else if let fallback = plan.fallbackPtime[safe: index] ?? nil {
+        } else if let fallback = planned.fallbackPtime {
             lines.append(.attribute("ptime", fallback))
         }
         if endOfCandidates { lines.append(.attribute("end-of-candidates")) }

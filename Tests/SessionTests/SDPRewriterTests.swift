@@ -29,13 +29,13 @@ import Testing
     @Test func eachSectionSpeaksTheAddressOfItsInterface() throws {
         let out = try Self.rewrite(Self.head + ["m=audio 5000 RTP/AVP 0", "c=IN IP6 2001:db8::1", "m=audio 5002 RTP/AVP 0"],
                                    ports: [100, 200]) {
-            $0.sectionAddresses = [IPAddress("::1")!, nil]
+            $0.sections[0].address = IPAddress("::1")!
             $0.replaceOrigin = true
         }
         #expect(out.filter { $0.hasPrefix("c=") || $0.hasPrefix("o=") }
             == ["o=alice 123 456 IN IP6 ::1", "c=IN IP6 ::1", "c=IN IP6 ::1"])
         let second = try Self.rewrite(Self.head + ["m=audio 5000 RTP/AVP 0", "m=audio 5002 RTP/AVP 0", "c=IN IP4 198.51.100.1"],
-                                      ports: [100, 200]) { $0.sectionAddresses = [IPAddress("::1")!, IPAddress("127.0.0.1")!] }
+                                      ports: [100, 200]) { $0.sections[0].address = IPAddress("::1")!; $0.sections[1].address = IPAddress("127.0.0.1")! }
         #expect(second.filter { $0.hasPrefix("c=") } == ["c=IN IP6 ::1", "c=IN IP4 127.0.0.1"])
     }
 
