@@ -205,7 +205,12 @@ public struct RTPMap: Hashable, Sendable, CustomStringConvertible {
         self.channels = channels
     }
 
-    public init?(parsing value: String) {
+    public init?(parsing value: String) { self.init(parsingText: value) }
+
+    /// From the part of a line after `a=rtpmap:`, without making it a string of its own.
+    public init?(parsing value: Substring) { self.init(parsingText: value) }
+
+    private init?<S: StringProtocol>(parsingText value: S) where S.SubSequence == Substring {
         // The payload type (after any spaces), one space, then `encoding/clock[/channels]`
         // (what follows that space, spaces and all), read over the bytes in place.
         guard let map = value.withUTF8Bytes({ b -> RTPMap? in

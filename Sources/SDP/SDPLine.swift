@@ -78,6 +78,12 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
         return value.withUTF8Bytes(read)
     }
 
+    /// `attributeValue` as a view of the line's own text (no string made).
+    public var attributeValueText: Substring? {
+        guard typeByte == UInt8(ascii: "a"), let colon = value.asciiFirstIndex(of: UInt8(ascii: ":")) else { return nil }
+        return value[value.index(after: colon)...]
+    }
+
     /// For `a=name:value` lines: the part after the first colon.
     public var attributeValue: String? {
         guard typeByte == UInt8(ascii: "a"), let colon = value.asciiFirstIndex(of: UInt8(ascii: ":")) else { return nil }

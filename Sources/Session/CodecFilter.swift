@@ -32,7 +32,7 @@ enum CodecFilter {
         // A handful of rtpmap lines: a list searched is cheaper than a dictionary built.
         var maps: [RTPMap] = []
         for line in m.lines where line.attributeName == "rtpmap" {
-            guard let map = line.attributeValue.flatMap(RTPMap.init(parsing:)) else { continue }
+            guard let map = line.attributeValueText.flatMap(RTPMap.init(parsing:)) else { continue }
             if let i = maps.firstIndex(where: { $0.payloadType == map.payloadType }) { maps[i] = map } else { maps.append(map) }
         }
         return m.mediaLine.formats.map { fmt in

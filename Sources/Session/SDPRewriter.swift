@@ -277,7 +277,7 @@ public enum SDPRewriter {
                 others.append(line)
             case "rtpmap":
                 // One that does not parse is an attribute like any other; 10.5 writes its own.
-                if let pt = payloadType(of: line), line.attributeValue.flatMap(RTPMap.init(parsing:)) != nil {
+                if let pt = payloadType(of: line), line.attributeValueText.flatMap(RTPMap.init(parsing:)) != nil {
                     rtpmaps.removeAll { $0.pt == pt }
                     rtpmaps.append((pt, line))
                 } else {
