@@ -209,7 +209,9 @@ public enum SDPRewriter {
             c.ending = .lf
             lines.append(c)
         }
-        if m.attribute("mid") == nil, let mid = (plan.callMids ? plan.section(index).mid : nil) ?? (plan.generateMid ? String(index + 1) : nil) {
+        // (A section the call keeps no mid for gets none, `generate mid` or not, as in 10.5.)
+        if m.attribute("mid") == nil, let mid = plan.callMids && index < plan.sections.count
+            ? plan.sections[index].mid : (plan.generateMid ? String(index + 1) : nil) {
             lines.append(.attribute("mid", mid))
         }
         lines += m.lines

@@ -14,6 +14,19 @@ import Testing
 
     static let head = ["v=0", "o=alice 123 456 IN IP4 198.51.100.1", "s=call", "c=IN IP4 198.51.100.1", "t=0 0"]
 
+    /// A section passed through (MSRP) gets the call's mid for it; where the call keeps
+    /// none, `generate mid` adds none either (10.5); without the call's mids it generates one.
+    @Test func passedThroughSectionsTakeTheCallsMidOnly() throws {
+        let lines = Self.head + ["m=message 9944 TCP/MSRP *"]
+        let kept = try Self.rewrite(lines, ports: [nil]) { $0.generateMid = true; $0.callMids = true }
+        // (The session's c= given to the section ends in a bare LF, as 10.5 writes it.)
+        #expect(!kept.joined(separator: "\n").contains("a=mid"))
+        let given = try Self.rewrite(lines, ports: [nil]) { $0.generateMid = true; $0.callMids = true; $0.sections[0].mid = "m0" }
+        #expect(given.joined(separator: "\n").contains("\na=mid:m0"))
+        let generated = try Self.rewrite(lines, ports: [nil]) { $0.generateMid = true }
+        #expect(generated.joined(separator: "\n").contains("\na=mid:1"))
+    }
+
     @Test func ownedAttributesAreRegeneratedInOrder() throws {
         let out = try Self.rewrite(Self.head + ["m=audio 5000 RTP/AVP 8 0 101", "a=sendrecv", "a=ptime:20", "a=foo:bar",
                                                "a=fmtp:101 0-15", "a=rtpmap:101 telephone-event/8000", "a=maxptime:40", "a=rtcp:5001"],
