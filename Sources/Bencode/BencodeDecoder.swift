@@ -25,7 +25,14 @@ public struct BencodeDecoder {
 
     /// Decodes the value at the start of `bytes`, returning it and the index after it.
     public static func decodePrefix(_ bytes: [UInt8]) throws(BencodeError) -> (BencodeValue, Int) {
+        try decodePrefix(bytes, from: 0)
+    }
+
+    /// Decodes the value starting at `start` in `bytes` (a message's body after its cookie,
+    /// read where it is), returning it and the index after it.
+    public static func decodePrefix(_ bytes: [UInt8], from start: Int) throws(BencodeError) -> (BencodeValue, Int) {
         var decoder = BencodeDecoder(bytes: bytes)
+        decoder.index = start
         let value = try decoder.value(depth: 0)
         return (value, decoder.index)
     }
@@ -54,6 +61,8 @@ public struct BencodeDecoder {
         case UInt8(ascii: "d"):
             index += 1
             var entries: [(key: String, value: BencodeValue)] = []
+            // (An ng request has a handful of keys: room for them at once, not four growths.)
+            entries.reserveCapacity(8)
             while true {
                 guard index < bytes.count else { throw .truncated }
                 if bytes[index] == UInt8(ascii: "e") { index += 1; return .dictionary(entries) }

@@ -39,13 +39,12 @@ public struct NGProcessor: Sendable {
             return NGOutcome(reply: nil, command: nil, error: .invalidFormat)
         }
         let cookie = datagram[..<space]
-        let body = Array(datagram[(space + 1)...])
-        let encoding: NGEncoding = body.first == UInt8(ascii: "{") ? .json : .bencode
+        let encoding: NGEncoding = space + 1 < datagram.count && datagram[space + 1] == UInt8(ascii: "{") ? .json : .bencode
         var command: String?
         let response: BencodeValue
         var failure: NGError?
         do {
-            let request = try decode(body, encoding)
+            let request = try decode(datagram, from: space + 1, encoding)
             guard let name = request["command"]?.stringValue else { throw NGError.missingCommand }
             command = name
             response = try dispatch(name, request, source: source)
@@ -55,7 +54,10 @@ public struct NGProcessor: Sendable {
         } catch {
             preconditionFailure("unexpected error \(error)")
         }
-        var reply = Array(cookie)
+        var reply: [UInt8] = []
+        // (Sized at once: growing by doubling copied a reply with an SDP several times.)
+        if encoding == .bencode { reply.reserveCapacity(cookie.count + 1 + BencodeEncoder.encodedCount(response)) }
+        reply.append(contentsOf: cookie)
         reply.append(UInt8(ascii: " "))
         switch encoding {
         case .bencode: BencodeEncoder.encode(response, into: &reply)
@@ -76,15 +78,16 @@ public struct NGProcessor: Sendable {
         return reply
     }
 
-    private func decode(_ body: [UInt8], _ encoding: NGEncoding) throws(NGError) -> BencodeValue {
+    /// The message's body, from `start` (after the cookie and its space).
+    private func decode(_ datagram: [UInt8], from start: Int, _ encoding: NGEncoding) throws(NGError) -> BencodeValue {
         switch encoding {
         case .json:
-            guard let v = NGJSON.decode(body), case .dictionary = v else { throw .undecodableJSON }
+            guard let v = NGJSON.decode(Array(datagram[start...])), case .dictionary = v else { throw .undecodableJSON }
             return v
         case .bencode:
-            guard body.first == UInt8(ascii: "d") else { throw .invalidFormat }
+            guard start < datagram.count, datagram[start] == UInt8(ascii: "d") else { throw .invalidFormat }
             // Bytes after the dictionary are ignored, as rtpengine ignores them.
-            guard let (v, _) = try? BencodeDecoder.decodePrefix(body) else { throw .undecodableBencode }
+            guard let (v, _) = try? BencodeDecoder.decodePrefix(datagram, from: start) else { throw .undecodableBencode }
             return v
         }
     }

@@ -780,16 +780,18 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     leg.midGenerated = true
                 }
             }
-            let both = sdp.session(ofMedia: i).lines + m.lines
+            // (The session's lines and the section's, each read on its own: joining them
+            // copied every line.)
+            let sessionLines = sdp.session(ofMedia: i).lines
             // A rejected section's ICE attributes count for nothing, and it leaves the ICE the
             // participant spoke before as it was (10.5).
             var iceRestart = false
             if !m.isRejected {
-                leg.ice = both.contains { $0.attributeName == "ice-ufrag" }
+                leg.ice = m.lines.contains { $0.attributeName == "ice-ufrag" } || sessionLines.contains { $0.attributeName == "ice-ufrag" }
                 leg.spokeICE = leg.spokeICE || leg.ice
                 // (Media-level credentials override the session's, RFC 8839 section 5.4.)
                 func credential(_ name: String) -> String? {
-                    leg.ice ? both.last { $0.attributeName == name }?.attributeValue : nil
+                    leg.ice ? (m.lines.last { $0.attributeName == name } ?? sessionLines.last { $0.attributeName == name })?.attributeValue : nil
                 }
                 let ufrag = credential("ice-ufrag"), pwd = credential("ice-pwd")
                 iceRestart = (ufrag != nil && leg.iceUfrag != nil && ufrag != leg.iceUfrag)
@@ -798,7 +800,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 // next ones with them.)
                 if let ufrag { leg.iceUfrag = ufrag }
                 if let pwd { leg.icePwd = pwd }
-                leg.trickleICE = leg.ice && SDPRewriter.tricklesICE(both)
+                leg.trickleICE = leg.ice && (SDPRewriter.tricklesICE(sessionLines) || SDPRewriter.tricklesICE(m.lines))
             }
             // `ICE: remove` takes ICE from the receiver's flags too (10.5).
             if request.ice == .remove {
