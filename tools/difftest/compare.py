@@ -434,6 +434,10 @@ EMPTY_FORMATS = ("10.5 wrote an active m= line without formats, which is not a v
                  "(RFC 3264 section 6.1) nor valid SDP (RFC 4566 section 5.14)")
 
 
+REFERENCE_CRASH = ("10.5 crashed (the reference's own fault: there is nothing to compare at that step, "
+                   "while ours answered it)")
+
+
 TRANSCODING = ("10.5 engaged its transcoder for a section (query's media flag `transcoding`), "
                "which belongs to the transcoding issue")
 
