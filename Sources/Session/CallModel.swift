@@ -311,6 +311,9 @@ public struct Participant: Sendable {
     public var deleted = false
     /// When that delete's delay runs out and the participant is retired.
     public var endAt: Double?
+    /// When a delete naming this branch (not answered yet, of several) by its via-branch
+    /// takes the via-branch from it, once its delay has run out (see `delete`).
+    public var viaBranchEndsAt: Double?
     /// Ended for good (see `Call.retire`): no ports, and no request finds it any more.
     public var retired = false
     /// `block media`: what this participant sends is discarded.
@@ -419,11 +422,15 @@ public struct Call: Sendable {
         return freed.filter { f in !kept.contains(f) }
     }
 
-    /// The earliest time a deleted participant waits to be retired at.
+    /// The earliest time a deleted participant waits to be retired at (or a branch to lose
+    /// its via-branch at).
     public var nextRetirement: Double? {
         // (A loop, not compactMap: the once-a-second scan asks every call.)
         var due: Double?
-        for p in participants { if let at = p.endAt, at < due ?? .infinity { due = at } }
+        for p in participants {
+            if let at = p.endAt, at < due ?? .infinity { due = at }
+            if let at = p.viaBranchEndsAt, at < due ?? .infinity { due = at }
+        }
         return due
     }
 

@@ -137,6 +137,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 } else if call.deleteAt == nil, let due = call.nextRetirement, due <= now {
                     // Participants a tagged delete ended, once its delay has run out.
                     var call = call
+                    for p in call.participants.indices where (call.participants[p].viaBranchEndsAt ?? .infinity) <= now {
+                        call.participants[p].viaBranch = nil
+                        call.participants[p].viaBranchEndsAt = nil
+                    }
                     for p in call.participants.indices where (call.participants[p].endAt ?? .infinity) <= now {
                         freed += call.retire(p)
                     }
@@ -204,6 +208,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 for p in existing.participants.indices where !existing.participants[p].retired {
                     existing.participants[p].deleted = false
                     existing.participants[p].endAt = nil
+                    existing.participants[p].viaBranchEndsAt = nil
                 }
                 call = existing
             } else {
@@ -945,6 +950,26 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // that one), it deletes the whole call, answered with statistics of no tag.
             let unknownToTag = r.fromTag != nil && !swapped && r.toTag.map { call.participantIndex(tag: $0) == nil } ?? false
             if unknownToTag, !call.participants.contains(where: { $0.tag == nil && !$0.retired }) { return (notFound, nil) }
+            // With several branches (a forked INVITE), 10.5 cannot tell which one the unknown
+            // to-tag would be: only a via-branch naming a branch not answered yet finds one,
+            // and that branch loses its via-branch and its ports (it stays listed, with its
+            // subscriptions; the reply has the call's statistics, of no tag), at once or when
+            // the delete's delay has run out; anything else only warns.
+            if unknownToTag, let from, call.peers(of: from).count > 1 {
+                guard let via = r.viaBranch, let branch = call.peers(of: from).first(where: {
+                    call.participants[$0].tag == nil && call.participants[$0].viaBranch == via
+                }) else { return (notFound, nil) }
+                if delay <= 0 {
+                    call.participants[branch].viaBranch = nil
+                    freed = call.retire(branch)
+                    installForwarding(call)
+                } else {
+                    call.participants[branch].viaBranchEndsAt = min(call.participants[branch].viaBranchEndsAt ?? .infinity, now + delay)
+                    call.participants[branch].endAt = min(call.participants[branch].endAt ?? .infinity, now + delay)
+                }
+                calls[callID] = call
+                return (QueryReport.entries(for: call, counters: streamCounters, only: []), nil)
+            }
             var reply: [(key: String, value: BencodeValue)] = unknownToTag
                 ? QueryReport.entries(for: call, counters: streamCounters, only: []) : []
             // A tagged delete ends the to-tag's participant (else the from-tag's) and whom it

@@ -29,6 +29,11 @@ import Testing
         ("an answer from another to-tag after such a re-offer", [offer(), offer(to: "X"), answer("Y"), answer("X")]),
         ("two re-offers to new to-tags", [offer(), offer(to: "X"), offer(to: "Y")]),
         ("a re-offer without to-tag goes to the branch used last", [offer(), offer(to: "X"), answer("X"), offer()]),
+        // A fork a delete took its via-branch from is found by it no more: an answer naming
+        // it goes to the fork offered last (10.5).
+        ("an answer by a via-branch a delete took", [offer(extra: via("V1")), offer(extra: via("V2")),
+            [("command", .string("delete")), ("from-tag", .string("A")), ("to-tag", .string("Z")), ("delete-delay", .integer(0))] + via("V1"),
+            answer("B", extra: via("V1"))]),
         ("a branch at the same endpoint shares the offerer's ports", [offer(), answer("X"), answer("Y"), answer("X")]),
         ("a branch at another endpoint gets ports of its own", [offer(), answer("X"), answer("Y", port: 6002), answer("X"),
                                                                answer("Y", port: 6002)]),
@@ -178,6 +183,17 @@ import Testing
         ("delete to a tag nobody has while the callee has not answered", [offer(), delete("A", "B")]),
         ("delete to a tag nobody has after the answer", [offer(), answer("B"), delete("A", "Z")]),
         ("delete between tags nobody has", [offer(), delete("Z", "Y")]),
+        // Among several branches not answered yet (a forked INVITE), an unknown to-tag finds
+        // one only by its via-branch, which it merely takes from the branch (at once, or when
+        // the delay has run out); without one it only warns.
+        ("delete to a tag nobody has among forks", [offer(extra: via("V1")), offer(extra: via("V2")), delete("A", "Z")]),
+        ("the same naming a fork by its via-branch, twice", [offer(extra: via("V1")), offer(extra: via("V2")),
+            delete("A", "Z") + via("V1"), delete("A", "Z") + via("V1")]),
+        ("the same with a delay: the via-branch stays meanwhile", [offer(extra: via("V1")), offer(extra: via("V2")),
+            lingeringDelete("A", "Z") + via("V1"), delete("A", "Z") + via("V1")]),
+        ("the same naming a via-branch nobody has", [offer(extra: via("V1")), offer(extra: via("V2")), delete("A", "Z") + via("V9")]),
+        ("the same after one fork answered", [offer(extra: via("V1")), offer(extra: via("V2")), answer("B", extra: via("V2")),
+            delete("A", "Z"), delete("A", "Z") + via("V1")]),
         // A tagged query reports the same participants a tagged delete would end.
         ("query by the caller's tag", fork + [query("A")]),
         ("query by a branch's tag", fork + [query("X"), query("Y")]),
