@@ -194,6 +194,12 @@ import Testing
         ("the same naming a via-branch nobody has", [offer(extra: via("V1")), offer(extra: via("V2")), delete("A", "Z") + via("V9")]),
         ("the same after one fork answered", [offer(extra: via("V1")), offer(extra: via("V2")), answer("B", extra: via("V2")),
             delete("A", "Z"), delete("A", "Z") + via("V1")]),
+        // A via-branch finds an answered branch too; a call of one branch then ends.
+        ("the same naming the answered fork", [offer(extra: via("V1")), offer(extra: via("V2")), answer("B", extra: via("V2")),
+            delete("A", "Z") + via("V2"), delete("A", "Z") + via("V2")]),
+        ("delete to a tag nobody has naming the one answered branch", [offer(extra: via("V1")), answer("B", extra: via("V1")),
+            delete("A", "Z") + via("V1")]),
+        ("the same naming a via-branch nobody has", [offer(extra: via("V1")), answer("B", extra: via("V1")), delete("A", "Z") + via("V9")]),
         // A tagged query reports the same participants a tagged delete would end.
         ("query by the caller's tag", fork + [query("A")]),
         ("query by a branch's tag", fork + [query("X"), query("Y")]),
