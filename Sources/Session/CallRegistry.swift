@@ -1001,6 +1001,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     calls[callID] = call
                     return (reply, nil)
                 }
+                // A branch an earlier delete with a delay ended keeps the whole call, every
+                // participant listed, until that delay has run out (10.5).
+                if let pending = call.participants.lazy.filter({ !$0.retired }).compactMap(\.endAt).max(), pending > now + delay {
+                    call.deleteAt = min(call.deleteAt ?? .infinity, pending)
+                    calls[callID] = call
+                    return (reply, nil)
+                }
             }
             // The end is counted when the call goes, not at the delete: a lingering call an
             // offer brings back has not ended (10.5).

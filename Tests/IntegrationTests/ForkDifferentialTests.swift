@@ -167,6 +167,9 @@ import Testing
         ("delete an old branch", fork + [delete("A", "X")]),
         ("delete the current branch", fork + [delete("A", "Y")]),
         ("delete both branches", fork + [delete("A", "X"), delete("A", "Y")]),
+        // A branch deleted with a delay keeps the whole call until the delay runs out, even
+        // once the last branch has gone at once.
+        ("a delayed branch delete, then the other branch's at once", fork + [lingeringDelete("A", "X"), delete("A", "Y"), delete(nil)]),
         ("delete the caller from a branch", fork + [delete("X", "A")]),
         ("delete by the caller's tag", fork + [delete("A")]),
         ("delete by an old branch's tag", fork + [delete("X")]),
