@@ -606,6 +606,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // retains every array and string it holds).
             var leg = call.participants[sender].medias[i]
             var other = call.participants[receiver].medias[i]
+            let muxedBefore = leg.rtcpMux
             // Each side's profile is its own SDP's; `transport protocol` names the one
             // written to the receiver (an answer keeps its offerer's unless told otherwise).
             // (10.5 reads a rejected line's fields one space apart: `m=audio  0 RTP/AVP`
@@ -749,6 +750,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             } else {
                 leg.rtpEndpoint = nil
                 leg.rtcpEndpoint = nil
+            }
+            // (An address the interface cannot reach keeps RTP where it went; RTCP that was
+            // muxed before takes the new SDP's destination, its a=rtcp included, when that
+            // is of the family RTCP went to: 10.5 sets up the un-muxed RTCP anew.)
+            if unreachable, muxedBefore, !m.isRejected, !Self.speaksICE(sdp, i), let old = leg.keptEndpoints?.rtcp,
+               let rtcp = leg.rtcpEndpoint, old.address.family == rtcp.address.family {
+                leg.keptEndpoints?.rtcp = rtcp
             }
             let direction = SDPRewriter.direction(session: sdp.session(ofMedia: i).lines, media: m) ?? "sendrecv"
             leg.sends = direction == "sendrecv" || direction == "sendonly"

@@ -174,6 +174,29 @@ import Testing
             [("command", .string("offer")), ("from-tag", .string("A")),
              body("A", ["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp:5003 IN IP4 198.51.100.1"])],
             answer([true], extra: [("address family", .string("IP6"))]), offer([false], to: "B")]),
+        // What the interface cannot reach: RTP keeps its old destination; so does RTCP, unless
+        // it was muxed before: then it takes the new SDP's, its a=rtcp too (10.5).
+        ("a muxed caller moved to IPv6 re-offers IPv4 un-muxed", [
+            [("command", .string("offer")), ("from-tag", .string("A")),
+             body("A", ["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp-mux"])],
+            [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")),
+             body("B", ["m=audio 6000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp-mux"]), ("address family", .string("IP6"))],
+            [("command", .string("offer")), ("from-tag", .string("A")),
+             body("A", ["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp:5033"])]]),
+        ("the same with a new address and an a=rtcp address", [
+            [("command", .string("offer")), ("from-tag", .string("A")),
+             body("A", ["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp-mux"])],
+            [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")),
+             body("B", ["m=audio 6000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp-mux"]), ("address family", .string("IP6"))],
+            [("command", .string("offer")), ("from-tag", .string("A")),
+             body("A", ["m=audio 5010 RTP/AVP 0", "c=IN IP4 198.51.100.9", "a=rtcp:5033 IN IP4 198.51.100.50"])]]),
+        ("a caller moved to IPv6 re-offers IPv4 with an a=rtcp of its own", [offer([false]),
+            answer([false], extra: [("address family", .string("IP6"))]),
+            [("command", .string("offer")), ("from-tag", .string("A")),
+             body("A", ["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp:5033"])],
+            [("command", .string("offer")), ("from-tag", .string("A")),
+             body("A", ["m=audio 5010 RTP/AVP 0", "c=IN IP4 198.51.100.9", "a=rtcp:5033 IN IP4 198.51.100.50"])],
+            [("command", .string("offer")), ("from-tag", .string("A")), body("A", ["m=audio 5020 RTP/AVP 0", "c=IN IP4 198.51.100.9"])]]),
     ]
 
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
