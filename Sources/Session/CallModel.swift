@@ -225,8 +225,12 @@ extension MediaLeg {
     /// Where the proxy sends pair `k`: the endpoints kept while the SDP speaks ICE, else
     /// the SDP's own.
     public func destinations(ofPair k: Int) -> (rtp: Endpoint?, rtcp: Endpoint?) {
-        if k == 0, let kept = keptEndpoints { return kept }
-        return endpoints(ofPair: k)
+        guard let kept = keptEndpoints else { return endpoints(ofPair: k) }
+        if k == 0 { return kept }
+        // (Further pairs follow the kept first pair, as 10.5 keeps every pair's.)
+        guard k < endpointPairs, let rtp = kept.rtp else { return (nil, nil) }
+        let port = rtp.port &+ UInt16(2 * k)
+        return (Endpoint(address: rtp.address, port: port), Endpoint(address: kept.rtcp?.address ?? rtp.address, port: port &+ 1))
     }
 }
 

@@ -190,6 +190,12 @@ import Testing
              body("B", ["m=audio 6000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp-mux"]), ("address family", .string("IP6"))],
             [("command", .string("offer")), ("from-tag", .string("A")),
              body("A", ["m=audio 5010 RTP/AVP 0", "c=IN IP4 198.51.100.9", "a=rtcp:5033 IN IP4 198.51.100.50"])]]),
+        // (Every pair of a port count keeps its destination.)
+        ("a caller of two pairs moved to IPv6 re-offers IPv4 from other ports", [
+            [("command", .string("offer")), ("from-tag", .string("A")), body("A", ["m=audio 5000/2 RTP/AVP 0", "c=IN IP4 198.51.100.1"])],
+            [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")),
+             body("B", ["m=audio 6000/2 RTP/AVP 0", "c=IN IP4 198.51.100.1"]), ("address family", .string("IP6"))],
+            [("command", .string("offer")), ("from-tag", .string("A")), body("A", ["m=audio 5320/2 RTP/AVP 0", "c=IN IP4 198.51.100.1"])]]),
         ("a caller moved to IPv6 re-offers IPv4 with an a=rtcp of its own", [offer([false]),
             answer([false], extra: [("address family", .string("IP6"))]),
             [("command", .string("offer")), ("from-tag", .string("A")),
