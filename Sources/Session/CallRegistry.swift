@@ -733,8 +733,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let unreachable = address.map { a in stays.map { $0 != a.family } ?? false } ?? false
             // (A rejected section leaves a participant that spoke ICE as it was, endpoint too;
             // a kept endpoint stays while the SDP names the same address as the last.)
-            if leg.rtpEndpoint != nil, m.isRejected ? leg.ice : Self.speaksICE(sdp, i) || unreachable
-                || (leg.keptEndpoints != nil && senderEndpoint == leg.rtpEndpoint) {
+            let keptAsLast = leg.keptEndpoints != nil && senderEndpoint == leg.rtpEndpoint
+            let lastRTCP = leg.rtcpEndpoint
+            if leg.rtpEndpoint != nil, m.isRejected ? leg.ice : Self.speaksICE(sdp, i) || unreachable || keptAsLast {
                 leg.keptEndpoints = leg.keptEndpoints ?? (leg.rtpEndpoint, leg.rtcpEndpoint)
             } else {
                 leg.keptEndpoints = nil
@@ -754,8 +755,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // (An address the interface cannot reach keeps RTP where it went; RTCP that was
             // muxed before takes the new SDP's destination, its a=rtcp included, when that
             // is of the family RTCP went to: 10.5 sets up the un-muxed RTCP anew.)
-            if unreachable, muxedBefore, !m.isRejected, !Self.speaksICE(sdp, i), let old = leg.keptEndpoints?.rtcp,
-               let rtcp = leg.rtcpEndpoint, old.address.family == rtcp.address.family {
+            // (Kept as the last SDP named the same RTP endpoint, RTCP still follows an SDP
+            // that names another RTCP endpoint than the last: 10.5 updates each stream whose
+            // SDP endpoint changed.)
+            if !m.isRejected, !Self.speaksICE(sdp, i), let old = leg.keptEndpoints?.rtcp, let rtcp = leg.rtcpEndpoint,
+               unreachable ? muxedBefore && old.address.family == rtcp.address.family : keptAsLast && rtcp != lastRTCP {
                 leg.keptEndpoints?.rtcp = rtcp
             }
             let direction = SDPRewriter.direction(session: sdp.session(ofMedia: i).lines, media: m) ?? "sendrecv"

@@ -120,10 +120,11 @@ import Testing
     }
 
     /// An offer at `port` (from A), with `a=ice-ufrag` and `ICE: remove` when `ice`.
-    static func moved(_ port: Int, ice: Bool) -> [(String, BencodeValue)] {
+    static func moved(_ port: Int, ice: Bool, rtcp: Int? = nil) -> [(String, BencodeValue)] {
         [("command", .string("offer")), ("from-tag", .string("A")),
          ("sdp", .string("v=0\r\no=a 1 1 IN IP4 198.51.100.1\r\ns=-\r\nc=IN IP4 198.51.100.1\r\nt=0 0\r\n"
-             + "m=audio \(port) RTP/AVP 0\r\n" + (ice ? "a=ice-ufrag:abcd\r\n" : "")))] + (ice ? [("ICE", .string("remove"))] : [])
+             + "m=audio \(port) RTP/AVP 0\r\n" + (ice ? "a=ice-ufrag:abcd\r\n" : "") + (rtcp.map { "a=rtcp:\($0)\r\n" } ?? "")))]
+            + (ice ? [("ICE", .string("remove"))] : [])
     }
 
     /// `SIP source address` takes the SIP source for every section, rejected or with a null
@@ -252,6 +253,11 @@ import Testing
             // An SDP without ICE naming the same address as the last keeps it too.
             ("an ICE re-offer, then the same without ICE", [Self.moved(5000, ice: false), Self.moved(5010, ice: true),
                                                              Self.moved(5010, ice: false)]),
+            // ... except for a stream whose SDP endpoint changed: RTCP on another port.
+            ("an ICE re-offer, then one without ICE with RTCP elsewhere", [Self.moved(5000, ice: false), Self.moved(5000, ice: true),
+                                                                          Self.moved(5000, ice: false, rtcp: 5027)]),
+            ("the same after an ICE re-offer from another port", [Self.moved(5000, ice: false), Self.moved(5010, ice: true),
+                                                                 Self.moved(5010, ice: false, rtcp: 5027)]),
         ]
         pair.expectStepsMatch(sequences, prefix: "ice-endpoint") { reply, query in
             guard case .list(let streams)? = query?["tags"]?["A"]?["medias"]?[0]?["streams"] else { return "-" }
