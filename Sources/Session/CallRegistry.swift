@@ -606,7 +606,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // retains every array and string it holds).
             var leg = call.participants[sender].medias[i]
             var other = call.participants[receiver].medias[i]
-            let muxedBefore = leg.rtcpMux
+            // (Muxed in effect: its own SDP asked for it, and the SDP the proxy sent it had it.)
+            let muxedBefore = leg.rtcpMux && leg.muxWritten != .off
             // Each side's profile is its own SDP's; `transport protocol` names the one
             // written to the receiver (an answer keeps its offerer's unless told otherwise).
             // (10.5 reads a rejected line's fields one space apart: `m=audio  0 RTP/AVP`

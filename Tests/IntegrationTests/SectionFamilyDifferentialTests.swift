@@ -190,6 +190,11 @@ import Testing
              body("B", ["m=audio 6000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp-mux"]), ("address family", .string("IP6"))],
             [("command", .string("offer")), ("from-tag", .string("A")),
              body("A", ["m=audio 5010 RTP/AVP 0", "c=IN IP4 198.51.100.9", "a=rtcp:5033 IN IP4 198.51.100.50"])]]),
+        // (Mux only asked for, not in effect: RTCP keeps its destination too.)
+        ("an IPv4 callee of an IPv6 caller answers muxed, then re-offers from another port", [offer([true]),
+            [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")),
+             body("B", ["m=audio 6000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp-mux"])],
+            [("command", .string("offer")), ("from-tag", .string("B")), body("B", ["m=audio 6010 RTP/AVP 0", "c=IN IP4 198.51.100.1"])]]),
         // (Every pair of a port count keeps its destination.)
         ("a caller of two pairs moved to IPv6 re-offers IPv4 from other ports", [
             [("command", .string("offer")), ("from-tag", .string("A")), body("A", ["m=audio 5000/2 RTP/AVP 0", "c=IN IP4 198.51.100.1"])],
