@@ -19,14 +19,7 @@ REFERENCE = os.environ.get("RTPENGINE_REFERENCE", os.path.join(ROOT, ".build-pee
 _ns = {"__file__": os.path.join(HERE, "ngbench.py")}
 exec(open(os.path.join(HERE, "ngbench.py")).read().split("def cpu_split")[0], _ns)
 benc, OFFER, ANSWER = _ns["benc"], _ns["OFFER"], _ns["ANSWER"]
-
-
-def port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p if not 50000 <= p <= 59999 else port()
+free_port, daemon_args, wait_until_answering = _ns["free_port"], _ns["daemon_args"], _ns["wait_until_answering"]
 
 
 def measure(name, binary, workdir):
@@ -36,24 +29,14 @@ def measure(name, binary, workdir):
     if subprocess.run(["objcopy", "--strip-debug", binary, target]).returncode != 0:
         shutil.copy(binary, target)
     out = os.path.join(workdir, name + ".callgrind")
-    ng = port()
-    proc = subprocess.Popen(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, target,
-                             "--config-file=none", "--table=-1", "--interface=127.0.0.1", "--foreground",
-                             "--log-stderr", "--log-level=4", "--listen-ng=127.0.0.1:%d" % ng,
-                             "--port-min=50000", "--port-max=59999", "--delete-delay=0"],
+    ng = free_port()
+    proc = subprocess.Popen(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + daemon_args(target, ng),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         sock.connect(("127.0.0.1", ng))
-        for _ in range(600):
-            sock.send(b"w d7:command4:pinge")
-            try:
-                if select.select([sock], [], [], 0.2)[0] and sock.recv(100):
-                    break
-            except ConnectionRefusedError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("%s did not start under valgrind" % name)
+        # (Valgrind takes seconds to start the daemon.)
+        wait_until_answering(sock, name + " under valgrind", tries=600, interval=0.2)
         serial = [0]
 
         def cycle(i):

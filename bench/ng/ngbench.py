@@ -29,12 +29,6 @@ OFFER = ("v=0\r\no=alice 1 1 IN IP4 198.51.100.1\r\ns=-\r\nc=IN IP4 198.51.100.1
 ANSWER = ("v=0\r\no=bob 1 1 IN IP4 203.0.113.5\r\ns=-\r\nc=IN IP4 203.0.113.5\r\nt=0 0\r\n"
           "m=audio 6000 RTP/AVP 8 101\r\na=rtpmap:101 telephone-event/8000\r\n")
 
-def cpu_split(pid):
-    """User and system CPU seconds of a process so far."""
-    fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
-    tick = os.sysconf("SC_CLK_TCK")
-    return int(fields[11]) / tick, int(fields[12]) / tick
-
 def free_port():
     """A free UDP port outside the media port ranges the daemons get (a daemon refuses an
     ng port inside its own media range)."""
@@ -43,23 +37,35 @@ def free_port():
         p = s.getsockname()[1]; s.close()
         if not 50000 <= p <= 59999: return p
 
-def run(name, binary):
-    port = free_port()
-    args = [binary, "--config-file=none", "--table=-1", "--interface=127.0.0.1", "--foreground", "--log-stderr",
+def daemon_args(binary, port):
+    """A daemon on loopback with its ng port, a media range of its own and no delete delay."""
+    return [binary, "--config-file=none", "--table=-1", "--interface=127.0.0.1", "--foreground", "--log-stderr",
             "--log-level=4", "--listen-ng=127.0.0.1:%d" % port, "--port-min=50000", "--port-max=59999",
             "--delete-delay=0"]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+def wait_until_answering(sock, name, tries=100, interval=0.1):
+    """Pings over the connected `sock` until the daemon answers."""
+    for _ in range(tries):
+        sock.send(b"w d7:command4:pinge")
+        try:
+            if select.select([sock], [], [], interval)[0] and sock.recv(100): return
+        except ConnectionRefusedError:
+            time.sleep(interval)  # not listening yet
+    raise SystemExit("%s did not start" % name)
+
+def cpu_split(pid):
+    """User and system CPU seconds of a process so far."""
+    fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
+
+def run(name, binary):
+    port = free_port()
+    proc = subprocess.Popen(daemon_args(binary, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         sock.connect(("127.0.0.1", port))
-        for _ in range(100):
-            sock.send(b"w d7:command4:pinge")
-            try:
-                if select.select([sock], [], [], 0.1)[0] and sock.recv(100): break
-            except ConnectionRefusedError:
-                time.sleep(0.1)  # not listening yet
-        else:
-            raise SystemExit("%s did not start" % name)
+        wait_until_answering(sock, name)
         run_id = random.randint(0, 1 << 30)
         def request(cycle, step):
             cid = "b%d-%d" % (run_id, cycle)
