@@ -722,8 +722,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             leg.pairs = pairs
             other.pairs = pairs
             leg.endpointPairs = pairs
-            // Per signal, as 10.5 keeps it: the next offer or answer without the flag ends it.
-            leg.asymmetric = request.has(.asymmetric) && !m.isRejected
+            // Per signal, as 10.5 keeps it: the next offer or answer without the flag ends it;
+            // a rejected section leaves it as it was.
+            if !m.isRejected { leg.asymmetric = request.has(.asymmetric) }
             // A rejected section keeps its address with port 0 (query shows it, as 10.5 does).
             // A section speaking ICE names its addresses in candidates: 10.5 keeps sending
             // to the endpoint it had (advertised and ports still follow the SDP's).

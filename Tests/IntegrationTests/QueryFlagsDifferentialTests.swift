@@ -60,6 +60,12 @@ import Testing
         // A null address receives nothing, whatever its direction says.
         ("a held offer", [hold(step("offer", from: "A"))]),
         ("a held offer rejecting its section", [rejected(hold(step("offer", from: "A")))]),
+        // `asymmetric` lasts one signal, but a rejected section leaves it as it was.
+        ("an asymmetric answer, then a rejected one without the flag", [step("offer", from: "A"),
+            step("answer", from: "A", to: "B") + [("flags", .list([.string("asymmetric")]))],
+            rejected(step("answer", from: "A", to: "B"))]),
+        ("a plain answer, then a rejected asymmetric one", [step("offer", from: "A"), step("answer", from: "A", to: "B"),
+            rejected(step("answer", from: "A", to: "B")) + [("flags", .list([.string("asymmetric")]))]]),
         ("a held answer, then one that resumes", [step("offer", from: "A"), hold(step("answer", from: "A", to: "B")),
                                                   step("answer", from: "A", to: "B")]),
         ("the callee's re-INVITE adds a section", [step("offer", from: "A"), step("answer", from: "A", to: "B"),
