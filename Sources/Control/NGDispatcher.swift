@@ -37,7 +37,7 @@ public final class NGDispatcher: Sendable {
         let elapsed = Self.monotonicSeconds() - now
         if key != nil {
             statistics.withLockedValue {
-                $0.record(proxy: proxy.ip, command: outcome.command.flatMap(NGCommand.init(rawValue:)),
+                $0.record(proxy: proxy.ip, command: outcome.known,
                           failed: outcome.error != nil, seconds: elapsed)
             }
         }

@@ -13,6 +13,8 @@ public struct NGOutcome: Sendable, Equatable {
     /// The command name as sent, when one could be read.
     public var command: String?
     public var error: NGError?
+    /// `command` read as a known command (read once: the dispatcher counts by it).
+    public var known: NGCommand? = nil
 }
 
 /// Runs the commands that act on calls. The processor parses and answers; a handler (the
@@ -41,13 +43,15 @@ public struct NGProcessor: Sendable {
         let cookie = datagram[..<space]
         let encoding: NGEncoding = space + 1 < datagram.count && datagram[space + 1] == UInt8(ascii: "{") ? .json : .bencode
         var command: String?
+        var known: NGCommand?
         let response: BencodeValue
         var failure: NGError?
         do {
             let request = try decode(datagram, from: space + 1, encoding)
             guard let name = request["command"]?.stringValue else { throw NGError.missingCommand }
             command = name
-            response = try dispatch(name, request, source: source)
+            known = NGCommand(rawValue: name)
+            response = try dispatch(name, known, request, source: source)
         } catch let error as NGError {
             failure = error
             response = Self.errorResponse(error)
@@ -63,7 +67,7 @@ public struct NGProcessor: Sendable {
         case .bencode: BencodeEncoder.encode(response, into: &reply)
         case .json: reply.append(contentsOf: NGJSON.encode(response))
         }
-        return NGOutcome(reply: reply, command: command, error: failure)
+        return NGOutcome(reply: reply, command: command, error: failure, known: known)
     }
 
     static func errorResponse(_ error: NGError) -> BencodeValue {
@@ -92,8 +96,8 @@ public struct NGProcessor: Sendable {
         }
     }
 
-    private func dispatch(_ name: String, _ request: BencodeValue, source: String?) throws(NGError) -> BencodeValue {
-        guard let command = NGCommand(rawValue: name) else { throw .unrecognizedCommand(name) }
+    private func dispatch(_ name: String, _ known: NGCommand?, _ request: BencodeValue, source: String?) throws(NGError) -> BencodeValue {
+        guard let command = known else { throw .unrecognizedCommand(name) }
         if command == .ping { return .dictionary([("result", .string("pong"))]) }
         guard let handler, handler.commands.contains(command) else { throw .unsupportedCommand(command) }
         var parsed = NGRequestParser.parse(request, command: command)

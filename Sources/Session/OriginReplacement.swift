@@ -20,7 +20,9 @@ public struct OutgoingOrigin: Sendable {
     /// attributes it removes do not) bump the version.
     mutating func apply(to sdp: inout SessionDescription, _ replace: Set<NGRequest.ReplaceOption>) {
         guard let first = sdp.sessions.first else { return }
-        let firstOrigin = first.lines.first { $0.typeByte == UInt8(ascii: "o") }.flatMap { Origin(parsing: $0.value) }
+        // (Read only while a username or version is still to be learnt from it.)
+        let firstOrigin = username == nil || version == nil
+            ? first.lines.first { $0.typeByte == UInt8(ascii: "o") }.flatMap { Origin(parsing: $0.value) } : nil
         if username == nil { username = firstOrigin?.username }
         if sessionName == nil { sessionName = first.lines.first { $0.typeByte == UInt8(ascii: "s") }?.value }
         let names = replace.contains(.username), sessions = replace.contains(.sessionName), versions = replace.contains(.sdpVersion)
