@@ -72,3 +72,11 @@ extension StringProtocol where SubSequence == Substring {
         return withUTF8Bytes(search)
     }
 }
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// The bytes in `range` as a string (UTF-8, as the line's own text is): the parsers
+    /// that read fields over a line's bytes make their fields with it.
+    func text(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: self[range]), as: UTF8.self)
+    }
+}

@@ -21,7 +21,6 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
         // Fields apart by spaces (any number), read over the bytes in place: every SDP's
         // m= lines are parsed here.
         guard let line = value.withUTF8Bytes({ b -> MediaLine? in
-            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
             var media = "", proto = "", portField = 0..<0
             var formats: [String] = []
             var field = 0, i = 0
@@ -33,21 +32,21 @@ public struct MediaLine: Hashable, Sendable, CustomStringConvertible {
                 let start = i
                 while i < b.count, b[i] != UInt8(ascii: " ") { i += 1 }
                 switch field {
-                case 0: media = text(start..<i)
+                case 0: media = b.text(start..<i)
                 case 1: portField = start..<i
-                case 2: proto = text(start..<i)
+                case 2: proto = b.text(start..<i)
                 default:
                     if formats.isEmpty { formats.reserveCapacity(8) }
-                    formats.append(text(start..<i))
+                    formats.append(b.text(start..<i))
                 }
                 field += 1
             }
             guard field >= 3 else { return nil }
             let slash = b[portField].firstIndex(of: UInt8(ascii: "/"))
-            guard let port = UInt16(text(portField.lowerBound..<(slash ?? portField.upperBound))) else { return nil }
+            guard let port = UInt16(b.text(portField.lowerBound..<(slash ?? portField.upperBound))) else { return nil }
             var count: Int?
             if let slash {
-                guard let c = Self.portCount(Substring(text((slash + 1)..<portField.upperBound))) else { return nil }
+                guard let c = Self.portCount(Substring(b.text((slash + 1)..<portField.upperBound))) else { return nil }
                 count = c
             }
             return MediaLine(media: media, port: port, portCount: count, proto: proto, formats: formats)
@@ -150,7 +149,7 @@ public struct Connection: Hashable, Sendable, CustomStringConvertible {
             guard s1 == 2, b[0] == UInt8(ascii: "I"), b[1] == UInt8(ascii: "N"), s2 == 6, b[3] == UInt8(ascii: "I"),
                   b[4] == UInt8(ascii: "P"), b[5] == UInt8(ascii: "4") || b[5] == UInt8(ascii: "6"),
                   addressBytes.first != UInt8(ascii: "[") else { return nil }
-            let address = String(decoding: addressBytes, as: UTF8.self)
+            let address = b.text((s2 + 1)..<(s3 ?? b.count))
             guard let ip = IPAddress.dottedQuad(addressBytes) ?? IPAddress(address) else { return nil }
             let addressType: String
             switch ip.family {
@@ -159,7 +158,7 @@ public struct Connection: Hashable, Sendable, CustomStringConvertible {
             default: return nil
             }
             return Connection(networkType: "IN", addressType: addressType, address: address,
-                              trailing: s3.map { String(decoding: UnsafeBufferPointer(rebasing: b[($0 + 1)...]), as: UTF8.self) })
+                              trailing: s3.map { b.text(($0 + 1)..<b.count) })
         }) else { return nil }
         self = c
     }
@@ -214,21 +213,20 @@ public struct RTPMap: Hashable, Sendable, CustomStringConvertible {
         // The payload type (after any spaces), one space, then `encoding/clock[/channels]`
         // (what follows that space, spaces and all), read over the bytes in place.
         guard let map = value.withUTF8Bytes({ b -> RTPMap? in
-            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
             guard let start = b.firstIndex(where: { $0 != UInt8(ascii: " ") }) else { return nil }
             guard let space = b[start...].firstIndex(of: UInt8(ascii: " ")), space + 1 < b.count,
-                  let pt = Int(text(start..<space)), (0...127).contains(pt) else { return nil }
+                  let pt = Int(b.text(start..<space)), (0...127).contains(pt) else { return nil }
             let rest = (space + 1)..<b.count
             guard let slash1 = b[rest].firstIndex(of: UInt8(ascii: "/")), slash1 > rest.lowerBound else { return nil }
             let slash2 = b[(slash1 + 1)..<rest.upperBound].firstIndex(of: UInt8(ascii: "/"))
             if let slash2, b[(slash2 + 1)..<rest.upperBound].contains(UInt8(ascii: "/")) { return nil }
-            guard let clock = Int(text((slash1 + 1)..<(slash2 ?? rest.upperBound))) else { return nil }
+            guard let clock = Int(b.text((slash1 + 1)..<(slash2 ?? rest.upperBound))) else { return nil }
             var channels: Int?
             if let slash2 {
-                guard let c = Int(text((slash2 + 1)..<rest.upperBound)) else { return nil }
+                guard let c = Int(b.text((slash2 + 1)..<rest.upperBound)) else { return nil }
                 channels = c
             }
-            return RTPMap(payloadType: pt, encoding: text(rest.lowerBound..<slash1), clockRate: clock, channels: channels)
+            return RTPMap(payloadType: pt, encoding: b.text(rest.lowerBound..<slash1), clockRate: clock, channels: channels)
         }) else { return nil }
         self = map
     }

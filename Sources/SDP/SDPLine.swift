@@ -85,10 +85,7 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// For `a=name:value` lines: the part after the first colon.
-    public var attributeValue: String? {
-        guard typeByte == UInt8(ascii: "a"), let colon = value.asciiFirstIndex(of: UInt8(ascii: ":")) else { return nil }
-        return String(value[value.index(after: colon)...])
-    }
+    public var attributeValue: String? { attributeValueText.map(String.init) }
 
     /// `a=name` or `a=name:value`; `name` is an attribute name (no colon).
     public static func attribute(_ name: String, _ value: String? = nil) -> SDPLine {

@@ -964,16 +964,15 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // that one), it deletes the whole call, answered with statistics of no tag.
             let unknownToTag = r.fromTag != nil && !swapped && r.toTag.map { call.participantIndex(tag: $0) == nil } ?? false
             // A via-branch finds the branch of the from-tag's that has it, answered or not.
-            let named = unknownToTag ? from.flatMap { f in
-                r.viaBranch.flatMap { via in call.peers(of: f).first { call.participants[$0].viaBranch == via } }
-            } : nil
+            let branches = unknownToTag ? from.map(call.peers(of:)) ?? [] : []
+            let named = r.viaBranch.flatMap { via in branches.first { call.participants[$0].viaBranch == via } }
             if unknownToTag, named == nil, !call.participants.contains(where: { $0.tag == nil && !$0.retired }) { return (notFound, nil) }
             // With several branches (a forked INVITE), 10.5 cannot tell which one the unknown
             // to-tag would be: only a via-branch finds one, and that branch loses its
             // via-branch and its ports (it stays listed, with its subscriptions; the reply has
             // the call's statistics, of no tag), at once or when the delete's delay has run
             // out; anything else only warns. (With one branch, the call goes, as below.)
-            if unknownToTag, let from, call.peers(of: from).count > 1 {
+            if branches.count > 1 {
                 guard let branch = named else { return (notFound, nil) }
                 if delay <= 0 {
                     call.participants[branch].viaBranch = nil

@@ -178,7 +178,7 @@ public enum SDPRewriter {
                     media.append(passThrough(m, index: i, plan: plan, sessionConnection: s.lines.first { $0.typeByte == UInt8(ascii: "c") }))
                     continue
                 }
-                var section = rewriteMedia(m, index: i, port: planned.rtpPort, plan: plan,
+                var section = rewriteMedia(m, index: i, planned: planned, plan: plan,
                                            ourConnection: ourConnection(plan.address(ofSection: i)), zeroAddress: zero, sessionDirection: sessionDirection)
                 if m.isRejected, let profile = planned.ownProfile, let fields = m.fieldsAs105Reads {
                     // (Type, an empty port, the profile 10.5 reads.)
@@ -229,10 +229,10 @@ public enum SDPRewriter {
     static func payloadType(of line: SDPLine) -> Int? { line.leadingNumber }
 
     static func rewriteMedia(
-        _ m: MediaDescription, index: Int, port: UInt16?, plan: RewritePlan, ourConnection: String,
+        _ m: MediaDescription, index: Int, planned: RewritePlan.Section, plan: RewritePlan, ourConnection: String,
         zeroAddress: Bool, sessionDirection: String?
     ) -> MediaDescription {
-        let planned = plan.section(index)
+        let port = planned.rtpPort
         var mline = m.mediaLine
         var head: [SDPLine] = []   // c=, b=, i=, k=: kept in place, c= rewritten
         head.reserveCapacity(m.lines.count + 8)
