@@ -154,6 +154,16 @@ import Testing
         }.joined(separator: " ")
     }
 
+    /// A muxed call whose answer moves the caller to IPv6 (`address family`), then the
+    /// caller's re-offer of `lines`.
+    static func muxedCallerMovedToIPv6(reoffering lines: [String]) -> [[(String, BencodeValue)]] {
+        [[("command", .string("offer")), ("from-tag", .string("A")),
+          body("A", ["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp-mux"])],
+         [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")),
+          body("B", ["m=audio 6000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp-mux"]), ("address family", .string("IP6"))],
+         [("command", .string("offer")), ("from-tag", .string("A")), body("A", lines)]]
+    }
+
     /// A section that moves family: a lone RTP port on the new interface keeps the old
     /// interface's RTCP socket; a sender whose new address its interface cannot reach keeps
     /// its old destination until its own next SDP (10.5).
@@ -176,20 +186,10 @@ import Testing
             answer([true], extra: [("address family", .string("IP6"))]), offer([false], to: "B")]),
         // What the interface cannot reach: RTP keeps its old destination; so does RTCP, unless
         // it was muxed before: then it takes the new SDP's, its a=rtcp too (10.5).
-        ("a muxed caller moved to IPv6 re-offers IPv4 un-muxed", [
-            [("command", .string("offer")), ("from-tag", .string("A")),
-             body("A", ["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp-mux"])],
-            [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")),
-             body("B", ["m=audio 6000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp-mux"]), ("address family", .string("IP6"))],
-            [("command", .string("offer")), ("from-tag", .string("A")),
-             body("A", ["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp:5033"])]]),
-        ("the same with a new address and an a=rtcp address", [
-            [("command", .string("offer")), ("from-tag", .string("A")),
-             body("A", ["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp-mux"])],
-            [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")),
-             body("B", ["m=audio 6000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp-mux"]), ("address family", .string("IP6"))],
-            [("command", .string("offer")), ("from-tag", .string("A")),
-             body("A", ["m=audio 5010 RTP/AVP 0", "c=IN IP4 198.51.100.9", "a=rtcp:5033 IN IP4 198.51.100.50"])]]),
+        ("a muxed caller moved to IPv6 re-offers IPv4 un-muxed",
+            muxedCallerMovedToIPv6(reoffering: ["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.1", "a=rtcp:5033"])),
+        ("the same with a new address and an a=rtcp address",
+            muxedCallerMovedToIPv6(reoffering: ["m=audio 5010 RTP/AVP 0", "c=IN IP4 198.51.100.9", "a=rtcp:5033 IN IP4 198.51.100.50"])),
         // (Mux only asked for, not in effect: RTCP keeps its destination too.)
         ("an IPv4 callee of an IPv6 caller answers muxed, then re-offers from another port", [offer([true]),
             [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("B")),
