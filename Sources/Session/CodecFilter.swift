@@ -181,11 +181,9 @@ struct OfferCodecs: Sendable {
                 // (With no open main codec 10.5 can transcode, the answer goes as it is.)
                 if open.firstTranscodableMain != nil { formats = kept }
             case .asItIs:
-                // Only codecs 10.5 cannot transcode, none of them open: every offered codec
-                // is open to this answerer's next answer.
-                after.lastAnswers.removeAll { $0.answerer == answerer }
-                after.lastAnswers.append((answerer, offered))
-                return (nil, after)
+                // Only codecs 10.5 cannot transcode, none of them open: they go as they
+                // are, and they alone are open to this answerer's next answer (10.5).
+                break
             }
             if previous == nil { after.current = formats ?? answer }
         }

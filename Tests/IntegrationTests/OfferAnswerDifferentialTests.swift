@@ -186,8 +186,14 @@ func normalizeSDP(_ sdp: String) -> String {
         // answer took, and passes codecs it cannot transcode (DVI4, iLBC, AMR) as they are.
         ("a re-answer with a codec 10.5 cannot transcode passes", [offer(["m=audio 5000 RTP/AVP 0 5"]),
             answer(bob + ["m=audio 6000 RTP/AVP 0"]), answer(bob + ["m=audio 6000 RTP/AVP 5"])]),
-        ("after an answer of such a codec every offered one is open", [offer(["m=audio 5000 RTP/AVP 0 8 5"]),
+        ("after an answer of such a codec another one goes as it is", [offer(["m=audio 5000 RTP/AVP 0 8 5"]),
             answer(bob + ["m=audio 6000 RTP/AVP 0"]), answer(bob + ["m=audio 6000 RTP/AVP 5"]), answer(bob + ["m=audio 6000 RTP/AVP 8"])]),
+        // What such an answer gave the offerer (as it is) is what is open to the next one.
+        ("after an answer of such a codec it alone is open", [offer(["m=audio 5000 RTP/AVP 0 8 5"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0"]), answer(bob + ["m=audio 6000 RTP/AVP 5"]), answer(bob + ["m=audio 6000 RTP/AVP 8 5"])]),
+        ("after a first answer of a codec nobody offered it alone is open", [offer(["m=audio 5000 RTP/AVP 0 8 5"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 110", "a=rtpmap:110 AMR/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 8 0 110", "a=rtpmap:110 AMR/8000"])]),
         ("a re-answer after a rejected answer of a codec nobody offered", [offer(["m=audio 5000 RTP/AVP 117 115",
             "a=rtpmap:117 telephone-event/8000", "a=rtpmap:115 iLBC/8000"]), answer(bob + ["m=audio 0 RTP/AVP 110", "a=rtpmap:110 AMR/8000"]),
             answer(bob + ["m=audio 6000 RTP/AVP 115 117", "a=rtpmap:115 iLBC/8000", "a=rtpmap:117 telephone-event/8000"])]),
