@@ -268,16 +268,23 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 }
                 // The answerer's own codec list is narrowed by its answer as an offer's is
                 // (an answer to it is judged by it); when the answer takes no codec 10.5 can
-                // transcode, answers to it pass as they are.
+                // transcode, other branches' answers to it pass as they are.
                 let own = call.participants[sender].answerJudging(i).flatMap { store -> OfferCodecs? in
                     // (An offer that came to it is narrowed to what its answer took of it.)
                     if store.passesUntranscodable {
                         let taken = whole.filter { a in store.current.contains(where: a.answers) }
-                        return taken.isEmpty ? nil : OfferCodecs(offered: taken)
+                        guard !taken.isEmpty else { return nil }
+                        // (Its offerer's next answer is judged by what it took; another
+                        // branch's, as one to another branch, see `OfferCodecs.answered`.)
+                        var codecs = OfferCodecs(offered: taken)
+                        codecs.lastAnswers = [(receiver, taken)]
+                        codecs.owner = sender
+                        codecs.passesAnswers = !taken.contains(where: \.isTranscodableMain)
+                        return codecs
                     }
-                    guard whole.contains(where: { a in a.isTranscodableBy105 && store.current.contains(where: a.answers) }) else { return nil }
                     var after = store.answered(whole, by: sender).after
                     after.lastAnswers = store.lastAnswers
+                    after.passesAnswers = !whole.contains { a in a.isTranscodableBy105 && store.current.contains(where: a.answers) }
                     return after
                 }
                 guard let before = call.answerJudge(i, offerer: offerer, answerer: sender) else { return (nil, whole, own) }

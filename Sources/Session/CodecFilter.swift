@@ -123,6 +123,11 @@ struct OfferCodecs: Sendable {
     /// codecs of its own: its first answer gives the codecs of it taken, else (and when
     /// rejected) goes as it is; 10.5 transcodes nothing there.
     var takenOnly = false
+    /// An answerer's own list whose answer took no main codec 10.5 can transcode: answers
+    /// to it pass as they are, but from the offerer it answered (10.5).
+    var passesAnswers = false
+    /// The answerer whose own list this is: its re-answers are not another branch's.
+    var owner: Int?
 
     init(offered: [CodecName], passesUntranscodable: Bool = false) {
         self.offered = offered
@@ -161,7 +166,11 @@ struct OfferCodecs: Sendable {
             return (formats, after)
         }
         // (Supplemental codecs alone count in the offer's first answer and in a re-answer.)
-        let otherBranch = previous == nil && !lastAnswers.isEmpty
+        let otherBranch = previous == nil && !lastAnswers.isEmpty && answerer != owner
+        if passesAnswers && previous == nil && answerer != owner {
+            after.lastAnswers.append((answerer, answer))
+            return (nil, after)
+        }
         if otherBranch, let transcoded = Self.branchTranscoding(answer, kept: kept, open: open) {
             formats = transcoded
             after.current = transcoded ?? answer

@@ -86,6 +86,11 @@ func normalizeSDP(_ sdp: String) -> String {
         [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string(tag)),
          ("sdp", .string((bobHead(n) + media).joined(separator: "\r\n") + "\r\n"))] + extra
     }
+    /// An answer to `offerer` (its from-tag) from `tag`, with bob`n`'s session lines.
+    static func answer(to offerer: String, from tag: String, _ n: Int, _ media: [String]) -> [(String, BencodeValue)] {
+        [("command", .string("answer")), ("from-tag", .string(offerer)), ("to-tag", .string(tag)),
+         ("sdp", .string((bobHead(n) + media).joined(separator: "\r\n") + "\r\n"))]
+    }
     static let codecMedia = ["m=audio 5000 RTP/AVP 0 8 9 101", "a=rtpmap:9 G722/8000", "a=rtpmap:101 telephone-event/8000",
                              "a=fmtp:101 0-16", "a=ptime:20"]
     static let muxMedia = ["m=audio 5000 RTP/AVP 0", "a=rtcp-mux"]
@@ -317,6 +322,29 @@ func normalizeSDP(_ sdp: String) -> String {
             [("command", .string("answer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
              ("sdp", .string((head + ["m=audio 5000 RTP/AVP 120 119", "a=rtpmap:120 AMR-WB/16000", "a=rtpmap:119 opus/48000/2"])
                 .joined(separator: "\r\n") + "\r\n"))]]),
+        // Answers to an answerer are judged by what its answer took: from the offerer it
+        // answered, as a re-answer; from anyone else, as another branch's answer, and they
+        // pass as they are when it took no main codec 10.5 can transcode.
+        ("the offerer's answer to its answerer after an answer of AMR", [offer(["m=audio 5000 RTP/AVP 0 99", "a=rtpmap:99 AMR/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 99", "a=rtpmap:99 AMR/8000"]),
+            answer(to: "B", from: "A", 2, ["m=audio 6002 RTP/AVP 8 99", "a=rtpmap:99 AMR/8000"])]),
+        ("a new tag's answer to an answerer after an answer of AMR", [offer(["m=audio 5000 RTP/AVP 0 99", "a=rtpmap:99 AMR/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 99", "a=rtpmap:99 AMR/8000"]),
+            answer(to: "B", from: "C", 2, ["m=audio 6002 RTP/AVP 8 99", "a=rtpmap:99 AMR/8000"])]),
+        ("a new tag's answer to an answerer after an answer of telephone-event", [offer(["m=audio 5000 RTP/AVP 103 115",
+            "a=rtpmap:103 telephone-event/8000", "a=rtpmap:115 telephone-event/48000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 103", "a=rtpmap:103 telephone-event/8000"]),
+            answer(to: "B", from: "C", 2, ["m=audio 6002 RTP/AVP 103 115", "a=rtpmap:103 telephone-event/8000",
+                                            "a=rtpmap:115 telephone-event/48000"])]),
+        ("a new tag's answer to an answerer of PCMU and AMR is transcoded", [offer(["m=audio 5000 RTP/AVP 0 99", "a=rtpmap:99 AMR/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0 99", "a=rtpmap:99 AMR/8000"]),
+            answer(to: "B", from: "C", 2, ["m=audio 6002 RTP/AVP 8 99", "a=rtpmap:99 AMR/8000"])]),
+        ("a new tag's answer to an answerer that re-answered", [offer(["m=audio 5000 RTP/AVP 0 8 99", "a=rtpmap:99 AMR/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0 8"]), answer(bob + ["m=audio 6000 RTP/AVP 9 8"]),
+            answer(to: "B", from: "C", 2, ["m=audio 6002 RTP/AVP 9 8"])]),
+        ("the offerer's answer to its answerer that re-answered with PCMU and AMR", [offer(["m=audio 5000 RTP/AVP 0 99", "a=rtpmap:99 AMR/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 99", "a=rtpmap:99 AMR/8000"]), answer(bob + ["m=audio 6000 RTP/AVP 0 99", "a=rtpmap:99 AMR/8000"]),
+            answer(to: "B", from: "A", 2, ["m=audio 6002 RTP/AVP 8 99", "a=rtpmap:99 AMR/8000"])]),
         ("answers to a participant pass after its untranscodable answer", [offer(["m=audio 5000 RTP/AVP 97 107", "a=rtpmap:97 opus/48000",
             "a=rtpmap:107 G7221/16000"]),
             [("command", .string("answer")), ("from-tag", .string("X")), ("to-tag", .string("A")),
