@@ -206,33 +206,25 @@ extension OfferCodecs {
     /// Another branch's answer that 10.5 transcodes, and what the offerer gets (nil inside:
     /// the answer as it is); nil when it does not. It transcodes when the answer names a
     /// main codec it can transcode that is not open, or comfort noise or telephone-event
-    /// that is not. The offerer gets the answer in its order (main codecs first when a main
-    /// one triggers it): the open codecs taken that it can transcode, and in place of the
-    /// first unopened one it can transcode the first open main codec it can (once).
-    /// Supplemental ones alone unopened, beside a first main codec of their clock rate that
-    /// 10.5 cannot transcode, are not replaced. With no open main codec it can transcode, the
-    /// answer goes as it is.
-    /// (`inAnswerOrder`: the supplemental codecs taken where the answer has them.)
-    static func branchTranscoding(_ answer: [CodecName], kept: [CodecName], open: [CodecName],
-                                  inAnswerOrder: Bool = false) -> [CodecName]?? {
+    /// that is not. The offerer gets the answer in its order: the open codecs taken that it
+    /// can transcode, and in place of the first unopened one it can transcode the first open
+    /// main codec it can (once). Supplemental ones alone unopened, beside a first main codec
+    /// of their clock rate that 10.5 cannot transcode, are not replaced. With no open main
+    /// codec it can transcode, the answer goes as it is.
+    static func branchTranscoding(_ answer: [CodecName], kept: [CodecName], open: [CodecName]) -> [CodecName]?? {
         let unopened = { (a: CodecName) in !open.has(a) }
-        let replacing: Bool, order: [CodecName]
+        let replacing: Bool
         if answer.contains(where: { $0.isTranscodableMain && unopened($0) }) {
-            // (The supplemental ones taken after the rest; unopened ones are replaced where
-            // they stand, as unopened main codecs are.)
             replacing = true
-            order = inAnswerOrder ? answer
-                : answer.filter { !$0.isSupplemental || unopened($0) } + answer.filter { $0.isSupplemental && !unopened($0) }
         } else if let supplemental = answer.first(where: { $0.isSupplemental && unopened($0) }) {
             let paired = answer.first { !$0.isSupplemental && $0.clockRate == supplemental.clockRate }
             replacing = paired.map(\.isTranscodableBy105) != false
-            order = answer
         } else {
             return nil
         }
         guard let first = open.firstTranscodableMain else { return .some(nil) }
         var out: [CodecName] = []
-        for a in order where a.isTranscodableBy105 {
+        for a in answer where a.isTranscodableBy105 {
             guard let codec = kept.contains(a) ? a : replacing && unopened(a) ? first : nil else { continue }
             if !out.contains(where: { $0.isSame(as: codec) }) { out.append(codec) }
         }
@@ -272,7 +264,7 @@ extension OfferCodecs {
             // are left out, G728 or AMR, and the first open one stands in for the first
             // unopened one.
             // In the answer's order, comfort noise and telephone-event included.)
-            if let transcoded = Self.branchTranscoding(answer, kept: kept, open: open, inAnswerOrder: true) { return transcoded }
+            if let transcoded = Self.branchTranscoding(answer, kept: kept, open: open) { return transcoded }
             guard let first = open.firstTranscodableMain else { return nil }
             return [first] + kept.filter { $0.isTranscodableBy105 && !$0.isSame(as: first) }
         case .keptOnly:

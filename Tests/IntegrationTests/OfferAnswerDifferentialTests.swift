@@ -213,6 +213,11 @@ func normalizeSDP(_ sdp: String) -> String {
             offer(["m=audio 5000 RTP/AVP 15"], extra: [("via-branch", .string("v1"))]), answer(bob + ["m=audio 6000 RTP/AVP 15"]),
             offer(["m=audio 5000 RTP/AVP 15 106", "a=rtpmap:106 opus/48000"], extra: [("via-branch", .string("v2"))]),
             answer(bob + ["m=audio 6000 RTP/AVP 15 106", "a=rtpmap:106 opus/48000"])]),
+        // Another branch's answer 10.5 transcodes keeps the answer's order, telephone-event
+        // first where it stands first.
+        ("another branch's transcoded answer in its own order", [offer(["m=audio 5000 RTP/AVP 0 8 99", "a=rtpmap:99 telephone-event/8000"]),
+            answerFrom("x", 1, ["m=audio 6001 RTP/AVP 0 99", "a=rtpmap:99 telephone-event/8000"]),
+            answerFrom("y", 2, ["m=audio 6002 RTP/AVP 99 9", "a=rtpmap:99 telephone-event/8000"])]),
         ("a fork branch re-answers after the caller's offer to the other", [
             offer(["m=audio 5000 RTP/AVP 15"]), answerFrom("x", 1, ["m=audio 6001 RTP/AVP 15"]), answerFrom("y", 2, ["m=audio 6002 RTP/AVP 15"]),
             offer(["m=audio 5000 RTP/AVP 15 106", "a=rtpmap:106 opus/48000"]),
