@@ -37,6 +37,7 @@ extension CallRegistry {
             return mapKey == key || (mapKey.port == key.port && (isNull(mapKey) || isNull(key)))
         }
         var index: Int
+        var openedNow = false
         // (A lone RTP port still held for this endpoint is found first whatever keeps the
         // current map, `port latching` too: 10.5 looks the endpoint up each time.)
         let loneFirst = rtcp && refit && pairs == 1
@@ -55,6 +56,7 @@ extension CallRegistry {
         } else if let open = leg.maps.firstIndex(where: { $0.key == nil && $0.interface == interface }) {
             leg.maps[open].key = key
             index = open
+            openedNow = true
         } else {
             var block = try fresh()
             // A lone RTP port for a new endpoint: the leg's RTCP stream keeps the socket it
@@ -73,8 +75,11 @@ extension CallRegistry {
             // A lone RTP port that now needs RTCP: 10.5 keeps its map (bound, still relaying)
             // and takes a new pair beside it for the same endpoint. The endpoint's next SDP
             // finds the lone one first again, so every SDP to the leg takes new ports.
+            // (A lone port that was for nobody yet, the offerer's own under `demux`, stays
+            // for nobody: the pair is the endpoint's from now on, as in 10.5.)
             let block = try fresh()
             leg.maps.append(PortMap(key: leg.maps[index].key, ports: block, interface: interface))
+            if openedNow { leg.maps[index].key = nil }
             index = leg.maps.count - 1
             held = block
         }

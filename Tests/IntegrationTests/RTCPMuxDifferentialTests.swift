@@ -132,6 +132,12 @@ import Testing
         ("require on a re-offer keeps the pair", [offer(false), answer(false), offer(false, ["require"], retag: true)]),
         ("require, the answer takes mux", [offer(false, ["require"]), answer(true), offer(true, retag: true)]),
         ("demux, then a re-offer and answer without", [offer(true, ["demux"]), answer(false), offer(false, retag: true), answer(false)]),
+        // The offerer's lone port under `demux` was for nobody yet: the pair its answer
+        // takes is the callee's endpoint's, kept by the callee's re-offers.
+        ("demux, answered without, then the callee's re-offers", [offer(true, ["demux"]), answer(false),
+            offer(false, fromB: true), offer(false, fromB: true)]),
+        ("demux and offer, answered without, then the callee's re-offers", [offer(true, ["demux", "offer"]), answer(false),
+            offer(false, fromB: true), offer(false, fromB: true)]),
         ("accept", [offer(true, ["accept"]), answer(true)]),
         // A lone port that then needs RTCP: every SDP to that side takes a new pair, one
         // under `port latching` too.
