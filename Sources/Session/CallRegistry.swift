@@ -287,7 +287,15 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     after.passesAnswers = !whole.contains { a in a.isTranscodableBy105 && store.current.contains(where: a.answers) }
                     return after
                 }
-                guard let before = call.answerJudge(i, offerer: offerer, answerer: sender) else { return (nil, whole, own) }
+                guard let before = call.answerJudge(i, offerer: offerer, answerer: sender) else {
+                    // Nothing judges it (a section the offer did not have): what the answer
+                    // gave judges later answers for it, as if the offerer had offered it and
+                    // this answerer had answered it (10.5).
+                    var first = OfferCodecs(offered: whole)
+                    first.passesUntranscodableToOthers = true
+                    first.lastAnswers = [(sender, whole)]
+                    return (first, whole, own)
+                }
                 var outcome = before.answered(whole, by: sender)
                 if m.isRejected {
                     // A rejected section's answer opens to the next answer what it gave

@@ -126,6 +126,9 @@ struct OfferCodecs: Sendable {
     /// An answerer's own list whose answer took no main codec 10.5 can transcode: answers
     /// to it pass as they are, but from the offerer it answered (10.5).
     var passesAnswers = false
+    /// As `passesUntranscodable` but for answerers other than those with a last answer
+    /// here: a section only an answer had (see `CallRegistry`).
+    var passesUntranscodableToOthers = false
     /// The answerer whose own list this is: its re-answers are not another branch's.
     var owner: Int?
 
@@ -138,8 +141,8 @@ struct OfferCodecs: Sendable {
     /// The codecs of `answer` that take open ones (and, for an offer that came to the
     /// participant, those 10.5 cannot transcode unless the answer names an unopened one it
     /// can).
-    func taken(_ answer: [CodecName], open: [CodecName]) -> [CodecName] {
-        let passing = passesUntranscodable
+    func taken(_ answer: [CodecName], open: [CodecName], reanswer: Bool = false) -> [CodecName] {
+        let passing = (passesUntranscodable || (passesUntranscodableToOthers && !reanswer))
             && !answer.contains { a in a.isTranscodableBy105 && !open.has(a) }
         return answer.filter { a in open.contains(where: a.answers) || (passing && !a.isTranscodableBy105) }
     }
@@ -155,7 +158,7 @@ struct OfferCodecs: Sendable {
     func answered(_ answer: [CodecName], by answerer: Int) -> (formats: [CodecName]?, after: OfferCodecs) {
         let previous = lastAnswer(of: answerer)
         let open = previous ?? current
-        let kept = taken(answer, open: open)
+        let kept = taken(answer, open: open, reanswer: previous != nil)
         var formats: [CodecName]?
         var after = self
         if takenOnly {

@@ -218,6 +218,20 @@ func normalizeSDP(_ sdp: String) -> String {
         ("another branch's transcoded answer in its own order", [offer(["m=audio 5000 RTP/AVP 0 8 99", "a=rtpmap:99 telephone-event/8000"]),
             answerFrom("x", 1, ["m=audio 6001 RTP/AVP 0 99", "a=rtpmap:99 telephone-event/8000"]),
             answerFrom("y", 2, ["m=audio 6002 RTP/AVP 99 9", "a=rtpmap:99 telephone-event/8000"])]),
+        // A section only an answer had (more m= lines than the offer): what that answer
+        // gave judges the next answers for it, as an offer of it would.
+        ("another branch answers a section only the first answer had", [offer(["m=audio 5000 RTP/AVP 13"]),
+            answerFrom("x", 1, ["m=audio 6001 RTP/AVP 13", "m=audio 6003 RTP/AVP 125", "a=rtpmap:125 speex/16000"]),
+            answerFrom("y", 2, ["m=audio 6002 RTP/AVP 13", "m=audio 6004 RTP/AVP 102", "a=rtpmap:102 telephone-event/8000"])]),
+        ("another branch's codec 10.5 cannot transcode passes there", [offer(["m=audio 5000 RTP/AVP 13"]),
+            answerFrom("x", 1, ["m=audio 6001 RTP/AVP 13", "m=audio 6003 RTP/AVP 125 102", "a=rtpmap:125 speex/16000",
+                                "a=rtpmap:102 telephone-event/8000"]),
+            answerFrom("y", 2, ["m=audio 6002 RTP/AVP 13", "m=audio 6004 RTP/AVP 114 102", "a=rtpmap:114 iLBC/8000",
+                                "a=rtpmap:102 telephone-event/8000"])]),
+        ("a re-answer of such a section with a codec 10.5 cannot transcode", [offer(["m=audio 5000 RTP/AVP 13"]),
+            answerFrom("x", 1, ["m=audio 6001 RTP/AVP 13", "m=video 6003 RTP/AVP 106", "a=rtpmap:106 H264/90000"]),
+            answerFrom("x", 1, ["m=audio 6001 RTP/AVP 13", "m=video 6003 RTP/AVP 106 117", "a=rtpmap:106 H264/90000",
+                                "a=rtpmap:117 VP8/90000"])]),
         ("a fork branch re-answers after the caller's offer to the other", [
             offer(["m=audio 5000 RTP/AVP 15"]), answerFrom("x", 1, ["m=audio 6001 RTP/AVP 15"]), answerFrom("y", 2, ["m=audio 6002 RTP/AVP 15"]),
             offer(["m=audio 5000 RTP/AVP 15 106", "a=rtpmap:106 opus/48000"]),
