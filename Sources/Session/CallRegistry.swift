@@ -668,7 +668,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 ?? leg.ownFamily ?? call.participants[receiver].ownFamily, sectionBase,
                 familyNamed && !(familyWordPending && i >= receiverLegCount))
             other.pick = nil
-            if sectionRequested != nil || familyNamed { other.ownFamily = sectionInterface.address.family }
+            // (A family asked of a named interface without it stays wanted: the next offer
+            // naming none moves the section to the default's, as 10.5 does.)
+            if sectionRequested != nil || familyNamed { other.ownFamily = familyNamed ? sectionInterface.address.family : sectionRequested }
             // (Destinations kept for want of a socket of their family stay kept until the
             // participant's own next SDP, as 10.5 keeps them.)
             if let current = other.currentInterface, current != sectionInterface { leaveMaps(&other) }

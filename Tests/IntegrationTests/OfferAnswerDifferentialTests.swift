@@ -826,6 +826,28 @@ func normalizeSDP(_ sdp: String) -> String {
         ])
     }
 
+    /// `address family` asked of a named interface without that family: the callee stays on
+    /// the named one, and the next offer naming none moves it to the default interface's
+    /// address of the family it asked for (10.5).
+    static let wantedFamilyScenarios: [(String, [[(String, BencodeValue)]])] = [
+        ("a family a named interface lacks, then an offer naming none", [
+            offer(["m=audio 5000 RTP/AVP 0"], extra: [("direction", .list([.string("internal"), .string("nat")])),
+                                                      ("address family", .string("IP6"))]),
+            offer(["m=audio 5000 RTP/AVP 0"])]),
+        ("the same through a round-robin name", [
+            offer(["m=audio 5000 RTP/AVP 0"], extra: [("direction", .list([.string("priv"), .string("ext")])),
+                                                      ("address family", .string("IP6"))]),
+            offer(["m=audio 5000 RTP/AVP 0"])]),
+    ]
+
+    @Test(.enabled(if: ReferencePair.installed,
+                   ReferencePair.missing))
+    func aFamilyANamedInterfaceLacksStaysWanted() throws {
+        try Self.compare(Self.wantedFamilyScenarios, interfaces: [
+            "127.0.0.1", "::1", "priv/127.0.0.2", "ext:1/127.0.0.3", "ext:2/127.0.0.4", "nat/127.0.0.6!203.0.113.99",
+        ])
+    }
+
     /// 10.5 picks an interface per media: a participant with sections already has each one
     /// not on the named interface picked anew (a round-robin turn each), a new one starting
     /// from the pick before it, and one on an interface without its family picked anew too;
