@@ -349,7 +349,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         _ call: inout Call, fromTag: ByteString, toTag: ByteString?, sdp: SessionDescription, request: NGRequest, now: Double,
         changes: inout PortChanges
     ) throws(NGError) -> (sender: Int, receiver: Int) {
-        let family = Self.family(of: sdp)
+        let family = signalledFamily(of: sdp, request)
         // A re-INVITE from the callee before it answered: its from-tag is new, its to-tag
         // the caller's, and it is the caller's unanswered callee, now tagged (10.5).
         if call.participantIndex(tag: fromTag) == nil, let to = toTag.flatMap(call.participantIndex(tag:)),
@@ -396,6 +396,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     /// Whether media addresses come from the SIP message's source rather than the SDP.
     func usesSIPSource(_ r: NGRequest) -> Bool { !(r.trustAddress ?? !settings.sipSource) }
 
+    /// The family an SDP speaks for picking interfaces: the SIP source's where it stands in
+    /// for the SDP's addresses (its first section not speaking ICE), rejected sections
+    /// included, as 10.5 has it; else the SDP's own.
+    func signalledFamily(of sdp: SessionDescription, _ r: NGRequest) -> IPAddress.Family? {
+        if usesSIPSource(r), let source = r.receivedFrom, !sdp.media.isEmpty, !Self.speaksICE(sdp, 0) { return source.address.family }
+        return Self.family(of: sdp)
+    }
+
     /// Whether section `i` speaks ICE (its candidates name its addresses).
     static func speaksICE(_ sdp: SessionDescription, _ i: Int) -> Bool {
         // (Each list on its own: joining them copied every line of the session and section.)
@@ -433,7 +441,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         _ call: inout Call, fromTag: ByteString, toTag: ByteString, sdp: SessionDescription, request: NGRequest, now: Double,
         changes: inout PortChanges
     ) throws(NGError) -> (sender: Int, receiver: Int) {
-        let family = Self.family(of: sdp)
+        let family = signalledFamily(of: sdp, request)
         // A branch of its own, on the default interface in its own SDP's family (10.5).
         func newBranch() -> Int {
             var callee = Participant(tag: toTag, interface: selectInterface(nil, family: family), created: now)

@@ -840,6 +840,24 @@ func normalizeSDP(_ sdp: String) -> String {
             offer(["m=audio 5000 RTP/AVP 0"])]),
     ]
 
+    /// Under `SIP source address` the SIP source's family places the receiver, a rejected
+    /// section's too (10.5).
+    static let sipSourceFamilyScenarios: [(String, [[(String, BencodeValue)]])] = {
+        let v6 = ["v=0", "o=a 1 1 IN IP6 2001:db8::a", "s=-", "c=IN IP6 2001:db8::a", "t=0 0"]
+        let source: [(String, BencodeValue)] = [("received-from", .list([.string("IP4"), .string("192.0.2.78")])),
+                                                ("flags", .list([.string("SIP-source-address")]))]
+        return [
+            ("an IPv6 offer of a rejected section from an IPv4 SIP source", [offer(["m=audio 0 RTP/AVP 0"], head: v6, extra: source)]),
+            ("an IPv6 offer from an IPv4 SIP source", [offer(["m=audio 5000 RTP/AVP 0"], head: v6, extra: source)]),
+        ]
+    }()
+
+    @Test(.enabled(if: ReferencePair.installed,
+                   ReferencePair.missing))
+    func theSIPSourcesFamilyPlacesTheReceiver() throws {
+        try Self.compare(Self.sipSourceFamilyScenarios, interfaces: ["127.0.0.1", "::1"])
+    }
+
     @Test(.enabled(if: ReferencePair.installed,
                    ReferencePair.missing))
     func aFamilyANamedInterfaceLacksStaysWanted() throws {
