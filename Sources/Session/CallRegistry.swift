@@ -528,11 +528,19 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // make its first write copy the whole array.)
         let receiverLegCount = call.participants[receiver].medias.count
         let senderLegCount = call.participants[sender].medias.count
+        // A family word pending from the receiver's own offer still gives the family where
+        // this request names another interface for it (10.5); `address family` beats it.
+        let pendingWordFamily: IPAddress.Family? = request.addressFamily != nil || request.direction.count < 2 ? nil
+            : call.participants[receiver].pendingInterface.flatMap { word in
+                namesFamily(word) && !namesFamily(request.direction[1]) ? (word == "internal" ? .inet : .inet6) : nil
+            }
         var receiverPicks: [MediaInterface?] = []
         do {
             let receiverLegs = call.participants[receiver].medias
             if let name = request.direction.dropFirst().first, !namesFamily(name) {
-                let wants = sdp.media.indices.map { i in requestedFamily ?? (i < receiverLegs.count ? receiverLegs[i].ownFamily : nil) ?? sectionFamilies[i] }
+                let wants = sdp.media.indices.map { i in
+                    requestedFamily ?? pendingWordFamily ?? (i < receiverLegs.count ? receiverLegs[i].ownFamily : nil) ?? sectionFamilies[i]
+                }
                 receiverPicks = sectionPicks(receiverLegs, families: wants, name: name, fallback: formerInterface, first: formerInterface)
             } else if request.direction.count < 2, receiverLegs.contains(where: { $0.pick != nil }) {
                 // (A section without a pick stays where it is; one new to it takes the pick of
@@ -555,7 +563,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         if let first = receiverPicks.lazy.compactMap({ $0 }).first {
             interface = first
         } else if let name = named, !Self.interface(interface, isNamed: name) {
-            interface = selectInterface(name, family: interface.address.family)
+            interface = selectInterface(name, family: pendingWordFamily ?? interface.address.family)
             familyNamed = namesFamily(name)
         }
         call.participants[receiver].pendingInterface = nil
@@ -581,7 +589,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // (`address family` does not move a receiver whose SDP spoke ICE, unless `ICE:
         // remove` took that since: 10.5 keeps it where its ICE candidates were gathered.)
         let receiverSpeaksICE = call.participants[receiver].medias.first?.ice == true
-        interface = inFamily((receiverSpeaksICE ? nil : requestedFamily) ?? call.participants[receiver].ownFamily, base, familyNamed)
+        interface = inFamily((receiverSpeaksICE ? nil : requestedFamily) ?? pendingWordFamily ?? call.participants[receiver].ownFamily, base,
+                             familyNamed)
         // (A family word the receiver's own offer gave holds for the sections it had then; a
         // section new to it takes its own family, as in 10.5.)
         let familyWordPending = familyNamed && request.direction.count < 2
@@ -663,7 +672,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // section, else the one it is on, else the sender's. A receiver on another one
             // moves, its sockets with it; the sender's section stays where it is until an
             // SDP goes to it.
-            let sectionRequested = other.ice ? nil : requestedFamily
+            let sectionRequested = other.ice ? nil : requestedFamily ?? pendingWordFamily
             // (Without a name in effect each section stays on its own interface: 10.5 keeps
             // one per media.)
             let sectionBase = (i < receiverPicks.count ? receiverPicks[i] : nil) ?? (named == nil ? other.currentInterface : nil) ?? base

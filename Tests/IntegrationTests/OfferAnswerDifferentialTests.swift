@@ -828,12 +828,24 @@ func normalizeSDP(_ sdp: String) -> String {
 
     /// `address family` asked of a named interface without that family: the callee stays on
     /// the named one, and the next offer naming none moves it to the default interface's
-    /// address of the family it asked for (10.5).
+    /// address of the family it asked for (10.5). A family word holds the same way.
     static let wantedFamilyScenarios: [(String, [[(String, BencodeValue)]])] = [
         ("a family a named interface lacks, then an offer naming none", [
             offer(["m=audio 5000 RTP/AVP 0"], extra: [("direction", .list([.string("internal"), .string("nat")])),
                                                       ("address family", .string("IP6"))]),
             offer(["m=audio 5000 RTP/AVP 0"])]),
+        // A family word from the caller's own offer still gives the family of the interface
+        // the callee's re-INVITE names for it (the default, for a name nobody has).
+        ("a family word, then the callee's offer naming an unknown interface", [
+            offer(["m=audio 5000 RTP/AVP 0"], extra: [("direction", .list([.string("external")]))]),
+            [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
+             ("direction", .list([.string("ext:1"), .string("nope")])),
+             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 0"]).joined(separator: "\r\n") + "\r\n"))]]),
+        ("a family word, then the callee's offer naming an interface without it", [
+            offer(["m=audio 5000 RTP/AVP 0"], extra: [("direction", .list([.string("external")]))]),
+            [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
+             ("direction", .list([.string("ext:1"), .string("priv")])),
+             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 0"]).joined(separator: "\r\n") + "\r\n"))]]),
         ("the same through a round-robin name", [
             offer(["m=audio 5000 RTP/AVP 0"], extra: [("direction", .list([.string("priv"), .string("ext")])),
                                                       ("address family", .string("IP6"))]),
