@@ -699,7 +699,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let picked = i < senderPicks.count ? senderPicks[i] : nil
             if let picked, i < senderLegCount { leg.pick = picked == leg.currentInterface ? nil : picked }
             let senderSectionBase = picked ?? senderBase
-            let senderInterface = leg.currentInterface ?? (senderFamilyNamed ? nil : leg.ownFamily.flatMap { family in
+            // (A section new to the sender sits in the family its family word names at once.)
+            let senderWordInterface = senderFamilyNamed && i >= senderLegCount ? request.direction.first.map { selectInterface($0, family: nil) } : nil
+            let senderInterface = leg.currentInterface ?? senderWordInterface ?? (senderFamilyNamed ? nil : leg.ownFamily.flatMap { family in
                 settings.interfaces.first { $0.name == senderSectionBase.name && $0.address.family == family }
             }) ?? senderSectionBase
             // A rejected section leaves rtcp-mux as it was on both sides (10.5).

@@ -882,6 +882,28 @@ func normalizeSDP(_ sdp: String) -> String {
         try Self.compare(Self.sipSourceFamilyScenarios, interfaces: ["127.0.0.1", "::1"])
     }
 
+    /// A section new to an offerer giving a family word sits in that family at once; the one
+    /// it had stays until an SDP goes to it (10.5): every stream's local address after each step.
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func aSectionNewToAFamilyWordsOffererSitsInItsFamily() throws {
+        let pair = try ReferencePair(interfaces: ["127.0.0.1", "::1"])
+        let steps: [[(String, BencodeValue)]] = [
+            Self.offer(["m=audio 5000 RTP/AVP 0"]),
+            [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
+             ("direction", .list([.string("external")])),
+             ("sdp", .string((Self.bob + ["m=audio 6000 RTP/AVP 0", "m=video 6002 RTP/AVP 96", "a=rtpmap:96 VP8/90000"])
+                .joined(separator: "\r\n") + "\r\n"))],
+        ]
+        pair.expectStepsMatch([("the callee's re-INVITE adds a section under a family word", steps)], prefix: "word-section") { reply, query in
+            guard case .dictionary(let tags)? = query?["tags"] else { return "\(reply?["result"]?.stringValue ?? "-") no call" }
+            return tags.sorted { $0.key < $1.key }.map { tag in
+                guard case .list(let medias)? = tag.value["medias"] else { return "\(tag.key): -" }
+                return "\(tag.key): " + medias.map { $0["streams"]?[0]?["local address"]?.stringValue ?? "-" }.joined(separator: ",")
+            }.joined(separator: " ")
+        }
+        #expect(pair.ours.stop().status == 0)
+    }
+
     @Test(.enabled(if: ReferencePair.installed,
                    ReferencePair.missing))
     func aFamilyANamedInterfaceLacksStaysWanted() throws {
