@@ -705,11 +705,15 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 settings.interfaces.first { $0.name == senderSectionBase.name && $0.address.family == family }
             }) ?? senderSectionBase
             // A rejected section leaves rtcp-mux as it was on both sides (10.5).
+            // (Mux in place only through another section of the receiver, not required nor
+            // its own before, is not yet sure where ports are taken: 10.5 binds a pair.)
+            var muxedThroughOthers = false
             if m.isRejected {
                 other.muxWritten = .off
             } else {
                 leg.rtcpMux = m.attribute("rtcp-mux") != nil
                 let muxHere = other.rtcpMux
+                muxedThroughOthers = request.command == .offer && !muxHere && !muxOptions.contains(.require)
                 // (An answer from another participant than the one the offerer's last offer
                 // of this section went to, not a new branch: see `negotiateMux`.)
                 let answersAnotherBranch = request.command == .answer && !forkAnswer
@@ -737,7 +741,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 // answer still decides its mux, as in 10.5.)
                 let senderMuxed = rtp && (request.command == .offer ? leg.rtcpMux && (leg.rtcpMuxDecided || request.rtcpMux.contains(.demux))
                     : leg.rtcpMux || leg.muxWritten == .muxed)
-                let receiverMuxed = rtp && other.muxWritten == .muxed
+                let receiverMuxed = rtp && other.muxWritten == .muxed && !muxedThroughOthers
                 // (Sender first: a new call's ports come in the order offerer, answerer.)
                 // (An answerer gets none for a section its offerer rejected: 10.5 binds the
                 // offerer's side only; nor does a callee re-offering a section an offer to it

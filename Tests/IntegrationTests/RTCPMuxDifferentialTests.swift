@@ -138,6 +138,11 @@ import Testing
             offer(false, fromB: true), offer(false, fromB: true)]),
         ("demux and offer, answered without, then the callee's re-offers", [offer(true, ["demux", "offer"]), answer(false),
             offer(false, fromB: true), offer(false, fromB: true)]),
+        // Mux in place only through another section (offered there before), not the
+        // section's own nor required: 10.5 binds the section a pair.
+        ("mux in place through another section", [sections([false, true]), sections([true, false])]),
+        ("mux in place through another section, moved to another port", [sections([false, true]),
+            moved(sections([true, false]))]),
         ("accept", [offer(true, ["accept"]), answer(true)]),
         // A lone port that then needs RTCP: every SDP to that side takes a new pair, one
         // under `port latching` too.
