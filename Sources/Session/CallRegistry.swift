@@ -681,11 +681,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // (The section's own address gives it, even where it speaks ICE.)
             if other.wantedFamily == nil, !other.initialized { other.wantedFamily = sectionRequested ?? address?.family ?? leg.ownFamily }
             let unspoken = other.initialized ? nil : other.wantedFamily
-            // (A receiver whose SDP spoke only ICE has no family of its own: it takes the
-            // sender's, as 10.5 does, once no name keeps it where it is.)
-            let spokeICEOnly = other.initialized && other.ownFamily == nil && named == nil
-            let sectionInterface = inFamily(sectionRequested ?? other.ownFamily ?? unspoken
-                ?? (spokeICEOnly ? leg.ownFamily ?? address?.family : nil) ?? other.currentInterface?.address.family
+            let sectionInterface = inFamily(sectionRequested ?? other.ownFamily ?? unspoken ?? other.currentInterface?.address.family
                 ?? leg.ownFamily ?? call.participants[receiver].ownFamily, sectionBase,
                 familyNamed && !(familyWordPending && i >= receiverLegCount))
             other.pick = nil

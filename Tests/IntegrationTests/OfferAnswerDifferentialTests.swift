@@ -846,18 +846,6 @@ func normalizeSDP(_ sdp: String) -> String {
             [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
              ("direction", .list([.string("ext:1"), .string("priv")])),
              ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 0"]).joined(separator: "\r\n") + "\r\n"))]]),
-        // A callee whose SDP spoke only ICE has no family of its own: an offer naming no
-        // interface moves it to the default's of the offer's family.
-        ("a callee that spoke only ICE, then an offer naming none", {
-            let v6 = ["v=0", "o=a 1 1 IN IP6 2001:db8::a", "s=-", "c=IN IP6 2001:db8::a", "t=0 0"]
-            let ice: [(String, BencodeValue)] = [("ICE", .string("remove"))]
-            return [
-                offer(["m=audio 5000 RTP/AVP 0", "a=ice-ufrag:abcd"], head: v6,
-                      extra: ice + [("direction", .list([.string("ext:2"), .string("nat")]))]),
-                answer(bob + ["m=audio 6000 RTP/AVP 0", "a=ice-ufrag:efgh"], extra: ice),
-                offer(["m=audio 5000 RTP/AVP 0", "a=ice-ufrag:abcd"], head: v6, extra: ice),
-            ]
-        }()),
         ("the same through a round-robin name", [
             offer(["m=audio 5000 RTP/AVP 0"], extra: [("direction", .list([.string("priv"), .string("ext")])),
                                                       ("address family", .string("IP6"))]),
