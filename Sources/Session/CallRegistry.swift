@@ -531,9 +531,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // A family word pending from the receiver's own offer still gives the family where
         // this request names another interface for it (10.5); `address family` beats it.
         let pendingWordFamily: IPAddress.Family? = request.addressFamily != nil || request.direction.count < 2 ? nil
-            : call.participants[receiver].pendingInterface.flatMap { word in
-                namesFamily(word) && !namesFamily(request.direction[1]) ? (word == "internal" ? .inet : .inet6) : nil
-            }
+            : call.participants[receiver].pendingInterface.flatMap { namesFamily(request.direction[1]) ? nil : wordFamily($0) }
         var receiverPicks: [MediaInterface?] = []
         do {
             let receiverLegs = call.participants[receiver].medias

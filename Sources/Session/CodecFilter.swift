@@ -169,8 +169,9 @@ struct OfferCodecs: Sendable {
             return (formats, after)
         }
         // (Supplemental codecs alone count in the offer's first answer and in a re-answer.)
-        let otherBranch = previous == nil && !lastAnswers.isEmpty && answerer != owner
-        if passesAnswers && previous == nil && answerer != owner {
+        let firstFromOther = previous == nil && answerer != owner
+        let otherBranch = firstFromOther && !lastAnswers.isEmpty
+        if passesAnswers && firstFromOther {
             after.lastAnswers.append((answerer, answer))
             return (nil, after)
         }

@@ -16,8 +16,8 @@ extension CallRegistry {
         var needs = needs
         // The legacy direction words select a family where no interface has the name (any
         // interface of it when the default has none).
-        if let name, namesFamily(name) {
-            family = name == "internal" ? .inet : .inet6
+        if let name, let word = wordFamily(name) {
+            family = word
             needs = true
         } else if let name {
             if all.contains(where: { $0.name == name }) {
@@ -44,6 +44,12 @@ extension CallRegistry {
 
     /// Whether a `direction` word is `internal` or `external` meaning a family (no interface
     /// has that name), as 10.5 reads the legacy words.
+    /// The family a legacy direction word names (`internal` IPv4, `external` IPv6), nil for
+    /// any other name or one an interface has.
+    func wordFamily(_ name: String) -> IPAddress.Family? {
+        namesFamily(name) ? (name == "internal" ? .inet : .inet6) : nil
+    }
+
     func namesFamily(_ name: String) -> Bool {
         (name == "internal" || name == "external") && !settings.interfaces.contains { $0.name == name }
     }
