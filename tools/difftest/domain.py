@@ -53,6 +53,10 @@ CODEC_NAMES = ["PCMU", "PCMA", "G722", "GSM", "G729", "CN", "opus", "telephone-e
                "VP8", "AMR", "speex", "iLBC", "G723", "opus/48000/2", "opus/48000", "PCMA/8000",
                "telephone-event/8000", "H264/90000"]
 CODEC_KEYWORDS = ["all", "full"]
+# Codecs Debian's rtpengine 10.5 can both decode and encode (`rtpengine --codecs`: "fully
+# supported"); the others it can at most decode.
+TRANSCODABLE_BY_105 = {"pcma", "pcmu", "g723", "g722", "g729", "g729a", "speex", "gsm", "opus",
+                       "telephone-event", "cn"}
 # `mask` is left out: 10.5 masks through its transcoding engine (which then drops codecs it
 # cannot decode and adds telephone-event), a feature this proxy does not have yet.
 CODEC_ACTIONS_NAMED = ["strip", "except"]  # may name any codec

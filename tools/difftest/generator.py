@@ -746,7 +746,7 @@ def _strip_out_of_domain(step, lines):
     """Whether an offer's codec flags leave a section only telephone-event/CN (10.5 then
     writes an m= line without formats, not valid SDP, RFC 4566 section 5.14), or strip in a
     section whose telephone-event or comfort noise clock rates do not match its main codecs'
-    before and after (10.5's codec engine then adds and drops such types, which belongs to
+    before or after, even when what it strips is offered again (10.5's codec engine then adds and drops such types, which belongs to
     the DTMF and transcoding issues): explained differences (README)."""
     strip = _codec_action_names(step, "strip")
     if not strip:
@@ -767,7 +767,7 @@ def _strip_out_of_domain(step, lines):
         return {c for n, c in codecs if n not in ("telephone-event", "cn")}
 
     for pts, rtpmaps in sections:
-        before, survivors = [], []
+        before, survivors, touched = [], [], False
         for pt in (p.decode("latin-1") for p in pts):
             enc = rtpmaps.get(pt) or (D.STATIC_AUDIO.get(int(pt)) if pt.isdigit() else None) \
                 or (D.STATIC_VIDEO.get(int(pt)) if pt.isdigit() else None)
@@ -776,13 +776,15 @@ def _strip_out_of_domain(step, lines):
             f = enc.split("/")
             name, clock, channels = f[0], f[1] if len(f) > 1 else "", int(f[2]) if len(f) > 2 else 1
             before.append((name.lower(), clock))
+            touched = touched or strip_all or any(_spec_matches(k, name, clock, channels) for k in strip)
             if any(_spec_matches(k, name, clock, channels) for k in keep) or \
                     not (strip_all or any(_spec_matches(k, name, clock, channels) for k in strip)):
                 survivors.append((name.lower(), clock))
         if survivors and all(n in ("telephone-event", "cn") for n, _ in survivors):
             return True
         for sup in ("telephone-event", "cn"):
-            if any(n == sup for n, _ in before) and survivors != before and \
+            # (A codec stripped and offered again engages the engine all the same.)
+            if any(n == sup for n, _ in before) and touched and \
                     (clocks(before, sup) != clocks(before, None) or clocks(survivors, sup) != clocks(survivors, None)):
                 return True
     return False
@@ -882,5 +884,10 @@ def in_domain(steps):
                 for n in names:
                     base = n.split("/")[0].lower()
                     if base in ("cn", "telephone-event") and (base in strip or "all" in strip or "full" in strip):
+                        return False
+                    # A codec 10.5 cannot encode, stripped and offered again: it offers it
+                    # as one to transcode to, and its codec engine judges the answer (the
+                    # transcoding issue).
+                    if base not in D.TRANSCODABLE_BY_105 and (base in strip or "all" in strip or "full" in strip):
                         return False
     return True
