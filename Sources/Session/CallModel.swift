@@ -441,19 +441,24 @@ public struct Call: Sendable {
     /// What an answer from `answerer` to `offerer` for section `i` is judged by: the
     /// offerer's codec list, else (it has none) what the answerer's last answer to another
     /// offerer gave (only the codecs of it taken, see `OfferCodecs.takenOnly`), which judges
-    /// a re-answer either way.
-    func answerJudge(_ i: Int, offerer: Int, answerer: Int) -> OfferCodecs? {
+    /// a re-answer either way, and an answer to the offerer's list when it names one of
+    /// those codecs (else that is a first answer to it, 10.5).
+    /// `formats`: the answer's m= line formats; a rejected section's answer is a first one.
+    func answerJudge(_ i: Int, offerer: Int, answerer: Int, formats: [String], rejected: Bool) -> OfferCodecs? {
         let legs = participants[answerer].medias
         let gave = i < legs.count ? legs[i].answerGave(judging: offerer) : nil
+        let shared = gave.flatMap { g in
+            !rejected && CodecFilter.ordered(legs[i].codecs, formats: formats).contains { a in g.contains(where: a.answers) } ? g : nil
+        }
         // (The offerer's last offer went to another branch: what was offered to this one
         // judges its answer, as 10.5 keeps codecs per media of each participant, unless the
         // answer takes none of it; then the offerer's latest offer does.)
         if let last = participants[offerer].lastOfferedTo, last != answerer,
            let received = participants[answerer].receivedCodecs[safe: i] ?? nil, i < legs.count,
            legs[i].codecs.contains(where: { a in received.current.contains(where: a.answers) }) {
-            return received.judging(answerer, by: gave)
+            return received.judging(answerer, by: shared)
         }
-        if let own = participants[offerer].answerJudging(i) { return own.judging(answerer, by: gave) }
+        if let own = participants[offerer].answerJudging(i) { return own.judging(answerer, by: shared) }
         return gave.map { gave in
             var codecs = OfferCodecs(offered: gave).judging(answerer, by: gave)
             codecs.takenOnly = true

@@ -260,12 +260,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 guard isAnswer else {
                     return (OfferCodecs(offered: CodecFilter.ordered(names, formats: plan.section(i).formats ?? m.mediaLine.formats)), nil, nil)
                 }
-                // (What stays open is judged by the answer after `single codec`, which leaves
-                // codecs 10.5 cannot transcode as they were.)
+                // (What stays open is judged by the answer after `single codec` and the codecs
+                // of it 10.5 cannot transcode, unless the codec it keeps is one of those: then
+                // by the whole answer.)
                 let single = r.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
-                let whole = CodecFilter.ordered(names, formats: m.mediaLine.formats).filter { c in
-                    single.map { $0.contains(String(c.payloadType)) || !c.isTranscodableBy105 } ?? true
-                }
+                let answered = CodecFilter.ordered(names, formats: m.mediaLine.formats)
+                let singled = single.map { s in answered.filter { s.contains(String($0.payloadType)) } }
+                let transcodableKept = singled?.first { !$0.isSupplemental }?.isTranscodableBy105 == true
+                let whole = transcodableKept ? answered.filter { c in singled?.contains(c) == true || !c.isTranscodableBy105 } : answered
                 // The answerer's own codec list is narrowed by its answer as an offer's is
                 // (an answer to it is judged by it); when the answer takes no codec 10.5 can
                 // transcode, other branches' answers to it pass as they are.
@@ -287,16 +289,22 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     after.passesAnswers = !whole.contains { a in a.isTranscodableBy105 && store.current.contains(where: a.answers) }
                     return after
                 }
-                guard let before = call.answerJudge(i, offerer: offerer, answerer: sender) else {
+                guard let before = call.answerJudge(i, offerer: offerer, answerer: sender, formats: m.mediaLine.formats, rejected: m.isRejected) else {
                     // Nothing judges it (a section the offer did not have): what the answer
                     // gave judges later answers for it, as if the offerer had offered it and
                     // this answerer had answered it (10.5).
-                    var first = OfferCodecs(offered: whole)
+                    // (Other branches' answers are judged by what `single codec` left, its
+                    // re-answer as above but without the answer's codecs 10.5 can only decode.)
+                    let gave = transcodableKept
+                        ? answered.filter { c in singled?.contains(c) == true || !(c.isTranscodableBy105 || c.isDecodableOnlyBy105) } : answered
+                    var first = OfferCodecs(offered: singled ?? answered)
                     first.passesUntranscodableToOthers = true
-                    first.lastAnswers = [(sender, whole)]
-                    return (first, whole, own)
+                    first.lastAnswers = [(sender, gave)]
+                    return (first, gave, own)
                 }
                 var outcome = before.answered(whole, by: sender)
+                // (Other branches find open what the answer after `single codec` leaves.)
+                if let singled, singled != whole { outcome.after.current = before.answered(singled, by: sender).after.current }
                 if m.isRejected {
                     // A rejected section's answer opens to the next answer what it gave
                     // the offerer (10.5), which `rejectedAnswer` decides.
@@ -931,7 +939,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 case .offer: section.formats = CodecFilter.offerFormats(m, request.codec)
                 case .answer:
                     let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
-                    if let offered = call.answerJudge(i, offerer: receiver, answerer: sender) {
+                    if let offered = call.answerJudge(i, offerer: receiver, answerer: sender, formats: m.mediaLine.formats, rejected: m.isRejected) {
                         let given = CodecFilter.answerCodecs(m, offered: offered, names: i < senderLegs.count ? senderLegs[i].codecs : [],
                                                              single: single, answerer: sender)
                         section.formats = given?.map { String($0.payloadType) } ?? single

@@ -131,6 +131,9 @@ struct OfferCodecs: Sendable {
     var passesUntranscodableToOthers = false
     /// The answerer whose own list this is: its re-answers are not another branch's.
     var owner: Int?
+    /// The answerer whose last answer here is what it gave another offerer (`judging`): its
+    /// answer is judged as a re-answer but narrows these codecs as a first answer does.
+    var borrowedAnswer: Int?
 
     init(offered: [CodecName], passesUntranscodable: Bool = false) {
         self.offered = offered
@@ -141,8 +144,10 @@ struct OfferCodecs: Sendable {
     /// The codecs of `answer` that take open ones (and, for an offer that came to the
     /// participant, those 10.5 cannot transcode unless the answer names an unopened one it
     /// can).
-    func taken(_ answer: [CodecName], open: [CodecName], reanswer: Bool = false) -> [CodecName] {
-        let passing = (passesUntranscodable || (passesUntranscodableToOthers && !reanswer))
+    /// `otherBranch`: another branch's first answer, whose codecs 10.5 cannot transcode pass
+    /// in the same way.
+    func taken(_ answer: [CodecName], open: [CodecName], reanswer: Bool = false, otherBranch: Bool = false) -> [CodecName] {
+        let passing = (passesUntranscodable || otherBranch || (passesUntranscodableToOthers && !reanswer))
             && !answer.contains { a in a.isTranscodableBy105 && !open.has(a) }
         return answer.filter { a in open.contains(where: a.answers) || (passing && !a.isTranscodableBy105) }
     }
@@ -158,9 +163,14 @@ struct OfferCodecs: Sendable {
     func answered(_ answer: [CodecName], by answerer: Int) -> (formats: [CodecName]?, after: OfferCodecs) {
         let previous = lastAnswer(of: answerer)
         let open = previous ?? current
-        let kept = taken(answer, open: open, reanswer: previous != nil)
+        // (Supplemental codecs alone count in the offer's first answer and in a re-answer.)
+        let firstFromOther = previous == nil && answerer != owner
+        let narrows = previous == nil || borrowedAnswer == answerer
+        let otherBranch = firstFromOther && !lastAnswers.isEmpty
+        let kept = taken(answer, open: open, reanswer: previous != nil, otherBranch: otherBranch && !takenOnly)
         var formats: [CodecName]?
         var after = self
+        after.borrowedAnswer = nil
         if takenOnly {
             formats = kept.isEmpty ? nil : kept
             after.takenOnly = false
@@ -168,9 +178,6 @@ struct OfferCodecs: Sendable {
             after.lastAnswers.append((answerer, formats ?? answer))
             return (formats, after)
         }
-        // (Supplemental codecs alone count in the offer's first answer and in a re-answer.)
-        let firstFromOther = previous == nil && answerer != owner
-        let otherBranch = firstFromOther && !lastAnswers.isEmpty
         if passesAnswers && firstFromOther {
             after.lastAnswers.append((answerer, answer))
             return (nil, after)
@@ -180,7 +187,7 @@ struct OfferCodecs: Sendable {
             after.current = transcoded ?? answer
         } else if kept.contains(where: { !$0.isSupplemental }) || (!otherBranch && !kept.isEmpty) {
             formats = kept
-            if previous == nil {
+            if narrows {
                 after.current = kept.contains(where: \.isTranscodableBy105)
                     ? kept + current.filter { c in !c.isTranscodableBy105 && !kept.contains { $0.payloadType == c.payloadType } } : offered
             }
@@ -198,7 +205,7 @@ struct OfferCodecs: Sendable {
                 // are, and they alone are open to this answerer's next answer (10.5).
                 break
             }
-            if previous == nil { after.current = formats ?? answer }
+            if narrows { after.current = formats ?? answer }
         }
         after.lastAnswers.removeAll { $0.answerer == answerer }
         after.lastAnswers.append((answerer, formats ?? answer))
@@ -232,7 +239,13 @@ extension OfferCodecs {
             guard let codec = kept.contains(a) ? a : replacing && unopened(a) ? first : nil else { continue }
             if !out.contains(where: { $0.isSame(as: codec) }) { out.append(codec) }
         }
-        return .some(out)
+        // (Comfort noise and telephone-event of a clock rate at which the answer has a main
+        // codec 10.5 cannot transcode go only beside a main codec of that rate.)
+        let mains = out.filter { !$0.isSupplemental }
+        return .some(out.filter { s in
+            !s.isSupplemental || mains.contains { $0.clockRate == s.clockRate }
+                || !answer.contains { !$0.isSupplemental && !$0.isTranscodableBy105 && $0.clockRate == s.clockRate }
+        })
     }
 
     /// What `answerer`'s last answer gave the offerer: open to its next answer.
@@ -246,6 +259,7 @@ extension OfferCodecs {
         guard let gave, lastAnswer(of: answerer) == nil else { return self }
         var copy = self
         copy.lastAnswers.append((answerer, gave))
+        copy.borrowedAnswer = answerer
         return copy
     }
 
@@ -342,6 +356,18 @@ extension CodecName {
             return transcodableBy105.contains { equalFolded(encoding, $0) }
         }
     }
+
+    /// Whether Debian's rtpengine 10.5 can decode it but not encode it (its `--codecs` says
+    /// "supported for decoding only"): iLBC, AMR, AMR-WB and a few more.
+    var isDecodableOnlyBy105: Bool {
+        Self.withBytes(name) { b in
+            let encoding = UnsafeBufferPointer(rebasing: b[..<(b.firstIndex(of: UInt8(ascii: "/")) ?? b.count)])
+            return Self.decodableOnlyBy105.contains { Self.equalFolded(encoding, $0) }
+        }
+    }
+
+    private static let decodableOnlyBy105: [StaticString] = ["ilbc", "amr", "amr-wb", "qcelp", "atrac3", "atrac-x", "evrc",
+                                                             "evrc0", "evrc1"]
 
     private static let transcodableBy105: [StaticString] = ["pcma", "pcmu", "g723", "g722", "g729", "g729a", "speex",
                                                             "gsm", "opus", "telephone-event", "cn"]

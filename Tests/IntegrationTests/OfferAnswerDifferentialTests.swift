@@ -457,6 +457,19 @@ func normalizeSDP(_ sdp: String) -> String {
         ("another branch names a non-transcodable open codec and a transcodable closed one", [
             offer(["m=audio 5000 RTP/AVP 0 5 8"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0 5"]),
             answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 5 8"])]),
+        // Another branch's codecs 10.5 cannot transcode pass beside the open ones it takes,
+        // when it names no transcodable one that is not open.
+        ("another branch passes a non-transcodable codec nobody offered", [
+            offer(["m=audio 5000 RTP/AVP 125 0 102", "a=rtpmap:125 speex/16000", "a=rtpmap:102 telephone-event/8000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 125 102", "a=rtpmap:125 speex/16000", "a=rtpmap:102 telephone-event/8000"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 125 114 102", "a=rtpmap:125 speex/16000", "a=rtpmap:114 iLBC/8000",
+                                 "a=rtpmap:102 telephone-event/8000"])]),
+        // Transcoded, telephone-event goes only beside a main codec of its clock rate when
+        // the answer has one 10.5 cannot transcode at that rate.
+        ("another branch's transcoded answer with iLBC and telephone-event", [
+            offer(["m=audio 5000 RTP/AVP 125 0 102", "a=rtpmap:125 speex/16000", "a=rtpmap:102 telephone-event/8000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 125 102", "a=rtpmap:125 speex/16000", "a=rtpmap:102 telephone-event/8000"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 8 114 102", "a=rtpmap:114 iLBC/8000", "a=rtpmap:102 telephone-event/8000"])]),
         // A section passed through untouched with no c= at all (the SIP source stood in for
         // it): 10.5 sets the call up and answers "Error rewriting SDP".
         ("an MSRP section without any c= under SIP source address", [
@@ -501,6 +514,40 @@ func normalizeSDP(_ sdp: String) -> String {
             [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("B")),
              ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 8"]).joined(separator: "\r\n") + "\r\n"))],
             answer(bob + ["m=audio 6000 RTP/AVP 0 8"])]),
+        // Unless the answer names none of what that answer gave: then it is a first answer.
+        ("a callee answers a from-tag nobody has, then the caller with other codecs", [
+            offer(["m=audio 5000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"]),
+            [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("B")),
+             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 0"]).joined(separator: "\r\n") + "\r\n"))],
+            answer(bob + ["m=audio 6000 RTP/AVP 8 101", "a=rtpmap:101 telephone-event/8000"])]),
+        // Judged by what it gave, that answer still narrows the caller's codecs as a first
+        // answer does: another branch's telephone-event alone is transcoded.
+        ("a callee answers a from-tag nobody has, the caller, then another branch", [
+            offer(["m=audio 5000 RTP/AVP 113 120", "a=rtpmap:113 opus/48000", "a=rtpmap:120 telephone-event/48000"]),
+            [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("B")),
+             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 113", "a=rtpmap:113 opus/48000"]).joined(separator: "\r\n") + "\r\n"))],
+            answer(bob + ["m=audio 6000 RTP/AVP 113", "a=rtpmap:113 opus/48000"]),
+            answerFrom("c", 2, ["m=audio 6002 RTP/AVP 120", "a=rtpmap:120 telephone-event/48000"])]),
+        // A rejected section's answer is a first answer all the same.
+        ("a callee answers a from-tag nobody has, then rejects the caller's section", [
+            offer(["m=audio 5000 RTP/AVP 9 115", "a=rtpmap:115 opus/48000/2"]),
+            [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("B")),
+             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 9"]).joined(separator: "\r\n") + "\r\n"))],
+            answer(bob + ["m=audio 0 RTP/AVP 9 115", "a=rtpmap:115 opus/48000/2"])]),
+        // `single codec` keeping a codec 10.5 cannot transcode leaves the whole answer open to
+        // the re-answer; keeping one it can, that one and those it cannot transcode.
+        ("a re-answer after a single-codec answer of G728", [offer(["m=audio 5000 RTP/AVP 15 3 105", "a=rtpmap:105 telephone-event/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 15 3"], extra: [("flags", .list([.string("single-codec")]))]),
+            answer(bob + ["m=audio 6000 RTP/AVP 3 105", "a=rtpmap:105 telephone-event/8000"])]),
+        ("a re-answer after a single-codec answer of opus beside AMR", [
+            offer(["m=audio 5000 RTP/AVP 98 111 120", "a=rtpmap:98 AMR/8000", "a=rtpmap:111 telephone-event/8000", "a=rtpmap:120 opus/48000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 120 98", "a=rtpmap:120 opus/48000", "a=rtpmap:98 AMR/8000"],
+                   extra: [("flags", .list([.string("single-codec")]))]),
+            answer(bob + ["m=audio 6000 RTP/AVP 98 111", "a=rtpmap:98 AMR/8000", "a=rtpmap:111 telephone-event/8000"])]),
+        // Another branch finds open what `single codec` left, whatever the re-answer would.
+        ("another branch after a single-codec answer of G728", [offer(["m=audio 5000 RTP/AVP 15 18 0"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 15 0"], extra: [("flags", .list([.string("single-codec")]))]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 18"])]),
         // With `SIP source address` the SIP source is the section's address: a null c= is
         // rewritten and holds nothing.
         ("SIP source address for a held offer", [offer(["m=audio 5000 RTP/AVP 0", "a=recvonly"],
