@@ -320,6 +320,9 @@ public struct Participant: Sendable {
     public var viaBranchEndsAt: Double?
     /// Ended for good (see `Call.retire`): no ports, and no request finds it any more.
     public var retired = false
+    /// Brought back by an offer to it (`Call.revive`) and silent since: a delete does not
+    /// find it by its to-tag until it sends an SDP (10.5).
+    public var revivedSilent = false
     /// `block media`: what this participant sends is discarded.
     public var mediaBlocked = false
     /// `media echo`: what this participant sends comes back to it.
@@ -387,6 +390,7 @@ public struct Call: Sendable {
     public mutating func revive(_ index: Int) {
         participants[index].retired = false
         participants[index].deleted = false
+        participants[index].revivedSilent = true
     }
 
     /// The indices of the participants `index` is in dialogue with, newest first.

@@ -502,6 +502,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // Signalling brings participants a tagged delete ended back.
         call.participants[sender].deleted = false
         call.participants[receiver].deleted = false
+        call.participants[sender].revivedSilent = false
         // The SDP to the receiver speaks the family `address family` asks for, else the
         // family the receiver's own SDP spoke: a receiver on the other one moves, its
         // sockets with it; the sender stays where it is until an SDP goes to it (10.5).
@@ -1008,7 +1009,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             }
             // A to-tag nobody has only warns; while a callee has not answered yet (it may be
             // that one), it deletes the whole call, answered with statistics of no tag.
-            let unknownToTag = r.fromTag != nil && !swapped && r.toTag.map { call.participantIndex(tag: $0) == nil } ?? false
+            let to = swapped ? nil : r.toTag.flatMap(call.participantIndex(tag:))
+            if r.fromTag != nil, let to, call.participants[to].revivedSilent { return (notFound, nil) }
+            let unknownToTag = r.fromTag != nil && !swapped && r.toTag != nil && to == nil
             // A via-branch finds the branch of the from-tag's that has it, answered or not.
             let branches = unknownToTag ? from.map(call.peers(of:)) ?? [] : []
             let named = r.viaBranch.flatMap { via in branches.first { call.participants[$0].viaBranch == via } }

@@ -264,6 +264,9 @@ import Testing
         ("an offer to a deleted old branch starts anew", fork + [delete("A", "X"), offer(to: "X")]),
         ("an offer to the deleted current branch brings it back", [offer(extra: via("V")), offer(extra: via("W")), answer("X"),
                                                                  delete("A", "X"), offer(to: "X")]),
+        // Brought back so, it is not found by its to-tag until it sends an SDP itself.
+        ("a delete to the branch brought back before it answers", [offer(extra: via("V")), offer(extra: via("W")), answer("X"),
+                                                                    delete("A", "X"), offer(to: "X"), delete("A", "X")]),
         ("an offer from a deleted branch starts anew", fork + [delete("A", "X"),
             [("command", .string("offer")), ("from-tag", .string("X")), ("to-tag", .string("A")), sdp("b", "203.0.113.5", 6000)]]),
         ("an answer from a deleted branch starts anew", fork + [delete("A", "X"), answer("X")]),
