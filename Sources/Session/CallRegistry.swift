@@ -267,7 +267,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 let answered = CodecFilter.ordered(names, formats: m.mediaLine.formats)
                 let singled = single.map { s in answered.filter { s.contains(String($0.payloadType)) } }
                 let transcodableKept = singled?.first { !$0.isSupplemental }?.isTranscodableBy105 == true
-                let whole = transcodableKept ? answered.filter { c in singled?.contains(c) == true || !c.isTranscodableBy105 } : answered
+                func afterSingle(keeping also: (CodecName) -> Bool) -> [CodecName] {
+                    guard transcodableKept, let singled else { return answered }
+                    return answered.filter { c in singled.contains(c) || also(c) }
+                }
+                let whole = afterSingle { !$0.isTranscodableBy105 }
                 // The answerer's own codec list is narrowed by its answer as an offer's is
                 // (an answer to it is judged by it); when the answer takes no codec 10.5 can
                 // transcode, other branches' answers to it pass as they are.
@@ -295,8 +299,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     // this answerer had answered it (10.5).
                     // (Other branches' answers are judged by what `single codec` left, its
                     // re-answer as above but without the answer's codecs 10.5 can only decode.)
-                    let gave = transcodableKept
-                        ? answered.filter { c in singled?.contains(c) == true || !(c.isTranscodableBy105 || c.isDecodableOnlyBy105) } : answered
+                    let gave = afterSingle { !($0.isTranscodableBy105 || $0.isDecodableOnlyBy105) }
                     var first = OfferCodecs(offered: singled ?? answered)
                     first.passesUntranscodableToOthers = true
                     first.lastAnswers = [(sender, gave)]
@@ -1041,7 +1044,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // participant has gone. The reply names the participants it ended; a whole-call
             // delete is answered bare.
             if let from, !unknownToTag {
-                let target = swapped ? from : (r.toTag.flatMap(call.participantIndex(tag:)) ?? from)
+                let target = swapped ? from : (to ?? from)
                 let ended = call.withSubscriptions(of: target)
                 reply = QueryReport.entries(for: call, counters: streamCounters, only: ended)
                 // (On a call lingering after a whole-call delete too: the others keep it.)

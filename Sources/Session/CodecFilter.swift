@@ -350,21 +350,19 @@ extension CodecName {
 
     /// Whether Debian's rtpengine 10.5 can both decode and encode it (its `--codecs` says
     /// "fully supported"): its codec handling treats those differently from the rest.
-    static func namesTranscodableBy105(_ name: String) -> Bool {
+    static func namesTranscodableBy105(_ name: String) -> Bool { encoding(of: name, isIn: transcodableBy105) }
+
+    /// Whether the name's encoding (before the first `/`) is one of `list`, without case.
+    private static func encoding(of name: String, isIn list: [StaticString]) -> Bool {
         withBytes(name) { b in
             let encoding = UnsafeBufferPointer(rebasing: b[..<(b.firstIndex(of: UInt8(ascii: "/")) ?? b.count)])
-            return transcodableBy105.contains { equalFolded(encoding, $0) }
+            return list.contains { equalFolded(encoding, $0) }
         }
     }
 
     /// Whether Debian's rtpengine 10.5 can decode it but not encode it (its `--codecs` says
     /// "supported for decoding only"): iLBC, AMR, AMR-WB and a few more.
-    var isDecodableOnlyBy105: Bool {
-        Self.withBytes(name) { b in
-            let encoding = UnsafeBufferPointer(rebasing: b[..<(b.firstIndex(of: UInt8(ascii: "/")) ?? b.count)])
-            return Self.decodableOnlyBy105.contains { Self.equalFolded(encoding, $0) }
-        }
-    }
+    var isDecodableOnlyBy105: Bool { Self.encoding(of: name, isIn: Self.decodableOnlyBy105) }
 
     private static let decodableOnlyBy105: [StaticString] = ["ilbc", "amr", "amr-wb", "qcelp", "atrac3", "atrac-x", "evrc",
                                                              "evrc0", "evrc1"]

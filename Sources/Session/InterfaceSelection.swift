@@ -42,14 +42,14 @@ extension CallRegistry {
         return candidates[0]
     }
 
-    /// Whether a `direction` word is `internal` or `external` meaning a family (no interface
-    /// has that name), as 10.5 reads the legacy words.
     /// The family a legacy direction word names (`internal` IPv4, `external` IPv6), nil for
     /// any other name or one an interface has.
     func wordFamily(_ name: String) -> IPAddress.Family? {
         namesFamily(name) ? (name == "internal" ? .inet : .inet6) : nil
     }
 
+    /// Whether a `direction` word is `internal` or `external` meaning a family (no interface
+    /// has that name), as 10.5 reads the legacy words.
     func namesFamily(_ name: String) -> Bool {
         (name == "internal" || name == "external") && !settings.interfaces.contains { $0.name == name }
     }

@@ -746,8 +746,9 @@ def _strip_out_of_domain(step, lines):
     """Whether an offer's codec flags leave a section only telephone-event/CN (10.5 then
     writes an m= line without formats, not valid SDP, RFC 4566 section 5.14), or strip in a
     section whose telephone-event or comfort noise clock rates do not match its main codecs'
-    before or after, even when what it strips is offered again (10.5's codec engine then adds and drops such types, which belongs to
-    the DTMF and transcoding issues): explained differences (README)."""
+    before or after, even when what it strips is offered again (10.5's codec engine then adds
+    and drops such types, which belongs to the DTMF and transcoding issues): explained
+    differences (README)."""
     strip = _codec_action_names(step, "strip")
     if not strip:
         return False
