@@ -171,7 +171,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // under `SIP source address` up to the first section speaking ICE), and an RTP
         // section formats that are payload types: 10.5 checks both before it looks the call up.
         let sipSourced = usesSIPSource(r) && r.receivedFrom != nil
-        let firstICE = sdp.media.indices.first { Self.speaksICE(sdp, $0) } ?? sdp.media.count
+        let firstICE = Self.firstSpeakingICE(sdp)
         guard sdp.media.indices.allSatisfy({ sdp.media[$0].connection != nil || sdp.sessionConnection(ofMedia: $0) != nil
                                              || (sipSourced && $0 < firstICE) }),
               sdp.media.allSatisfy(\.mediaLine.hasValidPayloadTypes) else { throw .incompleteSDP }
@@ -415,6 +415,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         return Self.family(of: sdp)
     }
 
+    /// The first section speaking ICE (the count when none does): under `SIP source address`
+    /// the SIP source stands in for the addresses of the sections before it only, as 10.5
+    /// goes through them in order and stops there.
+    static func firstSpeakingICE(_ sdp: SessionDescription) -> Int {
+        sdp.media.indices.first { speaksICE(sdp, $0) } ?? sdp.media.count
+    }
+
     /// Whether section `i` speaks ICE (its candidates name its addresses).
     static func speaksICE(_ sdp: SessionDescription, _ i: Int) -> Bool {
         // (Each list on its own: joining them copied every line of the session and section.)
@@ -513,7 +520,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // (The SIP source standing in for the SDP's addresses gives its family.)
         // (Read once: each read of `settings` takes its lock and copies it.)
         let sipSource = usesSIPSource(request)
-        let firstSpeaksICE = !sdp.media.isEmpty && Self.speaksICE(sdp, 0)
+        let firstICE = sipSource ? Self.firstSpeakingICE(sdp) : 0
+        let firstSpeaksICE = !sdp.media.isEmpty && (sipSource ? firstICE == 0 : Self.speaksICE(sdp, 0))
         let sourced = sipSource && !sdp.media.isEmpty && !firstSpeaksICE ? request.receivedFrom?.address.family : nil
         if let family = sourced ?? family, sdp.media.isEmpty || sdp.media[0].isRejected || !firstSpeaksICE {
             call.participants[sender].ownFamily = family
@@ -624,10 +632,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             if pairs > Self.maxPairsPerSection { throw .portsExhausted }
             var address = (m.connection ?? sdp.sessionConnection(ofMedia: i)).flatMap { IPAddress($0.address) }
             // `SIP source address` (or --sip-source) takes the SIP message's source instead
-            // of the SDP's address, unless `trust address` says otherwise, or the section
-            // speaks ICE (its candidates name its addresses), as 10.5 decides.
+            // of the SDP's address, unless `trust address` says otherwise, up to the first
+            // section speaking ICE (its candidates name its addresses), as 10.5 decides.
             var addressSourced = false
-            if sipSource, !Self.speaksICE(sdp, i), let source = request.receivedFrom?.address {
+            if sipSource, i < firstICE, let source = request.receivedFrom?.address {
                 // (A null address too: the hold shows in the SDP's direction only, as 10.5 has it.)
                 address = source
                 addressSourced = true
@@ -905,7 +913,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         let n = sdp.media.count
         var plan = RewritePlan(address: request.mediaAddress ?? call.participants[receiver].interface.sdpAddress, rtpPorts: [])
         plan.sections.reserveCapacity(n)
-        let sipSourced = usesSIPSource(request) && request.receivedFrom != nil
+        let sourcedUpTo = usesSIPSource(request) && request.receivedFrom != nil ? Self.firstSpeakingICE(sdp) : 0
         // (Legs read in place: a copy of one retains every string and array it holds.)
         legs.withUnsafeBufferPointer { legs in
             for i in 0..<n {
@@ -914,7 +922,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 let leg: UnsafePointer<MediaLeg>? = i < legs.count ? legs.baseAddress! + i : nil
                 section.rtpPort = m.isRejected ? nil : leg?.pointee.localPorts?.rtp
                 if request.mediaAddress == nil { section.address = leg?.pointee.currentInterface?.sdpAddress }
-                if sipSourced { section.sourceAddressed = !Self.speaksICE(sdp, i) }
+                section.sourceAddressed = i < sourcedUpTo
                 // The profile written: `transport protocol` when given, else the receiver's (in an
                 // answer the offerer's own: 10.5 does not pass an answerer's profile change on
                 // unless told `accept`). (Not where 10.5 reads no RTP profile in the line:

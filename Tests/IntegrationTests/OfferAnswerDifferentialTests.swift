@@ -476,6 +476,14 @@ func normalizeSDP(_ sdp: String) -> String {
             offer(["m=message 9644 TCP/MSRP *"], head: ["v=0", "o=alice 123 456 IN IP4 198.51.100.1", "s=call", "t=0 0"],
                   extra: [("received-from", .list([.string("IP4"), .string("192.0.2.78")]))], flags: ["SIP-source-address"]),
             offer(["m=audio 5000 RTP/AVP 0", "c=IN IP4 198.51.100.1"])]),
+        // The SIP source stands in for the sections before the first one speaking ICE only:
+        // a held section after it keeps its null address (10.5 stops at that section).
+        ("held sections around one speaking ICE under SIP source address", [
+            offer(["m=audio 5000 RTP/AVP 0", "c=IN IP4 0.0.0.0", "m=audio 5002 RTP/AVP 0", "c=IN IP4 0.0.0.0", "a=ice-ufrag:abcd",
+                   "m=audio 5004 RTP/AVP 0", "c=IN IP4 0.0.0.0"],
+                  head: ["v=0", "o=alice 123 456 IN IP4 198.51.100.1", "s=call", "t=0 0"],
+                  extra: [("received-from", .list([.string("IP4"), .string("192.0.2.78")])), ("ICE", .string("remove"))],
+                  flags: ["SIP-source-address"])]),
         // An answer to a from-tag nobody has gives it mux only as far as the last offer to
         // the answerer, if any, offered mux.
         ("an answer with mux from a from-tag nobody has", [offer(["m=audio 5000 RTP/AVP 0"]),
