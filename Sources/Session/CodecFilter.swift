@@ -167,7 +167,14 @@ struct OfferCodecs: Sendable {
         let firstFromOther = previous == nil && answerer != owner
         let narrows = previous == nil || borrowedAnswer == answerer
         let otherBranch = firstFromOther && !lastAnswers.isEmpty
-        let kept = taken(answer, open: open, reanswer: previous != nil, otherBranch: otherBranch && !takenOnly)
+        // (A re-answer after another branch answered is transcoded to what that answer left
+        // the offerer, `current`, when it has a main codec 10.5 can transcode and its last
+        // answer gave a codec it can: see `retaken`.)
+        let later = previous?.contains(where: \.isTranscodableBy105) == true && !takenOnly && lastAnswers.last?.answerer != answerer
+            && current.firstTranscodableMain != nil
+        let basis = later ? current : open
+        let taken = taken(answer, open: open, reanswer: previous != nil, otherBranch: otherBranch && !takenOnly)
+        let kept = later ? Self.retaken(taken, current: current) : taken
         var formats: [CodecName]?
         var after = self
         after.borrowedAnswer = nil
@@ -194,12 +201,12 @@ struct OfferCodecs: Sendable {
         } else {
             switch Self.answerKind(answer, kept: kept) {
             case .transcoded:
-                if let first = open.firstTranscodableMain {
-                    formats = [first] + open.filter { c in c.isSupplemental && answer.has(c) }
+                if let first = basis.firstTranscodableMain {
+                    formats = [first] + basis.filter { c in c.isSupplemental && answer.has(c) }
                 }
             case .keptOnly:
                 // (With no open main codec 10.5 can transcode, the answer goes as it is.)
-                if open.firstTranscodableMain != nil { formats = kept }
+                if basis.firstTranscodableMain != nil { formats = kept }
             case .asItIs:
                 // Only codecs 10.5 cannot transcode, none of them open: they go as they
                 // are, and they alone are open to this answerer's next answer (10.5).
@@ -246,6 +253,20 @@ extension OfferCodecs {
             !s.isSupplemental || mains.contains { $0.clockRate == s.clockRate }
                 || !answer.contains { !$0.isSupplemental && !$0.isTranscodableBy105 && $0.clockRate == s.clockRate }
         })
+    }
+
+    /// The codecs a re-answer took, when another branch answered after its last answer:
+    /// those 10.5 can transcode that this other answer did not leave the offerer (`current`)
+    /// become the first main codec it left (once, in the answer's order); the rest stay
+    /// (`0 8` re-answered after `8` gives `8`, `101 13` after `8 0 13` gives `8 13`).
+    static func retaken(_ kept: [CodecName], current: [CodecName]) -> [CodecName] {
+        guard let first = current.firstTranscodableMain else { return kept }
+        var out: [CodecName] = []
+        for k in kept {
+            let codec = !k.isTranscodableBy105 || current.has(k) ? k : first
+            if !out.contains(where: { $0.isSame(as: codec) }) { out.append(codec) }
+        }
+        return out
     }
 
     /// What `answerer`'s last answer gave the offerer: open to its next answer.

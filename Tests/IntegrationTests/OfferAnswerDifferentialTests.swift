@@ -556,6 +556,21 @@ func normalizeSDP(_ sdp: String) -> String {
         ("another branch after a single-codec answer of G728", [offer(["m=audio 5000 RTP/AVP 15 18 0"]),
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 15 0"], extra: [("flags", .list([.string("single-codec")]))]),
             answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 18"])]),
+        // A re-answer after another branch answered is transcoded to what that answer left
+        // the caller: its codecs not left become the first main codec left.
+        ("a branch re-answers after another branch narrowed the caller", [offer(["m=audio 5000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0 8"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 8"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0 8"])]),
+        ("a branch re-answers telephone-event after another branch answered without it", [
+            offer(["m=audio 5000 RTP/AVP 0 8 101 13", "a=rtpmap:101 telephone-event/8000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 101 13", "a=rtpmap:101 telephone-event/8000"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 8 0 13"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 101 13", "a=rtpmap:101 telephone-event/8000"])]),
+        // Not when its last answer gave only codecs 10.5 cannot transcode: as it is.
+        ("a branch that answered AMR-WB re-answers after another branch", [
+            offer(["m=audio 5000 RTP/AVP 10 18 121", "a=rtpmap:121 AMR-WB/16000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 121", "a=rtpmap:121 AMR-WB/16000"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 10"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 10 18"])]),
         // With `SIP source address` the SIP source is the section's address: a null c= is
         // rewritten and holds nothing.
         ("SIP source address for a held offer", [offer(["m=audio 5000 RTP/AVP 0", "a=recvonly"],
