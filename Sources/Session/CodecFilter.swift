@@ -194,8 +194,10 @@ struct OfferCodecs: Sendable {
             after.current = transcoded ?? answer
         } else if kept.contains(where: { !$0.isSupplemental }) || (!otherBranch && !kept.isEmpty) {
             formats = kept
+            // (The answerer's own list is narrowed to what its re-answer took, whatever
+            // 10.5 can transcode.)
             if narrows {
-                after.current = kept.contains(where: \.isTranscodableBy105)
+                after.current = answerer == owner ? kept : kept.contains(where: \.isTranscodableBy105)
                     ? kept + current.filter { c in !c.isTranscodableBy105 && !kept.contains { $0.payloadType == c.payloadType } } : offered
             }
         } else {

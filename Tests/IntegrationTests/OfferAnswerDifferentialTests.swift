@@ -571,6 +571,12 @@ func normalizeSDP(_ sdp: String) -> String {
             offer(["m=audio 5000 RTP/AVP 10 18 121", "a=rtpmap:121 AMR-WB/16000"]),
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 121", "a=rtpmap:121 AMR-WB/16000"]),
             answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 10"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 10 18"])]),
+        // A callee's re-answer narrows its own codec list to what it took, AMR included: its
+        // answer after the caller's offer to another branch is judged by that.
+        ("a re-answer without AMR, then an offer to another branch", [offer(["m=audio 5000 RTP/AVP 0 97", "a=rtpmap:97 AMR/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0 97", "a=rtpmap:97 AMR/8000"]), answer(bob + ["m=audio 6000 RTP/AVP 0"]),
+            offer(["m=audio 5000 RTP/AVP 0 97", "a=rtpmap:97 AMR/8000"], extra: [("to-tag", .string("C"))]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0 97", "a=rtpmap:97 AMR/8000"])]),
         // With `SIP source address` the SIP source is the section's address: a null c= is
         // rewritten and holds nothing.
         ("SIP source address for a held offer", [offer(["m=audio 5000 RTP/AVP 0", "a=recvonly"],
