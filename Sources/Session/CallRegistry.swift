@@ -258,7 +258,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 guard m.mediaLine.isRTP, m.profileReadIsRTP, i < senderLegs.count else { return (nil, nil, nil) }
                 let names = senderLegs[i].codecs
                 guard isAnswer else {
-                    return (OfferCodecs(offered: CodecFilter.ordered(names, formats: plan.section(i).formats ?? m.mediaLine.formats)), nil, nil)
+                    let formats = plan.section(i).formats
+                    var codecs = OfferCodecs(offered: CodecFilter.ordered(names, formats: formats ?? m.mediaLine.formats))
+                    codecs.flagsChanged = formats.map { $0 != m.mediaLine.formats } ?? false
+                    return (codecs, nil, nil)
                 }
                 // (What stays open is judged by the answer after `single codec` and the codecs
                 // of it 10.5 cannot transcode, unless the codec it keeps is one of those: then

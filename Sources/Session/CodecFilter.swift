@@ -134,6 +134,9 @@ struct OfferCodecs: Sendable {
     /// The answerer whose last answer here is what it gave another offerer (`judging`): its
     /// answer is judged as a re-answer but narrows these codecs as a first answer does.
     var borrowedAnswer: Int?
+    /// The offer's `codec` flags changed its codecs: 10.5 then sorts the first answer's
+    /// (see `sortedByFlags`).
+    var flagsChanged = false
 
     init(offered: [CodecName], passesUntranscodable: Bool = false) {
         self.offered = offered
@@ -193,7 +196,7 @@ struct OfferCodecs: Sendable {
             formats = transcoded
             after.current = transcoded ?? answer
         } else if kept.contains(where: { !$0.isSupplemental }) || (!otherBranch && !kept.isEmpty) {
-            formats = kept
+            formats = flagsChanged && lastAnswers.isEmpty && previous == nil ? Self.sortedByFlags(kept) : kept
             // (The answerer's own list is narrowed to what its re-answer took, whatever
             // 10.5 can transcode.)
             if narrows {
@@ -269,6 +272,18 @@ extension OfferCodecs {
             if !out.contains(where: { $0.isSame(as: codec) }) { out.append(codec) }
         }
         return out
+    }
+
+    /// The codecs a first answer took as 10.5 gives them when the offer's `codec` flags
+    /// changed its list: comfort noise and telephone-event of 8000 Hz after the rest (comfort
+    /// noise first), left out when no main codec of 8000 Hz it can transcode stays; the
+    /// list as it is if nothing would (`13 122 9 0` gives `122 9 0 13`, `13 97` gives `97`).
+    static func sortedByFlags(_ kept: [CodecName]) -> [CodecName] {
+        let narrow = { (c: CodecName) in c.isSupplemental && c.clockRate == 8000 }
+        let rest = kept.filter { !narrow($0) }
+        let paired = kept.contains { $0.isTranscodableMain && $0.clockRate == 8000 }
+        let sorted = rest + (paired ? kept.filter { narrow($0) && !$0.isTelephoneEvent } + kept.filter { narrow($0) && $0.isTelephoneEvent } : [])
+        return sorted.isEmpty ? kept : sorted
     }
 
     /// What `answerer`'s last answer gave the offerer: open to its next answer.
@@ -392,6 +407,9 @@ extension CodecName {
 
     private static let transcodableBy105: [StaticString] = ["pcma", "pcmu", "g723", "g722", "g729", "g729a", "speex",
                                                             "gsm", "opus", "telephone-event", "cn"]
+
+    /// telephone-event (RFC 4733), as opposed to comfort noise.
+    var isTelephoneEvent: Bool { isSupplemental && Self.withBytes(name) { Self.hasPrefixFolded($0, "telephone-event/") } }
 
     /// telephone-event and comfort noise ride along with whatever codec is chosen.
     static func namesSupplemental(_ name: String) -> Bool {

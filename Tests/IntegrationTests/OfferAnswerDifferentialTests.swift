@@ -577,6 +577,16 @@ func normalizeSDP(_ sdp: String) -> String {
             answer(bob + ["m=audio 6000 RTP/AVP 0 97", "a=rtpmap:97 AMR/8000"]), answer(bob + ["m=audio 6000 RTP/AVP 0"]),
             offer(["m=audio 5000 RTP/AVP 0 97", "a=rtpmap:97 AMR/8000"], extra: [("to-tag", .string("C"))]),
             answer(bob + ["m=audio 6000 RTP/AVP 0 97", "a=rtpmap:97 AMR/8000"])]),
+        // When the offer's codec flags changed its list, 10.5 sorts the first answer: comfort
+        // noise and telephone-event of 8000 Hz after the rest, or none beside no main codec
+        // of 8000 Hz it can transcode.
+        ("a first answer after a stripping offer", [
+            offer(["m=audio 5000 RTP/AVP 13 0 8 101 4 122 9", "a=rtpmap:101 telephone-event/8000", "a=rtpmap:122 CN/16000"],
+                  flags: ["codec-strip-G723"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 13 101 122 8 9 0", "a=rtpmap:101 telephone-event/8000", "a=rtpmap:122 CN/16000"])]),
+        ("a first answer of AMR and comfort noise after a masking offer", [
+            offer(["m=audio 5000 RTP/AVP 13 97 0 4", "a=rtpmap:97 AMR/8000"], flags: ["codec-mask-G723"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 13 97", "a=rtpmap:97 AMR/8000"])]),
         // With `SIP source address` the SIP source is the section's address: a null c= is
         // rewritten and holds nothing.
         ("SIP source address for a held offer", [offer(["m=audio 5000 RTP/AVP 0", "a=recvonly"],

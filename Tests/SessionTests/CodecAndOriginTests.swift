@@ -154,6 +154,22 @@ import Testing
         #expect(branch([pcmu, te], open: [dvi, te]) == .some(nil), "no open codec to transcode to: as it is")
     }
 
+    /// A re-answer after another branch's, and a first answer after an offer whose codec
+    /// flags changed its list (10.5's outcomes for these answers).
+    @Test func reanswersAfterAnotherBranchAndAnswersAfterFlags() {
+        func c(_ pt: Int, _ name: String) -> CodecName { CodecName(payloadType: pt, name: name) }
+        let pcmu = c(0, "PCMU/8000"), pcma = c(8, "PCMA/8000"), cn = c(13, "CN/8000"), te = c(101, "telephone-event/8000")
+        let amr = c(97, "AMR/8000"), cn16 = c(122, "CN/16000"), g722 = c(9, "G722/8000")
+        let pts = { (l: [CodecName]) in l.map(\.payloadType) }
+        #expect(pts(OfferCodecs.retaken([pcmu, pcma], current: [pcma])) == [8], "not left: the first main codec left")
+        #expect(pts(OfferCodecs.retaken([te, cn], current: [pcma, pcmu, cn])) == [8, 13])
+        #expect(pts(OfferCodecs.retaken([amr, pcmu], current: [pcma])) == [97, 8], "AMR stays as it is")
+        #expect(pts(OfferCodecs.retaken([te], current: [amr])) == [101], "nothing left to transcode to")
+        #expect(pts(OfferCodecs.sortedByFlags([cn, te, cn16, pcma, g722, pcmu])) == [122, 8, 9, 0, 13, 101])
+        #expect(pts(OfferCodecs.sortedByFlags([te, cn, amr])) == [97], "beside no main codec it can transcode")
+        #expect(pts(OfferCodecs.sortedByFlags([cn])) == [13], "nothing would stay: as it is")
+    }
+
     @Test func codecSpecsMatchClockAndChannels() {
         let stereo = CodecFilter.Codec(format: "96", name: "opus", clock: 48000, channels: 2)
         #expect(stereo.matches("OPUS"))
