@@ -162,13 +162,14 @@ struct OfferCodecs: Sendable {
     /// (nil: the answer as it is). What the offerer got is open to the answerer's next
     /// answer. For other branches, codecs a first answer took narrow the open ones when
     /// 10.5 can transcode one of them (those it cannot stay open), and open the offer's
-    /// again when it cannot; the other outcomes leave open what the offerer got.
+    /// again when it cannot; those a re-answer took narrow them either way; the other
+    /// outcomes leave open what the offerer got.
     func answered(_ answer: [CodecName], by answerer: Int) -> (formats: [CodecName]?, after: OfferCodecs) {
         let previous = lastAnswer(of: answerer)
         let open = previous ?? current
         // (Supplemental codecs alone count in the offer's first answer and in a re-answer.)
         let firstFromOther = previous == nil && answerer != owner
-        let narrows = previous == nil || borrowedAnswer == answerer
+        let firstAnswer = previous == nil || borrowedAnswer == answerer
         let otherBranch = firstFromOther && !lastAnswers.isEmpty
         // (A re-answer after another branch answered is transcoded to what that answer left
         // the offerer, `current`, when it has a main codec 10.5 can transcode and its last
@@ -197,12 +198,11 @@ struct OfferCodecs: Sendable {
             after.current = transcoded ?? answer
         } else if kept.contains(where: { !$0.isSupplemental }) || (!otherBranch && !kept.isEmpty) {
             formats = flagsChanged && lastAnswers.isEmpty && previous == nil ? Self.sortedByFlags(kept) : kept
-            // (The answerer's own list is narrowed to what its re-answer took, whatever
-            // 10.5 can transcode.)
-            if narrows {
-                after.current = answerer == owner ? kept : kept.contains(where: \.isTranscodableBy105)
-                    ? kept + current.filter { c in !c.isTranscodableBy105 && !kept.contains { $0.payloadType == c.payloadType } } : offered
-            }
+            // (A re-answer narrows them to what it took, whatever 10.5 can transcode, as
+            // it does the answerer's own list.)
+            let transcodable = kept.contains(where: \.isTranscodableBy105)
+            after.current = answerer == owner || (!firstAnswer && !transcodable) ? kept : transcodable
+                ? kept + current.filter { c in !c.isTranscodableBy105 && !kept.contains { $0.payloadType == c.payloadType } } : offered
         } else {
             switch Self.answerKind(answer, kept: kept) {
             case .transcoded:
@@ -217,7 +217,7 @@ struct OfferCodecs: Sendable {
                 // are, and they alone are open to this answerer's next answer (10.5).
                 break
             }
-            if narrows { after.current = formats ?? answer }
+            after.current = formats ?? answer
         }
         after.lastAnswers.removeAll { $0.answerer == answerer }
         after.lastAnswers.append((answerer, formats ?? answer))

@@ -577,6 +577,19 @@ func normalizeSDP(_ sdp: String) -> String {
             answer(bob + ["m=audio 6000 RTP/AVP 0 97", "a=rtpmap:97 AMR/8000"]), answer(bob + ["m=audio 6000 RTP/AVP 0"]),
             offer(["m=audio 5000 RTP/AVP 0 97", "a=rtpmap:97 AMR/8000"], extra: [("to-tag", .string("C"))]),
             answer(bob + ["m=audio 6000 RTP/AVP 0 97", "a=rtpmap:97 AMR/8000"])]),
+        // A re-answer narrows what other branches find open to what it took.
+        ("another branch after a narrowing re-answer", [offer(["m=audio 5000 RTP/AVP 0 8 9"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0 8"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 8"])]),
+        ("another branch after a re-answer of telephone-event alone", [
+            offer(["m=audio 5000 RTP/AVP 8 18 103", "a=rtpmap:103 telephone-event/48000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 18 103", "a=rtpmap:103 telephone-event/48000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 103", "a=rtpmap:103 telephone-event/48000"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 8"])]),
+        // Even to codecs 10.5 cannot transcode alone, where a first answer would not.
+        ("another branch after a re-answer of AMR alone", [offer(["m=audio 5000 RTP/AVP 0 8 97", "a=rtpmap:97 AMR/8000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0 8 97", "a=rtpmap:97 AMR/8000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 97", "a=rtpmap:97 AMR/8000"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 9"])]),
         // When the offer's codec flags changed its list, 10.5 sorts the first answer: comfort
         // noise and telephone-event of 8000 Hz after the rest, or none beside no main codec
         // of 8000 Hz it can transcode.
