@@ -462,7 +462,16 @@ public struct Call: Sendable {
            legs[i].codecs.contains(where: { a in received.current.contains(where: a.answers) }) {
             return received.judging(answerer, by: shared)
         }
-        if let own = participants[offerer].answerJudging(i) { return own.judging(answerer, by: shared) }
+        if var own = participants[offerer].answerJudging(i) {
+            if own.offeredBy == answerer { own.passesUntranscodable = false }
+            return own.judging(answerer, by: shared)
+        }
+        // (Nor for the answerer: its own list for the section is, in the same way.)
+        if gave == nil, let mine = participants[answerer].answerJudging(i) {
+            var codecs = OfferCodecs(offered: mine.current)
+            codecs.takenOnly = true
+            return codecs
+        }
         return gave.map { gave in
             var codecs = OfferCodecs(offered: gave).judging(answerer, by: gave)
             codecs.takenOnly = true

@@ -327,7 +327,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 call.participants[offerer].offerCodecs.replaceFirst(with: judged.map(\.codecs))
                 call.participants[offerer].judgedByReceived = false
                 call.participants[receiver].receivedCodecs.replaceFirst(with: judged.map { j in
-                    j.codecs.map { OfferCodecs(offered: $0.offered, passesUntranscodable: true) }
+                    j.codecs.map { c in
+                        var received = OfferCodecs(offered: c.offered, passesUntranscodable: true)
+                        received.offeredBy = sender
+                        return received
+                    }
                 })
                 call.participants[receiver].judgedByReceived = true
             } else {

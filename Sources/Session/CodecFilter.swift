@@ -137,6 +137,9 @@ struct OfferCodecs: Sendable {
     /// The offer's `codec` flags changed its codecs: 10.5 then sorts the first answer's
     /// (see `sortedByFlags`).
     var flagsChanged = false
+    /// Who sent the offer these codecs came to the participant with (`passesUntranscodable`):
+    /// its own answer to them passes nothing (they are its own list).
+    var offeredBy: Int?
 
     init(offered: [CodecName], passesUntranscodable: Bool = false) {
         self.offered = offered
@@ -206,8 +209,18 @@ struct OfferCodecs: Sendable {
         } else {
             switch Self.answerKind(answer, kept: kept) {
             case .transcoded:
-                if let first = basis.firstTranscodableMain {
-                    formats = [first] + basis.filter { c in c.isSupplemental && answer.has(c) }
+                // (Supplemental codecs alone, none open by payload type: those with an open
+                // one of the same name take its payload type. When all do, that is the
+                // answer; else it is transcoded, or with no main codec to transcode to the
+                // rest stay as they are.)
+                let alone = kept.isEmpty && answer.allSatisfy(\.isSupplemental)
+                let renumbered = alone ? answer.map { a in basis.first { $0.isSupplemental && $0.hasSameName(as: a) } ?? a } : answer
+                if alone && !renumbered.contains(where: answer.has) {
+                    formats = renumbered
+                } else if let first = basis.firstTranscodableMain {
+                    formats = [first] + basis.filter { c in c.isSupplemental && (alone ? renumbered : answer).has(c) }
+                } else if renumbered != answer {
+                    formats = renumbered
                 }
             case .keptOnly:
                 // (With no open main codec 10.5 can transcode, the answer goes as it is.)
@@ -359,10 +372,13 @@ extension OfferCodecs {
 
 extension CodecName {
     /// Same payload type and codec (the name compared without case, as SDP does).
-    func isSame(as other: CodecName) -> Bool {
+    func isSame(as other: CodecName) -> Bool { payloadType == other.payloadType && hasSameName(as: other) }
+
+    /// The same codec whatever the payload type (the name compared without case).
+    func hasSameName(as other: CodecName) -> Bool {
         // (Over the bytes in place: iterating two UTF-8 views cost an answer ~1,200
         // instructions per pair compared.)
-        guard payloadType == other.payloadType, name.utf8.count == other.name.utf8.count else { return false }
+        guard name.utf8.count == other.name.utf8.count else { return false }
         return Self.withBytes(name) { a in
             Self.withBytes(other.name) { b in
                 for i in 0..<a.count where a[i] != b[i] && Self.lower(a[i]) != Self.lower(b[i]) { return false }

@@ -590,6 +590,23 @@ func normalizeSDP(_ sdp: String) -> String {
         ("another branch after a re-answer of AMR alone", [offer(["m=audio 5000 RTP/AVP 0 8 97", "a=rtpmap:97 AMR/8000"]),
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0 8 97", "a=rtpmap:97 AMR/8000"]),
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 97", "a=rtpmap:97 AMR/8000"]), answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 9"])]),
+        // An answer naming only telephone-event, on another payload type than the open one:
+        // it takes the open one's type; a rate not open stays as it is.
+        ("an answer of telephone-event on another payload type", [
+            offer(["m=audio 5000 RTP/AVP 110 8", "a=rtpmap:110 telephone-event/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 103 100", "a=rtpmap:103 telephone-event/48000", "a=rtpmap:100 telephone-event/8000"])]),
+        // The callee's answer to its own offer's codecs (they came to the caller with it):
+        // nothing it cannot transcode passes beside them.
+        ("a callee answers the caller with its own offer's codecs", [
+            [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
+             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 110", "a=rtpmap:110 telephone-event/8000"]).joined(separator: "\r\n") + "\r\n"))],
+            answer(bob + ["m=audio 6000 RTP/AVP 119 110", "a=rtpmap:119 iLBC/8000", "a=rtpmap:110 telephone-event/8000"])]),
+        // A section only the callee's own offer had: its codecs taken, or the answer as it is.
+        ("an answer for a section only the callee's own offer had", [
+            [("command", .string("offer")), ("from-tag", .string("B")),
+             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 0", "m=audio 6002 RTP/AVP 8"]).joined(separator: "\r\n") + "\r\n"))],
+            offer(["m=audio 5000 RTP/AVP 0"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0", "m=audio 6002 RTP/AVP 119 8", "a=rtpmap:119 iLBC/8000"])]),
         // When the offer's codec flags changed its list, 10.5 sorts the first answer: comfort
         // noise and telephone-event of 8000 Hz after the rest, or none beside no main codec
         // of 8000 Hz it can transcode.
