@@ -293,6 +293,14 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     }
                     var after = store.answered(whole, by: sender).after
                     after.lastAnswers = store.lastAnswers
+                    // (Narrowed to exactly the codecs of it the answer took; an answer to it
+                    // from a branch is then another branch's, 10.5.)
+                    let taken = whole.filter { a in store.current.contains(where: a.answers) }
+                    if !taken.isEmpty {
+                        after.current = taken
+                        if after.lastAnswers.isEmpty { after.lastAnswers = [(receiver, taken)] }
+                        after.owner = sender
+                    }
                     after.passesAnswers = !whole.contains { a in a.isTranscodableBy105 && store.current.contains(where: a.answers) }
                     return after
                 }

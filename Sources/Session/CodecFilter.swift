@@ -265,12 +265,14 @@ extension OfferCodecs {
             if !out.contains(where: { $0.isSame(as: codec) }) { out.append(codec) }
         }
         // (Comfort noise and telephone-event of a clock rate at which the answer has a main
-        // codec 10.5 cannot transcode go only beside a main codec of that rate.)
+        // codec 10.5 cannot transcode go only beside a main codec of that rate, and after
+        // the main codecs.)
         let mains = out.filter { !$0.isSupplemental }
-        return .some(out.filter { s in
-            !s.isSupplemental || mains.contains { $0.clockRate == s.clockRate }
-                || !answer.contains { !$0.isSupplemental && !$0.isTranscodableBy105 && $0.clockRate == s.clockRate }
-        })
+        let tied = { (s: CodecName) in
+            s.isSupplemental && answer.contains { !$0.isSupplemental && !$0.isTranscodableBy105 && $0.clockRate == s.clockRate }
+        }
+        let kept = out.filter { s in !tied(s) || mains.contains { $0.clockRate == s.clockRate } }
+        return .some(kept.filter { !tied($0) } + kept.filter(tied))
     }
 
     /// The codecs a re-answer took, when another branch answered after its last answer:

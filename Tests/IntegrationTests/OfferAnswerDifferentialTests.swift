@@ -607,6 +607,18 @@ func normalizeSDP(_ sdp: String) -> String {
              ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 0", "m=audio 6002 RTP/AVP 8"]).joined(separator: "\r\n") + "\r\n"))],
             offer(["m=audio 5000 RTP/AVP 0"]),
             answer(bob + ["m=audio 6000 RTP/AVP 0", "m=audio 6002 RTP/AVP 119 8", "a=rtpmap:119 iLBC/8000"])]),
+        // Transcoded beside G728, telephone-event of its rate goes after the main codecs.
+        ("another branch's transcoded answer with G728 and telephone-event", [
+            offer(["m=audio 5000 RTP/AVP 103 9 4 15", "a=rtpmap:103 telephone-event/8000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 9 103", "a=rtpmap:103 telephone-event/8000"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 103 4 15", "a=rtpmap:103 telephone-event/8000"])]),
+        // The caller's own answer (to a from-tag nobody has) narrows its list to exactly what
+        // it took: a branch's answer to its offer is then another branch's.
+        ("a branch answers after the caller answered a from-tag nobody has", [
+            offer(["m=audio 5000 RTP/AVP 3 117 124", "a=rtpmap:117 opus/48000/2", "a=rtpmap:124 G7221/16000"]),
+            [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("A")),
+             ("sdp", .string((head + ["m=audio 5000 RTP/AVP 3 124", "a=rtpmap:124 G7221/16000"]).joined(separator: "\r\n") + "\r\n"))],
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 117 124", "a=rtpmap:117 opus/48000/2", "a=rtpmap:124 G7221/16000"])]),
         // When the offer's codec flags changed its list, 10.5 sorts the first answer: comfort
         // noise and telephone-event of 8000 Hz after the rest, or none beside no main codec
         // of 8000 Hz it can transcode.

@@ -152,6 +152,8 @@ import Testing
         #expect(branch([dvi, pcma, te], open: [gsm, pcma, dvi]) == .some([8]), "telephone-event after DVI4 at its rate")
         #expect(branch([te, l16], open: [g722, l16]) == .some([9]), "L16 at 44100 Hz does not pair with it")
         #expect(branch([pcmu, te], open: [dvi, te]) == .some(nil), "no open codec to transcode to: as it is")
+        let g723 = c(4, "G723/8000"), g728 = c(15, "G728/8000")
+        #expect(branch([te, g723, g728], open: [g722, te]) == .some([9, 118]), "beside G728: after the main codecs")
     }
 
     /// A re-answer after another branch's, and a first answer after an offer whose codec
