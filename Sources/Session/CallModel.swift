@@ -455,9 +455,10 @@ public struct Call: Sendable {
             !rejected && CodecFilter.ordered(legs[i].codecs, formats: formats).contains { a in g.contains(where: a.answers) } ? g : nil
         }
         // (The offerer's last offer went to another branch: what was offered to this one
-        // judges its answer, as 10.5 keeps codecs per media of each participant, unless the
-        // answer takes none of it; then the offerer's latest offer does.)
-        if let last = participants[offerer].lastOfferedTo, last != answerer,
+        // judges its re-answer, as 10.5 keeps codecs per media of each participant, unless
+        // the answer takes none of it; then, and for a first answer, the offerer's latest
+        // offer does.)
+        if i < legs.count, legs[i].answerGave != nil, let last = participants[offerer].lastOfferedTo, last != answerer,
            let received = participants[answerer].receivedCodecs[safe: i] ?? nil, i < legs.count,
            legs[i].codecs.contains(where: { a in received.current.contains(where: a.answers) }) {
             return received.judging(answerer, by: shared)

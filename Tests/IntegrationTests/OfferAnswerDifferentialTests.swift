@@ -619,6 +619,12 @@ func normalizeSDP(_ sdp: String) -> String {
             [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("A")),
              ("sdp", .string((head + ["m=audio 5000 RTP/AVP 3 124", "a=rtpmap:124 G7221/16000"]).joined(separator: "\r\n") + "\r\n"))],
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 117 124", "a=rtpmap:117 opus/48000/2", "a=rtpmap:124 G7221/16000"])]),
+        // A first answer from the branch of an earlier via-branch offer is judged by the
+        // caller's latest offer, not by what that branch was offered.
+        ("a first answer from an earlier via-branch offer's branch", [
+            offer(["m=audio 5000 RTP/AVP 9 0"], extra: [("via-branch", .string("vb1"))]),
+            offer(["m=audio 5000 RTP/AVP 9 8"], extra: [("via-branch", .string("vb2"))]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 0"], extra: [("via-branch", .string("vb1"))])]),
         // When the offer's codec flags changed its list, 10.5 sorts the first answer: comfort
         // noise and telephone-event of 8000 Hz after the rest, or none beside no main codec
         // of 8000 Hz it can transcode.
