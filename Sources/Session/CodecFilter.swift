@@ -175,9 +175,10 @@ struct OfferCodecs: Sendable {
         let firstAnswer = previous == nil || borrowedAnswer == answerer
         let otherBranch = firstFromOther && !lastAnswers.isEmpty
         // (A re-answer after another branch answered is transcoded to what that answer left
-        // the offerer, `current`, when it has a main codec 10.5 can transcode and its last
-        // answer gave a codec it can: see `retaken`.)
-        let later = previous?.contains(where: \.isTranscodableBy105) == true && !takenOnly && lastAnswers.last?.answerer != answerer
+        // the offerer, `current`, when that answer gave a codec 10.5 can transcode and left
+        // a main one: see `retaken`.)
+        let lastOther = lastAnswers.last.flatMap { $0.answerer == answerer ? nil : $0.codecs }
+        let later = previous != nil && !takenOnly && lastOther?.contains(where: \.isTranscodableBy105) == true
             && current.firstTranscodableMain != nil
         let basis = later ? current : open
         let taken = taken(answer, open: open, reanswer: previous != nil, otherBranch: otherBranch && !takenOnly)

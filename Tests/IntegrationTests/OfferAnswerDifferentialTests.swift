@@ -566,7 +566,12 @@ func normalizeSDP(_ sdp: String) -> String {
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 101 13", "a=rtpmap:101 telephone-event/8000"]),
             answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 8 0 13"]),
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 101 13", "a=rtpmap:101 telephone-event/8000"])]),
-        // Not when its last answer gave only codecs 10.5 cannot transcode: as it is.
+        // Also when its own last answer gave only codecs 10.5 cannot transcode.
+        ("a branch that answered G722.1 re-answers after another branch", [
+            offer(["m=audio 5000 RTP/AVP 18 101 126", "a=rtpmap:101 speex/16000", "a=rtpmap:126 G7221/16000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 126", "a=rtpmap:126 G7221/16000"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 101", "a=rtpmap:101 speex/16000"]), answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 18"])]),
+        // Not when the other branch's answer gave only codecs 10.5 cannot transcode: as it is.
         ("a branch that answered AMR-WB re-answers after another branch", [
             offer(["m=audio 5000 RTP/AVP 10 18 121", "a=rtpmap:121 AMR-WB/16000"]),
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 121", "a=rtpmap:121 AMR-WB/16000"]),
