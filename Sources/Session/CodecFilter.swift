@@ -266,13 +266,16 @@ extension OfferCodecs {
             if !out.contains(where: { $0.isSame(as: codec) }) { out.append(codec) }
         }
         // (Comfort noise and telephone-event of a clock rate at which the answer has a main
-        // codec 10.5 cannot transcode go only beside a main codec of that rate, and after
-        // the main codecs.)
+        // codec 10.5 cannot transcode go only beside main codecs of that rate, and after the
+        // main codecs.)
         let mains = out.filter { !$0.isSupplemental }
         let tied = { (s: CodecName) in
             s.isSupplemental && answer.contains { !$0.isSupplemental && !$0.isTranscodableBy105 && $0.clockRate == s.clockRate }
         }
-        let kept = out.filter { s in !tied(s) || mains.contains { $0.clockRate == s.clockRate } }
+        // (They need a main codec of their rate it can transcode both in the answer and in
+        // what the offerer gets.)
+        let atRate = { (list: [CodecName], s: CodecName) in list.contains { $0.isTranscodableMain && $0.clockRate == s.clockRate } }
+        let kept = out.filter { s in !tied(s) || (atRate(mains, s) && atRate(answer, s)) }
         return .some(kept.filter { !tied($0) } + kept.filter(tied))
     }
 

@@ -617,6 +617,11 @@ func normalizeSDP(_ sdp: String) -> String {
             offer(["m=audio 5000 RTP/AVP 103 9 4 15", "a=rtpmap:103 telephone-event/8000"]),
             answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 9 103", "a=rtpmap:103 telephone-event/8000"]),
             answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 103 4 15", "a=rtpmap:103 telephone-event/8000"])]),
+        // And only when the answer too has a main codec of its rate 10.5 can transcode.
+        ("another branch's transcoded answer of G728, speex and telephone-event", [
+            offer(["m=audio 5000 RTP/AVP 4 100 109", "a=rtpmap:100 telephone-event/8000", "a=rtpmap:109 speex/16000"]),
+            answerFrom("b1", 1, ["m=audio 6001 RTP/AVP 4 100", "a=rtpmap:100 telephone-event/8000"]),
+            answerFrom("b2", 2, ["m=audio 6002 RTP/AVP 15 109 100", "a=rtpmap:109 speex/16000", "a=rtpmap:100 telephone-event/8000"])]),
         // The caller's own answer (to a from-tag nobody has) narrows its list to exactly what
         // it took: a branch's answer to its offer is then another branch's.
         ("a branch answers after the caller answered a from-tag nobody has", [

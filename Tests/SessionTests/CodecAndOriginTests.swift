@@ -154,6 +154,8 @@ import Testing
         #expect(branch([pcmu, te], open: [dvi, te]) == .some(nil), "no open codec to transcode to: as it is")
         let g723 = c(4, "G723/8000"), g728 = c(15, "G728/8000")
         #expect(branch([te, g723, g728], open: [g722, te]) == .some([9, 118]), "beside G728: after the main codecs")
+        let speex = c(109, "speex/16000")
+        #expect(branch([g728, speex, te], open: [g723, te]) == .some([4]), "no main codec of its rate in the answer")
     }
 
     /// A re-answer after another branch's, and a first answer after an offer whose codec
