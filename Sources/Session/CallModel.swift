@@ -463,7 +463,11 @@ public struct Call: Sendable {
            legs[i].codecs.contains(where: { a in received.current.contains(where: a.answers) }) {
             return received.judging(answerer, by: shared)
         }
-        if var own = participants[offerer].answerJudging(i) {
+        // (An offer that came to the offerer with no codec 10.5 can transcode judges only the
+        // answers of whoever sent it: its own list. Another answerer's goes as it is, as to
+        // an offer nobody made, 10.5.)
+        if var own = participants[offerer].answerJudging(i),
+           own.offeredBy.map({ $0 == answerer || own.current.contains(where: \.isTranscodableBy105) }) ?? true {
             if own.offeredBy == answerer { own.passesUntranscodable = false }
             return own.judging(answerer, by: shared)
         }

@@ -364,6 +364,12 @@ func normalizeSDP(_ sdp: String) -> String {
         ("the offerer's answer to its answerer that re-answered with PCMU and AMR", [offer(["m=audio 5000 RTP/AVP 0 99", "a=rtpmap:99 AMR/8000"]),
             answer(bob + ["m=audio 6000 RTP/AVP 99", "a=rtpmap:99 AMR/8000"]), answer(bob + ["m=audio 6000 RTP/AVP 0 99", "a=rtpmap:99 AMR/8000"]),
             answer(to: "B", from: "A", 2, ["m=audio 6002 RTP/AVP 8 99", "a=rtpmap:99 AMR/8000"])]),
+        // An offer that came to a participant with no codec 10.5 can transcode judges only
+        // the answers of whoever sent it; another tag's answer passes as it is.
+        ("a new tag's answer to a participant offered only G7221", [
+            [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
+             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 119", "a=rtpmap:119 G7221/16000"]).joined(separator: "\r\n") + "\r\n"))],
+            answerFrom("C", 3, ["m=audio 6003 RTP/AVP 119 0", "a=rtpmap:119 G7221/16000"])]),
         ("answers to a participant pass after its untranscodable answer", [offer(["m=audio 5000 RTP/AVP 97 107", "a=rtpmap:97 opus/48000",
             "a=rtpmap:107 G7221/16000"]),
             [("command", .string("answer")), ("from-tag", .string("X")), ("to-tag", .string("A")),
