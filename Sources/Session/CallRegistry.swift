@@ -1077,9 +1077,17 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 // fork whose other branch stays keeps its ports), as 10.5 does.
                 let retiring = ended.filter { p in p == target || call.peers(of: p).allSatisfy { call.participants[$0].deleted } }
                 for p in retiring { call.participants[p].endAt = min(call.participants[p].endAt ?? .infinity, now + delay) }
-                // (A callee not tagged yet keeps it only with a via-branch, as 10.5 keeps
-                // such a branch; otherwise the call ends.)
-                if call.participants.contains(where: { !$0.deleted && ($0.tag != nil || $0.viaBranch != nil) }) {
+                // (A callee not tagged yet keeps it only with a via-branch no later participant
+                // took, as 10.5 finds such a branch by its via-branch, the newest only;
+                // otherwise the call ends.)
+                let keeps = call.participants.indices.contains { p in
+                    let q = call.participants[p]
+                    guard !q.deleted else { return false }
+                    if q.tag != nil { return true }
+                    guard let via = q.viaBranch else { return false }
+                    return !call.participants[(p + 1)...].contains { $0.viaBranch == via }
+                }
+                if keeps {
                     // Without a delay the ended are retired at once (the reply still shows
                     // their ports).
                     if delay <= 0 {

@@ -178,6 +178,8 @@ import Testing
         // A callee not tagged yet keeps the call only with a via-branch.
         ("delete both tags of a re-offer to a new to-tag", [offer(), offer(to: "X"), delete("A", "X")]),
         ("the same with a via-branch on the first offer", [offer(extra: via("V")), offer(to: "X"), delete("A", "X")]),
+        // ... a via-branch a later callee took no more (10.5 finds the newest only).
+        ("the same with that via-branch on both offers", [offer(extra: via("V")), offer(to: "X", extra: via("V")), delete("A", "X")]),
         ("a tagged delete on a lingering fork", fork + [lingeringDelete(nil), delete("A", "Y")]),
         ("a tagged delete on a lingering call", [offer(), answer("B"), lingeringDelete(nil), delete("A", "B")]),
         ("delete a plain call from the callee", [offer(), answer("B"), delete("B", "A")]),
