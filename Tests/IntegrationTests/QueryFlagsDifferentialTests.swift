@@ -78,6 +78,13 @@ import Testing
         // role the offer to it took; an active one takes it anew.
         ("a rejected answer to the caller's callee", [rejected(step("offer", from: "A", to: "B")),
                                                       rejected(step("answer", from: "B", to: "A", remove: true))]),
+        // An answer to a participant that never offered keeps the role the offer to it
+        // took, unless the answerer speaks ICE (a rejected section: as it spoke before).
+        ("the caller answers its callee, which never offered", [step("offer", from: "A", to: "B", remove: true),
+            step("answer", from: "B", to: "A", remove: true)]),
+        ("the same speaking ICE", [step("offer", from: "A", to: "B", remove: true), step("answer", from: "B", to: "A", ice: true, remove: true)]),
+        ("the same rejecting the section after an offer speaking ICE", [step("offer", from: "A", to: "B", ice: true, remove: true),
+            rejected(step("answer", from: "B", to: "A", remove: true))]),
         ("an answer with a section the callee's re-INVITE lacked", [step("offer", from: "B", sections: 2),
             step("offer", from: "A", to: "B"), step("answer", from: "A", to: "B", sections: 2)]),
         // ICE credentials an SDP without ICE leaves as they were: new ones next are a restart.
