@@ -94,6 +94,10 @@ public struct Endpoint: Hashable, Sendable {
 }
 
 /// One media section as one participant sees it.
+/// Whether ICE runs with a participant in a section: never started (or ended), running,
+/// or paused by an answer without it.
+enum ICERun: Sendable { case never, running, paused }
+
 public struct MediaLeg: Sendable {
     /// 1-based position of the m= line, as rtpengine numbers medias.
     public var index: Int
@@ -175,6 +179,12 @@ public struct MediaLeg: Sendable {
     /// Some SDP of the participant for the section spoke ICE (kept: a later one without it
     /// does not undo it, for the roles 10.5 takes toward a fork branch).
     public var spokeICE = false
+    /// ICE with the participant in the section as 10.5 runs it, for the roles it takes anew
+    /// (see `CallRegistry.iceRunChange`), and whether its first SDP there came after its peer's.
+    var iceRun = ICERun.never
+    var iceRunsAfterPeer = false
+    /// The family of the address the participant's last SDP gave the section (ICE or not).
+    var addressFamily: IPAddress.Family?
     /// The ICE username fragment and password of the participant's last SDP for the
     /// section: a new one of either is an ICE restart (RFC 8839 section 4.4.1.1.1), after
     /// which 10.5 takes the ICE roles anew.

@@ -700,6 +700,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // The section's own family, unless it speaks ICE (its candidates name its
             // addresses; 10.5 takes no family from them).
             if let address, m.isRejected || !Self.speaksICE(sdp, i) { leg.ownFamily = address.family }
+            if let address { leg.addressFamily = address.family }
             // Each section sits on the interface of its own family (10.5 keeps one per
             // media): the one `address family` asks for, else the receiver's own for the
             // section, else the one it is on, else the sender's. A receiver on another one
@@ -894,6 +895,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 if let pwd { leg.icePwd = pwd }
                 leg.trickleICE = leg.ice && (SDPRewriter.tricklesICE(sessionLines) || SDPRewriter.tricklesICE(m.lines))
             }
+            let rolesAnew = Self.iceRunChange(&leg, isOffer: request.command == .offer, otherInitialized: other.initialized,
+                                              otherSpokeICE: other.spokeICE, rejected: m.isRejected)
+                && wantedFamily(leg, of: call.participants[sender]) != wantedFamily(other, of: call.participants[receiver])
             // `ICE: remove` takes ICE from the receiver's flags too (10.5).
             if request.ice == .remove {
                 other.ice = false
@@ -906,6 +910,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // went to it or ICE was spoken, by the answer or ever by the offerer: not in a section
             // beyond the offer, nor toward a new fork branch, without ICE attributes.)
             // An ICE restart takes the roles anew on both sides, as for a first SDP.
+            if rolesAnew {
+                leg.iceControlling = !isOffer
+                other.iceControlling = isOffer
+            }
             if !leg.initialized || iceRestart {
                 leg.iceControlling = !isOffer && (leg.iceControlling || request.ice != .remove || leg.ice || other.spokeICE)
             }
@@ -920,6 +928,49 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             leg.codecs = StaticPayloadTypes.codecNames(of: m)
             call.participants[sender].medias[i] = leg
             call.participants[receiver].medias[i] = other
+        }
+    }
+
+    /// The family a participant's section wants: its last SDP's address family where an
+    /// interface of its name has that family, else its ports' (10.5 keeps a wanted family per
+    /// media only where it can have it).
+    func wantedFamily(_ leg: MediaLeg, of participant: Participant) -> IPAddress.Family {
+        let local = leg.localAddress(default: participant).family
+        guard let family = leg.addressFamily, family != local else { return local }
+        let name = (leg.currentInterface ?? participant.interface).name
+        return settings.interfaces.contains { $0.name == name && $0.address.family == family } ? family : local
+    }
+
+    /// Whether ICE with the sender starts, stops or restarts in the section, so that 10.5
+    /// takes the ICE roles anew: for a participant whose first SDP there came after its
+    /// peer's (the peer's own start never does), ICE runs when that first SDP spoke it; an
+    /// offer without it ends ICE (for good), an answer without it pauses ICE (roles anew
+    /// only where the peer ever spoke ICE) until an answer speaking it again, and an offer
+    /// while paused takes the roles anew. `leg.ice` is the sender's ICE as this SDP leaves
+    /// it (a rejected section: as before). Found by feeding 10.5 every two-party sequence of
+    /// four offers and answers under `ICE: remove`.
+    static func iceRunChange(_ leg: inout MediaLeg, isOffer: Bool, otherInitialized: Bool, otherSpokeICE: Bool,
+                             rejected: Bool) -> Bool {
+        guard leg.initialized else {
+            leg.iceRun = !rejected && leg.ice ? .running : .never
+            leg.iceRunsAfterPeer = otherInitialized
+            return false
+        }
+        guard leg.iceRunsAfterPeer else { return false }
+        switch (isOffer, leg.iceRun, leg.ice) {
+        case (true, .running, false):
+            leg.iceRun = .never
+            return true
+        case (true, .paused, _):
+            return true
+        case (false, .running, false):
+            leg.iceRun = .paused
+            return otherSpokeICE
+        case (false, .paused, true):
+            leg.iceRun = .running
+            return true
+        default:
+            return false
         }
     }
 

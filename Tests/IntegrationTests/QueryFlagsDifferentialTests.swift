@@ -85,12 +85,52 @@ import Testing
         ("the same speaking ICE", [step("offer", from: "A", to: "B", remove: true), step("answer", from: "B", to: "A", ice: true, remove: true)]),
         ("the same rejecting the section after an offer speaking ICE", [step("offer", from: "A", to: "B", ice: true, remove: true),
             rejected(step("answer", from: "B", to: "A", remove: true))]),
+        // With one IPv4 interface an IPv6 callee is no other family: no roles anew.
+        ("an IPv6 callee's re-INVITE without the ICE its answer spoke, one interface", [step("offer", from: "A", remove: true),
+            v6(step("answer", from: "A", to: "B", ice: true, remove: true)), v6(step("offer", from: "B", to: "A", remove: true))]),
         ("an answer with a section the callee's re-INVITE lacked", [step("offer", from: "B", sections: 2),
             step("offer", from: "A", to: "B"), step("answer", from: "A", to: "B", sections: 2)]),
         // ICE credentials an SDP without ICE leaves as they were: new ones next are a restart.
         ("an ICE restart after an answer without ICE", [step("offer", from: "A"), step("answer", from: "A", to: "B", ice: true, remove: true),
             step("answer", from: "A", to: "B", remove: true), step("offer", from: "B", ice: true, remove: true, ufrag: "efgh")]),
     ]
+
+    /// Between families (an IPv6 callee of an IPv4 caller, interfaces of both), 10.5 takes
+    /// the ICE roles anew when ICE that ran with the callee from its first SDP stops in its
+    /// offer, pauses in an answer (where the caller ever spoke ICE), or comes back after a
+    /// pause.
+    static let betweenFamilies: [(String, [[(String, BencodeValue)]])] = [
+        ("an IPv6 callee's re-INVITE without the ICE its answer spoke", [step("offer", from: "A", remove: true),
+            v6(step("answer", from: "A", to: "B", ice: true, remove: true)), v6(step("offer", from: "B", to: "A", remove: true))]),
+        ("the same with an IPv4 callee", [step("offer", from: "A", remove: true),
+            step("answer", from: "A", to: "B", ice: true, remove: true), step("offer", from: "B", to: "A", remove: true)]),
+        ("an IPv6 callee's answer without the ICE its offer spoke, to a caller that spoke ICE", [
+            step("offer", from: "A", to: "B", ice: true, remove: true), v6(step("offer", from: "B", to: "A", ice: true, remove: true)),
+            v6(step("answer", from: "A", to: "B", remove: true))]),
+        ("an IPv6 callee's answer speaking ICE again after one without", [step("offer", from: "A", to: "B", remove: true),
+            v6(step("offer", from: "B", to: "A", ice: true, remove: true)), v6(step("answer", from: "A", to: "B", remove: true)),
+            v6(step("answer", from: "A", to: "B", ice: true, remove: true))]),
+        ("an IPv6 callee's offer speaking ICE after an answer without", [step("offer", from: "A", remove: true),
+            v6(step("answer", from: "A", to: "B", ice: true, remove: true)), v6(step("answer", from: "A", to: "B", remove: true)),
+            v6(step("offer", from: "B", to: "A", ice: true, remove: true))]),
+    ]
+
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func rolesBetweenFamiliesMatchTheReference() throws {
+        let pair = try ReferencePair(interfaces: ["127.0.0.1", "::1"])
+        pair.expectStepsMatch(Self.betweenFamilies, prefix: "families") { reply, query in
+            "\(reply?["result"]?.stringValue ?? "-") " + Self.flags(query)
+        }
+        #expect(pair.ours.stop().status == 0)
+    }
+
+    /// The step's SDP from the callee at an IPv6 address.
+    static func v6(_ step: [(String, BencodeValue)]) -> [(String, BencodeValue)] {
+        step.map { entry in
+            guard entry.0 == "sdp", let text = entry.1.stringValue else { return entry }
+            return ("sdp", .string(text.replacingOccurrences(of: "IN IP4 203.0.113.5", with: "IN IP6 2001:db8::5")))
+        }
+    }
 
     /// The step's SDP on hold (a null address).
     static func hold(_ step: [(String, BencodeValue)]) -> [(String, BencodeValue)] {
