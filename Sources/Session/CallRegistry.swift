@@ -917,12 +917,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             if !leg.initialized || iceRestart {
                 leg.iceControlling = !isOffer && (leg.iceControlling || request.ice != .remove || leg.ice || other.spokeICE)
             }
-            // (An answer keeps the role an offer to it took unless the answerer speaks ICE
-            // there, its rejected section as it spoke before, or the section is beyond the
-            // offer it answers: 10.5.)
+            // (An answer under `ICE: remove` keeps the role an offer to it took unless the
+            // answerer speaks ICE there, its rejected section as it spoke before, or the
+            // section is beyond the offer it answers: 10.5.)
             if !other.initialized || iceRestart {
                 let beyondOffer = call.participants[receiver].lastOfferedTo == sender && other.lastOfferedTo != sender
-                other.iceControlling = isOffer || (!iceRestart && other.iceControlling && !leg.ice && !beyondOffer)
+                other.iceControlling = isOffer
+                    || (!iceRestart && other.iceControlling && request.ice == .remove && !leg.ice && !beyondOffer)
             }
             leg.initialized = true
             leg.codecs = StaticPayloadTypes.codecNames(of: m)

@@ -79,10 +79,12 @@ import Testing
         ("a rejected answer to the caller's callee", [rejected(step("offer", from: "A", to: "B")),
                                                       rejected(step("answer", from: "B", to: "A", remove: true))]),
         // An answer to a participant that never offered keeps the role the offer to it
-        // took, unless the answerer speaks ICE (a rejected section: as it spoke before).
+        // took under `ICE: remove`, unless the answerer speaks ICE (a rejected section: as
+        // it spoke before).
         ("the caller answers its callee, which never offered", [step("offer", from: "A", to: "B", remove: true),
             step("answer", from: "B", to: "A", remove: true)]),
         ("the same speaking ICE", [step("offer", from: "A", to: "B", remove: true), step("answer", from: "B", to: "A", ice: true, remove: true)]),
+        ("the same without ICE: remove", [step("offer", from: "A", to: "B"), rejected(step("answer", from: "B", to: "A"))]),
         ("the same rejecting the section after an offer speaking ICE", [step("offer", from: "A", to: "B", ice: true, remove: true),
             rejected(step("answer", from: "B", to: "A", remove: true))]),
         // With one IPv4 interface an IPv6 callee is no other family: no roles anew.
