@@ -180,11 +180,8 @@ public struct MediaLeg: Sendable {
     /// does not undo it, for the roles 10.5 takes toward a fork branch).
     public var spokeICE = false
     /// ICE with the participant in the section as 10.5 runs it, for the roles it takes anew
-    /// (see `CallRegistry.iceRunChange`), and whether its first SDP there came after its peer's.
+    /// (see `CallRegistry.iceRunChange`).
     var iceRun = ICERun.never
-    var iceRunsAfterPeer = false
-    /// The family of the address the participant's last SDP gave the section (ICE or not).
-    var addressFamily: IPAddress.Family?
     /// The ICE username fragment and password of the participant's last SDP for the
     /// section: a new one of either is an ICE restart (RFC 8839 section 4.4.1.1.1), after
     /// which 10.5 takes the ICE roles anew.

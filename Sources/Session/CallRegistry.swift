@@ -700,7 +700,6 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // The section's own family, unless it speaks ICE (its candidates name its
             // addresses; 10.5 takes no family from them).
             if let address, m.isRejected || !Self.speaksICE(sdp, i) { leg.ownFamily = address.family }
-            if let address { leg.addressFamily = address.family }
             // Each section sits on the interface of its own family (10.5 keeps one per
             // media): the one `address family` asks for, else the receiver's own for the
             // section, else the one it is on, else the sender's. A receiver on another one
@@ -895,9 +894,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 if let pwd { leg.icePwd = pwd }
                 leg.trickleICE = leg.ice && (SDPRewriter.tricklesICE(sessionLines) || SDPRewriter.tricklesICE(m.lines))
             }
-            let rolesAnew = Self.iceRunChange(&leg, isOffer: request.command == .offer, otherInitialized: other.initialized,
-                                              otherSpokeICE: other.spokeICE, rejected: m.isRejected)
-                && wantedFamily(leg, of: call.participants[sender]) != wantedFamily(other, of: call.participants[receiver])
+            // (10.5 takes them anew where ICE changes while the section wants another
+            // interface: one `direction` picked, or another family's.)
+            let rolesAnew = Self.iceRunChange(&leg, isOffer: request.command == .offer, otherSpokeICE: other.spokeICE,
+                                              rejected: m.isRejected)
+                && Self.wantsAnotherInterface(leg, of: call.participants[sender], among: settings.interfaces)
             // `ICE: remove` takes ICE from the receiver's flags too (10.5).
             if request.ice == .remove {
                 other.ice = false
@@ -932,32 +933,30 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         }
     }
 
-    /// The family a participant's section wants: its last SDP's address family where an
-    /// interface of its name has that family, else its ports' (10.5 keeps a wanted family per
-    /// media only where it can have it).
-    func wantedFamily(_ leg: MediaLeg, of participant: Participant) -> IPAddress.Family {
-        let local = leg.localAddress(default: participant).family
-        guard let family = leg.addressFamily, family != local else { return local }
-        let name = (leg.currentInterface ?? participant.interface).name
-        return settings.interfaces.contains { $0.name == name && $0.address.family == family } ? family : local
+    /// Whether the section wants to leave the interface it is on: for the one `direction`
+    /// picked, or for that one's (else its own's) counterpart in the family of the
+    /// participant's own address (10.5 keeps a wanted interface per media).
+    static func wantsAnotherInterface(_ leg: MediaLeg, of participant: Participant, among interfaces: [MediaInterface]) -> Bool {
+        // (A section without ports yet is where its participant is.)
+        let current = leg.currentInterface ?? participant.interface
+        let base = leg.pick ?? current
+        let family = leg.ownFamily ?? base.address.family
+        return (interfaces.first { $0.name == base.name && $0.address.family == family } ?? base) != current
     }
 
-    /// Whether ICE with the sender starts, stops or restarts in the section, so that 10.5
-    /// takes the ICE roles anew: for a participant whose first SDP there came after its
-    /// peer's (the peer's own start never does), ICE runs when that first SDP spoke it; an
-    /// offer without it ends ICE (for good), an answer without it pauses ICE (roles anew
-    /// only where the peer ever spoke ICE) until an answer speaking it again, and an offer
-    /// while paused takes the roles anew. `leg.ice` is the sender's ICE as this SDP leaves
-    /// it (a rejected section: as before). Found by feeding 10.5 every two-party sequence of
-    /// four offers and answers under `ICE: remove`.
-    static func iceRunChange(_ leg: inout MediaLeg, isOffer: Bool, otherInitialized: Bool, otherSpokeICE: Bool,
-                             rejected: Bool) -> Bool {
+    /// Whether ICE with the sender stops, pauses or comes back in the section so that 10.5
+    /// takes the ICE roles anew (where the section also wants another interface, see the
+    /// caller): ICE runs when the participant's first SDP there spoke it; an offer without it
+    /// ends ICE (for good), an answer without it pauses ICE (roles anew only where the peer
+    /// ever spoke ICE) until an answer speaking it again, and an offer while paused takes the
+    /// roles anew. `leg.ice` is the sender's ICE as this SDP leaves it (a rejected section:
+    /// as before). Found by feeding 10.5 every two-party sequence of four offers and answers
+    /// under `ICE: remove`, between and within families.
+    static func iceRunChange(_ leg: inout MediaLeg, isOffer: Bool, otherSpokeICE: Bool, rejected: Bool) -> Bool {
         guard leg.initialized else {
             leg.iceRun = !rejected && leg.ice ? .running : .never
-            leg.iceRunsAfterPeer = otherInitialized
             return false
         }
-        guard leg.iceRunsAfterPeer else { return false }
         switch (isOffer, leg.iceRun, leg.ice) {
         case (true, .running, false):
             leg.iceRun = .never

@@ -117,13 +117,25 @@ import Testing
             v6(step("offer", from: "B", to: "A", ice: true, remove: true))]),
     ]
 
+    /// So too where `direction` picks another interface for the callee's section.
+    static let betweenInterfaces: [(String, [[(String, BencodeValue)]])] = [
+        ("a callee's re-INVITE to another interface without the ICE its answer spoke", [step("offer", from: "A", remove: true),
+            step("answer", from: "A", to: "B", ice: true, remove: true),
+            step("offer", from: "B", to: "A", remove: true) + [("direction", .list([.string("ext"), .string("default")]))]]),
+        ("the same staying on its interface", [step("offer", from: "A", remove: true),
+            step("answer", from: "A", to: "B", ice: true, remove: true),
+            step("offer", from: "B", to: "A", remove: true) + [("direction", .list([.string("default"), .string("default")]))]]),
+    ]
+
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
     func rolesBetweenFamiliesMatchTheReference() throws {
-        let pair = try ReferencePair(interfaces: ["127.0.0.1", "::1"])
-        pair.expectStepsMatch(Self.betweenFamilies, prefix: "families") { reply, query in
-            "\(reply?["result"]?.stringValue ?? "-") " + Self.flags(query)
+        for (interfaces, sequences) in [(["127.0.0.1", "::1"], Self.betweenFamilies), (["127.0.0.1", "ext/127.0.0.3"], Self.betweenInterfaces)] {
+            let pair = try ReferencePair(interfaces: interfaces)
+            pair.expectStepsMatch(sequences, prefix: "interfaces") { reply, query in
+                "\(reply?["result"]?.stringValue ?? "-") " + Self.flags(query)
+            }
+            #expect(pair.ours.stop().status == 0)
         }
-        #expect(pair.ours.stop().status == 0)
     }
 
     /// The step's SDP from the callee at an IPv6 address.
