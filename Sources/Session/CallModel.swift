@@ -116,6 +116,9 @@ public struct MediaLeg: Sendable {
     /// is, taken when an SDP next goes to the participant (10.5 keeps one per media; later
     /// picks start from it).
     public var pick: MediaInterface?
+    /// The interface an offer's family word (`internal`, `external`) picked for the section
+    /// while it stays where it is (for the ICE roles 10.5 takes anew when it changes).
+    var wordPick: MediaInterface?
     /// Where this participant receives RTP and RTCP, from its last SDP (query's
     /// `advertised endpoint`).
     public var rtpEndpoint: Endpoint?

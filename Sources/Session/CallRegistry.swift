@@ -634,6 +634,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         let senderBase = call.participants[sender].interface
         // `internal`/`external` (no interface of that name) chose the sender's family.
         let senderFamilyNamed = request.direction.first.map(namesFamily) ?? false
+        let senderWordFamily = senderFamilyNamed ? request.direction.first.flatMap(wordFamily) : nil
         // Once an offer's section finds rtcp-mux in place with the receiver in that section,
         // 10.5 treats the sections after it as if `rtcp-mux: require` were given (mux, RTCP
         // on the RTP port).
@@ -726,6 +727,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             if let current = other.currentInterface, current != sectionInterface { leaveMaps(&other) }
             // (A section new to the sender sits where its pick puts it at once.)
             let picked = i < senderPicks.count ? senderPicks[i] : nil
+            let formerPick = leg.pick
             if let picked, i < senderLegCount { leg.pick = picked == leg.currentInterface ? nil : picked }
             let senderSectionBase = picked ?? senderBase
             // (A section new to the sender sits in the family its family word names at once.)
@@ -895,10 +897,21 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 leg.trickleICE = leg.ice && (SDPRewriter.tricklesICE(sessionLines) || SDPRewriter.tricklesICE(m.lines))
             }
             // (10.5 takes them anew where ICE changes while the section wants another
-            // interface: one `direction` picked, or another family's.)
-            let rolesAnew = Self.iceRunChange(&leg, isOffer: request.command == .offer, otherSpokeICE: other.spokeICE,
-                                              rejected: m.isRejected)
-                && Self.wantsAnotherInterface(leg, of: call.participants[sender], among: settings.interfaces)
+            // family's interface, or where `direction` picks another interface for it while
+            // ICE runs.)
+            // (A family word picks that family's counterpart of where the section is.)
+            let formerWordPick = leg.wordPick
+            if let family = senderWordFamily, i < senderLegCount {
+                let current = leg.currentInterface ?? call.participants[sender].interface
+                let counterpart = settings.interfaces.first { $0.name == current.name && $0.address.family == family } ?? current
+                leg.wordPick = counterpart == current ? nil : counterpart
+            }
+            let picksAnother = leg.initialized && leg.iceRun == .running
+                && ((leg.pick != nil && leg.pick != formerPick) || (leg.wordPick != nil && leg.wordPick != formerWordPick))
+            let rolesAnew = picksAnother || Self.iceRunChange(&leg, isOffer: request.command == .offer, otherSpokeICE: other.spokeICE,
+                                                              rejected: m.isRejected)
+                && Self.wantsAnotherInterface(leg, of: call.participants[sender], family: senderWordFamily ?? leg.ownFamily,
+                                              among: settings.interfaces)
             // `ICE: remove` takes ICE from the receiver's flags too (10.5).
             if request.ice == .remove {
                 other.ice = false
@@ -933,15 +946,15 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         }
     }
 
-    /// Whether the section wants to leave the interface it is on: for the one `direction`
-    /// picked, or for that one's (else its own's) counterpart in the family of the
-    /// participant's own address (10.5 keeps a wanted interface per media).
-    static func wantsAnotherInterface(_ leg: MediaLeg, of participant: Participant, among interfaces: [MediaInterface]) -> Bool {
+    /// Whether the section wants to leave the interface it is on for its counterpart in
+    /// `family` (a family word's, else the participant's own address's; 10.5 keeps a wanted
+    /// interface per media).
+    static func wantsAnotherInterface(_ leg: MediaLeg, of participant: Participant, family: IPAddress.Family?,
+                                      among interfaces: [MediaInterface]) -> Bool {
         // (A section without ports yet is where its participant is.)
         let current = leg.currentInterface ?? participant.interface
-        let base = leg.pick ?? current
-        let family = leg.ownFamily ?? base.address.family
-        return (interfaces.first { $0.name == base.name && $0.address.family == family } ?? base) != current
+        let family = family ?? current.address.family
+        return (interfaces.first { $0.name == current.name && $0.address.family == family } ?? current) != current
     }
 
     /// Whether ICE with the sender stops, pauses or comes back in the section so that 10.5

@@ -117,10 +117,17 @@ import Testing
             v6(step("offer", from: "B", to: "A", ice: true, remove: true))]),
     ]
 
-    /// So too where `direction` picks another interface for the callee's section.
+    /// So too where `direction` picks another interface for the callee's section, while ICE
+    /// runs, whether it stops or not; a pick it made before takes nothing anew.
     static let betweenInterfaces: [(String, [[(String, BencodeValue)]])] = [
         ("a callee's re-INVITE to another interface without the ICE its answer spoke", [step("offer", from: "A", remove: true),
             step("answer", from: "A", to: "B", ice: true, remove: true),
+            step("offer", from: "B", to: "A", remove: true) + [("direction", .list([.string("ext"), .string("default")]))]]),
+        ("a callee's re-INVITE to another interface still speaking ICE", [step("offer", from: "A", remove: true),
+            step("answer", from: "A", to: "B", ice: true, remove: true),
+            step("offer", from: "B", to: "A", ice: true, remove: true) + [("direction", .list([.string("ext"), .string("default")]))]]),
+        ("a callee's re-INVITEs to the interface its first one picked", [step("offer", from: "A", to: "B", remove: true),
+            step("offer", from: "B", to: "A", ice: true, remove: true) + [("direction", .list([.string("ext"), .string("default")]))],
             step("offer", from: "B", to: "A", remove: true) + [("direction", .list([.string("ext"), .string("default")]))]]),
         ("the same staying on its interface", [step("offer", from: "A", remove: true),
             step("answer", from: "A", to: "B", ice: true, remove: true),
