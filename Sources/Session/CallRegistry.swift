@@ -475,11 +475,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         changes: inout PortChanges
     ) throws(NGError) -> (sender: Int, receiver: Int) {
         let family = signalledFamily(of: sdp, request)
-        // A branch of its own, on the default interface in its own SDP's family (10.5).
+        // A branch of its own, on the default interface in its own SDP's family; an answer's
+        // via-branch only finds branches, it names none (10.5).
         func newBranch() -> Int {
-            var callee = Participant(tag: toTag, interface: selectInterface(nil, family: family), created: now)
-            callee.viaBranch = request.viaBranch
-            call.participants.append(callee)
+            call.participants.append(Participant(tag: toTag, interface: selectInterface(nil, family: family), created: now))
             return call.participants.count - 1
         }
         // A from-tag nobody has: 10.5 gives it a participant of its own (one that never sent

@@ -113,6 +113,24 @@ import Testing
 
     static func via(_ branch: String) -> [(String, BencodeValue)] { [("via-branch", .string(branch))] }
 
+    /// An answer's via-branch finds a branch but names none: one it makes has no via-branch
+    /// in `query` (10.5).
+    static let answerViaBranches: [(String, [[(String, BencodeValue)]])] = [
+        ("a second branch answers with a via-branch", [offer(), answer("X"), answer("Y", port: 6002, extra: via("V"))]),
+        ("the first answer with a via-branch", [offer(), answer("X", extra: via("V"))]),
+        ("a second branch on the offer's via-branch", [offer(extra: via("V")), answer("X"), answer("Y", port: 6002, extra: via("V"))]),
+    ]
+
+    @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
+    func answerViaBranchesMatchTheReference() throws {
+        let pair = try ReferencePair()
+        pair.expectStepsMatch(Self.answerViaBranches, prefix: "via") { reply, query in
+            guard case .dictionary(let tags)? = query?["tags"] else { return "no tags" }
+            return tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value["via-branch"]?.stringValue ?? "-")" }.joined(separator: " ")
+        }
+        #expect(pair.ours.stop().status == 0)
+    }
+
     /// An SDP of two sections, the first rejected or not.
     static func twoSections(_ user: String, _ ip: String, _ port: Int, firstRejected: Bool) -> (String, BencodeValue) {
         ("sdp", .string("v=0\r\no=\(user) 1 1 IN IP4 \(ip)\r\ns=-\r\nc=IN IP4 \(ip)\r\nt=0 0\r\n"
