@@ -757,7 +757,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 if request.command == .offer, other.muxWritten == .muxed, muxHere { muxOptions.insert(.require) }
             }
             other.sdpSent = true
-            if request.command == .offer { other.offeredMux = !m.isRejected && m.attribute("rtcp-mux") != nil }
+            // (A rejected offer leaves it as it was: 10.5 counts no offer there.)
+            if request.command == .offer, !m.isRejected { other.offeredMux = m.attribute("rtcp-mux") != nil }
             if m.isRejected {
                 leg.localPorts = nil
                 other.localPorts = nil

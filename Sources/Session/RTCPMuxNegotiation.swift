@@ -31,12 +31,13 @@ extension CallRegistry {
                 || !options.isDisjoint(with: [.accept, .reject])
             // (`accept` beside `reject` wins, in either order.)
             if sender.rtcpMux, options.contains(.reject), !options.contains(.accept) { sender.rtcpMux = false }
-        } else if keepsOffererMux && sender.sdpSent {
+        } else if keepsOffererMux && sender.sdpSent && sender.offeredMux != nil {
             // (Only as far as the last offer to it came with mux.)
             if sender.offeredMux == true { receiver.rtcpMux = sender.rtcpMux }
-        } else if (otherBranch || !sender.sdpSent || !receiver.rtcpMuxDecided) && (offererSpoke || !sender.sdpSent || sender.offeredMux != false) {
+        } else if (otherBranch || keepsOffererMux || !sender.sdpSent || !receiver.rtcpMuxDecided) && (offererSpoke || !sender.sdpSent || sender.offeredMux != false) {
             // (A section no offer to the answerer had is answered as a branch's would be:
-            // the offerer's decision was made with another.)
+            // the offerer's decision was made with another; so too by an answerer no offer
+            // came to.)
             // (To an offerer that never sent SDP, an answer's from-tag nobody has, the
             // answer gives mux only as far as the last offer to the answerer came with it
             // from its sender, if one came: mux the proxy carried over from another section

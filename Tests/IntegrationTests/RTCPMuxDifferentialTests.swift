@@ -44,6 +44,11 @@ import Testing
         step.map { $0.0 == "sdp" ? ("sdp", .string($0.1.stringValue!.replacingOccurrences(of: "m=audio 5000", with: "m=audio 5002"))) : $0 }
     }
 
+    /// The caller's offer rejecting its section.
+    static func rejectedOffer(retag: Bool) -> [(String, BencodeValue)] {
+        offer(false, retag: retag).map { $0.0 == "sdp" ? ("sdp", .string($0.1.stringValue!.replacingOccurrences(of: "m=audio 5000", with: "m=audio 0"))) : $0 }
+    }
+
     static func answer(_ mux: Bool, fromA: Bool = false) -> [(String, BencodeValue)] {
         [("command", .string("answer")), ("from-tag", .string(fromA ? "B" : "A")), ("to-tag", .string(fromA ? "A" : "B")),
          sdp(fromA, mux: mux)]
@@ -55,6 +60,11 @@ import Testing
         ("an answer adds a muxed section the offer to it lacked", [
             offer(false) + [("via-branch", .string("V1"))], answer(false),
             sections([false, false]) + [("via-branch", .string("V2"))], sections([false, true], fromB: true, answer: true)]),
+        // An answerer no offer came to (a from-tag nobody had, or one only a rejected offer
+        // reached) answers as a branch would: its own mux goes to the offerer.
+        ("the caller answers a stranger, then the stranger answers it", [offer(false), answer(false, fromA: true), answer(true)]),
+        ("the same with mux the other way", [offer(true), answer(true, fromA: true), answer(false)]),
+        ("an answer from a to-tag only a rejected offer reached", [offer(false), rejectedOffer(retag: true), answer(true)]),
         ("mux answered, re-offer without", [offer(true), answer(true), offer(false, retag: true)]),
         ("mux only answered, re-offer without", [offer(false), answer(true), offer(false, retag: true)]),
         ("mux refused, re-offer without", [offer(true), answer(false), offer(false, retag: true)]),
