@@ -281,8 +281,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 let own = call.participants[sender].answerJudging(i).flatMap { store -> OfferCodecs? in
                     // (An offer that came to it is narrowed to what its answer took of it.)
                     if store.passesUntranscodable {
-                        let taken = whole.filter { a in store.current.contains(where: a.answers) }
-                        guard !taken.isEmpty else { return nil }
+                        // (An answer that took none of it is transcoded: its own codecs are
+                        // then the list, 10.5.)
+                        let matched = whole.filter { a in store.current.contains(where: a.answers) }
+                        let taken = matched.isEmpty ? whole : matched
                         // (Its offerer's next answer is judged by what it took; another
                         // branch's, as one to another branch, see `OfferCodecs.answered`.)
                         var codecs = OfferCodecs(offered: taken)
@@ -295,7 +297,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     after.lastAnswers = store.lastAnswers
                     // (Narrowed to exactly the codecs of it the answer took; an answer to it
                     // from a branch is then another branch's, 10.5.)
-                    let taken = whole.filter { a in store.current.contains(where: a.answers) }
+                    // (An answer that took none of it is transcoded: its own codecs are then
+                    // the list, 10.5.)
+                    let matched = whole.filter { a in store.current.contains(where: a.answers) }
+                    let taken = matched.isEmpty ? whole : matched
                     if !taken.isEmpty {
                         after.current = taken
                         if after.lastAnswers.isEmpty { after.lastAnswers = [(receiver, taken)] }

@@ -370,6 +370,16 @@ func normalizeSDP(_ sdp: String) -> String {
             [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
              ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 119", "a=rtpmap:119 G7221/16000"]).joined(separator: "\r\n") + "\r\n"))],
             answerFrom("C", 3, ["m=audio 6003 RTP/AVP 119 0", "a=rtpmap:119 G7221/16000"])]),
+        // An answer that took none of the list it answered is transcoded: the answerer's own
+        // codecs are then its list, which judges an answer to it.
+        ("the caller answers its callee after the callee's transcoded answer", [offer(["m=audio 5000 RTP/AVP 0"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 8"]),
+            [("command", .string("answer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
+             ("sdp", .string((head + ["m=audio 5000 RTP/AVP 0"]).joined(separator: "\r\n") + "\r\n"))]]),
+        ("the callee answers after the caller answered it with a codec it had not offered", [offer(["m=audio 5000 RTP/AVP 0"]),
+            [("command", .string("answer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
+             ("sdp", .string((head + ["m=audio 5000 RTP/AVP 8"]).joined(separator: "\r\n") + "\r\n"))],
+            answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
         ("answers to a participant pass after its untranscodable answer", [offer(["m=audio 5000 RTP/AVP 97 107", "a=rtpmap:97 opus/48000",
             "a=rtpmap:107 G7221/16000"]),
             [("command", .string("answer")), ("from-tag", .string("X")), ("to-tag", .string("A")),
