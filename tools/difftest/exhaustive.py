@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Exhaustive two-party sequences against rtpengine 10.5: every sequence of L offers and
+answers between a caller A and a callee B (A's offer, B's re-INVITE, B's answer, A's answer,
+each with one of a few SDP variants), sent to both daemons; after every step the reply's
+SDP (ports and o= masked) and query's media flags and streams must match.
+
+Random sequences rarely meet the state a rule hides in (an ICE role taken anew only when
+ICE stops between families, say); a few axes enumerated completely do. Each axis is a list
+of SDP variants per party and the options every request carries.
+
+    python3 tools/difftest/exhaustive.py                  # every axis, 3 steps
+    python3 tools/difftest/exhaustive.py --axis ice --steps 4
+    python3 tools/difftest/exhaustive.py --axis mux --show 20
+
+Exit status 0 when both daemons answered alike throughout, 1 otherwise, 2 when a daemon
+cannot be started.
+"""
+import argparse
+import itertools
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import daemons  # noqa: E402
+import domain  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def sdp(ip, port, user, extra="", conn=None, formats="0"):
+    family = "IP6" if ":" in ip else "IP4"
+    return ("v=0\r\no=%s 1 1 IN %s %s\r\ns=-\r\nc=IN %s %s\r\nt=0 0\r\nm=audio %d RTP/AVP %s\r\n%s"
+            % (user, family, ip, family, conn or ip, port, formats, extra))
+
+
+def parties(a_ip, b_ip, extras, **kw):
+    """Per party the SDP variants: one per extra (None: the section rejected)."""
+    def one(ip, port, user):
+        return [sdp(ip, 0 if e is None else port, user, e or "", **kw) for e in extras]
+    return one(a_ip, 5000, "a"), one(b_ip, 6000, "b")
+
+
+ICE = "a=ice-ufrag:abcd\r\n"
+MUX = "a=rtcp-mux\r\n"
+TE = "a=rtpmap:101 telephone-event/8000\r\n"
+
+
+def codec_variants(ip, port, user):
+    return [sdp(ip, port, user, e, formats=f) for f, e in
+            [("0", ""), ("8", ""), ("0 8", ""), ("9 0", ""), ("0 101", TE), ("96", "a=rtpmap:96 AMR/8000\r\n"),
+             ("97 0", "a=rtpmap:97 opus/48000/2\r\n")]]
+
+
+def hold_variants(ip, port, user):
+    return [sdp(ip, port, user), sdp(ip, port, user, conn="0.0.0.0" if ":" not in ip else "::"), sdp(ip, 0, user),
+            sdp(ip, port, user, "a=sendonly\r\n")]
+
+
+# name: (caller's variants, callee's variants, options on every request, first offer tagged)
+AXES = {
+    "ice": (*parties("198.51.100.1", "2001:db8::6", ["", ICE, None]), {"ICE": "remove"}, True),
+    "ice-one-family": (*parties("198.51.100.1", "203.0.113.6", ["", ICE, None]), {"ICE": "remove"}, True),
+    "mux": (*parties("198.51.100.1", "203.0.113.6", ["", MUX, None]), {}, True),
+    "mux-untagged": (*parties("198.51.100.1", "203.0.113.6", ["", MUX, None]), {}, False),
+    "mux-offer": (*parties("198.51.100.1", "203.0.113.6", ["", MUX, None]), {"rtcp-mux": ["offer"]}, True),
+    "hold": (hold_variants("198.51.100.1", 5000, "a"), hold_variants("203.0.113.6", 6000, "b"), {}, False),
+    "codec": (codec_variants("198.51.100.1", 5000, "a"), codec_variants("203.0.113.6", 6000, "b"), {}, True),
+}
+
+
+def masked(reply):
+    if not reply:
+        return "no reply"
+    text = reply.get(b"sdp", b"").decode(errors="replace")
+    text = re.sub(r"^(m=\S+) \d+", r"\1 P", text, flags=re.M)
+    text = re.sub(r"^a=rtcp:\d+", "a=rtcp:P", text, flags=re.M)
+    text = re.sub(r"^o=.*$", "o=", text, flags=re.M)
+    return "%s %s %s" % (reply.get(b"result", b"").decode(), reply.get(b"error-reason", b"").decode(), text)
+
+
+def flags(daemon, call_id):
+    """Query's media flags and stream flags per tag. (`transcoding` left out: 10.5 sets it
+    where it would transcode, which this proxy does not do yet.)"""
+    q = daemon.request({"command": "query", "call-id": call_id}) or {}
+    out = []
+    for tag in sorted(q.get(b"tags", {})):
+        for m in q[b"tags"][tag].get(b"medias", []):
+            media = [f for f in m.get(b"flags", []) if f != b"transcoding"]
+            streams = [b",".join(s.get(b"flags", [])) for s in m.get(b"streams", [])]
+            out.append("%s[%s|%s]" % (tag.decode(errors="replace"), b",".join(media).decode(), b";".join(streams).decode()))
+    return " ".join(out)
+
+
+def step(kind, a, b, options, tagged):
+    """One request: OA (A offers), OB (B re-INVITEs), AB (B answers A), AA (A answers B)."""
+    offer = kind[0] == "O"
+    frm, to = {"OA": ("A", "B"), "OB": ("B", "A"), "AB": ("A", "B"), "AA": ("B", "A")}[kind]
+    body = a if kind in ("OA", "AA") else b
+    r = {"command": "offer" if offer else "answer", "from-tag": frm, "sdp": body}
+    if tagged or not offer:
+        r["to-tag"] = to
+    r.update(options)
+    return r
+
+
+def run_axis(name, pair, steps, show):
+    a_variants, b_variants, options, tagged = AXES[name]
+    n = len(a_variants)
+    alphabet = [(k, i) for k in ("OA", "OB", "AB", "AA") for i in range(n)]
+    count = differ = 0
+    for first in range(n):
+        for rest in itertools.product(alphabet, repeat=steps - 1):
+            seq = [("OA", first)] + list(rest)
+            count += 1
+            call_id = "x-%s-%d-%s" % (name, count, os.urandom(3).hex())
+            seen = {"reference": [], "ours": []}
+            for j, (kind, i) in enumerate(seq):
+                r = step(kind, a_variants[i], b_variants[i], options, tagged or j > 0)
+                r["call-id"] = call_id
+                for d in pair:
+                    seen[d.name].append(masked(d.request(r)) + " | " + flags(d, call_id))
+            for d in pair:
+                d.request({"command": "delete", "call-id": call_id, "delete-delay": 0})
+            if seen["reference"] != seen["ours"]:
+                differ += 1
+                if differ <= show:
+                    k = next(k for k in range(len(seq)) if seen["reference"][k] != seen["ours"][k])
+                    print("  %s: %s" % (name, " ".join("%s%d" % s for s in seq[:k + 1])))
+                    print("    reference: %s" % seen["reference"][k].replace("\r\n", ";"))
+                    print("    ours:      %s" % seen["ours"][k].replace("\r\n", ";"))
+    print("exhaustive: %s, %d sequences of %d steps, %d differ" % (name, count, steps, differ))
+    return differ
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--axis", action="append", choices=sorted(AXES), help="axes to run (default: all)")
+    p.add_argument("--steps", type=int, default=3)
+    p.add_argument("--show", type=int, default=5, help="differing sequences printed per axis")
+    p.add_argument("--ours", default=os.environ.get("RTPENGINE_BIN", os.path.join(ROOT, ".build/debug/rtpengine")))
+    p.add_argument("--reference", default=os.environ.get(
+        "RTPENGINE_REFERENCE", os.path.join(ROOT, ".build-peers/rtpengine-daemon/usr/bin/rtpengine")))
+    args = p.parse_args()
+    for path in (args.ours, args.reference):
+        if not os.access(path, os.X_OK):
+            print("exhaustive: %s is not there (make peers, swift build)" % path, file=sys.stderr)
+            return 2
+    logdir = daemons.make_logdir()
+    pair = [daemons.Daemon("reference", args.reference, daemons.REF_PORTS, logdir),
+            daemons.Daemon("ours", args.ours, daemons.OUR_PORTS, logdir)]
+    try:
+        for d in pair:
+            d.start()
+    except RuntimeError as e:
+        print("exhaustive: %s" % e, file=sys.stderr)
+        return 2
+    try:
+        total = sum(run_axis(name, pair, args.steps, args.show) for name in (args.axis or sorted(AXES)))
+    finally:
+        for d in pair:
+            d.stop()
+    return 1 if total else 0
+
+
+if __name__ == "__main__":
+    assert domain.INTERFACES  # the daemons are started with the tester's interfaces
+    sys.exit(main())
