@@ -885,6 +885,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // A rejected section's ICE attributes count for nothing, and it leaves the ICE the
             // participant spoke before as it was (10.5).
             var iceRestart = false
+            let spokeICEBefore = leg.spokeICE
             if !m.isRejected {
                 leg.ice = m.lines.contains { $0.attributeName == "ice-ufrag" } || sessionLines.contains { $0.attributeName == "ice-ufrag" }
                 leg.spokeICE = leg.spokeICE || leg.ice
@@ -902,8 +903,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 leg.trickleICE = leg.ice && (SDPRewriter.tricklesICE(sessionLines) || SDPRewriter.tricklesICE(m.lines))
             }
             // (10.5 takes them anew where ICE changes while the section wants another
-            // family's interface, or where `direction` picks another interface for it while
-            // ICE runs.)
+            // family's interface, or where `direction` picks another interface for it once
+            // the participant spoke ICE there.)
             // (A family word picks that family's counterpart of where the section is.)
             let formerWordPick = leg.wordPick
             if let family = senderWordFamily, i < senderLegCount {
@@ -911,7 +912,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 let counterpart = settings.interfaces.first { $0.name == current.name && $0.address.family == family } ?? current
                 leg.wordPick = counterpart == current ? nil : counterpart
             }
-            let picksAnother = leg.initialized && leg.iceRun == .running
+            let picksAnother = leg.initialized && spokeICEBefore
                 && ((leg.pick != nil && leg.pick != formerPick) || (leg.wordPick != nil && leg.wordPick != formerWordPick))
             let rolesAnew = picksAnother || Self.iceRunChange(&leg, isOffer: request.command == .offer, otherSpokeICE: other.spokeICE,
                                                               rejected: m.isRejected)

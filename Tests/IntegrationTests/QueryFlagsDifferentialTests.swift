@@ -117,8 +117,8 @@ import Testing
             v6(step("offer", from: "B", to: "A", ice: true, remove: true))]),
     ]
 
-    /// So too where `direction` picks another interface for the callee's section, while ICE
-    /// runs, whether it stops or not; a pick it made before takes nothing anew.
+    /// So too where `direction` picks another interface for the callee's section once it
+    /// spoke ICE there, whether ICE stops or not; a pick it made before takes nothing anew.
     static let betweenInterfaces: [(String, [[(String, BencodeValue)]])] = [
         ("a callee's re-INVITE to another interface without the ICE its answer spoke", [step("offer", from: "A", remove: true),
             step("answer", from: "A", to: "B", ice: true, remove: true),
@@ -128,6 +128,9 @@ import Testing
             step("offer", from: "B", to: "A", ice: true, remove: true) + [("direction", .list([.string("ext"), .string("default")]))]]),
         ("a callee's re-INVITEs to the interface its first one picked", [step("offer", from: "A", to: "B", remove: true),
             step("offer", from: "B", to: "A", ice: true, remove: true) + [("direction", .list([.string("ext"), .string("default")]))],
+            step("offer", from: "B", to: "A", remove: true) + [("direction", .list([.string("ext"), .string("default")]))]]),
+        ("a callee's re-INVITE to another interface after ICE only in a re-answer", [step("offer", from: "A", remove: true),
+            step("answer", from: "A", to: "B", remove: true), step("answer", from: "A", to: "B", ice: true, remove: true),
             step("offer", from: "B", to: "A", remove: true) + [("direction", .list([.string("ext"), .string("default")]))]]),
         ("the same staying on its interface", [step("offer", from: "A", remove: true),
             step("answer", from: "A", to: "B", ice: true, remove: true),
