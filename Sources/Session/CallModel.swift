@@ -328,6 +328,15 @@ public struct Participant: Sendable {
     /// When a delete naming this branch (not answered yet, of several) by its via-branch
     /// takes the via-branch from it, once its delay has run out (see `delete`).
     public var viaBranchEndsAt: Double?
+    /// The via-branch a delete took: no request finds the branch by it any more, but
+    /// `query` still shows it (10.5).
+    public var viaBranchTaken: ByteString?
+
+    /// A delete takes the via-branch from this branch (see `viaBranchTaken`).
+    mutating func takeViaBranch() {
+        if let via = viaBranch { viaBranchTaken = via }
+        viaBranch = nil
+    }
     /// Ended for good (see `Call.retire`): no ports, and no request finds it any more.
     public var retired = false
     /// Brought back by an offer to it (`Call.revive`) and silent since: a delete does not

@@ -138,7 +138,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     // Participants a tagged delete ended, once its delay has run out.
                     var call = call
                     for p in call.participants.indices where (call.participants[p].viaBranchEndsAt ?? .infinity) <= now {
-                        call.participants[p].viaBranch = nil
+                        call.participants[p].takeViaBranch()
                         call.participants[p].viaBranchEndsAt = nil
                     }
                     for p in call.participants.indices where (call.participants[p].endAt ?? .infinity) <= now {
@@ -1125,7 +1125,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             if branches.count > 1 {
                 guard let branch = named else { return (notFound, nil) }
                 if delay <= 0 {
-                    call.participants[branch].viaBranch = nil
+                    call.participants[branch].takeViaBranch()
                     freed = call.retire(branch)
                     installForwarding(call)
                 } else {

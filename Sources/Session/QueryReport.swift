@@ -17,7 +17,7 @@ enum QueryReport {
             // call (counted from 0).
             let key = p.tag?.losslessText ?? "<untagged \(i)>"
             var entry: [(key: String, value: BencodeValue)] = [("tag", .string(p.tag?.bytes ?? []))]
-            if let branch = p.viaBranch { entry.append(("via-branch", .string(branch.bytes))) }
+            if let branch = p.viaBranch ?? p.viaBranchTaken { entry.append(("via-branch", .string(branch.bytes))) }
             if let label = p.label { entry.append(("label", .string(label.bytes))) }
             entry.append(("created", .integer(Int64(p.created))))
             func list(_ peers: [Int]) -> BencodeValue {

@@ -114,11 +114,13 @@ import Testing
     static func via(_ branch: String) -> [(String, BencodeValue)] { [("via-branch", .string(branch))] }
 
     /// An answer's via-branch finds a branch but names none: one it makes has no via-branch
-    /// in `query` (10.5).
+    /// in `query`; one a delete took stays in `query` (10.5).
     static let answerViaBranches: [(String, [[(String, BencodeValue)]])] = [
         ("a second branch answers with a via-branch", [offer(), answer("X"), answer("Y", port: 6002, extra: via("V"))]),
         ("the first answer with a via-branch", [offer(), answer("X", extra: via("V"))]),
         ("a second branch on the offer's via-branch", [offer(extra: via("V")), answer("X"), answer("Y", port: 6002, extra: via("V"))]),
+        // A via-branch a delete took finds the branch no more, but query still shows it.
+        ("a delete takes a fork's via-branch", [offer(extra: via("V1")), offer(extra: via("V2")), delete("A", "Z") + via("V1")]),
     ]
 
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
