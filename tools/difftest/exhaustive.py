@@ -2,7 +2,8 @@
 """Exhaustive two-party sequences against rtpengine 10.5: every sequence of L offers and
 answers between a caller A and a callee B (A's offer, B's re-INVITE, B's answer, A's answer,
 each with one of a few SDP variants), sent to both daemons; after every step the reply's
-SDP (ports and o= masked) and query's media flags and streams must match.
+SDP (ports and o= masked) and query's via-branches, subscriptions, media flags and streams
+must match. The `fork` axis adds a second callee C, via-branches and deletes.
 
 Random sequences rarely meet the state a rule hides in (an ICE role taken anew only when
 ICE stops between families, say); a few axes enumerated completely do. Each axis is a list
@@ -71,6 +72,30 @@ AXES = {
 }
 
 
+def fork_step(kind, i):
+    """The fork axis's requests: A's offer on via-branch V<i>, B's or C's answer or
+    re-INVITE (variant i: plain, rejected, rtcp-mux), C's answer on a via-branch, and
+    deletes of C or of an unknown to-tag by via-branch."""
+    v = FORK_VARIANTS
+    if kind == "OA":
+        return {"command": "offer", "from-tag": "A", "sdp": v["A"][0], "via-branch": "V%d" % i}
+    if kind in ("AB", "AC"):
+        return {"command": "answer", "from-tag": "A", "to-tag": kind[1], "sdp": v[kind[1]][i]}
+    if kind in ("OB", "OC"):
+        return {"command": "offer", "from-tag": kind[1], "to-tag": "A", "sdp": v[kind[1]][i]}
+    if kind == "AV":
+        return {"command": "answer", "from-tag": "A", "to-tag": "C", "sdp": v["C"][0], "via-branch": "V%d" % i}
+    if kind == "DC":
+        return {"command": "delete", "from-tag": "A", "to-tag": "C", "delete-delay": 0}
+    return {"command": "delete", "from-tag": "A", "to-tag": "Z", "delete-delay": 0, "via-branch": "V%d" % i}
+
+
+FORK_VARIANTS = {p: [sdp(ip, port, p.lower()), sdp(ip, 0, p.lower()), sdp(ip, port, p.lower(), MUX)]
+                 for p, ip, port in (("A", "198.51.100.1", 5000), ("B", "203.0.113.6", 6000), ("C", "203.0.113.7", 7000))}
+FORK_ALPHABET = [(k, i) for k in ("OA", "AB", "AC", "OB", "OC") for i in range(3)] + [
+    ("DC", 0), ("AV", 0), ("AV", 1), ("DV", 0), ("DV", 1)]
+
+
 def masked(reply):
     if not reply:
         return "no reply"
@@ -87,7 +112,11 @@ def flags(daemon, call_id):
     q = daemon.request({"command": "query", "call-id": call_id}) or {}
     out = []
     for tag in sorted(q.get(b"tags", {})):
-        for m in q[b"tags"][tag].get(b"medias", []):
+        entry = q[b"tags"][tag]
+        out.append("%s{%s|%s|%s}" % (tag.decode(errors="replace"), entry.get(b"via-branch", b"").decode(errors="replace"),
+                                      ",".join(x.get(b"tag", b"").decode(errors="replace") for x in entry.get(b"subscriptions", [])),
+                                      ",".join(x.get(b"tag", b"").decode(errors="replace") for x in entry.get(b"subscribers", []))))
+        for m in entry.get(b"medias", []):
             media = [f for f in m.get(b"flags", []) if f != b"transcoding"]
             streams = [b",".join(s.get(b"flags", [])) for s in m.get(b"streams", [])]
             out.append("%s[%s|%s]" % (tag.decode(errors="replace"), b",".join(media).decode(), b";".join(streams).decode()))
@@ -107,9 +136,12 @@ def step(kind, a, b, options, tagged):
 
 
 def run_axis(name, pair, steps, show):
-    a_variants, b_variants, options, tagged = AXES[name]
-    n = len(a_variants)
-    alphabet = [(k, i) for k in ("OA", "OB", "AB", "AA") for i in range(n)]
+    if name == "fork":
+        n, alphabet = 3, FORK_ALPHABET
+    else:
+        a_variants, b_variants, options, tagged = AXES[name]
+        n = len(a_variants)
+        alphabet = [(k, i) for k in ("OA", "OB", "AB", "AA") for i in range(n)]
     count = differ = 0
     for first in range(n):
         for rest in itertools.product(alphabet, repeat=steps - 1):
@@ -118,7 +150,10 @@ def run_axis(name, pair, steps, show):
             call_id = "x-%s-%d-%s" % (name, count, os.urandom(3).hex())
             seen = {"reference": [], "ours": []}
             for j, (kind, i) in enumerate(seq):
-                r = step(kind, a_variants[i], b_variants[i], options, tagged or j > 0)
+                if name == "fork":
+                    r = fork_step(kind, i)
+                else:
+                    r = step(kind, a_variants[i], b_variants[i], options, tagged or j > 0)
                 r["call-id"] = call_id
                 for d in pair:
                     seen[d.name].append(masked(d.request(r)) + " | " + flags(d, call_id))
@@ -137,7 +172,7 @@ def run_axis(name, pair, steps, show):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--axis", action="append", choices=sorted(AXES), help="axes to run (default: all)")
+    p.add_argument("--axis", action="append", choices=sorted(AXES) + ["fork"], help="axes to run (default: all)")
     p.add_argument("--steps", type=int, default=3)
     p.add_argument("--show", type=int, default=5, help="differing sequences printed per axis")
     p.add_argument("--ours", default=os.environ.get("RTPENGINE_BIN", os.path.join(ROOT, ".build/debug/rtpengine")))
@@ -158,7 +193,7 @@ def main():
         print("exhaustive: %s" % e, file=sys.stderr)
         return 2
     try:
-        total = sum(run_axis(name, pair, args.steps, args.show) for name in (args.axis or sorted(AXES)))
+        total = sum(run_axis(name, pair, args.steps, args.show) for name in (args.axis or sorted(AXES) + ["fork"]))
     finally:
         for d in pair:
             d.stop()
