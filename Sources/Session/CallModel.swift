@@ -93,11 +93,11 @@ public struct Endpoint: Hashable, Sendable {
     }
 }
 
-/// One media section as one participant sees it.
 /// Whether ICE runs with a participant in a section: never started (or ended), running,
 /// or paused by an answer without it.
 enum ICERun: Sendable { case never, running, paused }
 
+/// One media section as one participant sees it.
 public struct MediaLeg: Sendable {
     /// 1-based position of the m= line, as rtpengine numbers medias.
     public var index: Int

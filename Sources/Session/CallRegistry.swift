@@ -279,12 +279,12 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 // (an answer to it is judged by it); when the answer takes no codec 10.5 can
                 // transcode, other branches' answers to it pass as they are.
                 let own = call.participants[sender].answerJudging(i).flatMap { store -> OfferCodecs? in
+                    // What the answer took of the list; an answer that took none of it is
+                    // transcoded, and its own codecs are then the list (10.5).
+                    let matched = whole.filter { a in store.current.contains(where: a.answers) }
+                    let taken = matched.isEmpty ? whole : matched
                     // (An offer that came to it is narrowed to what its answer took of it.)
                     if store.passesUntranscodable {
-                        // (An answer that took none of it is transcoded: its own codecs are
-                        // then the list, 10.5.)
-                        let matched = whole.filter { a in store.current.contains(where: a.answers) }
-                        let taken = matched.isEmpty ? whole : matched
                         // (Its offerer's next answer is judged by what it took; another
                         // branch's, as one to another branch, see `OfferCodecs.answered`.)
                         var codecs = OfferCodecs(offered: taken)
@@ -297,10 +297,6 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     after.lastAnswers = store.lastAnswers
                     // (Narrowed to exactly the codecs of it the answer took; an answer to it
                     // from a branch is then another branch's, 10.5.)
-                    // (An answer that took none of it is transcoded: its own codecs are then
-                    // the list, 10.5.)
-                    let matched = whole.filter { a in store.current.contains(where: a.answers) }
-                    let taken = matched.isEmpty ? whole : matched
                     if !taken.isEmpty {
                         after.current = taken
                         if after.lastAnswers.isEmpty { after.lastAnswers = [(receiver, taken)] }
@@ -619,7 +615,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // a round-robin member named by itself (`ext:1`) gives way to the default's, as
             // 10.5 finds such names only in their own family.
             if request.direction.count >= 2, !(named?.contains(":") ?? false) {
-                return self.settings.interfaces.first(where: { $0.name == base.name && $0.address.family == family }) ?? base
+                return self.counterpart(of: base, in: family) ?? base
             }
             return self.otherFamily(of: base, family) ?? base
         }
@@ -638,7 +634,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         let senderBase = call.participants[sender].interface
         // `internal`/`external` (no interface of that name) chose the sender's family.
         let senderFamilyNamed = request.direction.first.map(namesFamily) ?? false
-        let senderWordFamily = senderFamilyNamed ? request.direction.first.flatMap(wordFamily) : nil
+        let senderWordFamily = request.direction.first.flatMap(wordFamily)
         // Once an offer's section finds rtcp-mux in place with the receiver in that section,
         // 10.5 treats the sections after it as if `rtcp-mux: require` were given (mux, RTCP
         // on the RTP port).
@@ -737,7 +733,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // (A section new to the sender sits in the family its family word names at once.)
             let senderWordInterface = senderFamilyNamed && i >= senderLegCount ? request.direction.first.map { selectInterface($0, family: nil) } : nil
             let senderInterface = leg.currentInterface ?? senderWordInterface ?? (senderFamilyNamed ? nil : leg.ownFamily.flatMap { family in
-                settings.interfaces.first { $0.name == senderSectionBase.name && $0.address.family == family }
+                counterpart(of: senderSectionBase, in: family)
             }) ?? senderSectionBase
             // A rejected section leaves rtcp-mux as it was on both sides (10.5).
             // (Mux in place only through another section of the receiver, not required nor
@@ -909,15 +905,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             let formerWordPick = leg.wordPick
             if let family = senderWordFamily, i < senderLegCount {
                 let current = leg.currentInterface ?? call.participants[sender].interface
-                let counterpart = settings.interfaces.first { $0.name == current.name && $0.address.family == family } ?? current
-                leg.wordPick = counterpart == current ? nil : counterpart
+                leg.wordPick = counterpart(of: current, in: family).flatMap { $0 == current ? nil : $0 }
             }
             let picksAnother = leg.initialized && spokeICEBefore
                 && ((leg.pick != nil && leg.pick != formerPick) || (leg.wordPick != nil && leg.wordPick != formerWordPick))
             let rolesAnew = picksAnother || Self.iceRunChange(&leg, isOffer: request.command == .offer, otherSpokeICE: other.spokeICE,
                                                               rejected: m.isRejected)
-                && Self.wantsAnotherInterface(leg, of: call.participants[sender], family: senderWordFamily ?? leg.ownFamily,
-                                              among: settings.interfaces)
+                && wantsAnotherInterface(leg, of: call.participants[sender], family: senderWordFamily ?? leg.ownFamily)
             // `ICE: remove` takes ICE from the receiver's flags too (10.5).
             if request.ice == .remove {
                 other.ice = false
@@ -955,12 +949,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     /// Whether the section wants to leave the interface it is on for its counterpart in
     /// `family` (a family word's, else the participant's own address's; 10.5 keeps a wanted
     /// interface per media).
-    static func wantsAnotherInterface(_ leg: MediaLeg, of participant: Participant, family: IPAddress.Family?,
-                                      among interfaces: [MediaInterface]) -> Bool {
+    func wantsAnotherInterface(_ leg: MediaLeg, of participant: Participant, family: IPAddress.Family?) -> Bool {
         // (A section without ports yet is where its participant is.)
         let current = leg.currentInterface ?? participant.interface
-        let family = family ?? current.address.family
-        return (interfaces.first { $0.name == current.name && $0.address.family == family } ?? current) != current
+        return (counterpart(of: current, in: family ?? current.address.family) ?? current) != current
     }
 
     /// Whether ICE with the sender stops, pauses or comes back in the section so that 10.5

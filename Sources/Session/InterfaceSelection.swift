@@ -78,13 +78,18 @@ extension CallRegistry {
         interface.name == name || (interface.name.hasPrefix(name) && interface.name.dropFirst(name.count).first == ":")
     }
 
+    /// The interface of `interface`'s logical name in `family`, if the name has one.
+    func counterpart(of interface: MediaInterface, in family: IPAddress.Family) -> MediaInterface? {
+        settings.interfaces.first { $0.name == interface.name && $0.address.family == family }
+    }
+
     /// An address of `family` for a participant on `interface`: the same logical interface's,
     /// else the default interface's, else any; nil where none has that family (10.5 falls
     /// back the same way).
     func otherFamily(of interface: MediaInterface, _ family: IPAddress.Family) -> MediaInterface? {
         let all = settings.interfaces
         let fallback = all.contains { $0.name == InterfaceDefaults.name } ? InterfaceDefaults.name : all[0].name
-        return all.first { $0.name == interface.name && $0.address.family == family }
+        return counterpart(of: interface, in: family)
             ?? all.first { $0.name == fallback && $0.address.family == family }
             ?? all.first { $0.address.family == family }
     }
