@@ -378,9 +378,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     ) throws(NGError) -> (sender: Int, receiver: Int) {
         let family = signalledFamily(of: sdp, request)
         // A re-INVITE from the callee before it answered: its from-tag is new, its to-tag
-        // the caller's, and it is the caller's unanswered callee, now tagged (10.5).
+        // the caller's, and it is the caller's unanswered callee, now tagged (10.5); one a
+        // delete by via-branch ended too: 10.5 still has it as the caller's branch.
         if call.participantIndex(tag: fromTag) == nil, let to = toTag.flatMap(call.participantIndex(tag:)),
            let callee = Self.answeringPeer(of: to, in: call, viaBranch: request.viaBranch) {
+            if call.participants[callee].retired { call.revive(callee) }
             call.participants[callee].tag = fromTag
         }
         // A new offerer with a new callee: 10.5 picks the callee's interface first (with a
@@ -446,14 +448,17 @@ public final class CallRegistry: NGCommandHandler, Sendable {
     }
 
     /// The callee an offer without a to-tag goes to: the branch used last; with a
-    /// via-branch, the callee of that via-branch (answered or not), else the branch used
-    /// last while it has no via-branch (it takes this one), else none (a new branch of a
-    /// forked INVITE), as 10.5 looks them up.
+    /// via-branch, the branch used last while it has this via-branch or none (it takes
+    /// this one, even when another branch has it already), else the newest callee given
+    /// that via-branch (answered or not), else none (a new branch of a forked INVITE), as
+    /// 10.5 looks them up.
     static func offeredPeer(of a: Int, in call: Call, viaBranch: ByteString?) -> Int? {
         let current = call.currentPeer(of: a)
         guard let viaBranch else { return current }
-        if let same = call.peers(of: a).first(where: { call.participants[$0].viaBranch == viaBranch }) { return same }
-        return current.flatMap { call.participants[$0].viaBranch == nil ? $0 : nil }
+        // (A via-branch a delete took still counts here: 10.5 only forgets it for lookups.)
+        let q = call.participants[current ?? 0]
+        if let current, (q.viaBranch ?? q.viaBranchTaken ?? viaBranch) == viaBranch { return current }
+        return viaBranchPeer(of: a, in: call, viaBranch: viaBranch)
     }
 
     /// The callee of `a` that `viaBranch` names: the newest one given it (10.5 keeps one
@@ -1113,19 +1118,22 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // to-tag would be: only a via-branch finds one, and that branch loses its
             // via-branch and its ports (it stays listed, with its subscriptions; the reply has
             // the call's statistics, of no tag), at once or when the delete's delay has run
-            // out; anything else only warns. (With one branch, the call goes, as below.)
+            // out; anything else only warns. (With one branch, the call goes, as below; so
+            // does it when the branch found is the last one an earlier such delete left.)
             if branches.count > 1 {
                 guard let branch = named else { return (notFound, nil) }
-                if delay <= 0 {
-                    call.participants[branch].takeViaBranch()
-                    freed = call.retire(branch)
-                    installForwarding(call)
-                } else {
-                    call.participants[branch].viaBranchEndsAt = min(call.participants[branch].viaBranchEndsAt ?? .infinity, now + delay)
-                    call.participants[branch].endAt = min(call.participants[branch].endAt ?? .infinity, now + delay)
+                if branches.contains(where: { $0 != branch && !call.participants[$0].retired }) {
+                    if delay <= 0 {
+                        call.participants[branch].takeViaBranch()
+                        freed = call.retire(branch)
+                        installForwarding(call)
+                    } else {
+                        call.participants[branch].viaBranchEndsAt = min(call.participants[branch].viaBranchEndsAt ?? .infinity, now + delay)
+                        call.participants[branch].endAt = min(call.participants[branch].endAt ?? .infinity, now + delay)
+                    }
+                    calls[callID] = call
+                    return (QueryReport.entries(for: call, counters: streamCounters, only: []), nil)
                 }
-                calls[callID] = call
-                return (QueryReport.entries(for: call, counters: streamCounters, only: []), nil)
             }
             var reply: [(key: String, value: BencodeValue)] = unknownToTag
                 ? QueryReport.entries(for: call, counters: streamCounters, only: []) : []

@@ -109,6 +109,18 @@ import Testing
         ("a re-offer after a tagged delete", [offer(), answer("X"), lingeringDelete("A", "X"), offer(port: 5002)]),
         ("the callee re-INVITEs after a delete", [offer(), answer("X"), lingeringDelete(nil),
                                                   [("command", .string("offer")), ("from-tag", .string("X")), sdp("b", "203.0.113.5", 6002)]]),
+        // A re-offer on a via-branch goes to the branch used last while that has none (it
+        // takes it, though the first branch has it too) or this one; else to the newest
+        // branch given it.
+        ("a re-offer on the first via-branch after another callee answered",
+         [offer(extra: via("V0")), answer("B"), answer("C", port: 6002), offer(extra: via("V0")), answer("B"), offer(extra: via("V0"))]),
+        // A branch a delete by via-branch ended is still the caller's branch: its
+        // via-branch keeps another one from being it, and a re-INVITE from it finds it.
+        ("a re-offer after a delete by via-branch ended the current branch",
+         [offer(extra: via("V0")), offer(extra: via("V1")), delete("A", "Z") + via("V1"), offer(extra: via("V0"))]),
+        ("a re-INVITE from the branch a delete by via-branch ended",
+         [offer(extra: via("V0")), offer(extra: via("V1")), delete("A", "Z") + via("V1"),
+          [("command", .string("offer")), ("from-tag", .string("C")), ("to-tag", .string("A")), sdp("c", "203.0.113.7", 7000)]]),
     ]
 
     static func via(_ branch: String) -> [(String, BencodeValue)] { [("via-branch", .string(branch))] }
@@ -217,6 +229,9 @@ import Testing
         ("the same with a delay: the via-branch stays meanwhile", [offer(extra: via("V1")), offer(extra: via("V2")),
             lingeringDelete("A", "Z") + via("V1"), delete("A", "Z") + via("V1")]),
         ("the same naming a via-branch nobody has", [offer(extra: via("V1")), offer(extra: via("V2")), delete("A", "Z") + via("V9")]),
+        // The last fork such deletes leave is the call's one branch: naming it ends the call.
+        ("the same naming one fork, then the other", [offer(extra: via("V1")), offer(extra: via("V2")),
+            delete("A", "Z") + via("V1"), delete("A", "Z") + via("V2")]),
         ("the same after one fork answered", [offer(extra: via("V1")), offer(extra: via("V2")), answer("B", extra: via("V2")),
             delete("A", "Z"), delete("A", "Z") + via("V1")]),
         // A via-branch finds an answered branch too; a call of one branch then ends.

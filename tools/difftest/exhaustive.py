@@ -101,7 +101,7 @@ def masked(reply):
     text = reply.get(b"sdp", b"").decode(errors="replace")
     text = re.sub(r"^(m=\S+) \d+", r"\1 P", text, flags=re.M)
     text = re.sub(r"^a=rtcp:\d+", "a=rtcp:P", text, flags=re.M)
-    text = re.sub(r"^o=.*$", "o=", text, flags=re.M)
+    text = re.sub(r"^o=[^\r\n]*", "o=", text, flags=re.M)
     return "%s %s %s" % (reply.get(b"result", b"").decode(), reply.get(b"error-reason", b"").decode(), text)
 
 
@@ -134,7 +134,8 @@ def step(kind, a, b, options, tagged):
     return r
 
 
-def run_axis(name, pair, steps, show):
+def run_axis(name, pair, steps, show, only=None):
+    """Every sequence of the axis, or only the one given (each step of it printed)."""
     if name == "fork":
         n, alphabet = 3, FORK_ALPHABET
     else:
@@ -142,30 +143,42 @@ def run_axis(name, pair, steps, show):
         n = len(a_variants)
         alphabet = [(k, i) for k in ("OA", "OB", "AB", "AA") for i in range(n)]
     count = differ = 0
-    for first in range(n):
-        for rest in itertools.product(alphabet, repeat=steps - 1):
-            seq = [("OA", first)] + list(rest)
-            count += 1
-            call_id = "x-%s-%d-%s" % (name, count, os.urandom(3).hex())
-            seen = {"reference": [], "ours": []}
-            for j, (kind, i) in enumerate(seq):
-                if name == "fork":
-                    r = fork_step(kind, i)
-                else:
-                    r = step(kind, a_variants[i], b_variants[i], options, tagged or j > 0)
-                r["call-id"] = call_id
-                for d in pair:
-                    seen[d.name].append(masked(d.request(r)) + " | " + flags(d, call_id))
+    prefixes = {}   # first differing prefix -> how many sequences start with it
+    every = ([("OA", first)] + list(rest) for first in range(n) for rest in itertools.product(alphabet, repeat=steps - 1))
+    for seq in ([only] if only else every):
+        count += 1
+        call_id = "x-%s-%d-%s" % (name, count, os.urandom(3).hex())
+        seen = {"reference": [], "ours": []}
+        for j, (kind, i) in enumerate(seq):
+            if name == "fork":
+                r = fork_step(kind, i)
+            else:
+                r = step(kind, a_variants[i], b_variants[i], options, tagged or j > 0)
+            r["call-id"] = call_id
             for d in pair:
-                d.request({"command": "delete", "call-id": call_id, "delete-delay": 0})
-            if seen["reference"] != seen["ours"]:
-                differ += 1
-                if differ <= show:
-                    k = next(k for k in range(len(seq)) if seen["reference"][k] != seen["ours"][k])
-                    print("  %s: %s" % (name, " ".join("%s%d" % s for s in seq[:k + 1])))
-                    print("    reference: %s" % seen["reference"][k].replace("\r\n", ";"))
-                    print("    ours:      %s" % seen["ours"][k].replace("\r\n", ";"))
-    print("exhaustive: %s, %d sequences of %d steps, %d differ" % (name, count, steps, differ))
+                seen[d.name].append(masked(d.request(r)) + " | " + flags(d, call_id))
+        for d in pair:
+            d.request({"command": "delete", "call-id": call_id, "delete-delay": 0})
+        if only:
+            for j, (ref, ours) in enumerate(zip(seen["reference"], seen["ours"])):
+                print("  step %d %s%d %s" % (j + 1, *seq[j], "same" if ref == ours else "DIFFERS"))
+                print("    reference: %s" % ref.replace("\r\n", ";"))
+                if ref != ours:
+                    print("    ours:      %s" % ours.replace("\r\n", ";"))
+        if seen["reference"] != seen["ours"]:
+            differ += 1
+            k = next(k for k in range(len(seq)) if seen["reference"][k] != seen["ours"][k])
+            prefix = " ".join("%s%d" % s for s in seq[:k + 1])
+            if prefix not in prefixes and len(prefixes) < show:
+                print("  %s: %s" % (name, prefix))
+                print("    reference: %s" % seen["reference"][k].replace("\r\n", ";"))
+                print("    ours:      %s" % seen["ours"][k].replace("\r\n", ";"))
+            prefixes[prefix] = prefixes.get(prefix, 0) + 1
+    # The shortest prefixes first: a difference a longer one shows is often the same rule.
+    for prefix in sorted(prefixes, key=lambda x: (len(x), x))[:show]:
+        print("  %5d  %s" % (prefixes[prefix], prefix))
+    print("exhaustive: %s, %d sequences of %d steps, %d differ (%d distinct first-differing prefixes)"
+          % (name, count, steps, differ, len(prefixes)))
     return differ
 
 
@@ -173,7 +186,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--axis", action="append", choices=sorted(AXES) + ["fork"], help="axes to run (default: all)")
     p.add_argument("--steps", type=int, default=3)
-    p.add_argument("--show", type=int, default=5, help="differing sequences printed per axis")
+    p.add_argument("--sequence", help="one sequence of the (single) axis, e.g. 'OA0 AB0 AC0 OA0': every step shown")
+    p.add_argument("--show", type=int, default=5, help="distinct differing prefixes printed per axis")
     p.add_argument("--ours", default=os.environ.get("RTPENGINE_BIN", os.path.join(ROOT, ".build/debug/rtpengine")))
     p.add_argument("--reference", default=os.environ.get(
         "RTPENGINE_REFERENCE", os.path.join(ROOT, ".build-peers/rtpengine-daemon/usr/bin/rtpengine")))
@@ -192,7 +206,12 @@ def main():
         print("exhaustive: %s" % e, file=sys.stderr)
         return 2
     try:
-        total = sum(run_axis(name, pair, args.steps, args.show) for name in (args.axis or sorted(AXES) + ["fork"]))
+        only = [(w[:2], int(w[2:])) for w in args.sequence.split()] if args.sequence else None
+        if only and len(args.axis or []) != 1:
+            print("exhaustive: --sequence needs one --axis", file=sys.stderr)
+            return 2
+        total = sum(run_axis(name, pair, len(only) if only else args.steps, args.show, only)
+                    for name in (args.axis or sorted(AXES) + ["fork"]))
     finally:
         for d in pair:
             d.stop()
