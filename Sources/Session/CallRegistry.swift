@@ -543,7 +543,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         let firstICE = sipSource ? Self.firstSpeakingICE(sdp) : 0
         let firstSpeaksICE = !sdp.media.isEmpty && (sipSource ? firstICE == 0 : Self.speaksICE(sdp, 0))
         let sourced = sipSource && !sdp.media.isEmpty && !firstSpeaksICE ? request.receivedFrom?.address.family : nil
-        if let family = sourced ?? family, sdp.media.isEmpty || sdp.media[0].isRejected || !firstSpeaksICE {
+        // (A rejected section leaves the ICE spoken before as it was: after ICE it gives
+        // no family either.)
+        let firstRejected = !sdp.media.isEmpty && sdp.media[0].isRejected
+        let firstWasICE = call.participants[sender].medias.first?.ice ?? false
+        if let family = sourced ?? family, sdp.media.isEmpty || (firstRejected ? !firstWasICE : !firstSpeaksICE) {
             call.participants[sender].ownFamily = family
         }
         let formerInterface = call.participants[receiver].interface
@@ -704,8 +708,9 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 other.proto = own
             }
             // The section's own family, unless it speaks ICE (its candidates name its
-            // addresses; 10.5 takes no family from them).
-            if let address, m.isRejected || !Self.speaksICE(sdp, i) { leg.ownFamily = address.family }
+            // addresses; 10.5 takes no family from them), or is rejected after ICE (which
+            // it leaves as it was, see below).
+            if let address, m.isRejected ? !leg.ice : !Self.speaksICE(sdp, i) { leg.ownFamily = address.family }
             // Each section sits on the interface of its own family (10.5 keeps one per
             // media): the one `address family` asks for, else the receiver's own for the
             // section, else the one it is on, else the sender's. A receiver on another one

@@ -115,6 +115,14 @@ import Testing
         ("an IPv6 callee's offer speaking ICE after an answer without", [step("offer", from: "A", remove: true),
             v6(step("answer", from: "A", to: "B", ice: true, remove: true)), v6(step("answer", from: "A", to: "B", remove: true)),
             v6(step("offer", from: "B", to: "A", ice: true, remove: true))]),
+        // A rejected section leaves the ICE spoken before, and gives no family after it: the
+        // callee stays where the caller's family put it.
+        ("an IPv6 callee rejects the section after an answer speaking ICE", [step("offer", from: "A", remove: true),
+            v6(step("answer", from: "A", to: "B", ice: true, remove: true)), rejected(v6(step("answer", from: "A", to: "B", remove: true))),
+            step("offer", from: "A", to: "B", remove: true)]),
+        ("an IPv6 callee rejects the section in a re-INVITE after one speaking ICE", [step("offer", from: "A", remove: true),
+            v6(step("offer", from: "B", to: "A", ice: true, remove: true)), rejected(v6(step("offer", from: "B", to: "A", remove: true))),
+            step("offer", from: "A", to: "B", remove: true)]),
     ]
 
     /// So too where `direction` picks another interface for the callee's section once it
@@ -141,8 +149,10 @@ import Testing
     func rolesBetweenFamiliesMatchTheReference() throws {
         for (interfaces, sequences) in [(["127.0.0.1", "::1"], Self.betweenFamilies), (["127.0.0.1", "ext/127.0.0.3"], Self.betweenInterfaces)] {
             let pair = try ReferencePair(interfaces: interfaces)
+            // (With the SDP's connection lines: the family each side is written in.)
             pair.expectStepsMatch(sequences, prefix: "interfaces") { reply, query in
-                "\(reply?["result"]?.stringValue ?? "-") " + Self.flags(query)
+                let connections = (reply?["sdp"]?.stringValue ?? "").split(separator: "\r\n").filter { $0.hasPrefix("c=") }
+                return "\(reply?["result"]?.stringValue ?? "-") \(connections.joined(separator: ",")) " + Self.flags(query)
             }
             #expect(pair.ours.stop().status == 0)
         }
