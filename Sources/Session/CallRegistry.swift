@@ -260,14 +260,23 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 guard isAnswer else {
                     let formats = plan.section(i).formats
                     var codecs = OfferCodecs(offered: CodecFilter.ordered(names, formats: formats ?? m.mediaLine.formats))
+                    // (A codec `mask` takes out of the offer stays on the offerer's side, where
+                    // `strip` removes it: see `masked`.)
+                    if !r.codec.mask.isEmpty, formats != nil {
+                        var unmasked = r.codec
+                        unmasked.mask = []
+                        let open = CodecFilter.offerFormats(m, unmasked) ?? m.mediaLine.formats
+                        codecs.masked = CodecFilter.ordered(names, formats: open.filter { !formats!.contains($0) })
+                    }
                     codecs.flagsChanged = formats.map { $0 != m.mediaLine.formats } ?? false
                     return (codecs, nil, nil)
                 }
                 // (What stays open is judged by the answer after `single codec` and the codecs
                 // of it 10.5 cannot transcode, unless the codec it keeps is one of those: then
                 // by the whole answer.)
-                let single = r.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
-                let answered = CodecFilter.ordered(names, formats: m.mediaLine.formats)
+                let flagged = CodecFilter.answerOwnFormats(m, r.codec)
+                let single = r.has(.singleCodec) ? CodecFilter.singleCodecFormats(m, formats: flagged) : nil
+                let answered = CodecFilter.ordered(names, formats: flagged ?? m.mediaLine.formats)
                 let singled = single.map { s in answered.filter { s.contains(String($0.payloadType)) } }
                 let transcodableKept = singled?.first { !$0.isSupplemental }?.isTranscodableBy105 == true
                 func afterSingle(keeping also: (CodecName) -> Bool) -> [CodecName] {
@@ -1042,8 +1051,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 switch request.command {
                 case .offer: section.formats = CodecFilter.offerFormats(m, request.codec)
                 case .answer:
-                    let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m) : nil
-                    if let offered = call.answerJudge(i, offerer: receiver, answerer: sender, formats: m.mediaLine.formats, rejected: m.isRejected) {
+                    // (The answer's own `codec` flags first, then `single codec`.)
+                    let flagged = CodecFilter.answerOwnFormats(m, request.codec)
+                    let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m, formats: flagged) : flagged
+                    if let offered = call.answerJudge(i, offerer: receiver, answerer: sender, formats: flagged ?? m.mediaLine.formats,
+                                                      rejected: m.isRejected) {
                         let given = CodecFilter.answerCodecs(m, offered: offered, names: i < senderLegs.count ? senderLegs[i].codecs : [],
                                                              single: single, answerer: sender)
                         section.formats = given?.map { String($0.payloadType) } ?? single

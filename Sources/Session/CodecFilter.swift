@@ -72,10 +72,21 @@ enum CodecFilter {
         return out.isEmpty ? nil : out.map(\.format)
     }
 
-    /// `single codec` on an answer: the first main codec plus the supplemental ones.
-    static func singleCodecFormats(_ m: MediaDescription) -> [String]? {
+    /// The formats an answer's own `codec` flags leave it, or nil to leave them as they
+    /// are: `strip`, `except` and `offer` act on an answer's list as on an offer's, `mask`
+    /// not at all (10.5).
+    static func answerOwnFormats(_ m: MediaDescription, _ options: NGRequest.CodecOptions) -> [String]? {
+        guard !options.strip.isEmpty else { return nil }
+        var unmasked = options
+        unmasked.mask = []
+        return offerFormats(m, unmasked)
+    }
+
+    /// `single codec` on an answer: the first main codec plus the supplemental ones, of
+    /// `formats` (the answer's own flags applied) or of the m= line.
+    static func singleCodecFormats(_ m: MediaDescription, formats: [String]? = nil) -> [String]? {
         guard m.mediaLine.isRTP else { return nil }
-        let all = codecs(of: m)
+        let all = codecs(of: m).filter { c in formats.map { $0.contains(c.format) } ?? true }
         guard let first = all.firstIndex(where: { !$0.isSupplemental }) else { return nil }
         return all.enumerated().filter { $0.offset == first || $0.element.isSupplemental }.map(\.element.format)
     }
@@ -137,6 +148,10 @@ struct OfferCodecs: Sendable {
     /// The offer's `codec` flags changed its codecs: 10.5 then sorts the first answer's
     /// (see `sortedByFlags`).
     var flagsChanged = false
+    /// Codecs the offer's `codec` `mask` took out: 10.5 keeps them on the offerer's side, so
+    /// a first answer that takes no main codec of the offer's gives the offerer those of
+    /// them it names.
+    var masked: [CodecName] = []
     /// Who sent the offer these codecs came to the participant with (`passesUntranscodable`):
     /// its own answer to them passes nothing (they are its own list).
     var offeredBy: Int?
@@ -181,7 +196,11 @@ struct OfferCodecs: Sendable {
         let later = previous != nil && !takenOnly && lastOther?.contains(where: \.isTranscodableBy105) == true
             && current.firstTranscodableMain != nil
         let basis = later ? current : open
-        let taken = taken(answer, open: open, reanswer: previous != nil, otherBranch: otherBranch && !takenOnly)
+        var taken = taken(answer, open: open, reanswer: previous != nil, otherBranch: otherBranch && !takenOnly)
+        if previous == nil, !masked.isEmpty, !taken.contains(where: { !$0.isSupplemental }),
+           answer.contains(where: { a in masked.contains(where: a.answers) }) {
+            taken = answer.filter { a in open.contains(where: a.answers) || masked.contains(where: a.answers) }
+        }
         let kept = later ? Self.retaken(taken, current: current) : taken
         var formats: [CodecName]?
         var after = self

@@ -185,6 +185,26 @@ func normalizeSDP(_ sdp: String) -> String {
         ("strip all except one, answered with more", [offer(["m=audio 5000 RTP/AVP 0 8"], extra: [("codec", .dictionary([
             (key: "strip", value: .list([.string("all")])), (key: "except", value: .list([.string("PCMA")]))]))]),
             answer(bob + ["m=audio 6000 RTP/AVP 0 8"])]),
+        // A codec `mask` took out of the offer stays on the offerer's side: an answer that
+        // takes none of the offer's main codecs gives it the masked ones it names.
+        ("an answer of only a masked codec", [offer(["m=audio 5000 RTP/AVP 8 0"], flags: ["codec-mask-PCMU"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000"])]),
+        ("an answer of a masked codec and an offered one", [offer(["m=audio 5000 RTP/AVP 8 0"], flags: ["codec-mask-PCMU"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0 8"])]),
+        // An answer's own `codec` flags act on its list as an offer's do, `mask` aside.
+        ("an answer strips a codec", [offer(["m=audio 5000 RTP/AVP 0 8"]), answer(bob + ["m=audio 6000 RTP/AVP 0 8"], extra: [
+            ("codec", .dictionary([(key: "strip", value: .list([.string("PCMU")]))]))])]),
+        ("an answer strips a codec by flag", [offer(["m=audio 5000 RTP/AVP 0 8"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0 8"], extra: [("flags", .list([.string("codec-strip-PCMU")]))])]),
+        ("an answer strips all but one", [offer(["m=audio 5000 RTP/AVP 0 8 9"]), answer(bob + ["m=audio 6000 RTP/AVP 0 8 9"], extra: [
+            ("codec", .dictionary([(key: "strip", value: .list([.string("all")])), (key: "except", value: .list([.string("G722")]))]))])]),
+        ("an answer strips and offers again", [offer(["m=audio 5000 RTP/AVP 0 8"]), answer(bob + ["m=audio 6000 RTP/AVP 0 8"], extra: [
+            ("codec", .dictionary([(key: "strip", value: .list([.string("PCMU")])), (key: "offer", value: .list([.string("PCMU")]))]))])]),
+        ("an answer strips telephone-event", [offer(["m=audio 5000 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000"],
+                   extra: [("flags", .list([.string("codec-strip-telephone-event")]))])]),
+        ("an answer's mask and strip of everything change nothing", [offer(["m=audio 5000 RTP/AVP 0 8"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0 8"], extra: [("flags", .list([.string("codec-mask-PCMU"), .string("codec-strip-all")]))])]),
         ("a re-answer with another offered codec keeps the first", [offer(["m=audio 5000 RTP/AVP 0 8"]),
             answer(bob + ["m=audio 6000 RTP/AVP 0"]), answer(bob + ["m=audio 6000 RTP/AVP 8"])]),
         // 10.5 narrows the offerer's codecs by an answer only when it can transcode one the
