@@ -173,7 +173,16 @@ import Testing
         ("a branch answers with the offered mux", [offer(true), answer(true), branch("C", mux: true)]),
         ("a branch answers with mux nobody offered", [offer(false), answer(false), branch("C", mux: true)]),
         ("require, a branch answers", [offer(false, ["require"]), answer(false), branch("C", mux: false)]),
+        // After a rejection the callee's streams have no socket: a lone RTP port for the
+        // caller's new endpoint keeps no RTCP one (0); the same endpoint gets its pair back.
+        ("a muxed offer rejected, then offered from another port", [offer(true), rejectedAnswer, moved(offer(false, retag: true))]),
+        ("a muxed offer rejected, then offered again", [offer(true), rejectedAnswer, offer(false, retag: true)]),
     ]
+
+    /// The callee's answer rejecting its section.
+    static let rejectedAnswer = answer(false).map {
+        $0.0 == "sdp" ? ("sdp", .string($0.1.stringValue!.replacingOccurrences(of: "m=audio 6000", with: "m=audio 0"))) : $0
+    }
 
     /// Every stream's local port per tag after a step, as labels in order of first sight
     /// (`0` for none), so the same socket kept, a new one taken, or none show alike.

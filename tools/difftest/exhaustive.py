@@ -149,7 +149,15 @@ def flags(daemon, call_id):
                                       ",".join(x.get(b"tag", b"").decode(errors="replace") for x in entry.get(b"subscribers", []))))
         for m in entry.get(b"medias", []):
             media = [f for f in m.get(b"flags", []) if f != b"transcoding"]
-            streams = [b",".join(s.get(b"flags", [])) for s in m.get(b"streams", [])]
+            # Each stream's local port by its shape: none, 0, the media's first stream's,
+            # the one after it, or another (ports differ between daemons, shapes must not).
+            first = (m.get(b"streams") or [{}])[0].get(b"local port")
+
+            def shape(port):
+                if port is None or port == 0:
+                    return {None: b"-", 0: b"0"}[port]
+                return b"=" if port == first else b"+1" if first and port == first + 1 else b"P"
+            streams = [b",".join(s.get(b"flags", []) + [b"@" + shape(s.get(b"local port"))]) for s in m.get(b"streams", [])]
             out.append("%s[%s|%s]" % (tag.decode(errors="replace"), b",".join(media).decode(), b";".join(streams).decode()))
     return " ".join(out)
 
