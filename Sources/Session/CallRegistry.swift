@@ -619,11 +619,23 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         }
         call.participants[receiver].pendingInterface = nil
         if let name = request.direction.first {
-            if senderPicks.isEmpty || senderLegCount == 0 { call.participants[sender].pendingInterface = name }
+            if senderPicks.isEmpty || senderLegCount == 0 {
+                call.participants[sender].pendingInterface = name
+            } else if let pending = call.participants[sender].pendingInterface, namesFamily(pending) {
+                // (A name picked per section replaces a family word still pending, 10.5.)
+                call.participants[sender].pendingInterface = nil
+            }
         } else if let pending = call.participants[sender].pendingInterface, namesFamily(pending) {
             // A family word asks for the family of this SDP only: the sender's next SDP
             // without one speaks its own again (10.5); an interface name stays pending.
+            // (10.5 gave the participant the word's interface all the same: sections on an
+            // interface named before move to the default one when an SDP next goes to it.)
             call.participants[sender].pendingInterface = nil
+            let word = selectInterface(pending, family: nil)
+            call.participants[sender].interface = word
+            for k in call.participants[sender].medias.indices where call.participants[sender].medias[k].currentInterface != nil {
+                call.participants[sender].medias[k].pick = word
+            }
         }
         let base = interface
         // The receiver's interface in `family`: the base one's counterpart of that family.

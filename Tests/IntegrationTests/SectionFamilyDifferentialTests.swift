@@ -129,6 +129,16 @@ import Testing
             answer([false]), [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("C")), body("C", sections(7000, [false]))]]),
         ("a member named for the caller by the callee's re-INVITE", [offer([true]), answer([false]),
             offer([false], from: "B", to: "A", extra: [("direction", .list([.string("priv"), .string("ext:1")]))])]),
+        // A family word takes the offerer off the interface it was named to before: once the
+        // word is spent (a re-offer without it), an SDP to it comes from the default one.
+        ("a member, then external, then a plain re-offer", [offer([false], extra: [("direction", .list([.string("ext:1")]))]),
+            offer([false], extra: [("direction", .list([.string("external")]))]), offer([false]), answer([false])]),
+        ("a member, then internal, then a plain re-offer", [offer([false], extra: [("direction", .list([.string("ext:1")]))]),
+            offer([false], extra: [("direction", .list([.string("internal")]))]), offer([false]), answer([false])]),
+        // A name picked for the offerer's sections replaces a family word still pending.
+        ("external, then a member, then an answer naming another", [offer([false], extra: [("direction", .list([.string("external")]))]),
+            offer([false], extra: [("direction", .list([.string("ext:1")]))]),
+            answer([false], extra: [("direction", .list([.string("priv"), .string("ext:2")]))])]),
     ]
 
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))

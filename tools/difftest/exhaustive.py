@@ -82,6 +82,16 @@ def codec_flag_variants(ip, port, user, caller):
     return [(sdp(ip, port, user, e, formats=f), o) for f, e, o in lists]
 
 
+DIRECTIONS = [{}, {"direction": ["ext:1"]}, {"direction": ["external"]}, {"direction": ["priv", "ext:2"]},
+              {"direction": ["internal", "default"]}]
+
+
+def direction_variants(ip, port, user):
+    """One SDP with each of a few `direction` lists: none, an interface name, a family
+    word, two names, a family word and the default (difftest's interfaces)."""
+    return [(sdp(ip, port, user), d) for d in DIRECTIONS]
+
+
 # name: (caller's variants, callee's variants, options on every request, first offer tagged);
 # a variant is an SDP, or an SDP and options of its own request.
 AXES = {
@@ -94,6 +104,8 @@ AXES = {
     "codec": (codec_variants("198.51.100.1", 5000, "a"), codec_variants("203.0.113.6", 6000, "b"), {}, True),
     "codec-flags": (codec_flag_variants("198.51.100.1", 5000, "a", True), codec_flag_variants("203.0.113.6", 6000, "b", False),
                     {}, True),
+    "direction": (direction_variants("198.51.100.1", 5000, "a"), direction_variants("203.0.113.6", 6000, "b"), {}, True),
+    "direction-v6": (direction_variants("198.51.100.1", 5000, "a"), direction_variants("2001:db8::6", 6000, "b"), {}, True),
     "two-sections": (two_section_variants("198.51.100.1", 5000, "a"), two_section_variants("203.0.113.6", 6000, "b"), {}, True),
     "two-sections-mid": (two_section_variants("198.51.100.1", 5000, "a"), two_section_variants("203.0.113.6", 6000, "b"),
                          {"flags": ["generate-mid"]}, True),
