@@ -1046,8 +1046,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     section.proto = leg.pointee.proto
                 }
                 section.fallbackPtime = leg?.pointee.ptime
-                // (An offer only to a receiver whose own SDP gave the section a profile.)
-                if let leg, request.command == .answer || leg.pointee.initialized { section.ownProfile = leg.pointee.proto }
+                // (An offer only to a receiver whose own SDP gave the section a profile; an
+                // answer only to one that sent an SDP at all.)
+                let receiverSpoke = call.participants[receiver].hasSDP
+                if let leg, (request.command == .answer && receiverSpoke) || leg.pointee.initialized { section.ownProfile = leg.pointee.proto }
                 // An offer carries the receiver's own mid, else the one the first offer to it set;
                 // an answer its offerer's (the receiver's) when that came from the offerer's own
                 // SDP, else (an answer to a participant that never offered) the one offers to it

@@ -267,6 +267,10 @@ func normalizeSDP(_ sdp: String) -> String {
             answerToNobody(["m=audio 6000 RTP/AVP 13"]), answerToNobody(["m=audio 6000 RTP/AVP 0"])]),
         ("answers to a from-tag nobody has, taking one", [offer(["m=audio 5000 RTP/AVP 0 8 125", "a=rtpmap:125 AMR/8000"]),
             answer(bob + ["m=audio 6000 RTP/AVP 8 125", "a=rtpmap:125 AMR/8000"]), answerToNobody(["m=audio 6000 RTP/AVP 0 125", "a=rtpmap:125 AMR/8000"])]),
+        // An m= line 10.5 reads with an empty port goes as it came to a participant that
+        // never sent an SDP (no profile of its own to write there).
+        ("an answer with an empty port field to a from-tag nobody has", [offer(["m=audio 0 RTP/AVP 15"]),
+            answerToNobody(["m=audio  0 RTP/AVP"])]),
         ("a rejected answer to a from-tag nobody has", [offer(["m=audio 5000 RTP/AVP 0 8"]), answer(bob + ["m=audio 6000 RTP/AVP 8"]),
             answerToNobody(["m=audio 0 RTP/AVP 9 8"])]),
         // A rejected answer naming a codec nobody offered: the open ones taken that 10.5 can
