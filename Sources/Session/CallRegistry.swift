@@ -621,6 +621,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         if let name = request.direction.first {
             if senderPicks.isEmpty || senderLegCount == 0 {
                 call.participants[sender].pendingInterface = name
+                // (A family word replaces the names picked per section before it, 10.5.)
+                if namesFamily(name) {
+                    for k in call.participants[sender].medias.indices { call.participants[sender].medias[k].pick = nil }
+                }
             } else if let pending = call.participants[sender].pendingInterface, namesFamily(pending) {
                 // (A name picked per section replaces a family word still pending, 10.5.)
                 call.participants[sender].pendingInterface = nil

@@ -135,6 +135,11 @@ import Testing
             offer([false], extra: [("direction", .list([.string("external")]))]), offer([false]), answer([false])]),
         ("a member, then internal, then a plain re-offer", [offer([false], extra: [("direction", .list([.string("ext:1")]))]),
             offer([false], extra: [("direction", .list([.string("internal")]))]), offer([false]), answer([false])]),
+        // ... and replaces the names picked for its sections before: the callee's re-INVITE
+        // comes to it in the word's family.
+        ("a plain offer, a member, then external, then the callee's re-INVITE", [offer([false]),
+            offer([false], extra: [("direction", .list([.string("ext:1")]))]),
+            offer([false], extra: [("direction", .list([.string("external")]))]), offer([false], from: "B", to: "A")]),
         // A name picked for the offerer's sections replaces a family word still pending.
         ("external, then a member, then an answer naming another", [offer([false], extra: [("direction", .list([.string("external")]))]),
             offer([false], extra: [("direction", .list([.string("ext:1")]))]),
