@@ -673,9 +673,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         // 10.5 treats the sections after it as if `rtcp-mux: require` were given (mux, RTCP
         // on the RTP port).
         var muxOptions = request.rtcpMux
-        // rtcp-mux in place with the receiver in any section this SDP has counts for all of
-        // them (10.5).
-        let muxInPlace = call.participants[receiver].medias.prefix(sdp.media.count).contains(where: \.rtcpMux)
+        // rtcp-mux in place with the receiver in any section this SDP has (and does not
+        // reject) counts for all of them (10.5).
+        let muxInPlace = call.participants[receiver].medias.prefix(sdp.media.count).indices.contains { i in
+            call.participants[receiver].medias[i].rtcpMux && !sdp.media[i].isRejected
+        }
         for (i, m) in sdp.media.enumerated() {
             // A port count (1 to 10 parse) beyond 8 pairs is more than 10.5 gives one section.
             let pairs = m.mediaLine.portCount ?? 1

@@ -65,6 +65,11 @@ import Testing
         ("the caller answers a stranger, then the stranger answers it", [offer(false), answer(false, fromA: true), answer(true)]),
         ("the same with mux the other way", [offer(true), answer(true, fromA: true), answer(false)]),
         ("an answer from a to-tag only a rejected offer reached", [offer(false), rejectedOffer(retag: true), answer(true)]),
+        // Mux in place through another section counts only where this SDP keeps that
+        // section: rejected there, the section is offered mux with its own RTCP port.
+        ("the callee's re-INVITE rejects the section mux was in place in", [sections([false, true]),
+            sections([true, false], fromB: true).map { $0.0 == "sdp" ? ("sdp", .string($0.1.stringValue!.replacingOccurrences(
+                of: "m=video 6002", with: "m=video 0"))) : $0 }]),
         ("mux answered, re-offer without", [offer(true), answer(true), offer(false, retag: true)]),
         ("mux only answered, re-offer without", [offer(false), answer(true), offer(false, retag: true)]),
         ("mux refused, re-offer without", [offer(true), answer(false), offer(false, retag: true)]),
