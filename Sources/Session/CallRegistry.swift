@@ -614,7 +614,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         if let first = receiverPicks.lazy.compactMap({ $0 }).first {
             interface = first
         } else if let name = named, !Self.interface(interface, isNamed: name) {
-            interface = selectInterface(name, family: pendingWordFamily ?? interface.address.family)
+            // (In the family the receiver's own SDP last spoke, where the one it is on differs.)
+            interface = selectInterface(name, family: pendingWordFamily ?? call.participants[receiver].ownFamily ?? interface.address.family)
             familyNamed = namesFamily(name)
         }
         call.participants[receiver].pendingInterface = nil

@@ -140,6 +140,13 @@ import Testing
         ("a plain offer, a member, then external, then the callee's re-INVITE", [offer([false]),
             offer([false], extra: [("direction", .list([.string("ext:1")]))]),
             offer([false], extra: [("direction", .list([.string("external")]))]), offer([false], from: "B", to: "A")]),
+        // A name for a participant on the other family (a family word moved it) is found in
+        // the family its own SDP last spoke.
+        ("external, the callee's re-INVITE, the caller's answer naming a member, another re-INVITE", [
+            offer([false], extra: [("direction", .list([.string("external")]))]), offer([false], from: "B", to: "A"),
+            [("command", .string("answer")), ("from-tag", .string("B")), ("to-tag", .string("A")), body("A", sections(5000, [false])),
+             ("direction", .list([.string("ext:1")]))],
+            offer([false], from: "B", to: "A")]),
         // A name picked for the offerer's sections replaces a family word still pending.
         ("external, then a member, then an answer naming another", [offer([false], extra: [("direction", .list([.string("external")]))]),
             offer([false], extra: [("direction", .list([.string("ext:1")]))]),
