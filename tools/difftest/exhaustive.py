@@ -2,7 +2,7 @@
 """Exhaustive two-party sequences against rtpengine 10.5: every sequence of L offers and
 answers between a caller A and a callee B (A's offer, B's re-INVITE, B's answer, A's answer,
 each with one of a few SDP variants), sent to both daemons; after every step the reply's
-SDP (ports and o= masked) and query's via-branches, subscriptions, media flags and streams
+SDP (ports as labels, o= masked) and query's via-branches, subscriptions, media flags and streams
 must match. The `fork` axis adds a second callee C, via-branches and deletes.
 
 Random sequences rarely meet the state a rule hides in (an ICE role taken anew only when
@@ -136,14 +136,41 @@ FORK_ALPHABET = [(k, i) for k in ("OA", "AB", "AC", "OB", "OC") for i in range(3
     ("DC", 0), ("AV", 0), ("AV", 1), ("DV", 0), ("DV", 1)]
 
 
-EMPTY_FORMATS = re.compile(r"(^|\r\n)m=\S+ P \S+ ?(\r\n|$)")
+EMPTY_FORMATS = re.compile(r"(^|\r\n)m=\S+ (P\d+|0) \S+ ?(\r\n|$)")
 
 
-def masked(reply):
+def masked(reply, labels):
+    """The reply's result and SDP, o= masked and each m= port by its label: ports numbered
+    in the order the sequence first shows them (per daemon, by address too: each interface
+    has ports of its own), 0 as it is."""
     if not reply:
         return "no reply"
     text = reply.get(b"sdp", b"").decode(errors="replace")
-    text = re.sub(r"^(m=\S+) \d+", r"\1 P", text, flags=re.M)
+    lines = text.split("\r\n")
+    session_c, out, pending = "", [], None   # pending: index in out of an m= line to label
+    for line in lines + ["m=end"]:
+        if line.startswith("m=") or line == "m=end":
+            if pending is not None:
+                media, port, rest, address = out[pending]
+                key = (address or session_c, port)
+                if port != "0" and key not in labels:
+                    labels[key] = "P%d" % len(labels)
+                out[pending] = "%s %s%s" % (media, "0" if port == "0" else labels[key], rest)
+            if line == "m=end":
+                break
+            m = re.match(r"(m=\S+) (\d+)(.*)", line)
+            if m:
+                out.append([m.group(1), m.group(2), m.group(3), None])
+                pending = len(out) - 1
+                continue
+            pending = None
+        elif line.startswith("c="):
+            if pending is None:
+                session_c = line
+            else:
+                out[pending][3] = line
+        out.append(line)
+    text = "\r\n".join(x if isinstance(x, str) else "%s %s%s" % tuple(x[:3]) for x in out)
     text = re.sub(r"^a=rtcp:\d+", "a=rtcp:P", text, flags=re.M)
     text = re.sub(r"^o=[^\r\n]*", "o=", text, flags=re.M)
     return "%s %s %s" % (reply.get(b"result", b"").decode(), reply.get(b"error-reason", b"").decode(), text)
@@ -217,6 +244,7 @@ def run_axis(name, pair, steps, show, only=None, valid=False):
         count += 1
         call_id = "x-%s-%d-%s" % (name, count, os.urandom(3).hex())
         seen = {"reference": [], "ours": []}
+        labels = {"reference": {}, "ours": {}}
         for j, (kind, i) in enumerate(seq):
             if name == "fork":
                 r = fork_step(kind, i)
@@ -224,7 +252,7 @@ def run_axis(name, pair, steps, show, only=None, valid=False):
                 r = step(kind, a_variants[i], b_variants[i], options, tagged or j > 0)
             r["call-id"] = call_id
             for d in pair:
-                seen[d.name].append(masked(d.request(r)) + " | " + flags(d, call_id))
+                seen[d.name].append(masked(d.request(r), labels[d.name]) + " | " + flags(d, call_id))
         for d in pair:
             d.request({"command": "delete", "call-id": call_id, "delete-delay": 0})
         if only:
