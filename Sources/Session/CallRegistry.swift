@@ -277,6 +277,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 let flagged = CodecFilter.answerOwnFormats(m, r.codec)
                 let single = r.has(.singleCodec) ? CodecFilter.singleCodecFormats(m, formats: flagged) : nil
                 let answered = CodecFilter.ordered(names, formats: flagged ?? m.mediaLine.formats)
+                let unflagged = flagged == nil ? nil : CodecFilter.ordered(names, formats: m.mediaLine.formats)
                 let singled = single.map { s in answered.filter { s.contains(String($0.payloadType)) } }
                 let transcodableKept = singled?.first { !$0.isSupplemental }?.isTranscodableBy105 == true
                 func afterSingle(keeping also: (CodecName) -> Bool) -> [CodecName] {
@@ -302,7 +303,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                         codecs.passesAnswers = !taken.contains(where: \.isTranscodableMain)
                         return codecs
                     }
-                    var after = store.answered(whole, by: sender).after
+                    var after = store.answered(whole, by: sender, unflagged: unflagged).after
                     after.lastAnswers = store.lastAnswers
                     // (Narrowed to exactly the codecs of it the answer took; an answer to it
                     // from a branch is then another branch's, 10.5.)
@@ -314,7 +315,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     after.passesAnswers = !whole.contains { a in a.isTranscodableBy105 && store.current.contains(where: a.answers) }
                     return after
                 }
-                guard let before = call.answerJudge(i, offerer: offerer, answerer: sender, formats: m.mediaLine.formats, rejected: m.isRejected) else {
+                guard let before = call.answerJudge(i, offerer: offerer, answerer: sender, formats: flagged ?? m.mediaLine.formats,
+                                                    rejected: m.isRejected) else {
                     // Nothing judges it (a section the offer did not have): what the answer
                     // gave judges later answers for it, as if the offerer had offered it and
                     // this answerer had answered it (10.5).
@@ -326,7 +328,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     first.lastAnswers = [(sender, gave)]
                     return (first, gave, own)
                 }
-                var outcome = before.answered(whole, by: sender)
+                var outcome = before.answered(whole, by: sender, unflagged: unflagged)
                 // (Other branches find open what the answer after `single codec` leaves.)
                 if let singled, singled != whole { outcome.after.current = before.answered(singled, by: sender).after.current }
                 if m.isRejected {

@@ -105,7 +105,8 @@ enum CodecFilter {
                              answerer: Int) -> [CodecName]? {
         guard m.mediaLine.isRTP else { return nil }
         let codecs = ordered(names, formats: single ?? m.mediaLine.formats)
-        let given = m.isRejected ? offered.rejectedAnswer(codecs, by: answerer) : offered.answered(codecs, by: answerer).formats
+        let given = m.isRejected ? offered.rejectedAnswer(codecs, by: answerer)
+            : offered.answered(codecs, by: answerer, unflagged: ordered(names, formats: m.mediaLine.formats)).formats
         // Where 10.5 leaves no format at all, it writes an m= line without one: not valid
         // SDP (RFC 4566 section 5.14) nor a valid answer (RFC 3264 section 6.1); the answer
         // goes as it is instead (what the proxy keeps open follows 10.5 all the same).
@@ -182,7 +183,9 @@ struct OfferCodecs: Sendable {
     /// 10.5 can transcode one of them (those it cannot stay open), and open the offer's
     /// again when it cannot; those a re-answer took narrow them either way; the other
     /// outcomes leave open what the offerer got.
-    func answered(_ answer: [CodecName], by answerer: Int) -> (formats: [CodecName]?, after: OfferCodecs) {
+    /// `unflagged`: the answer before its own `codec` flags, whose comfort noise and
+    /// telephone-event a transcoded answer keeps (10.5 strips only what it answers with).
+    func answered(_ answer: [CodecName], by answerer: Int, unflagged: [CodecName]? = nil) -> (formats: [CodecName]?, after: OfferCodecs) {
         let previous = lastAnswer(of: answerer)
         let open = previous ?? current
         // (Supplemental codecs alone count in the offer's first answer and in a re-answer.)
@@ -238,7 +241,7 @@ struct OfferCodecs: Sendable {
                 if alone && !renumbered.contains(where: answer.has) {
                     formats = renumbered
                 } else if let first = basis.firstTranscodableMain {
-                    formats = [first] + basis.filter { c in c.isSupplemental && (alone ? renumbered : answer).has(c) }
+                    formats = [first] + basis.filter { c in c.isSupplemental && (alone ? renumbered : unflagged ?? answer).has(c) }
                 } else if renumbered != answer {
                     formats = renumbered
                 }

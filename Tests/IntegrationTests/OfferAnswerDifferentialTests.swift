@@ -203,6 +203,15 @@ func normalizeSDP(_ sdp: String) -> String {
         ("an answer strips telephone-event", [offer(["m=audio 5000 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000"]),
             answer(bob + ["m=audio 6000 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000"],
                    extra: [("flags", .list([.string("codec-strip-telephone-event")]))])]),
+        // Left with no codec of the offer's, the answer is transcoded: the telephone-event
+        // it came with (before its flags) stays.
+        ("an answer strips telephone-event, left with a codec the offer lacks", [
+            offer(["m=audio 5000 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 8 101", "a=rtpmap:101 telephone-event/8000"],
+                   extra: [("flags", .list([.string("codec-strip-telephone-event")]))])]),
+        ("an answer strips all but a codec the offer lacks", [offer(["m=audio 5000 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"], extra: [
+                ("codec", .dictionary([(key: "strip", value: .list([.string("all")])), (key: "except", value: .list([.string("PCMA")]))]))])]),
         ("an answer's mask and strip of everything change nothing", [offer(["m=audio 5000 RTP/AVP 0 8"]),
             answer(bob + ["m=audio 6000 RTP/AVP 0 8"], extra: [("flags", .list([.string("codec-mask-PCMU"), .string("codec-strip-all")]))])]),
         ("a re-answer with another offered codec keeps the first", [offer(["m=audio 5000 RTP/AVP 0 8"]),
