@@ -184,7 +184,8 @@ struct OfferCodecs: Sendable {
     /// again when it cannot; those a re-answer took narrow them either way; the other
     /// outcomes leave open what the offerer got.
     /// `unflagged`: the answer before its own `codec` flags, whose comfort noise and
-    /// telephone-event a transcoded answer keeps (10.5 strips only what it answers with).
+    /// telephone-event a transcoded first answer keeps (10.5 strips only what it answers
+    /// with).
     func answered(_ answer: [CodecName], by answerer: Int, unflagged: [CodecName]? = nil) -> (formats: [CodecName]?, after: OfferCodecs) {
         let previous = lastAnswer(of: answerer)
         let open = previous ?? current
@@ -241,7 +242,9 @@ struct OfferCodecs: Sendable {
                 if alone && !renumbered.contains(where: answer.has) {
                     formats = renumbered
                 } else if let first = basis.firstTranscodableMain {
-                    formats = [first] + basis.filter { c in c.isSupplemental && (alone ? renumbered : unflagged ?? answer).has(c) }
+                    // (Those the answer came with before its flags only in a first answer.)
+                    let carried = previous == nil ? unflagged ?? answer : answer
+                    formats = [first] + basis.filter { c in c.isSupplemental && (alone ? renumbered : carried).has(c) }
                 } else if renumbered != answer {
                     formats = renumbered
                 }

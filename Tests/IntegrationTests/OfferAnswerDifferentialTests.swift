@@ -101,6 +101,8 @@ func normalizeSDP(_ sdp: String) -> String {
         [("command", .string("offer")), ("from-tag", .string("A")), ("sdp", .string(body))]
     }
     static let stripPCMA: [(String, BencodeValue)] = [("codec", .dictionary([(key: "strip", value: .list([.string("PCMA")]))]))]
+    static let stripAllButPCMA: [(String, BencodeValue)] = [("codec", .dictionary([(key: "strip", value: .list([.string("all")])),
+                                                                                   (key: "except", value: .list([.string("PCMA")]))]))]
     static let replaceAll: BencodeValue = .list([.string("SDP-version"), .string("username"), .string("session-name")])
 
     /// Each scenario is a sequence of requests on one fresh call-id.
@@ -209,9 +211,10 @@ func normalizeSDP(_ sdp: String) -> String {
             offer(["m=audio 5000 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000"]),
             answer(bob + ["m=audio 6000 RTP/AVP 8 101", "a=rtpmap:101 telephone-event/8000"],
                    extra: [("flags", .list([.string("codec-strip-telephone-event")]))])]),
-        ("an answer strips all but a codec the offer lacks", [offer(["m=audio 5000 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000"]),
-            answer(bob + ["m=audio 6000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"], extra: [
-                ("codec", .dictionary([(key: "strip", value: .list([.string("all")])), (key: "except", value: .list([.string("PCMA")]))]))])]),
+        // (A re-answer the same way keeps only the codec.)
+        ("an answer strips all but a codec the offer lacks, twice", [offer(["m=audio 5000 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"], extra: stripAllButPCMA),
+            answer(bob + ["m=audio 6000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"], extra: stripAllButPCMA)]),
         ("an answer's mask and strip of everything change nothing", [offer(["m=audio 5000 RTP/AVP 0 8"]),
             answer(bob + ["m=audio 6000 RTP/AVP 0 8"], extra: [("flags", .list([.string("codec-mask-PCMU"), .string("codec-strip-all")]))])]),
         ("a re-answer with another offered codec keeps the first", [offer(["m=audio 5000 RTP/AVP 0 8"]),
