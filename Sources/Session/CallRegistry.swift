@@ -700,11 +700,13 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // section without an address from a known peer, keeps the ports in use.
             let senderEndpoint = address.map { Endpoint(address: $0, port: m.mediaLine.port) }
             let keepReceiverPorts = request.has(.portLatching) || (address == nil && !newDialogue)
+            // (A new leg takes the profile 10.5 reads: in a rejected section's line with an
+            // empty port field, `m=audio  0 RTP/AVP`, one it does not know.)
+            let readProfile = m.isRejected ? m.profileAs105Reads ?? m.mediaLine.proto : m.mediaLine.proto
             for side in [sender, receiver] {
                 while call.participants[side].medias.count <= i {
                     let n = call.participants[side].medias.count
-                    call.participants[side].medias.append(
-                        MediaLeg(index: n + 1, type: m.mediaLine.media, proto: m.mediaLine.proto))
+                    call.participants[side].medias.append(MediaLeg(index: n + 1, type: m.mediaLine.media, proto: readProfile))
                 }
             }
             // Each leg is copied out once, changed, and written back once (a MediaLeg copy
@@ -717,7 +719,7 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             // written to the receiver (an answer keeps its offerer's unless told otherwise).
             // (10.5 reads a rejected line's fields one space apart: `m=audio  0 RTP/AVP`
             // has profile `0` to it.)
-            let own = m.isRejected ? m.profileAs105Reads ?? m.mediaLine.proto : m.mediaLine.proto
+            let own = readProfile
             leg.type = m.mediaLine.media
             other.type = m.mediaLine.media
             // An offer whose sender changed its profile, or gives it for the first time (a new

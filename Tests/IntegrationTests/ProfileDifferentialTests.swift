@@ -28,6 +28,11 @@ import Testing
         ("an unanswered re-offer changes profile", [step("offer", from: "A", avp), step("offer", from: "A", avpf)]),
         ("a callee that has not answered keeps a transport protocol", [
             step("offer", from: "A", avpf, extra: [("transport-protocol", .string(avp))]), step("offer", from: "A", avpf)]),
+        // A rejected line with an empty port field: 10.5 reads `0/2` as the profile, and a
+        // participant new to the section (a from-tag nobody had) takes it: none it knows.
+        ("an answer with an empty port field to a from-tag nobody has", [step("offer", from: "A", avp),
+            [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("B")),
+             ("sdp", .string("v=0\r\no=b 1 1 IN IP4 203.0.113.5\r\ns=-\r\nc=IN IP4 203.0.113.5\r\nt=0 0\r\nm=audio  0/2 RTP/AVPF\r\n"))]]),
     ]
 
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
