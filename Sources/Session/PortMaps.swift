@@ -50,6 +50,12 @@ extension CallRegistry {
             // Kept ports still learn whom they are for when they were open (`port latching`
             // in an answer: the next SDP from another port gets new ones, as in 10.5).
             if leg.maps[current].key == nil, let key { leg.maps[current].key = key }
+        } else if keepCurrent, !loneFirst, leg.currentMap.map({ leg.maps[$0].interface != interface }) ?? true,
+                  let recent = leg.maps.lastIndex(where: { $0.interface == interface }) {
+            // (`port latching` back on an interface the leg left: the ports it had there last,
+            // as 10.5 keeps a leg's sockets per interface.)
+            index = recent
+            if leg.maps[recent].key == nil, let key { leg.maps[recent].key = key }
         } else if let exact = leg.maps.firstIndex(where: { matches($0.key) && $0.interface == interface }) {
             index = exact
             if let key, !isNull(key) { leg.maps[exact].key = key }

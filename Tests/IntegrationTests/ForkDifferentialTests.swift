@@ -284,6 +284,11 @@ import Testing
     static let acrossFamilies: [(String, [[(String, BencodeValue)]])] = [
         ("a held re-offer after address family IP6", [offer(extra: [("address family", .string("IP6"))]), offer(ip: "0.0.0.0"), offer()]),
         ("an IPv6 null answer to an IPv4 caller, then its own", [offer(), answer("X", ip: "::"), answer("X", port: 6002)]),
+        // `port latching` back on the interface a section left (an answer's `address
+        // family` moved the caller to IPv6): the ports it had there last.
+        ("a latched answer brings the caller back to its IPv4 ports", [offer(), answer("X"),
+            answer("Y", ip: "2001:db8::5", port: 6002, extra: [("address family", .string("IP6"))]), offer(),
+            answer("Y", ip: "2001:db8::5", port: 6002, extra: latching)]),
     ]
 
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
