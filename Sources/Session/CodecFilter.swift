@@ -149,6 +149,8 @@ struct OfferCodecs: Sendable {
     /// The offer's `codec` flags changed its codecs: 10.5 then sorts the first answer's
     /// (see `sortedByFlags`).
     var flagsChanged = false
+    /// Answerers whose last answer 10.5 transcoded (see `answered`'s `unflagged`).
+    var transcodedLast: [Int] = []
     /// Codecs the offer's `codec` `mask` took out: 10.5 keeps them on the offerer's side, so
     /// a first answer that takes no main codec of the offer's gives the offerer those of
     /// them it names.
@@ -184,8 +186,8 @@ struct OfferCodecs: Sendable {
     /// again when it cannot; those a re-answer took narrow them either way; the other
     /// outcomes leave open what the offerer got.
     /// `unflagged`: the answer before its own `codec` flags, whose comfort noise and
-    /// telephone-event a transcoded first answer keeps (10.5 strips only what it answers
-    /// with).
+    /// telephone-event a transcoded answer keeps unless the answerer's last answer was
+    /// transcoded too (10.5 strips only what it answers with).
     func answered(_ answer: [CodecName], by answerer: Int, unflagged: [CodecName]? = nil) -> (formats: [CodecName]?, after: OfferCodecs) {
         let previous = lastAnswer(of: answerer)
         let open = previous ?? current
@@ -207,6 +209,7 @@ struct OfferCodecs: Sendable {
         }
         let kept = later ? Self.retaken(taken, current: current) : taken
         var formats: [CodecName]?
+        var transcodedNow = false
         var after = self
         after.borrowedAnswer = nil
         if takenOnly {
@@ -242,9 +245,11 @@ struct OfferCodecs: Sendable {
                 if alone && !renumbered.contains(where: answer.has) {
                     formats = renumbered
                 } else if let first = basis.firstTranscodableMain {
-                    // (Those the answer came with before its flags only in a first answer.)
-                    let carried = previous == nil ? unflagged ?? answer : answer
+                    // (Those the answer came with before its flags, unless its last answer was
+                    // transcoded too.)
+                    let carried = transcodedLast.contains(answerer) ? answer : unflagged ?? answer
                     formats = [first] + basis.filter { c in c.isSupplemental && (alone ? renumbered : carried).has(c) }
+                    transcodedNow = true
                 } else if renumbered != answer {
                     formats = renumbered
                 }
@@ -258,6 +263,8 @@ struct OfferCodecs: Sendable {
             }
             after.current = formats ?? answer
         }
+        after.transcodedLast.removeAll { $0 == answerer }
+        if transcodedNow { after.transcodedLast.append(answerer) }
         after.lastAnswers.removeAll { $0.answerer == answerer }
         after.lastAnswers.append((answerer, formats ?? answer))
         return (formats, after)

@@ -211,6 +211,11 @@ func normalizeSDP(_ sdp: String) -> String {
             offer(["m=audio 5000 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000"]),
             answer(bob + ["m=audio 6000 RTP/AVP 8 101", "a=rtpmap:101 telephone-event/8000"],
                    extra: [("flags", .list([.string("codec-strip-telephone-event")]))])]),
+        // (A re-answer so after one that took the offer's codecs keeps it too.)
+        ("an answer takes the offer's codecs, then a re-answer strips all but one it lacks", [
+            offer(["m=audio 5000 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"], extra: stripPCMA),
+            answer(bob + ["m=audio 6000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"], extra: stripAllButPCMA)]),
         // (A re-answer the same way keeps only the codec.)
         ("an answer strips all but a codec the offer lacks, twice", [offer(["m=audio 5000 RTP/AVP 0 101", "a=rtpmap:101 telephone-event/8000"]),
             answer(bob + ["m=audio 6000 RTP/AVP 0 8 101", "a=rtpmap:101 telephone-event/8000"], extra: stripAllButPCMA),
