@@ -112,6 +112,9 @@ public struct MediaLeg: Sendable {
     /// The map used last, kept when the section leaves its interface: a lone RTP port on
     /// the new one keeps that map's RTCP socket.
     public var lastMap: Int?
+    /// A rejection took the section's sockets (until it has ports again): a lone RTP port
+    /// then keeps no RTCP socket, on this interface or another.
+    public var socketsTaken = false
     /// The interface an offer's `direction` picked for the section while it stays where it
     /// is, taken when an SDP next goes to the participant (10.5 keeps one per media; later
     /// picks start from it).

@@ -805,6 +805,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
             if m.isRejected {
                 leg.localPorts = nil
                 other.localPorts = nil
+                leg.socketsTaken = true
+                other.socketsTaken = true
             } else {
                 // RTCP muxed for sure when ports are taken: 10.5 binds the RTP port alone.
                 // The sender's are settled by the offer's options (`accept`, `demux`) or by

@@ -66,10 +66,9 @@ extension CallRegistry {
         } else {
             var block = try fresh()
             // A lone RTP port for a new endpoint: the leg's RTCP stream keeps the socket it
-            // had (10.5 replaces only the RTP one); after a rejection (a map in use, no
-            // sockets) it had none, and shows port 0.
-            let rejected = leg.currentMap != nil && leg.localPorts == nil
-            if !block.hasRTCP, !rejected, let last = leg.currentMap ?? leg.lastMap {
+            // had (10.5 replaces only the RTP one); after a rejection it had none, and
+            // shows port 0.
+            if !block.hasRTCP, !leg.socketsTaken, let last = leg.currentMap ?? leg.lastMap {
                 let held = leg.maps[last]
                 block.keptRTCP = held.ports.rtcpSocket
                 let address = held.ports.rtcpAddress(default: held.interface.address)
@@ -102,6 +101,7 @@ extension CallRegistry {
         leg.currentMap = index
         leg.lastMap = index
         leg.localPorts = leg.maps[index].ports
+        leg.socketsTaken = false
     }
 
     /// Leaves the map `leg` uses (its participant moves to another interface); the maps stay

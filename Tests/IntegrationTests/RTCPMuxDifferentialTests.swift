@@ -182,6 +182,10 @@ import Testing
         // caller's new endpoint keeps no RTCP one (0); the same endpoint gets its pair back.
         ("a muxed offer rejected, then offered from another port", [offer(true), rejectedAnswer, moved(offer(false, retag: true))]),
         ("a muxed offer rejected, then offered again", [offer(true), rejectedAnswer, offer(false, retag: true)]),
+        // (So too where the rejection moved the callee to IPv6.)
+        ("a muxed offer rejected from IPv6, then offered again", [offer(true), rejectedAnswer.map {
+            $0.0 == "sdp" ? ("sdp", .string($0.1.stringValue!.replacingOccurrences(of: "IN IP4 203.0.113.5", with: "IN IP6 2001:db8::5"))) : $0
+        }, offer(false, retag: true)]),
     ]
 
     /// The callee's answer rejecting its section.
@@ -192,15 +196,17 @@ import Testing
     /// Every stream's local port per tag after a step, as labels in order of first sight
     /// (`0` for none), so the same socket kept, a new one taken, or none show alike.
     final class PortLabels {
-        var labels: [Int64: Int] = [:]
+        var labels: [String: Int] = [:]
         func digest(_ query: BencodeValue?) -> String {
             guard case .dictionary(let tags)? = query?["tags"] else { return "no tags" }
             return tags.sorted { $0.key < $1.key }.map { tag in
                 guard case .list(let streams)? = tag.value["medias"]?[0]?["streams"] else { return "\(tag.key): -" }
                 return "\(tag.key): " + streams.map { stream in
                     guard let port = stream["local port"]?.integerValue, port != 0 else { return "0" }
-                    if labels[port] == nil { labels[port] = labels.count }
-                    return "P\(labels[port]!)"
+                    // (By address too: each interface has ports of its own.)
+                    let key = "\(stream["local address"]?.stringValue ?? "") \(port)"
+                    if labels[key] == nil { labels[key] = labels.count }
+                    return "P\(labels[key]!)"
                 }.joined(separator: ",")
             }.joined(separator: " ")
         }
@@ -208,7 +214,7 @@ import Testing
 
     @Test(.enabled(if: ReferencePair.installed, ReferencePair.missing))
     func muxedSectionsHoldALoneRTPPortAsTheReference() throws {
-        let pair = try ReferencePair()
+        let pair = try ReferencePair(interfaces: ["127.0.0.1", "::1"])
         for (name, steps) in Self.lonePorts {
             let runs = [pair.refPort, pair.ourPort].map { port -> [String] in
                 let callID: [(String, BencodeValue)] = [("call-id", .string("lone-\(UUID().uuidString)"))]

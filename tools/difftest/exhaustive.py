@@ -82,6 +82,14 @@ def codec_flag_variants(ip, port, user, caller):
     return [(sdp(ip, port, user, e, formats=f), o) for f, e, o in lists]
 
 
+def attribute_variants(ip, port, user):
+    """Attributes the proxy rewrites or passes: ptime, a=rtcp (the next port, another port
+    and address), rtcp-fb, a direction with ptime."""
+    return [sdp(ip, port, user, e) for e in
+            ["", "a=ptime:30\r\n", "a=rtcp:%d\r\n" % (port + 1), "a=rtcp:%d IN IP4 192.0.2.9\r\n" % (port + 5),
+             "a=rtcp-fb:0 nack\r\n", "a=recvonly\r\na=ptime:20\r\n"]]
+
+
 DIRECTIONS = [{}, {"direction": ["ext:1"]}, {"direction": ["external"]}, {"direction": ["priv", "ext:2"]},
               {"direction": ["internal", "default"]}]
 
@@ -96,6 +104,7 @@ def direction_variants(ip, port, user):
 # a variant is an SDP, or an SDP and options of its own request.
 AXES = {
     "ice": (*parties("198.51.100.1", "2001:db8::6", ["", ICE, None]), {"ICE": "remove"}, True),
+    "ice-mux": (*parties("198.51.100.1", "2001:db8::6", ["", MUX, ICE, ICE + MUX, None]), {"ICE": "remove"}, True),
     "ice-one-family": (*parties("198.51.100.1", "203.0.113.6", ["", ICE, None]), {"ICE": "remove"}, True),
     "mux": (*parties("198.51.100.1", "203.0.113.6", ["", MUX, None]), {}, True),
     "mux-untagged": (*parties("198.51.100.1", "203.0.113.6", ["", MUX, None]), {}, False),
@@ -104,6 +113,7 @@ AXES = {
     "codec": (codec_variants("198.51.100.1", 5000, "a"), codec_variants("203.0.113.6", 6000, "b"), {}, True),
     "codec-flags": (codec_flag_variants("198.51.100.1", 5000, "a", True), codec_flag_variants("203.0.113.6", 6000, "b", False),
                     {}, True),
+    "attributes": (attribute_variants("198.51.100.1", 5000, "a"), attribute_variants("203.0.113.6", 6000, "b"), {}, True),
     "direction": (direction_variants("198.51.100.1", 5000, "a"), direction_variants("203.0.113.6", 6000, "b"), {}, True),
     "direction-v6": (direction_variants("198.51.100.1", 5000, "a"), direction_variants("2001:db8::6", 6000, "b"), {}, True),
     "two-sections": (two_section_variants("198.51.100.1", 5000, "a"), two_section_variants("203.0.113.6", 6000, "b"), {}, True),
