@@ -1083,8 +1083,18 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m, formats: flagged) : flagged
                     if let offered = call.answerJudge(i, offerer: receiver, answerer: sender, formats: flagged ?? m.mediaLine.formats,
                                                       rejected: m.isRejected) {
-                        let given = CodecFilter.answerCodecs(m, offered: offered, names: i < senderLegs.count ? senderLegs[i].codecs : [],
-                                                             single: single, answerer: sender)
+                        let names = i < senderLegs.count ? senderLegs[i].codecs : []
+                        var given = CodecFilter.answerCodecs(m, offered: offered, names: names, single: single, answerer: sender)
+                        // (A re-answer whose codec `single codec` keeps is not one its last answer
+                        // gave: 10.5 judges the whole answer, then keeps the first main codec of
+                        // what that gives.)
+                        if request.has(.singleCodec), !m.isRejected, let last = offered.lastAnswer(of: sender),
+                           let kept = CodecFilter.ordered(names, formats: single ?? []).first(where: { !$0.isSupplemental }),
+                           !last.contains(where: kept.answers),
+                           let whole = CodecFilter.answerCodecs(m, offered: offered, names: names, single: flagged, answerer: sender),
+                           let first = whole.firstIndex(where: { !$0.isSupplemental }) {
+                            given = whole.enumerated().filter { $0.offset == first || $0.element.isSupplemental }.map(\.element)
+                        }
                         section.formats = given?.map { String($0.payloadType) } ?? single
                         section.formatCodecs = given
                     } else {

@@ -324,6 +324,12 @@ func normalizeSDP(_ sdp: String) -> String {
         ("a transcodable re-answer after a single-codec answer", [offer(["m=audio 5000 RTP/AVP 0 8"]),
             answer(bob + ["m=audio 6000 RTP/AVP 8 0"], extra: [("flags", .list([.string("single-codec")]))]),
             answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
+        // A single-codec re-answer keeping a codec its last answer did not give: 10.5 judges
+        // the whole answer first, then keeps the first main codec of what that gives.
+        ("a single-codec re-answer keeping a codec the last answer did not give", [
+            offer(["m=audio 5000 RTP/AVP 5 113", "a=rtpmap:113 opus/48000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 113", "a=rtpmap:113 opus/48000"]),
+            answer(bob + ["m=audio 6000 RTP/AVP 5 113", "a=rtpmap:113 opus/48000"], extra: [("flags", .list([.string("single-codec")]))])]),
         ("a re-answer after a codec 10.5 cannot transcode", [offer(["m=audio 5000 RTP/AVP 8 5"]),
             answer(bob + ["m=audio 6000 RTP/AVP 5"]), answer(bob + ["m=audio 6000 RTP/AVP 8 5"])]),
         ("branches after a transcodable and an untranscodable answer", [offer(["m=audio 5000 RTP/AVP 0 8 5"]),
