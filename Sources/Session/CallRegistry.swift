@@ -262,11 +262,11 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     var codecs = OfferCodecs(offered: CodecFilter.ordered(names, formats: formats ?? m.mediaLine.formats))
                     // (A codec `mask` takes out of the offer stays on the offerer's side, where
                     // `strip` removes it: see `masked`.)
-                    if !r.codec.mask.isEmpty, formats != nil {
+                    if !r.codec.mask.isEmpty, let formats {
                         var unmasked = r.codec
                         unmasked.mask = []
                         let open = CodecFilter.offerFormats(m, unmasked) ?? m.mediaLine.formats
-                        codecs.masked = CodecFilter.ordered(names, formats: open.filter { !formats!.contains($0) })
+                        codecs.masked = CodecFilter.ordered(names, formats: open.filter { !formats.contains($0) })
                     }
                     codecs.flagsChanged = formats.map { $0 != m.mediaLine.formats } ?? false
                     return (codecs, nil, nil)
@@ -467,8 +467,10 @@ public final class CallRegistry: NGCommandHandler, Sendable {
         let current = call.currentPeer(of: a)
         guard let viaBranch else { return current }
         // (A via-branch a delete took still counts here: 10.5 only forgets it for lookups.)
-        let q = call.participants[current ?? 0]
-        if let current, (q.viaBranch ?? q.viaBranchTaken ?? viaBranch) == viaBranch { return current }
+        if let current {
+            let branch = call.participants[current]
+            if (branch.viaBranch ?? branch.viaBranchTaken ?? viaBranch) == viaBranch { return current }
+        }
         return viaBranchPeer(of: a, in: call, viaBranch: viaBranch)
     }
 
@@ -1059,10 +1061,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                     section.proto = leg.pointee.proto
                 }
                 section.fallbackPtime = leg?.pointee.ptime
-                // (An offer only to a receiver whose own SDP gave the section a profile; an
-                // answer only to one that sent an SDP at all.)
-                let receiverSpoke = call.participants[receiver].hasSDP
-                if let leg, (request.command == .answer && receiverSpoke) || leg.pointee.initialized { section.ownProfile = leg.pointee.proto }
+                // (An offer only to a receiver whose own SDP gave the section a profile.)
+                if let leg, request.command == .answer || leg.pointee.initialized { section.ownProfile = leg.pointee.proto }
                 // An offer carries the receiver's own mid, else the one the first offer to it set;
                 // an answer its offerer's (the receiver's) when that came from the offerer's own
                 // SDP, else (an answer to a participant that never offered) the one offers to it
@@ -1078,7 +1078,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                 switch request.command {
                 case .offer: section.formats = CodecFilter.offerFormats(m, request.codec)
                 case .answer:
-                    // (The answer's own `codec` flags first, then `single codec`.)
+                    // (The answer's own `codec` flags first, then `single codec`: `single` is
+                    // what both leave, nil when neither changes the m= line's formats.)
                     let flagged = CodecFilter.answerOwnFormats(m, request.codec)
                     let single = request.has(.singleCodec) ? CodecFilter.singleCodecFormats(m, formats: flagged) : flagged
                     if let offered = call.answerJudge(i, offerer: receiver, answerer: sender, formats: flagged ?? m.mediaLine.formats,
@@ -1092,8 +1093,8 @@ public final class CallRegistry: NGCommandHandler, Sendable {
                            let kept = CodecFilter.ordered(names, formats: single ?? []).first(where: { !$0.isSupplemental }),
                            !last.contains(where: kept.answers),
                            let whole = CodecFilter.answerCodecs(m, offered: offered, names: names, single: flagged, answerer: sender),
-                           let first = whole.firstIndex(where: { !$0.isSupplemental }) {
-                            given = whole.enumerated().filter { $0.offset == first || $0.element.isSupplemental }.map(\.element)
+                           let singled = CodecFilter.singleCodec(whole) {
+                            given = singled
                         }
                         section.formats = given?.map { String($0.payloadType) } ?? single
                         section.formatCodecs = given

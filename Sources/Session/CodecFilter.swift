@@ -91,6 +91,13 @@ enum CodecFilter {
         return all.enumerated().filter { $0.offset == first || $0.element.isSupplemental }.map(\.element.format)
     }
 
+    /// `single codec` on codecs already judged: the first main one plus the supplemental
+    /// ones; nil without a main codec.
+    static func singleCodec(_ codecs: [CodecName]) -> [CodecName]? {
+        guard let first = codecs.firstIndex(where: { !$0.isSupplemental }) else { return nil }
+        return codecs.enumerated().filter { $0.offset == first || $0.element.isSupplemental }.map(\.element)
+    }
+
     /// The formats of an answer as the offerer gets them, as 10.5 writes them without
     /// transcoding (see `OfferCodecs.answered`); nil: the answer's own. `single` are the
     /// formats `single codec` leaves, `names` the answer's codec names (its leg's).
