@@ -86,6 +86,16 @@ func normalizeSDP(_ sdp: String) -> String {
         [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string(tag)),
          ("sdp", .string((bobHead(n) + media).joined(separator: "\r\n") + "\r\n"))] + extra
     }
+    /// The caller's answer to the callee's offer (re-INVITE), with the caller's session lines.
+    static func callerAnswer(_ media: [String]) -> [(String, BencodeValue)] {
+        [("command", .string("answer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
+         ("sdp", .string((head + media).joined(separator: "\r\n") + "\r\n"))]
+    }
+    /// The callee's offer (re-INVITE) to the caller, with bob's session lines.
+    static func calleeOffer(_ media: [String]) -> [(String, BencodeValue)] {
+        [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
+         ("sdp", .string((bob + media).joined(separator: "\r\n") + "\r\n"))]
+    }
     /// An answer to `offerer` (its from-tag) from `tag`, with bob`n`'s session lines.
     static func answer(to offerer: String, from tag: String, _ n: Int, _ media: [String]) -> [(String, BencodeValue)] {
         [("command", .string("answer")), ("from-tag", .string(offerer)), ("to-tag", .string(tag)),
@@ -369,13 +379,11 @@ func normalizeSDP(_ sdp: String) -> String {
         // last offer to it or its own offer, narrowed by its own answers (untouched when an
         // answer took no codec 10.5 can transcode; then answers to it pass as they are).
         ("an answer to the callee after an offer to it", [offer(["m=audio 5000 RTP/AVP 3"]),
-            [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
-             ("sdp", .string((bob + ["m=audio 0 RTP/AVPF 4"]).joined(separator: "\r\n") + "\r\n"))],
+            calleeOffer(["m=audio 0 RTP/AVPF 4"]),
             [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("C")),
              ("sdp", .string((bobHead(3) + ["m=audio 6003 RTP/AVP 118", "a=rtpmap:118 telephone-event/8000"]).joined(separator: "\r\n") + "\r\n"))]]),
         ("an answer to the callee keeps codecs 10.5 cannot transcode", [
-            [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
-             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 8 5"]).joined(separator: "\r\n") + "\r\n"))],
+            calleeOffer(["m=audio 6000 RTP/AVP 8 5"]),
             [("command", .string("answer")), ("from-tag", .string("A")), ("to-tag", .string("C")),
              ("sdp", .string((bobHead(3) + ["m=audio 6003 RTP/AVP 8 96 0", "a=rtpmap:96 AMR/8000"]).joined(separator: "\r\n") + "\r\n"))]]),
         ("an answer to a participant narrowed by its own answer", [offer(["m=audio 5000 RTP/AVP 122 8", "a=rtpmap:122 telephone-event/48000"]),
@@ -414,18 +422,15 @@ func normalizeSDP(_ sdp: String) -> String {
         // An offer that came to a participant with no codec 10.5 can transcode judges only
         // the answers of whoever sent it; another tag's answer passes as it is.
         ("a new tag's answer to a participant offered only G7221", [
-            [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
-             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 119", "a=rtpmap:119 G7221/16000"]).joined(separator: "\r\n") + "\r\n"))],
+            calleeOffer(["m=audio 6000 RTP/AVP 119", "a=rtpmap:119 G7221/16000"]),
             answerFrom("C", 3, ["m=audio 6003 RTP/AVP 119 0", "a=rtpmap:119 G7221/16000"])]),
         // An answer that took none of the list it answered is transcoded: the answerer's own
         // codecs are then its list, which judges an answer to it.
         ("the caller answers its callee after the callee's transcoded answer", [offer(["m=audio 5000 RTP/AVP 0"]),
             answer(bob + ["m=audio 6000 RTP/AVP 8"]),
-            [("command", .string("answer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
-             ("sdp", .string((head + ["m=audio 5000 RTP/AVP 0"]).joined(separator: "\r\n") + "\r\n"))]]),
+            callerAnswer(["m=audio 5000 RTP/AVP 0"])]),
         ("the callee answers after the caller answered it with a codec it had not offered", [offer(["m=audio 5000 RTP/AVP 0"]),
-            [("command", .string("answer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
-             ("sdp", .string((head + ["m=audio 5000 RTP/AVP 8"]).joined(separator: "\r\n") + "\r\n"))],
+            callerAnswer(["m=audio 5000 RTP/AVP 8"]),
             answer(bob + ["m=audio 6000 RTP/AVP 0"])]),
         ("answers to a participant pass after its untranscodable answer", [offer(["m=audio 5000 RTP/AVP 97 107", "a=rtpmap:97 opus/48000",
             "a=rtpmap:107 G7221/16000"]),
@@ -578,8 +583,7 @@ func normalizeSDP(_ sdp: String) -> String {
         // An answer to a participant that never offered carries the mid offers to it had.
         ("an answer the other way after a generated mid", [offer(["m=audio 5000 RTP/AVP 0"], flags: ["generate-mid"]),
             answer(bob + ["m=audio 6000 RTP/AVP 0"]),
-            [("command", .string("answer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
-             ("sdp", .string((head + ["m=audio 5000 RTP/AVP 0"]).joined(separator: "\r\n") + "\r\n"))]]),
+            callerAnswer(["m=audio 5000 RTP/AVP 0"])]),
         // What a callee's answer gave judges its next answer, whichever offerer that goes to.
         ("a callee answers a from-tag nobody has, then the caller", [offer(["m=audio 5000 RTP/AVP 0 8"]),
             [("command", .string("answer")), ("from-tag", .string("nobody")), ("to-tag", .string("B")),
@@ -666,8 +670,7 @@ func normalizeSDP(_ sdp: String) -> String {
         // The callee's answer to its own offer's codecs (they came to the caller with it):
         // nothing it cannot transcode passes beside them.
         ("a callee answers the caller with its own offer's codecs", [
-            [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
-             ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 110", "a=rtpmap:110 telephone-event/8000"]).joined(separator: "\r\n") + "\r\n"))],
+            calleeOffer(["m=audio 6000 RTP/AVP 110", "a=rtpmap:110 telephone-event/8000"]),
             answer(bob + ["m=audio 6000 RTP/AVP 119 110", "a=rtpmap:119 iLBC/8000", "a=rtpmap:110 telephone-event/8000"])]),
         // A section only the callee's own offer had: its codecs taken, or the answer as it is.
         ("an answer for a section only the callee's own offer had", [
@@ -751,8 +754,7 @@ func normalizeSDP(_ sdp: String) -> String {
         ("an answer to a callee's re-offer that generated its mid", [offer(["m=audio 5000 RTP/AVP 8", "a=mid:audio"]),
             [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")), ("flags", .list([.string("generate-mid")])),
              ("sdp", .string((bob + ["m=audio 0 RTP/AVP 8"]).joined(separator: "\r\n") + "\r\n"))],
-            [("command", .string("answer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
-             ("sdp", .string((head + ["m=audio 5000 RTP/AVP 8"]).joined(separator: "\r\n") + "\r\n"))]]),
+            callerAnswer(["m=audio 5000 RTP/AVP 8"])]),
         ("a new participant's offer with a mid of its own", [offer(["m=audio 5000 RTP/AVP 8"], flags: ["generate-mid"]),
             [("command", .string("offer")), ("from-tag", .string("C")), ("to-tag", .string("A")),
              ("sdp", .string((bobHead(7) + ["m=audio 7000 RTP/AVP 8", "a=mid:c1"]).joined(separator: "\r\n") + "\r\n"))],
@@ -1011,8 +1013,7 @@ func normalizeSDP(_ sdp: String) -> String {
         ("the callee's re-INVITE with a direction", directed(["pub", "pub"]) + [
             [("command", .string("offer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
              ("direction", .list([.string("v6"), .string("priv")])), ("sdp", .string((bob + ["m=audio 6000 RTP/AVP 0"]).joined(separator: "\r\n") + "\r\n"))],
-            [("command", .string("answer")), ("from-tag", .string("B")), ("to-tag", .string("A")),
-             ("sdp", .string((head + ["m=audio 5000 RTP/AVP 0"]).joined(separator: "\r\n") + "\r\n"))]]),
+            callerAnswer(["m=audio 5000 RTP/AVP 0"])]),
         ("interface key is ignored by offers", [offer(["m=audio 5000 RTP/AVP 0"], extra: [("interface", .string("priv"))])]),
         ("replace origin uses the receiver's interface", directed(["pub", "priv"], extra: [("replace", .list([.string("origin")]))])),
         ("advertised address", directed(["nat", "pub"])),
